@@ -1,0 +1,366 @@
+/* engine.c: the run loop.
+ *
+ * The heap holds completions only; the workload yields arrivals in time
+ * order, and before each arrival at t every completion at or before t is
+ * processed (so completions precede arrivals at equal times, and equal-time
+ * completions leave in the order they were scheduled). No event is
+ * processed at or after duration_s: busy periods still open then are cut at
+ * the horizon.
+ */
+#include "engine.h"
+
+#include <gsl/gsl_rng.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dispatch.h"
+#include "heap.h"
+#include "rng.h"
+#include "workload.h"
+
+enum { EV_DONE = 1 };
+
+typedef struct run {
+  const scn *s;
+  es_result *r;
+  dev *devs;
+  size_t n;
+  heap h;
+  uint64_t seq;
+  wl w;
+  disp d;
+  gsl_rng *tok_rng;
+  double from, to; /* statistics window [from, to), seconds */
+  /* time series: interval k covers [k * ts_len, (k + 1) * ts_len) */
+  FILE *ts;
+  double ts_len;
+  uint64_t ts_k;
+  double ts_arr, ts_served, ts_redir, ts_drop, ts_tok_edge, ts_tok_cloud, ts_usd;
+} run;
+
+/* Length of [a, b) inside the statistics window. */
+static double clip(const run *u, double a, double b) {
+  if (a < u->from)
+    a = u->from;
+  if (b > u->to)
+    b = u->to;
+  return b > a ? b - a : 0;
+}
+
+es_result *es_result_new(const scn *s) {
+  es_result *r = calloc(1, sizeof *r);
+  if (!r)
+    return NULL;
+  r->dev = calloc(s->ninst, sizeof *r->dev);
+  if (!r->dev) {
+    free(r);
+    return NULL;
+  }
+  r->ndev = s->ninst;
+  return r;
+}
+
+void es_result_free(es_result *r) {
+  if (r)
+    free(r->dev);
+  free(r);
+}
+
+/* ---- setup ---------------------------------------------------------------- */
+
+static int setup(run *u, const scn *s, uint64_t seed, const es_opts *o, es_result *r) {
+  memset(u, 0, sizeof *u);
+  u->s = s;
+  u->r = r;
+  u->n = s->ninst;
+  u->from = o->warmup_s;
+  u->to = s->duration_s;
+  heap_init(&u->h);
+  u->devs = calloc(u->n, sizeof *u->devs);
+  if (!u->devs)
+    return -1;
+  uint64_t slots = 0;
+  size_t k = 0;
+  for (size_t i = 0; i < s->ndev; i++) {
+    const scn_device *sd = &s->dev[i];
+    for (uint64_t j = 0; j < sd->count; j++, k++) {
+      dev *d = &u->devs[k];
+      d->max_par = sd->max_parallel;
+      d->tgs = sd->tgs;
+      d->ttft_s = sd->ttft_s;
+      d->spec = (uint32_t)i;
+      if (win_init(&d->w, sd->token_capacity, s->lim.window_s))
+        return -1;
+      slots += sd->max_parallel;
+      if (sd->count == 1)
+        snprintf(r->dev[k].name, sizeof r->dev[k].name, "%s", sd->name);
+      else
+        snprintf(r->dev[k].name, sizeof r->dev[k].name, "%s[%llu]", sd->name,
+                 (unsigned long long)j);
+    }
+  }
+  /* Completions in the heap never exceed the slots: reserve them now so the
+   * run allocates nothing per event (capped; beyond it the heap doubles). */
+  if (heap_reserve(&u->h, slots < (1u << 22) ? (size_t)slots + 1 : (1u << 22)))
+    return -1;
+  if (wl_init(&u->w, s, seed) || disp_init(&u->d, s->policy, u->devs, u->n, seed) ||
+      !(u->tok_rng = rng_stream_new(seed, RNG_TOKENS)))
+    return -1;
+  for (int i = 0; i < 3; i++)
+    hist_init(&r->lat_hist[i]);
+  snprintf(r->scenario, sizeof r->scenario, "%s", s->name);
+  r->seed = seed;
+  r->policy = scn_policy_name(s->policy);
+  u->ts = o->ts;
+  u->ts_len = s->wl.kind == WL_STEPS ? s->wl.step_s
+              : o->ts_interval_s > 0 ? o->ts_interval_s
+                                     : 60;
+  return 0;
+}
+
+static void teardown(run *u) {
+  if (u->devs)
+    for (size_t i = 0; i < u->n; i++)
+      win_destroy(&u->devs[i].w);
+  free(u->devs);
+  heap_destroy(&u->h);
+  wl_destroy(&u->w);
+  disp_destroy(&u->d);
+  if (u->tok_rng)
+    gsl_rng_free(u->tok_rng);
+}
+
+/* ---- time series ------------------------------------------------------------ */
+
+static void ts_header(run *u) {
+  fprintf(u->ts, "t\tarrivals\tedge_served\tredirected\tdropped\ttokens_edge\ttokens_cloud\t"
+                 "cloud_usd");
+  for (size_t i = 0; i < u->n; i++)
+    fprintf(u->ts, "\tutil_%s", u->r->dev[i].name);
+  fputc('\n', u->ts);
+}
+
+/* Writes the row of interval ts_k and starts the next one. */
+static void ts_flush(run *u) {
+  double t0 = (double)u->ts_k * u->ts_len, t1 = t0 + u->ts_len;
+  if (t1 > u->s->duration_s)
+    t1 = u->s->duration_s;
+  fprintf(u->ts, "%.10g\t%.0f\t%.0f\t%.0f\t%.0f\t%.0f\t%.0f\t%.10g", t0, u->ts_arr,
+          u->ts_served, u->ts_redir, u->ts_drop, u->ts_tok_edge, u->ts_tok_cloud, u->ts_usd);
+  double scale = u->s->lim.window_s / (t1 - t0);
+  for (size_t i = 0; i < u->n; i++) {
+    dev *d = &u->devs[i];
+    fprintf(u->ts, "\t%.6g", (double)d->ts_tokens / (double)d->w.cap_tokens * scale);
+    d->ts_tokens = 0;
+  }
+  fputc('\n', u->ts);
+  u->ts_arr = u->ts_served = u->ts_redir = u->ts_drop = 0;
+  u->ts_tok_edge = u->ts_tok_cloud = u->ts_usd = 0;
+  u->ts_k++;
+}
+
+/* Flushes every interval that ends at or before t. */
+static void ts_advance(run *u, double t) {
+  while ((double)(u->ts_k + 1) * u->ts_len <= t &&
+         (double)u->ts_k * u->ts_len < u->s->duration_s)
+    ts_flush(u);
+}
+
+/* ---- events ------------------------------------------------------------------ */
+
+static void complete(run *u, const heap_ev *ev) {
+  dev *d = &u->devs[ev->arg];
+  if (--d->inflight == 0)
+    d->busy_s += clip(u, d->busy_since, ev->t);
+}
+
+static int admit(run *u, size_t i, double t, uint64_t tok) {
+  dev *d = &u->devs[i];
+  if (win_add(&d->w, t, tok))
+    return -1;
+  if (d->inflight++ == 0)
+    d->busy_since = t;
+  double service = d->ttft_s + (double)tok / d->tgs;
+  heap_ev ev = {t + service, u->seq++, EV_DONE, (uint32_t)i};
+  if (heap_push(&u->h, ev))
+    return -1;
+  u->ts_served++;
+  u->ts_tok_edge += (double)tok;
+  d->ts_tokens += tok;
+  if (t < u->from)
+    return 0;
+  es_result *r = u->r;
+  d->served++;
+  d->tokens += tok;
+  d->slot_s += clip(u, t, t + service);
+  r->edge_served++;
+  r->tok_edge += (double)tok;
+  hist_add(&r->lat_hist[0], service);
+  hist_add(&r->lat_hist[2], service);
+  return 0;
+}
+
+static void reject(run *u, long picked, double t, uint64_t prompt, uint64_t tok) {
+  const scn *s = u->s;
+  es_result *r = u->r;
+  int counted = t >= u->from;
+  if (picked >= 0 && counted)
+    u->devs[picked].rejected++;
+  if (!s->cloud.enabled) {
+    u->ts_drop++;
+    if (counted)
+      r->dropped++, r->tok_dropped += (double)tok;
+    return;
+  }
+  double usd = ((double)prompt * s->cloud.price_in + (double)tok * s->cloud.price_out) / 1e6;
+  u->ts_redir++;
+  u->ts_tok_cloud += (double)tok;
+  u->ts_usd += usd;
+  if (!counted)
+    return;
+  double lat = s->cloud.rtt_s + s->cloud.ttft_s + (double)tok / s->cloud.tgs;
+  r->redirected++;
+  r->tok_cloud += (double)tok;
+  r->cloud_usd += usd;
+  hist_add(&r->lat_hist[1], lat);
+  hist_add(&r->lat_hist[2], lat);
+}
+
+static int arrive(run *u, double t) {
+  uint64_t prompt = dist_draw(&u->s->wl.prompt, u->tok_rng);
+  uint64_t tok = dist_draw(&u->s->wl.tokens, u->tok_rng);
+  if (u->ts)
+    ts_advance(u, t);
+  u->ts_arr++;
+  if (t >= u->from)
+    u->r->generated++, u->r->tok_generated += (double)tok;
+  long i = disp_pick(&u->d, t, tok);
+  if (i >= 0 && dev_admits(&u->devs[i], t, tok))
+    return admit(u, (size_t)i, t, tok);
+  reject(u, i, t, prompt, tok);
+  return 0;
+}
+
+/* ---- results ------------------------------------------------------------------ */
+
+static double ratio(double a, double b) { return b > 0 ? a / b : 0; }
+
+static void finish_devices(run *u) {
+  const scn *s = u->s;
+  es_result *r = u->r;
+  double span = u->to - u->from, sum = 0, sum2 = 0, slots = 0;
+  r->energy_wh = 0;
+  for (size_t i = 0; i < u->n; i++) {
+    dev *d = &u->devs[i];
+    const scn_device *sd = &s->dev[d->spec];
+    es_dev_result *o = &r->dev[i];
+    if (d->inflight)
+      d->busy_s += clip(u, d->busy_since, u->to);
+    o->served = (double)d->served;
+    o->rejected = (double)d->rejected;
+    o->tokens = (double)d->tokens;
+    o->token_utilization =
+        ratio((double)d->tokens, (double)d->w.cap_tokens * span / s->lim.window_s);
+    o->slot_utilization = ratio(d->slot_s, (double)d->max_par * span);
+    o->energy_wh = (sd->power_idle_w * span +
+                    (sd->power_active_w - sd->power_idle_w) * d->busy_s) / 3600.0;
+    r->energy_wh += o->energy_wh;
+    sum += o->token_utilization;
+    sum2 += o->token_utilization * o->token_utilization;
+    slots += o->slot_utilization;
+  }
+  double n = (double)u->n, var = sum2 / n - (sum / n) * (sum / n);
+  r->util_mean = sum / n;
+  r->util_std = var > 0 ? sqrt(var) : 0;
+  r->util_cv = ratio(r->util_std, r->util_mean);
+  r->slot_mean = slots / n;
+}
+
+static void finish(run *u) {
+  es_result *r = u->r;
+  finish_devices(u);
+  r->energy_usd = r->energy_wh / 1000.0 * u->s->energy_price;
+  r->total_usd = r->energy_usd + r->cloud_usd;
+  r->cpr_edge = ratio(r->energy_usd, r->edge_served);
+  r->cpr_cloud = ratio(r->cloud_usd, r->redirected);
+  r->rejected_fraction = ratio(r->redirected + r->dropped, r->generated);
+  r->tok_cloud_fraction = ratio(r->tok_cloud, r->tok_generated);
+  for (int k = 0; k < 3; k++) {
+    const hist *h = &r->lat_hist[k];
+    r->lat[k][0] = hist_mean(h);
+    r->lat[k][1] = hist_quantile(h, 0.50);
+    r->lat[k][2] = hist_quantile(h, 0.95);
+    r->lat[k][3] = hist_quantile(h, 0.99);
+  }
+}
+
+/* Conservation: every request and token is accounted for exactly once. */
+static int check(const run *u, es_err *e) {
+  const es_result *r = u->r;
+  double served = 0, tokens = 0;
+  for (size_t i = 0; i < u->n; i++)
+    served += r->dev[i].served, tokens += r->dev[i].tokens;
+  if (r->generated != r->edge_served + r->redirected + r->dropped || served != r->edge_served)
+    return es_fail(e, ES_ERUNTIME,
+                   "internal check failed: requests generated %.0f != edge %.0f + redirected "
+                   "%.0f + dropped %.0f",
+                   r->generated, r->edge_served, r->redirected, r->dropped);
+  if (r->tok_generated != r->tok_edge + r->tok_cloud + r->tok_dropped || tokens != r->tok_edge)
+    return es_fail(e, ES_ERUNTIME,
+                   "internal check failed: tokens generated %.0f != edge %.0f + cloud %.0f + "
+                   "dropped %.0f",
+                   r->tok_generated, r->tok_edge, r->tok_cloud, r->tok_dropped);
+  return 0;
+}
+
+int es_run(const scn *s, uint64_t seed, const es_opts *o, es_result *r, es_err *e) {
+  run u;
+  int rc = 0;
+  if (setup(&u, s, seed, o, r)) {
+    teardown(&u);
+    return es_fail(e, ES_ERUNTIME, "out of memory setting up %zu devices", s->ninst);
+  }
+  if (u.ts)
+    ts_header(&u);
+  double events = 0;
+  for (double t = wl_next(&u.w); !rc && t < INFINITY; t = wl_next(&u.w)) {
+    const heap_ev *top;
+    while ((top = heap_top(&u.h)) && top->t <= t) {
+      heap_ev ev;
+      heap_pop(&u.h, &ev);
+      complete(&u, &ev);
+      events++;
+    }
+    rc = arrive(&u, t);
+    events++;
+  }
+  if (rc) {
+    teardown(&u);
+    return es_fail(e, ES_ERUNTIME, "out of memory during the run");
+  }
+  if (u.ts)
+    ts_advance(&u, INFINITY);
+  finish(&u);
+  r->events = events;
+  rc = check(&u, e);
+  teardown(&u);
+  return rc;
+}
+
+/* ---- metric table ---------------------------------------------------------- */
+
+static const struct {
+  const char *name;
+  size_t off;
+} METRICS[] = {
+#define ES_METRIC_ROW(name, field) {name, offsetof(es_result, field)},
+    ES_METRICS(ES_METRIC_ROW)
+#undef ES_METRIC_ROW
+};
+
+size_t es_metric_count(void) { return sizeof METRICS / sizeof METRICS[0]; }
+const char *es_metric_name(size_t i) { return METRICS[i].name; }
+double es_metric_value(const es_result *r, size_t i) {
+  return *(const double *)((const char *)r + METRICS[i].off);
+}

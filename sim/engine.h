@@ -1,0 +1,106 @@
+/* engine.h: one simulation run of a scenario, and its results.
+ *
+ * es_run() simulates [0, duration_s) with the given seed and fills an
+ * es_result the caller made with es_result_new() and frees with
+ * es_result_free(). Memory is fixed at the start by the scenario (devices,
+ * histograms, event heap of at most sum(P) + 1 events, window logs bounded
+ * by C): nothing grows with the number of requests.
+ *
+ * Event order: completions at time t are processed before an arrival at t;
+ * otherwise events leave in (time, sequence) order.
+ */
+#ifndef ES_ENGINE_H
+#define ES_ENGINE_H
+
+#include <stdio.h>
+
+#include "err.h"
+#include "hist.h"
+#include "scenario.h"
+
+/* Scalar metrics: (dotted name, field). Every one is a double in es_result;
+ * counts are whole numbers. Order here is the order of CSV columns. */
+#define ES_METRICS(X)                                 \
+  X("requests.generated", generated)                  \
+  X("requests.edge_served", edge_served)              \
+  X("requests.redirected", redirected)                \
+  X("requests.dropped", dropped)                      \
+  X("requests.rejected_fraction", rejected_fraction)  \
+  X("tokens.generated", tok_generated)                \
+  X("tokens.edge", tok_edge)                          \
+  X("tokens.cloud", tok_cloud)                        \
+  X("tokens.dropped", tok_dropped)                    \
+  X("tokens.cloud_fraction", tok_cloud_fraction)      \
+  X("cost.cloud_usd", cloud_usd)                      \
+  X("cost.edge_energy_wh", energy_wh)                 \
+  X("cost.edge_energy_usd", energy_usd)               \
+  X("cost.total_usd", total_usd)                      \
+  X("cost.cpr_edge_usd", cpr_edge)                    \
+  X("cost.cpr_cloud_usd", cpr_cloud)                  \
+  X("latency_s.edge.mean", lat[0][0])                 \
+  X("latency_s.edge.p50", lat[0][1])                  \
+  X("latency_s.edge.p95", lat[0][2])                  \
+  X("latency_s.edge.p99", lat[0][3])                  \
+  X("latency_s.cloud.mean", lat[1][0])                \
+  X("latency_s.cloud.p50", lat[1][1])                 \
+  X("latency_s.cloud.p95", lat[1][2])                 \
+  X("latency_s.cloud.p99", lat[1][3])                 \
+  X("latency_s.all.mean", lat[2][0])                  \
+  X("latency_s.all.p50", lat[2][1])                   \
+  X("latency_s.all.p95", lat[2][2])                   \
+  X("latency_s.all.p99", lat[2][3])                   \
+  X("utilization.mean", util_mean)                    \
+  X("utilization.std", util_std)                      \
+  X("utilization.cv", util_cv)                        \
+  X("utilization.slot_mean", slot_mean)
+
+/* Per device instance, (name, field of es_dev_result). */
+#define ES_DEV_METRICS(X)                     \
+  X("served", served)                         \
+  X("rejected", rejected)                     \
+  X("tokens", tokens)                         \
+  X("token_utilization", token_utilization)   \
+  X("slot_utilization", slot_utilization)     \
+  X("energy_wh", energy_wh)
+
+typedef struct es_dev_result {
+  char name[96]; /* scenario name, with [k] when count > 1 */
+#define ES_DEV_FIELD(name, field) double field;
+  ES_DEV_METRICS(ES_DEV_FIELD)
+#undef ES_DEV_FIELD
+} es_dev_result;
+
+typedef struct es_result {
+  char scenario[128];
+  uint64_t seed;
+  const char *policy;
+  double generated, edge_served, redirected, dropped, rejected_fraction;
+  double tok_generated, tok_edge, tok_cloud, tok_dropped, tok_cloud_fraction;
+  double cloud_usd, energy_wh, energy_usd, total_usd, cpr_edge, cpr_cloud;
+  double lat[3][4]; /* edge, cloud, all x mean, p50, p95, p99; seconds */
+  double util_mean, util_std, util_cv, slot_mean;
+  hist lat_hist[3]; /* edge, cloud, all */
+  size_t ndev;
+  es_dev_result *dev;
+  double events; /* heap events processed plus arrivals */
+} es_result;
+
+typedef struct es_opts {
+  double warmup_s;  /* statistics ignore requests arriving before this */
+  FILE *ts;         /* time series output, or NULL */
+  double ts_interval_s; /* for workloads without steps; 0: 60 */
+} es_opts;
+
+es_result *es_result_new(const scn *s);
+void es_result_free(es_result *r);
+
+/* Runs scenario `s` with `seed` into `r`. 0, or ES_ERUNTIME with a message
+ * (out of memory, a failed conservation check, a failed write). */
+int es_run(const scn *s, uint64_t seed, const es_opts *o, es_result *r, es_err *e);
+
+/* Number of scalar metrics, their names, and a run's values in that order. */
+size_t es_metric_count(void);
+const char *es_metric_name(size_t i);
+double es_metric_value(const es_result *r, size_t i);
+
+#endif

@@ -1,0 +1,40 @@
+#include "err.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+int es_fail(es_err *e, int code, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(e->msg, sizeof e->msg, fmt, ap);
+  va_end(ap);
+  e->code = code;
+  return code;
+}
+
+void es_err_prefix(es_err *e, const char *prefix) {
+  char tmp[sizeof e->msg];
+  size_t n = strlen(prefix);
+  if (n > sizeof tmp - 3)
+    n = sizeof tmp - 3;
+  memcpy(tmp, prefix, n);
+  memcpy(tmp + n, ": ", 2);
+  size_t m = strlen(e->msg);
+  if (m > sizeof tmp - n - 3)
+    m = sizeof tmp - n - 3;
+  memcpy(tmp + n + 2, e->msg, m);
+  tmp[n + 2 + m] = 0;
+  memcpy(e->msg, tmp, sizeof tmp);
+}
+
+const char *es_err_text(int code) {
+  switch (code) {
+#define ES_ERR_CASE(name, c, text) \
+  case c:                          \
+    return text;
+    ES_ERR_MAP(ES_ERR_CASE)
+#undef ES_ERR_CASE
+  }
+  return "unknown";
+}

@@ -1,0 +1,36 @@
+/* hist.h: streaming log-bucketed histogram for latency percentiles.
+ *
+ * Fixed memory (HIST_BUCKETS counters) whatever the number of samples.
+ * Positive values are bucketed by binary exponent and the top
+ * HIST_SUB_BITS bits of the mantissa: a bucket spans a relative width of at
+ * most 2^-(HIST_SUB_BITS-1) = 1.56%, and a percentile is reported as the
+ * bucket's midpoint clamped to [min, max], within 0.79% of the exact
+ * nearest-rank sample. Values outside [2^HIST_EMIN, 2^HIST_EMAX) are clamped
+ * to the end buckets (their exact min/max are still kept).
+ */
+#ifndef ES_HIST_H
+#define ES_HIST_H
+
+#include <stdint.h>
+
+#define HIST_SUB_BITS 7
+#define HIST_SUB (1 << (HIST_SUB_BITS - 1)) /* sub-buckets per power of two */
+#define HIST_EMIN (-30)                     /* about 1 ns */
+#define HIST_EMAX 31                        /* about 68 years */
+#define HIST_BUCKETS ((HIST_EMAX - HIST_EMIN) * HIST_SUB)
+
+typedef struct hist {
+  uint64_t n;
+  double sum, min, max;
+  uint64_t count[HIST_BUCKETS];
+} hist;
+
+void hist_init(hist *h);
+void hist_add(hist *h, double x);
+/* Adds every sample of `src` into `dst`. */
+void hist_merge(hist *dst, const hist *src);
+double hist_mean(const hist *h);     /* 0 when empty */
+/* Nearest-rank q-quantile, q in (0, 1]; 0 when empty. */
+double hist_quantile(const hist *h, double q);
+
+#endif

@@ -1,0 +1,88 @@
+#include "ofile.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define MAX_OPEN 16
+static char g_tmp[MAX_OPEN][2100]; /* "" where free; read by the handler */
+static volatile sig_atomic_t g_used[MAX_OPEN];
+
+static void on_signal(int sig) {
+  for (int i = 0; i < MAX_OPEN; i++)
+    if (g_used[i])
+      unlink(g_tmp[i]);
+  signal(sig, SIG_DFL);
+  raise(sig);
+}
+
+void ofile_signals(void) {
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_signal;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, NULL);
+  sigaction(SIGTERM, &sa, NULL);
+  sigaction(SIGHUP, &sa, NULL);
+}
+
+int ofile_open(ofile *o, const char *path, es_err *e) {
+  memset(o, 0, sizeof *o);
+  o->slot = -1;
+  if (strlen(path) >= sizeof o->path)
+    return es_fail(e, ES_EINPUT, "%s: path is too long", path);
+  snprintf(o->path, sizeof o->path, "%s", path);
+  const char *slash = strrchr(path, '/');
+  if (slash)
+    snprintf(o->tmp, sizeof o->tmp, "%.*s/.%s.XXXXXX", (int)(slash - path), path, slash + 1);
+  else
+    snprintf(o->tmp, sizeof o->tmp, ".%s.XXXXXX", path);
+  int fd = mkstemp(o->tmp);
+  if (fd < 0)
+    return es_fail(e, ES_EINPUT, "%s: cannot create: %s", path, strerror(errno));
+  if (!(o->f = fdopen(fd, "w"))) {
+    close(fd);
+    unlink(o->tmp);
+    return es_fail(e, ES_ERUNTIME, "%s: cannot open: %s", path, strerror(errno));
+  }
+  for (int i = 0; i < MAX_OPEN; i++)
+    if (!g_used[i]) {
+      memcpy(g_tmp[i], o->tmp, sizeof g_tmp[i]);
+      g_used[i] = 1;
+      o->slot = i;
+      break;
+    }
+  return 0;
+}
+
+static void release(ofile *o) {
+  if (o->slot >= 0)
+    g_used[o->slot] = 0;
+  o->slot = -1;
+  o->f = NULL;
+}
+
+int ofile_commit(ofile *o, es_err *e) {
+  int bad = fflush(o->f) != 0 || ferror(o->f);
+  int err = errno;
+  if (fclose(o->f) != 0 && !bad)
+    bad = 1, err = errno;
+  if (!bad && rename(o->tmp, o->path) != 0)
+    bad = 1, err = errno;
+  if (bad)
+    unlink(o->tmp);
+  release(o);
+  if (bad)
+    return es_fail(e, ES_ERUNTIME, "%s: write failed: %s", o->path, strerror(err));
+  return 0;
+}
+
+void ofile_abort(ofile *o) {
+  if (!o->f)
+    return;
+  fclose(o->f);
+  unlink(o->tmp);
+  release(o);
+}

@@ -1,0 +1,849 @@
+/* scenario.c: scenario files -> validated `scn`.
+ *
+ * Every key is one row of a key table (Redis config style): its type,
+ * bounds, default and meaning. Parsing, defaults, unknown-key errors, the
+ * `--help` key list and README's key table all come from these rows. Rows of
+ * nested objects keep offsets from the root `scn`, so one recursive walker
+ * fills the whole struct. Rules that tie keys together (burst shorter than
+ * its period, kind-dependent keys, profiles) come after the table pass.
+ */
+#include "scenario.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#ifndef EDGESIM_SOURCE_DIR
+#define EDGESIM_SOURCE_DIR "."
+#endif
+
+enum ftype { F_NUM, F_INT, F_STR, F_BOOL, F_ENUM, F_DIST, F_OBJ, F_DEVICES };
+enum { REQ = 1, LOX = 2 }; /* required; lower bound exclusive */
+enum { M_TOP, M_WL, M_BURST, M_LIM, M_DISP, M_CLOUD, M_ENERGY, M_COUNT };
+
+typedef struct field {
+  const char *key;
+  enum ftype type;
+  size_t off, size; /* offset from the table's base; STR buffer size */
+  double lo, hi;    /* NUM and INT bounds */
+  unsigned flags;
+  const char *dflt; /* JSON text of the default; NULL: none */
+  const void *sub;  /* OBJ: row table; ENUM: NULL-terminated names */
+  int slot;         /* OBJ: where the nested object's key mask goes */
+  const char *help;
+} field;
+
+static const char *const WL_KINDS[] = {"steps", "poisson", NULL};
+static const char *const POLICIES[] = {"random", "weighted", "load_aware", NULL};
+static const char *const LIM_KINDS[] = {"sliding_window", NULL};
+
+#define OFF(m) offsetof(scn, m)
+#define DOFF(m) offsetof(scn_device, m)
+#define INF HUGE_VAL
+
+/* Row makers: key, where, bounds, flags, default (JSON text), meaning. */
+#define NUM(k, off, lo, hi, fl, d, help) {k, F_NUM, off, 0, lo, hi, fl, d, NULL, 0, help}
+#define INT(k, off, lo, hi, fl, d, help) {k, F_INT, off, 0, lo, hi, fl, d, NULL, 0, help}
+#define STR(k, off, size, help) {k, F_STR, off, size, 0, 0, 0, NULL, NULL, 0, help}
+#define BOOL(k, off, d, help) {k, F_BOOL, off, 0, 0, 0, 0, d, NULL, 0, help}
+#define ENUM(k, off, names, fl, d, help) {k, F_ENUM, off, 0, 0, 0, fl, d, names, 0, help}
+#define DIST(k, off, fl, d, help) {k, F_DIST, off, 0, 0, 0, fl, d, NULL, 0, help}
+#define OBJ(k, tab, slot, fl, d, help) {k, F_OBJ, 0, 0, 0, 0, fl, d, tab, slot, help}
+
+static const field BURST_KEYS[] = {
+    NUM("every_s", OFF(wl.burst_every_s), 0, INF, REQ | LOX, NULL, "period of bursts, seconds"),
+    NUM("length_s", OFF(wl.burst_length_s), 0, INF, REQ, NULL,
+        "burst length at the start of each period, seconds (<= every_s)"),
+    NUM("p_active", OFF(wl.burst_p_active), 0, 1, REQ, NULL,
+        "probability a user is active in a step that starts inside a burst"),
+    {0}};
+
+/* Rows 1-5 are referred to by number in check_rules(). */
+static const field WL_KEYS[] = {
+    ENUM("kind", OFF(wl.kind), WL_KINDS, 0, "\"steps\"",
+         "steps (the paper's users in time steps) or poisson"),
+    INT("users", OFF(wl.users), 1, SCN_MAX_USERS, 0, NULL, "steps: number of users"),
+    NUM("step_s", OFF(wl.step_s), 0, SCN_MAX_DURATION_S, LOX, "60",
+        "steps: step length, seconds"),
+    NUM("p_active", OFF(wl.p_active), 0, 1, 0, NULL,
+        "steps: probability a user sends one request in a step"),
+    OBJ("burst", BURST_KEYS, M_BURST, 0, NULL,
+        "steps: bursts of higher activity (absent: steady)"),
+    NUM("rate_per_s", OFF(wl.rate_per_s), 0, 1e9, LOX, NULL,
+        "poisson: arrival rate, requests per second"),
+    DIST("prompt_tokens", OFF(wl.prompt), 0, "48",
+         "prompt tokens per request: integer or {values, weights}"),
+    DIST("tokens", OFF(wl.tokens), REQ, NULL,
+         "output tokens per request: integer or {values, weights}"),
+    {0}};
+
+static const field LIM_KEYS[] = {
+    ENUM("kind", OFF(lim.kind), LIM_KINDS, 0, "\"sliding_window\"", "limiter kind"),
+    NUM("window_s", OFF(lim.window_s), 0, SCN_MAX_DURATION_S, REQ | LOX, NULL,
+        "window length W, seconds (<= duration_s)"),
+    {0}};
+
+static const field DISP_KEYS[] = {
+    ENUM("policy", OFF(policy), POLICIES, REQ, NULL,
+         "random, weighted (by token capacity) or load_aware"),
+    {0}};
+
+static const field CLOUD_KEYS[] = {
+    BOOL("enabled", OFF(cloud.enabled), "true",
+         "redirect edge rejections to the cloud (false: drop them)"),
+    NUM("price_in_usd_per_mtok", OFF(cloud.price_in), 0, 1e6, 0, "30",
+        "price of prompt tokens, USD per million"),
+    NUM("price_out_usd_per_mtok", OFF(cloud.price_out), 0, 1e6, 0, "60",
+        "price of output tokens, USD per million"),
+    NUM("rtt_s", OFF(cloud.rtt_s), 0, 3600, 0, "0.05", "network round trip to the cloud, seconds"),
+    NUM("ttft_s", OFF(cloud.ttft_s), 0, 3600, 0, "0.71",
+        "cloud time to first token, seconds (GPT-4 in the paper)"),
+    NUM("tgs", OFF(cloud.tgs), 0, 1e9, LOX, "50", "cloud output tokens per second"),
+    {0}};
+
+static const field ENERGY_KEYS[] = {
+    NUM("price_usd_per_kwh", OFF(energy_price), 0, 1e3, 0, "0.25",
+        "electricity price, USD per kWh"),
+    {0}};
+
+/* Row numbers matter: check_device() and apply_profile() test mask bits. */
+enum { D_NAME, D_COUNT, D_PROFILE, D_LM, D_CAP, D_PAR, D_TGS, D_TTFT, D_PACT, D_PIDLE };
+static const field DEV_KEYS[] = {
+    STR("name", DOFF(name), SCN_NAME_MAX, "device name (default: the profile, else device<i>)"),
+    INT("count", DOFF(count), 1, SCN_MAX_DEVICES, 0, "1", "identical instances of this device"),
+    STR("profile", DOFF(profile), SCN_NAME_MAX,
+        "profile in models/profiles/ whose numbers the device inherits"),
+    STR("lm", DOFF(lm), SCN_NAME_MAX, "language model of the profile (with profile)"),
+    INT("token_capacity", DOFF(token_capacity), 1, 1e15, 0, NULL,
+        "C: output tokens admitted per window"),
+    INT("max_parallel", DOFF(max_parallel), 1, 1e6, 0, NULL, "P: requests in flight at once"),
+    NUM("tgs", DOFF(tgs), 0, 1e9, LOX, NULL, "output tokens per second per request (profile)"),
+    NUM("ttft_s", DOFF(ttft_s), 0, 3600, 0, NULL, "time to first token, seconds (profile)"),
+    NUM("power_active_w", DOFF(power_active_w), 0, 1e6, 0, NULL,
+        "power with >= 1 request in flight, watts (profile)"),
+    NUM("power_idle_w", DOFF(power_idle_w), 0, 1e6, 0, NULL,
+        "power when idle, watts (profile; <= power_active_w)"),
+    {0}};
+
+static const field TOP_KEYS[] = {
+    STR("name", OFF(name), sizeof(((scn *)0)->name), "scenario name (default: the file name)"),
+    INT("seed", OFF(seed), 0, 9007199254740992.0, 0, "1", "base random seed (--seed overrides)"),
+    NUM("duration_s", OFF(duration_s), 0, SCN_MAX_DURATION_S, REQ | LOX, NULL,
+        "simulated horizon, seconds"),
+    OBJ("workload", WL_KEYS, M_WL, REQ, NULL, "the demand"),
+    {"devices", F_DEVICES, 0, 0, 0, 0, REQ, NULL, DEV_KEYS, 0, "the edge devices"},
+    OBJ("limiter", LIM_KEYS, M_LIM, REQ, NULL, "per-device rate limiter"),
+    OBJ("dispatch", DISP_KEYS, M_DISP, REQ, NULL, "device selection"),
+    OBJ("cloud", CLOUD_KEYS, M_CLOUD, 0, "{}", "cloud fallback"),
+    OBJ("energy", ENERGY_KEYS, M_ENERGY, 0, "{}", "energy pricing"),
+    {0}};
+
+/* ---- parsing context ---------------------------------------------------- */
+
+typedef struct ctx {
+  const char *file;
+  es_err *e;
+  scn *s;
+  uint64_t mask[M_COUNT]; /* which keys of each object were present */
+} ctx;
+
+static int fail(ctx *c, const char *path, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static int fail(ctx *c, const char *path, const char *fmt, ...) {
+  char what[768];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(what, sizeof what, fmt, ap);
+  va_end(ap);
+  if (path && *path)
+    return es_fail(c->e, ES_EINPUT, "%s: %s: %s", c->file, path, what);
+  return es_fail(c->e, ES_EINPUT, "%s: %s", c->file, what);
+}
+
+/* What a JSON value is, for "got ..." in messages. */
+static void describe(const cJSON *v, char *buf, size_t n) {
+  if (cJSON_IsNumber(v))
+    snprintf(buf, n, "%.17g", v->valuedouble);
+  else if (cJSON_IsString(v))
+    snprintf(buf, n, "\"%.40s%s\"", v->valuestring, strlen(v->valuestring) > 40 ? "..." : "");
+  else if (cJSON_IsBool(v))
+    snprintf(buf, n, "%s", cJSON_IsTrue(v) ? "true" : "false");
+  else if (cJSON_IsNull(v))
+    snprintf(buf, n, "null");
+  else if (cJSON_IsArray(v))
+    snprintf(buf, n, "an array");
+  else
+    snprintf(buf, n, "an object");
+}
+
+static void join(char *out, size_t n, const char *path, const char *key) {
+  if (*path)
+    snprintf(out, n, "%s.%s", path, key);
+  else
+    snprintf(out, n, "%s", key);
+}
+
+static void bounds_text(const field *f, char *buf, size_t n) {
+  const char *what = f->type == F_INT ? "an integer" : "a number";
+  if (isinf(f->hi) || f->hi >= 9e15)
+    snprintf(buf, n, "%s %s %.15g", what, f->flags & LOX ? ">" : ">=", f->lo);
+  else
+    snprintf(buf, n, "%s in %c%.15g, %.15g]", what, f->flags & LOX ? '(' : '[', f->lo, f->hi);
+}
+
+static size_t edit_distance(const char *a, const char *b) {
+  size_t la = strlen(a), lb = strlen(b), row[64];
+  if (la >= 63 || lb >= 63)
+    return 99;
+  for (size_t j = 0; j <= lb; j++)
+    row[j] = j;
+  for (size_t i = 1; i <= la; i++) {
+    size_t diag = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= lb; j++) {
+      size_t up = row[j], best = diag + (a[i - 1] != b[j - 1]);
+      if (up + 1 < best)
+        best = up + 1;
+      if (row[j - 1] + 1 < best)
+        best = row[j - 1] + 1;
+      row[j] = best;
+      diag = up;
+    }
+  }
+  return row[lb];
+}
+
+static int unknown_key(ctx *c, const char *path, const char *key, const field *tab) {
+  const char *best = NULL;
+  size_t bd = 99;
+  char allowed[512] = "";
+  for (const field *f = tab; f->key; f++) {
+    size_t d = edit_distance(key, f->key);
+    if (d < bd)
+      bd = d, best = f->key;
+    size_t l = strlen(allowed);
+    snprintf(allowed + l, sizeof allowed - l, "%s%s", l ? ", " : "", f->key);
+  }
+  char p[512];
+  join(p, sizeof p, path, key);
+  if (best && bd <= 2 && bd < strlen(key))
+    return fail(c, p, "unknown key (did you mean '%s'?)", best);
+  return fail(c, p, "unknown key; allowed here: %s", allowed);
+}
+
+/* ---- values --------------------------------------------------------------- */
+
+static int get_number(ctx *c, const char *path, const cJSON *v, const field *f, double *out) {
+  char got[96], want[96];
+  describe(v, got, sizeof got);
+  bounds_text(f, want, sizeof want);
+  if (!cJSON_IsNumber(v))
+    return fail(c, path, "must be %s, got %s", want, got);
+  double x = v->valuedouble;
+  if (!isfinite(x))
+    return fail(c, path, "must be a finite number, got %s", got);
+  if (f->type == F_INT && (fabs(x) > 9007199254740992.0 || floor(x) != x))
+    return fail(c, path, "must be %s, got %s", want, got);
+  if (x < f->lo || ((f->flags & LOX) && x == f->lo) || x > f->hi)
+    return fail(c, path, "must be %s, got %s", want, got);
+  *out = x;
+  return 0;
+}
+
+static int get_enum(ctx *c, const char *path, const cJSON *v, const char *const *names,
+                    int *out) {
+  if (cJSON_IsString(v))
+    for (int i = 0; names[i]; i++)
+      if (!strcmp(v->valuestring, names[i]))
+        return *out = i, 0;
+  char got[96], allowed[256] = "";
+  describe(v, got, sizeof got);
+  for (int i = 0; names[i]; i++) {
+    size_t l = strlen(allowed);
+    snprintf(allowed + l, sizeof allowed - l, "%s\"%s\"", i ? ", " : "", names[i]);
+  }
+  return fail(c, path, "must be one of %s, got %s", allowed, got);
+}
+
+static int get_string(ctx *c, const char *path, const cJSON *v, char *out, size_t size) {
+  char got[96];
+  describe(v, got, sizeof got);
+  if (!cJSON_IsString(v))
+    return fail(c, path, "must be a string, got %s", got);
+  size_t n = strlen(v->valuestring);
+  if (n == 0 || n >= size)
+    return fail(c, path, "must be a string of 1 to %zu characters, got %s", size - 1, got);
+  memcpy(out, v->valuestring, n + 1);
+  return 0;
+}
+
+static const field DIST_VALUE = {"values[]", F_INT, 0, 0, 1, 1e9, 0, NULL, NULL, 0, ""};
+static const field DIST_WEIGHT = {"weights[]", F_NUM, 0, 0, 0, 1e300, 0, NULL, NULL, 0, ""};
+
+static int get_dist_arrays(ctx *c, const char *path, const cJSON *v, dist *d) {
+  const cJSON *vals = NULL, *wts = NULL, *it;
+  cJSON_ArrayForEach(it, v) {
+    char p[512];
+    join(p, sizeof p, path, it->string);
+    if (!strcmp(it->string, "values") && !vals)
+      vals = it;
+    else if (!strcmp(it->string, "weights") && !wts)
+      wts = it;
+    else if (!strcmp(it->string, "values") || !strcmp(it->string, "weights"))
+      return fail(c, p, "duplicate key");
+    else
+      return fail(c, p, "unknown key; allowed here: values, weights");
+  }
+  if (!vals || !wts)
+    return fail(c, path, "a distribution needs both \"values\" and \"weights\"");
+  int n = cJSON_GetArraySize(vals);
+  char p[512];
+  join(p, sizeof p, path, "values");
+  if (!cJSON_IsArray(vals) || n < 1 || n > (int)SCN_MAX_DIST_VALUES)
+    return fail(c, p, "must be an array of 1 to %u integers", SCN_MAX_DIST_VALUES);
+  join(p, sizeof p, path, "weights");
+  if (!cJSON_IsArray(wts) || cJSON_GetArraySize(wts) != n)
+    return fail(c, p, "must be an array of %d numbers, one per value", n);
+  uint64_t vv[SCN_MAX_DIST_VALUES];
+  double ww[SCN_MAX_DIST_VALUES], sum = 0, x;
+  for (int i = 0; i < n; i++) {
+    snprintf(p, sizeof p, "%s.values[%d]", path, i);
+    if (get_number(c, p, cJSON_GetArrayItem(vals, i), &DIST_VALUE, &x))
+      return c->e->code;
+    vv[i] = (uint64_t)x;
+    snprintf(p, sizeof p, "%s.weights[%d]", path, i);
+    if (get_number(c, p, cJSON_GetArrayItem(wts, i), &DIST_WEIGHT, &ww[i]))
+      return c->e->code;
+    sum += ww[i];
+  }
+  join(p, sizeof p, path, "weights");
+  if (!(sum > 0) || !isfinite(sum))
+    return fail(c, p, "must have a positive, finite sum");
+  if (dist_init(d, vv, ww, (size_t)n))
+    return es_fail(c->e, ES_ERUNTIME, "out of memory");
+  return 0;
+}
+
+static int get_dist(ctx *c, const char *path, const cJSON *v, dist *d) {
+  dist_destroy(d);
+  if (cJSON_IsObject(v))
+    return get_dist_arrays(c, path, v, d);
+  char got[96];
+  describe(v, got, sizeof got);
+  double x;
+  if (!cJSON_IsNumber(v))
+    return fail(c, path, "must be an integer in [1, 1e9] or {\"values\": [...], "
+                         "\"weights\": [...]}, got %s", got);
+  if (get_number(c, path, v, &DIST_VALUE, &x))
+    return c->e->code;
+  uint64_t one = (uint64_t)x;
+  double w = 1;
+  if (dist_init(d, &one, &w, 1))
+    return es_fail(c->e, ES_ERUNTIME, "out of memory");
+  return 0;
+}
+
+/* ---- objects --------------------------------------------------------------- */
+
+static int parse_obj(ctx *c, const cJSON *obj, const char *path, const field *tab,
+                     char *base, uint64_t *mask);
+static int parse_devices(ctx *c, const cJSON *arr, const char *path);
+
+static int parse_value(ctx *c, const cJSON *v, const char *path, const field *f, char *base) {
+  double x;
+  switch (f->type) {
+  case F_NUM:
+    if (get_number(c, path, v, f, &x))
+      return c->e->code;
+    *(double *)(base + f->off) = x;
+    return 0;
+  case F_INT:
+    if (get_number(c, path, v, f, &x))
+      return c->e->code;
+    *(uint64_t *)(base + f->off) = (uint64_t)x;
+    return 0;
+  case F_STR:
+    return get_string(c, path, v, base + f->off, f->size);
+  case F_BOOL:
+    if (!cJSON_IsBool(v)) {
+      char got[96];
+      describe(v, got, sizeof got);
+      return fail(c, path, "must be true or false, got %s", got);
+    }
+    *(int *)(base + f->off) = cJSON_IsTrue(v);
+    return 0;
+  case F_ENUM: {
+    int k = 0;
+    if (get_enum(c, path, v, f->sub, &k))
+      return c->e->code;
+    *(int *)(base + f->off) = k;
+    return 0;
+  }
+  case F_DIST:
+    return get_dist(c, path, v, (dist *)(base + f->off));
+  case F_OBJ:
+    return parse_obj(c, v, path, f->sub, base, &c->mask[f->slot]);
+  case F_DEVICES:
+    return parse_devices(c, v, path);
+  }
+  return 0;
+}
+
+static int parse_default(ctx *c, const char *path, const field *f, char *base) {
+  cJSON *v = cJSON_Parse(f->dflt);
+  if (!v)
+    return es_fail(c->e, ES_ERUNTIME, "internal: bad default for %s", path);
+  int rc = parse_value(c, v, path, f, base);
+  cJSON_Delete(v);
+  return rc;
+}
+
+static int parse_obj(ctx *c, const cJSON *obj, const char *path, const field *tab,
+                     char *base, uint64_t *mask) {
+  if (!cJSON_IsObject(obj)) {
+    char got[96];
+    describe(obj, got, sizeof got);
+    return fail(c, path, "must be an object, got %s", got);
+  }
+  *mask = 0;
+  const cJSON *it;
+  char p[512];
+  cJSON_ArrayForEach(it, obj) {
+    join(p, sizeof p, path, it->string);
+    size_t i = 0;
+    while (tab[i].key && strcmp(tab[i].key, it->string))
+      i++;
+    if (!tab[i].key)
+      return unknown_key(c, path, it->string, tab);
+    if (*mask & (1ull << i))
+      return fail(c, p, "duplicate key");
+    *mask |= 1ull << i;
+    if (parse_value(c, it, p, &tab[i], base))
+      return c->e->code;
+  }
+  for (size_t i = 0; tab[i].key; i++) {
+    if (*mask & (1ull << i))
+      continue;
+    join(p, sizeof p, path, tab[i].key);
+    if (tab[i].flags & REQ)
+      return fail(c, p, "required key is missing (%s)", tab[i].help);
+    if (tab[i].dflt && parse_default(c, p, &tab[i], base))
+      return c->e->code;
+  }
+  return 0;
+}
+
+/* ---- profiles ---------------------------------------------------------------- */
+
+static const char *g_models_dir;
+
+static int valid_name(const char *s) {
+  for (; *s; s++)
+    if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
+          *s == '.' || *s == '_' || *s == '-'))
+      return 0;
+  return 1;
+}
+
+static int read_file(const char *path, char **buf, size_t *len, es_err *e);
+static int parse_json(const char *file, const char *buf, size_t len, cJSON **out, es_err *e);
+
+/* Reads a positive (or non-negative) number `key` of profile object `o`. */
+static int profile_num(ctx *c, const char *pfile, const cJSON *o, const char *where,
+                       const char *key, int positive, double *out) {
+  const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+  if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble) || v->valuedouble < 0 ||
+      (positive && v->valuedouble == 0))
+    return es_fail(c->e, ES_EINPUT, "%s: %s%s: must be a number %s 0", pfile, where, key,
+                   positive ? ">" : ">=");
+  *out = v->valuedouble;
+  return 0;
+}
+
+static int apply_profile(ctx *c, scn_device *d, uint64_t mask, const char *path) {
+  char p[512], pfile[1024];
+  join(p, sizeof p, path, "profile");
+  if (!valid_name(d->profile))
+    return fail(c, p, "must use only letters, digits, '.', '_' and '-', got \"%s\"", d->profile);
+  snprintf(pfile, sizeof pfile, "%s/profiles/%s.json", g_models_dir, d->profile);
+  struct stat st;
+  if (stat(pfile, &st) != 0)
+    return fail(c, p, "no profile \"%s\" (looked for %s)", d->profile, pfile);
+  char *buf;
+  size_t len;
+  cJSON *root;
+  if (read_file(pfile, &buf, &len, c->e))
+    return c->e->code;
+  int rc = parse_json(pfile, buf, len, &root, c->e);
+  free(buf);
+  if (rc)
+    return rc;
+  const cJSON *lms = cJSON_GetObjectItemCaseSensitive(root, "lm");
+  const cJSON *lm = cJSON_GetObjectItemCaseSensitive(lms, d->lm);
+  char where[256];
+  snprintf(where, sizeof where, "lm.%s.", d->lm);
+  join(p, sizeof p, path, "lm");
+  const cJSON *fits = cJSON_GetObjectItemCaseSensitive(lm, "fits");
+  double v[4];
+  if (!cJSON_IsObject(lm)) {
+    char have[512] = "";
+    const cJSON *it;
+    cJSON_ArrayForEach(it, lms) {
+      size_t l = strlen(have);
+      snprintf(have + l, sizeof have - l, "%s%s", l ? ", " : "", it->string);
+    }
+    rc = fail(c, p, "profile \"%s\" has no LM \"%s\" (it has: %s)", d->profile, d->lm, have);
+  } else if (!cJSON_IsBool(fits)) {
+    rc = es_fail(c->e, ES_EINPUT, "%s: %sfits: must be true or false", pfile, where);
+  } else if (!cJSON_IsTrue(fits)) {
+    rc = fail(c, p, "\"%s\" does not fit in the memory of \"%s\" (%s says fits: false)", d->lm,
+              d->profile, pfile);
+  } else if (!(rc = profile_num(c, pfile, root, "", "power_active_w", 0, &v[0])) &&
+             !(rc = profile_num(c, pfile, root, "", "power_idle_w", 0, &v[1])) &&
+             !(rc = profile_num(c, pfile, lm, where, "tgs", 1, &v[2])) &&
+             !(rc = profile_num(c, pfile, lm, where, "ttft_s", 0, &v[3]))) {
+    /* Keys given in the scenario override the profile's numbers. */
+    if (!(mask >> D_PACT & 1))
+      d->power_active_w = v[0];
+    if (!(mask >> D_PIDLE & 1))
+      d->power_idle_w = v[1];
+    if (!(mask >> D_TGS & 1))
+      d->tgs = v[2];
+    if (!(mask >> D_TTFT & 1))
+      d->ttft_s = v[3];
+  }
+  cJSON_Delete(root);
+  return rc;
+}
+
+/* ---- devices ------------------------------------------------------------------- */
+
+static int check_device(ctx *c, scn_device *d, uint64_t mask, const char *path, size_t i) {
+  char p[512];
+  int has_profile = mask >> D_PROFILE & 1, has_lm = mask >> D_LM & 1;
+  if (has_profile != has_lm) {
+    join(p, sizeof p, path, has_profile ? "lm" : "profile");
+    return fail(c, p, "required key is missing (\"profile\" and \"lm\" go together)");
+  }
+  if (has_profile && apply_profile(c, d, mask, path))
+    return c->e->code;
+  if (!(mask >> D_NAME & 1)) /* no name: the profile's, else device<i> */
+  {
+    if (has_profile)
+      snprintf(d->name, sizeof d->name, "%s", d->profile);
+    else
+      snprintf(d->name, sizeof d->name, "device%zu", i);
+  }
+  for (int k = D_CAP; k <= D_PIDLE; k++) {
+    if ((mask >> k & 1) || (has_profile && k >= D_TGS)) /* the profile gave it */
+      continue;
+    join(p, sizeof p, path, DEV_KEYS[k].key);
+    return fail(c, p, "required key is missing (%s)", DEV_KEYS[k].help);
+  }
+  if (d->power_idle_w > d->power_active_w) {
+    join(p, sizeof p, path, "power_idle_w");
+    return fail(c, p, "must be <= power_active_w (%.15g), got %.15g", d->power_active_w,
+                d->power_idle_w);
+  }
+  return 0;
+}
+
+static int parse_devices(ctx *c, const cJSON *arr, const char *path) {
+  int n = cJSON_GetArraySize(arr);
+  if (!cJSON_IsArray(arr) || n < 1)
+    return fail(c, path, "must be a non-empty array of device objects");
+  scn *s = c->s;
+  s->dev = calloc((size_t)n, sizeof *s->dev);
+  if (!s->dev)
+    return es_fail(c->e, ES_ERUNTIME, "out of memory");
+  s->ndev = (size_t)n;
+  s->ninst = 0;
+  for (int i = 0; i < n; i++) {
+    char p[64];
+    uint64_t mask;
+    snprintf(p, sizeof p, "%s[%d]", path, i);
+    if (parse_obj(c, cJSON_GetArrayItem(arr, i), p, DEV_KEYS, (char *)&s->dev[i], &mask) ||
+        check_device(c, &s->dev[i], mask, p, (size_t)i))
+      return c->e->code;
+    s->ninst += s->dev[i].count;
+    if (s->ninst > SCN_MAX_DEVICES)
+      return fail(c, path, "at most %u device instances in all (sum of counts)", SCN_MAX_DEVICES);
+    for (int j = 0; j < i; j++)
+      if (!strcmp(s->dev[j].name, s->dev[i].name)) {
+        snprintf(p, sizeof p, "%s[%d].name", path, i);
+        return fail(c, p, "\"%s\" is already the name of devices[%d]; names must be unique",
+                    s->dev[i].name, j);
+      }
+  }
+  return 0;
+}
+
+/* ---- rules across keys ------------------------------------------------------------ */
+
+static int check_rules(ctx *c) {
+  scn *s = c->s;
+  uint64_t wl = c->mask[M_WL];
+  /* rows of WL_KEYS: 0 kind, 1 users, 2 step_s, 3 p_active, 4 burst, 5 rate_per_s */
+  static const unsigned steps_only = 1u << 1 | 1u << 2 | 1u << 3 | 1u << 4;
+  const char *kind = WL_KINDS[s->wl.kind];
+  unsigned need = s->wl.kind == WL_STEPS ? (1u << 1 | 1u << 3) : 1u << 5;
+  unsigned forbid = s->wl.kind == WL_STEPS ? 1u << 5 : steps_only;
+  for (int k = 1; k <= 5; k++) {
+    char p[128];
+    snprintf(p, sizeof p, "workload.%s", WL_KEYS[k].key);
+    if ((need >> k & 1) && !(wl >> k & 1))
+      return fail(c, p, "required key is missing when workload.kind is \"%s\" (%s)", kind,
+                  WL_KEYS[k].help);
+    if ((forbid >> k & 1) && (wl >> k & 1))
+      return fail(c, p, "not used when workload.kind is \"%s\"; remove it", kind);
+  }
+  s->wl.has_burst = (wl >> 4) & 1;
+  if (s->wl.has_burst && s->wl.burst_length_s > s->wl.burst_every_s)
+    return fail(c, "workload.burst.length_s", "must be <= workload.burst.every_s (%.15g), got %.15g",
+                s->wl.burst_every_s, s->wl.burst_length_s);
+  if (s->wl.kind == WL_STEPS && s->wl.step_s > s->duration_s)
+    return fail(c, "workload.step_s", "must be <= duration_s (%.15g), got %.15g", s->duration_s,
+                s->wl.step_s);
+  if (s->lim.window_s > s->duration_s)
+    return fail(c, "limiter.window_s", "must be <= duration_s (%.15g), got %.15g", s->duration_s,
+                s->lim.window_s);
+  return 0;
+}
+
+/* ---- files ---------------------------------------------------------------------- */
+
+static int read_file(const char *path, char **buf, size_t *len, es_err *e) {
+  struct stat st;
+  if (stat(path, &st) != 0)
+    return es_fail(e, ES_EINPUT, "%s: cannot open: %s", path, strerror(errno));
+  if (!S_ISREG(st.st_mode))
+    return es_fail(e, ES_EINPUT, "%s: not a regular file", path);
+  if ((unsigned long long)st.st_size > SCN_MAX_FILE_BYTES)
+    return es_fail(e, ES_EINPUT, "%s: file is larger than the limit of %u bytes", path,
+                   SCN_MAX_FILE_BYTES);
+  FILE *f = fopen(path, "rb");
+  if (!f)
+    return es_fail(e, ES_EINPUT, "%s: cannot open: %s", path, strerror(errno));
+  *buf = malloc(SCN_MAX_FILE_BYTES + 1);
+  if (!*buf) {
+    fclose(f);
+    return es_fail(e, ES_ERUNTIME, "out of memory");
+  }
+  *len = fread(*buf, 1, SCN_MAX_FILE_BYTES + 1, f);
+  int bad = ferror(f);
+  fclose(f);
+  if (bad || *len > SCN_MAX_FILE_BYTES) {
+    free(*buf);
+    return bad ? es_fail(e, ES_EINPUT, "%s: cannot read: %s", path, strerror(errno))
+               : es_fail(e, ES_EINPUT, "%s: file is larger than the limit of %u bytes", path,
+                         SCN_MAX_FILE_BYTES);
+  }
+  (*buf)[*len] = 0;
+  return 0;
+}
+
+static int parse_json(const char *file, const char *buf, size_t len, cJSON **out, es_err *e) {
+  const char *nul = memchr(buf, 0, len);
+  if (nul)
+    return es_fail(e, ES_EINPUT, "%s: not a text file (NUL byte at offset %zu)", file,
+                   (size_t)(nul - buf));
+  size_t i = 0;
+  while (i < len && strchr(" \t\r\n", buf[i]))
+    i++;
+  if (i == len)
+    return es_fail(e, ES_EINPUT, "%s: empty file; expected a JSON object", file);
+  const char *end = NULL;
+  *out = cJSON_ParseWithLengthOpts(buf, len, &end, 0);
+  if (*out) {
+    /* Only white space may follow the value. */
+    size_t k = (size_t)(end - buf);
+    while (k < len && strchr(" \t\r\n", buf[k]))
+      k++;
+    if (k == len)
+      return 0;
+    cJSON_Delete(*out);
+    *out = NULL;
+    end = buf + k;
+  }
+  if (!end || end < buf || end > buf + len)
+    end = buf + len;
+  size_t line = 1, col = 1;
+  for (const char *p = buf; p < end; p++, col++)
+    if (*p == '\n')
+      line++, col = 0;
+  char near[24] = "";
+  size_t n = 0;
+  for (const char *p = end; p < buf + len && n < 16 && *p != '\n'; p++)
+    near[n++] = (*p >= 32 && *p < 127) ? *p : '?';
+  near[n] = 0;
+  if (end == buf + len)
+    return es_fail(e, ES_EINPUT, "%s:%zu:%zu: JSON syntax error: unexpected end of file", file,
+                   line, col);
+  return es_fail(e, ES_EINPUT, "%s:%zu:%zu: JSON syntax error near '%s'", file, line, col, near);
+}
+
+/* ---- --set overrides --------------------------------------------------------------- */
+
+/* Applies "PATH=VALUE" to the tree: PATH is dotted, numbers index arrays;
+ * missing object keys are created (validation then rejects unknown ones).
+ * VALUE is parsed as JSON, else taken as a string. */
+static int apply_set(cJSON *root, const char *set, es_err *e) {
+  const char *eq = strchr(set, '=');
+  if (!eq || eq == set)
+    return es_fail(e, ES_EINPUT, "--set %s: expected PATH=VALUE, e.g. limiter.window_s=30", set);
+  char path[512];
+  size_t plen = (size_t)(eq - set);
+  if (plen >= sizeof path)
+    return es_fail(e, ES_EINPUT, "--set %.40s...: path is too long", set);
+  memcpy(path, set, plen);
+  path[plen] = 0;
+  cJSON *cur = root;
+  char *save = NULL, *tok = strtok_r(path, ".", &save);
+  char done[512] = "";
+  while (tok) {
+    char *next = strtok_r(NULL, ".", &save);
+    cJSON *child;
+    if (cJSON_IsArray(cur)) {
+      char *endp;
+      long k = strtol(tok, &endp, 10);
+      int n = cJSON_GetArraySize(cur);
+      if (*endp || k < 0 || k >= n)
+        return es_fail(e, ES_EINPUT, "--set %s: %s has %d entries, index must be 0 to %d, got '%s'",
+                       set, done, n, n - 1, tok);
+      child = cJSON_GetArrayItem(cur, (int)k);
+    } else if (cJSON_IsObject(cur)) {
+      child = cJSON_GetObjectItemCaseSensitive(cur, tok);
+    } else {
+      return es_fail(e, ES_EINPUT, "--set %s: %s is not an object or array", set, done);
+    }
+    if (!next) { /* last component: replace or add */
+      cJSON *v = cJSON_Parse(eq + 1);
+      if (!v)
+        v = cJSON_CreateString(eq + 1);
+      if (!v)
+        return es_fail(e, ES_ERUNTIME, "out of memory");
+      if (cJSON_IsArray(cur))
+        cJSON_ReplaceItemViaPointer(cur, child, v);
+      else if (child)
+        cJSON_ReplaceItemViaPointer(cur, child, v);
+      else
+        cJSON_AddItemToObject(cur, tok, v);
+      return 0;
+    }
+    if (!child) {
+      child = cJSON_AddObjectToObject(cur, tok);
+      if (!child)
+        return es_fail(e, ES_ERUNTIME, "out of memory");
+    }
+    size_t l = strlen(done);
+    snprintf(done + l, sizeof done - l, "%s%s", l ? "." : "", tok);
+    cur = child;
+    tok = next;
+  }
+  return es_fail(e, ES_EINPUT, "--set %s: empty path", set);
+}
+
+/* ---- load -------------------------------------------------------------------------- */
+
+static const char *models_dir(const char *file, const char *given, char *buf, size_t n) {
+  if (given)
+    return given;
+  const char *env = getenv("EDGESIM_MODELS");
+  if (env && *env)
+    return env;
+  const char *slash = strrchr(file, '/');
+  if (slash)
+    snprintf(buf, n, "%.*s/../models", (int)(slash - file), file);
+  else
+    snprintf(buf, n, "../models");
+  struct stat st;
+  if (stat(buf, &st) == 0 && S_ISDIR(st.st_mode))
+    return buf;
+  return EDGESIM_SOURCE_DIR "/models";
+}
+
+int scn_load(const char *file, const char *const *sets, size_t nsets, const char *mdir,
+             scn **out, es_err *e) {
+  char *buf, mbuf[1024];
+  size_t len;
+  cJSON *root;
+  *out = NULL;
+  if (read_file(file, &buf, &len, e))
+    return e->code;
+  int rc = parse_json(file, buf, len, &root, e);
+  free(buf);
+  if (rc)
+    return rc;
+  for (size_t i = 0; i < nsets && !rc; i++)
+    rc = apply_set(root, sets[i], e);
+  scn *s = calloc(1, sizeof *s);
+  if (!rc && !s)
+    rc = es_fail(e, ES_ERUNTIME, "out of memory");
+  if (!rc) {
+    ctx c = {.file = file, .e = e, .s = s};
+    g_models_dir = models_dir(file, mdir, mbuf, sizeof mbuf);
+    snprintf(s->file, sizeof s->file, "%s", file);
+    rc = parse_obj(&c, root, "", TOP_KEYS, (char *)s, &c.mask[M_TOP]);
+    if (!rc)
+      rc = check_rules(&c);
+    if (!rc && !(c.mask[M_TOP] & 1)) { /* default name: file stem */
+      const char *b = strrchr(file, '/');
+      b = b ? b + 1 : file;
+      size_t l = strcspn(b, ".");
+      snprintf(s->name, sizeof s->name, "%.*s", (int)(l < 100 ? l : 100), b);
+    }
+  }
+  cJSON_Delete(root);
+  if (rc) {
+    scn_free(s);
+    return rc;
+  }
+  *out = s;
+  return 0;
+}
+
+void scn_free(scn *s) {
+  if (!s)
+    return;
+  dist_destroy(&s->wl.prompt);
+  dist_destroy(&s->wl.tokens);
+  free(s->dev);
+  free(s);
+}
+
+const char *scn_policy_name(enum disp_policy p) { return POLICIES[p]; }
+const char *scn_workload_name(enum wl_kind k) { return WL_KINDS[k]; }
+
+static const char *type_name(const field *f) {
+  static const char *const names[] = {"number", "integer", "string", "bool",
+                                      "string", "tokens", "object", "array"};
+  return names[f->type];
+}
+
+static void print_table(FILE *f, const field *tab, const char *path) {
+  for (const field *r = tab; r->key; r++) {
+    char p[128];
+    if (tab == DEV_KEYS)
+      snprintf(p, sizeof p, "devices[].%s", r->key);
+    else
+      join(p, sizeof p, path, r->key);
+    if (r->type == F_DEVICES) {
+      fprintf(f, "  %-38s %-8s %-9s %s\n", p, "array", "required", r->help);
+      print_table(f, DEV_KEYS, "devices[]");
+      continue;
+    }
+    fprintf(f, "  %-38s %-8s %-9s %s\n", p, type_name(r),
+            r->flags & REQ ? "required" : r->dflt ? r->dflt : "-", r->help);
+    if (r->type == F_OBJ)
+      print_table(f, r->sub, p);
+  }
+}
+
+void scn_print_keys(FILE *f) {
+  fprintf(f, "  %-38s %-8s %-9s %s\n", "key", "type", "default", "meaning");
+  print_table(f, TOP_KEYS, "");
+}

@@ -1,0 +1,87 @@
+/* scenario.h: scenario files, validated into a `scn`.
+ *
+ * scn_load() reads a JSON file, applies --set overrides to the parsed tree,
+ * validates every key against the key tables in scenario.c (types, bounds,
+ * defaults, unknown keys), resolves device profiles from the models
+ * directory, and returns a scenario the caller owns and frees with
+ * scn_free(). On failure nothing is returned and the error names the file
+ * and the key path. The struct is visible to the simulator's modules; the
+ * CLI treats it as read-only.
+ */
+#ifndef ES_SCENARIO_H
+#define ES_SCENARIO_H
+
+#include <stdio.h>
+
+#include "dist.h"
+#include "err.h"
+
+enum wl_kind { WL_STEPS, WL_POISSON };
+enum disp_policy { DISP_RANDOM, DISP_WEIGHTED, DISP_LOAD_AWARE, DISP_COUNT };
+enum lim_kind { LIM_SLIDING_WINDOW };
+
+#define SCN_NAME_MAX 64
+
+typedef struct scn_device {
+  char name[SCN_NAME_MAX];
+  char profile[SCN_NAME_MAX]; /* "" when the numbers are given inline */
+  char lm[SCN_NAME_MAX];
+  uint64_t count;          /* identical instances of this entry */
+  uint64_t token_capacity; /* C: output tokens per window */
+  uint64_t max_parallel;   /* P: requests in flight */
+  double tgs;              /* output tokens per second per request */
+  double ttft_s;           /* time to first token, seconds */
+  double power_active_w, power_idle_w; /* watts */
+} scn_device;
+
+typedef struct scn {
+  char file[512];
+  char name[128];
+  uint64_t seed;
+  double duration_s;
+  struct {
+    enum wl_kind kind;
+    uint64_t users;
+    double step_s, p_active;
+    int has_burst;
+    double burst_every_s, burst_length_s, burst_p_active;
+    double rate_per_s;
+    dist prompt, tokens;
+  } wl;
+  scn_device *dev; /* ndev entries, in file order */
+  size_t ndev;
+  size_t ninst; /* sum of counts: device instances */
+  struct {
+    enum lim_kind kind;
+    double window_s;
+  } lim;
+  enum disp_policy policy;
+  struct {
+    int enabled;
+    double price_in, price_out; /* USD per million tokens */
+    double rtt_s, ttft_s, tgs;
+  } cloud;
+  double energy_price; /* USD per kWh */
+} scn;
+
+/* Loads FILE, applying `nsets` overrides of the form "PATH=VALUE" first.
+ * `models_dir` may be NULL: then $EDGESIM_MODELS, FILE's ../models, or the
+ * build's source tree, in that order. */
+int scn_load(const char *file, const char *const *sets, size_t nsets,
+             const char *models_dir, scn **out, es_err *e);
+void scn_free(scn *s);
+
+const char *scn_policy_name(enum disp_policy p);
+const char *scn_workload_name(enum wl_kind k);
+
+/* Prints the table of scenario keys (path, type, default, meaning). */
+void scn_print_keys(FILE *f);
+
+/* Documented limits. */
+#define SCN_MAX_FILE_BYTES (16u << 20)
+#define SCN_MAX_DEVICES 1000000u
+#define SCN_MAX_USERS 1000000000u
+#define SCN_MAX_DURATION_S 31622400.0 /* one leap year */
+#define SCN_MAX_DIST_VALUES 1000u
+
+#endif
