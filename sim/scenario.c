@@ -728,8 +728,8 @@ static int apply_set(cJSON *root, const char *set, es_err *e) {
         return es_fail(e, ES_ERUNTIME, "out of memory");
       if (cJSON_IsArray(cur))
         cJSON_ReplaceItemViaPointer(cur, child, v);
-      else if (child)
-        cJSON_ReplaceItemViaPointer(cur, child, v);
+      else if (child) /* keeps the key, and its place among the keys */
+        cJSON_ReplaceItemInObjectCaseSensitive(cur, tok, v);
       else
         cJSON_AddItemToObject(cur, tok, v);
       return 0;
