@@ -1,0 +1,41 @@
+/* cli.h: the parsed command line shared by main.c and the subcommands
+ * (cli_compare.c, cli_sweep.c). Strings point into argv; nothing is owned.
+ * Each subcommand returns 0 or an es_err code and prints only results. */
+#ifndef ES_CLI_H
+#define ES_CLI_H
+
+#include <stdint.h>
+
+#include "engine.h"
+#include "err.h"
+#include "report.h"
+
+#define CLI_MAX_SETS 256
+
+enum cli_cmd { CMD_RUN = 1, CMD_COMPARE = 2, CMD_SWEEP = 4 };
+
+typedef struct cli {
+  enum cli_cmd cmd;
+  const char *scenario;
+  const char *sets[CLI_MAX_SETS], *set_a[CLI_MAX_SETS], *set_b[CLI_MAX_SETS];
+  const char *vary[CLI_MAX_SETS];
+  size_t nsets, nset_a, nset_b, nvary;
+  int has_seed, has_reps;
+  uint64_t seed;
+  uint64_t reps;  /* --replications, default 1 */
+  unsigned jobs;  /* --jobs, default: online processors */
+  enum rep_format format;
+  char sep;       /* csv separator: ',' or '\t' (--format tsv) */
+  int header, validate, summary;
+  const char *metrics; /* --metrics list or NULL */
+  const char *timeseries, *models;
+  es_opts run;
+} cli;
+
+/* ES_EINPUT unless the warm-up ends before the horizon. */
+int cli_check_warmup(const cli *c, const scn *s, es_err *e);
+
+int cli_compare(const cli *c, es_err *e);
+int cli_sweep(const cli *c, es_err *e);
+
+#endif

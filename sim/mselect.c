@@ -1,0 +1,118 @@
+#include "mselect.h"
+
+#include <errno.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const struct {
+  const char *name;
+  size_t off;
+} DEV[] = {
+#define DEV_ROW(name, field) {name, offsetof(es_dev_result, field)},
+    ES_DEV_METRICS(DEV_ROW)
+#undef DEV_ROW
+};
+
+size_t ms_dev_count(void) { return sizeof DEV / sizeof *DEV; }
+const char *ms_dev_name(size_t k) { return DEV[k].name; }
+double ms_dev_value(const es_dev_result *d, size_t k) {
+  return *(const double *)((const char *)d + DEV[k].off);
+}
+
+int ms_all(ms_sel *out, es_err *e) {
+  out->n = es_metric_count();
+  out->col = calloc(out->n, sizeof *out->col);
+  if (!out->col)
+    return es_fail(e, ES_ERUNTIME, "edgesim: out of memory");
+  for (size_t i = 0; i < out->n; i++)
+    out->col[i] = (ms_col){-1, i};
+  return 0;
+}
+
+void ms_free(ms_sel *s) {
+  free(s->col);
+  *s = (ms_sel){0};
+}
+
+/* The valid names, for the error message: every scalar, then the device
+ * pattern. */
+static int unknown(const char *name, size_t len, size_t ndev, es_err *e) {
+  char list[900] = "";
+  size_t at = 0;
+  for (size_t i = 0; i < es_metric_count() && at < sizeof list; i++)
+    at += (size_t)snprintf(list + at, sizeof list - at, "%s%s", i ? "," : "", es_metric_name(i));
+  for (size_t k = 0; k < ms_dev_count() && at < sizeof list; k++)
+    at += (size_t)snprintf(list + at, sizeof list - at, "%s%s", k ? "|" : ",devices.K.{",
+                           ms_dev_name(k));
+  if (at < sizeof list)
+    snprintf(list + at, sizeof list - at, "}");
+  return es_fail(e, ES_EINPUT,
+                 "edgesim: --metrics: unknown metric '%.*s'; valid: %s (K from 0 to %zu)",
+                 (int)len, name, list, ndev ? ndev - 1 : 0);
+}
+
+/* "devices.K.field" -> column; -1 if the shape does not match. */
+static int device_col(const char *name, size_t len, size_t ndev, ms_col *c) {
+  if (len < 9 || strncmp(name, "devices.", 8))
+    return -1;
+  char *end;
+  errno = 0;
+  unsigned long k = strtoul(name + 8, &end, 10);
+  if (errno || end == name + 8 || *end != '.' || (size_t)(end - name) >= len || k >= ndev)
+    return -1;
+  const char *field = end + 1;
+  size_t flen = len - (size_t)(field - name);
+  for (size_t i = 0; i < ms_dev_count(); i++)
+    if (strlen(DEV[i].name) == flen && !strncmp(field, DEV[i].name, flen))
+      return *c = (ms_col){(long)k, i}, 0;
+  return -1;
+}
+
+static int resolve(const char *name, size_t len, size_t ndev, ms_col *c, es_err *e) {
+  for (size_t i = 0; i < es_metric_count(); i++)
+    if (strlen(es_metric_name(i)) == len && !strncmp(name, es_metric_name(i), len))
+      return *c = (ms_col){-1, i}, 0;
+  if (!device_col(name, len, ndev, c))
+    return 0;
+  return unknown(name, len, ndev, e);
+}
+
+int ms_parse(const char *list, size_t ndev, ms_sel *out, es_err *e) {
+  size_t n = 1;
+  for (const char *p = list; *p; p++)
+    n += *p == ',';
+  *out = (ms_sel){calloc(n, sizeof *out->col), 0};
+  if (!out->col)
+    return es_fail(e, ES_ERUNTIME, "edgesim: out of memory");
+  for (const char *p = list;; p++) {
+    size_t len = strcspn(p, ",");
+    if (resolve(p, len, ndev, &out->col[out->n++], e))
+      return ms_free(out), e->code;
+    p += len;
+    if (!*p)
+      return 0;
+  }
+}
+
+int ms_check(const ms_sel *s, size_t ndev, es_err *e) {
+  for (size_t i = 0; i < s->n; i++)
+    if (s->col[i].dev >= 0 && (size_t)s->col[i].dev >= ndev)
+      return es_fail(e, ES_EINPUT, "edgesim: --metrics: devices.%ld: this scenario has %zu "
+                                   "device instances (0 to %zu)",
+                     s->col[i].dev, ndev, ndev ? ndev - 1 : 0);
+  return 0;
+}
+
+void ms_name(const ms_sel *s, size_t i, char *buf, size_t n) {
+  const ms_col *c = &s->col[i];
+  if (c->dev < 0)
+    snprintf(buf, n, "%s", es_metric_name(c->idx));
+  else
+    snprintf(buf, n, "devices.%ld.%s", c->dev, DEV[c->idx].name);
+}
+
+double ms_value(const ms_sel *s, size_t i, const es_result *r) {
+  const ms_col *c = &s->col[i];
+  return c->dev < 0 ? es_metric_value(r, c->idx) : ms_dev_value(&r->dev[c->dev], c->idx);
+}
