@@ -1,0 +1,40 @@
+#!/bin/sh
+# The shipped sweep scripts print exactly what `edgesim sweep` prints.
+# usage: sweep_scripts.sh parallel|slurm EDGESIM   (run from the source tree)
+# parallel: exits 77 (ctest: skipped) when GNU parallel is not installed.
+# slurm: runs every array task of slurm_sweep.sbatch locally, then the merge.
+set -eu
+E=$2
+S=scenarios/bursty_random.json
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+case $1 in
+parallel)
+  if ! command -v parallel >/dev/null || ! parallel --version 2>/dev/null | grep -q GNU; then
+    echo "GNU parallel not installed: skipped"
+    exit 77
+  fi
+  for n in 1 3; do
+    EDGESIM=$E WINDOWS="30 120" POLICIES="random weighted load_aware" REPLICATIONS=$n JOBS=2 \
+      METRICS=requests.redirected,cost.cloud_usd sh scenarios/sweeps/parallel_sweep.sh $S >"$T/p"
+    "$E" sweep $S --vary limiter.window_s=30,120 --vary dispatch.policy=random,weighted,load_aware \
+      --replications $n --metrics requests.redirected,cost.cloud_usd >"$T/s"
+    cmp "$T/p" "$T/s" || { diff "$T/p" "$T/s"; exit 1; }
+  done ;;
+slurm)
+  i=0
+  while [ $i -lt 15 ]; do
+    SLURM_ARRAY_TASK_ID=$i EDGESIM=$E OUT=$T/out bash scenarios/sweeps/slurm_sweep.sbatch
+    i=$((i + 1))
+  done
+  sh scenarios/sweeps/slurm_merge.sh "$T/out" >"$T/m"
+  "$E" sweep $S --vary limiter.window_s=10,30,60,120,300 \
+    --vary dispatch.policy=random,weighted,load_aware >"$T/s"
+  cmp "$T/m" "$T/s" || { diff "$T/m" "$T/s"; exit 1; }
+  rm "$T/out/row-000007.csv"
+  if sh scenarios/sweeps/slurm_merge.sh "$T/out" >/dev/null 2>&1; then
+    echo "merge accepted a missing row"; exit 1
+  fi ;;
+*) echo "usage: $0 parallel|slurm EDGESIM" >&2; exit 2 ;;
+esac
+echo ok
