@@ -19,6 +19,7 @@
 
 #define MAX_POINTS 1000000u
 #define MAX_VALUES 4096u
+#define VALUE_MAX 1024 /* bytes of one "PATH=VALUE" override, with its NUL */
 
 typedef struct axis {
   char path[512];
@@ -77,10 +78,14 @@ static int parse_axis(const char *arg, axis *a, es_err *e) {
   if (a->nval > MAX_VALUES)
     return es_fail(e, ES_EINPUT, "edgesim sweep: --vary %s: at most %u values", a->path,
                    MAX_VALUES);
-  for (size_t k = 0; k < a->nval; k++)
+  for (size_t k = 0; k < a->nval; k++) {
     if (!*a->val[k])
       return es_fail(e, ES_EINPUT, "edgesim sweep: --vary %s: empty value (position %zu)",
                      a->path, k + 1);
+    if (strlen(a->path) + strlen(a->val[k]) + 2 > VALUE_MAX)
+      return es_fail(e, ES_EINPUT, "edgesim sweep: --vary %s: value %zu longer than %d bytes",
+                     a->path, k + 1, VALUE_MAX - 2);
+  }
   return 0;
 }
 
@@ -108,7 +113,8 @@ static size_t field(char *buf, size_t at, size_t n, const char *v, char sep, int
 static int load_point(sweep *w, size_t p, es_err *e) {
   const cli *c = w->c;
   const char *sets[2 * CLI_MAX_SETS];
-  char own[CLI_MAX_SETS][1024], where[1200] = "edgesim sweep: point";
+  static char own[CLI_MAX_SETS][VALUE_MAX]; /* main thread only */
+  char where[1200] = "edgesim sweep: point";
   memcpy(sets, c->sets, c->nsets * sizeof *sets);
   for (size_t k = 0; k < w->nax; k++) {
     const axis *a = &w->ax[k];
