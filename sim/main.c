@@ -42,18 +42,14 @@ static const struct opt {
      "text (default), json, or csv (header line + rows); sweep: csv (default) or tsv", ALL},
     {"--no-header", NULL, "csv: omit the header line (for appending in shell loops)", ALL},
     {"--replications", "N",
-     "N independent replications; replication r runs with seed "
-     "rng_replication_seed(seed, r), r = 0 being the plain seed (default 1; compare: 20)",
+     "independent replications with seeds rng_replication_seed(seed, r) (default 1; "
+     "compare: 20)",
      ALL},
-    {"--jobs", "J", "run replications on J threads (default: online processors); output "
-                    "does not depend on J",
+    {"--jobs", "J", "threads for the runs (default: online processors); same output for any J",
      ALL},
-    {"--summary", NULL, "csv with --replications N >= 2: one summary row instead of one row "
-                        "per replication",
+    {"--summary", NULL, "csv, N >= 2: one summary row instead of one row per replication",
      CMD_RUN},
-    {"--metrics", "A,B,...",
-     "csv and text columns by dotted name (requests.redirected,cost.cloud_usd,"
-     "devices.0.token_utilization)",
+    {"--metrics", "A,B,...", "csv/summary columns by dotted name (cost.cloud_usd,devices.0.served)",
      ALL},
     {"--timeseries", "FILE", "write one TSV row per step (or --interval) to FILE", CMD_RUN},
     {"--interval", "S", "time-series interval for workloads without steps (default 60)",
