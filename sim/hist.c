@@ -57,8 +57,10 @@ double hist_quantile(const hist *h, double q) {
   if (!h->n)
     return 0;
   uint64_t rank = (uint64_t)ceil(q * (double)h->n), seen = 0;
-  if (rank < 1)
-    rank = 1;
+  if (rank <= 1)
+    return h->min; /* the extremes are known exactly */
+  if (rank >= h->n)
+    return h->max;
   for (int b = 0; b < HIST_BUCKETS; b++) {
     seen += h->count[b];
     if (seen >= rank) {

@@ -450,6 +450,24 @@ static int valid_name(const char *s) {
 }
 
 static int read_file(const char *path, char **buf, size_t *len, es_err *e);
+/* cJSON reports an error at the end of input as the last byte. Parsing again
+ * with one more space tells the two apart: a truncated document then fails
+ * on the space. */
+static int at_eof(const char *buf, size_t len) {
+  char *copy = malloc(len + 2);
+  if (!copy)
+    return 0;
+  memcpy(copy, buf, len);
+  copy[len] = ' ';
+  copy[len + 1] = 0;
+  const char *end = NULL;
+  cJSON *v = cJSON_ParseWithLengthOpts(copy, len + 1, &end, 0);
+  int eof = !v && end == copy + len;
+  cJSON_Delete(v);
+  free(copy);
+  return eof;
+}
+
 static int parse_json(const char *file, const char *buf, size_t len, cJSON **out, es_err *e);
 
 /* Reads a positive (or non-negative) number `key` of profile object `o`. */
@@ -592,15 +610,16 @@ static int check_rules(ctx *c) {
   const char *kind = WL_KINDS[s->wl.kind];
   unsigned need = s->wl.kind == WL_STEPS ? (1u << 1 | 1u << 3) : 1u << 5;
   unsigned forbid = s->wl.kind == WL_STEPS ? 1u << 5 : steps_only;
-  for (int k = 1; k <= 5; k++) {
-    char p[128];
-    snprintf(p, sizeof p, "workload.%s", WL_KEYS[k].key);
-    if ((need >> k & 1) && !(wl >> k & 1))
-      return fail(c, p, "required key is missing when workload.kind is \"%s\" (%s)", kind,
-                  WL_KEYS[k].help);
-    if ((forbid >> k & 1) && (wl >> k & 1))
-      return fail(c, p, "not used when workload.kind is \"%s\"; remove it", kind);
-  }
+  for (int pass = 0; pass < 2; pass++) /* missing keys first, then extra ones */
+    for (int k = 1; k <= 5; k++) {
+      char p[128];
+      snprintf(p, sizeof p, "workload.%s", WL_KEYS[k].key);
+      if (!pass && (need >> k & 1) && !(wl >> k & 1))
+        return fail(c, p, "required key is missing when workload.kind is \"%s\" (%s)", kind,
+                    WL_KEYS[k].help);
+      if (pass && (forbid >> k & 1) && (wl >> k & 1))
+        return fail(c, p, "not used when workload.kind is \"%s\"; remove it", kind);
+    }
   s->wl.has_burst = (wl >> 4) & 1;
   if (s->wl.has_burst && s->wl.burst_length_s > s->wl.burst_every_s)
     return fail(c, "workload.burst.length_s", "must be <= workload.burst.every_s (%.15g), got %.15g",
@@ -670,6 +689,8 @@ static int parse_json(const char *file, const char *buf, size_t len, cJSON **out
     end = buf + k;
   }
   if (!end || end < buf || end > buf + len)
+    end = buf + len;
+  if (end == buf + len - 1 && at_eof(buf, len))
     end = buf + len;
   size_t line = 1, col = 1;
   for (const char *p = buf; p < end; p++, col++)

@@ -1,0 +1,90 @@
+#include "scenario.h"
+#include "testutil.h"
+
+#include <math.h>
+
+#include "dispatch.h"
+
+/* Four devices with capacities 100, 200, 300, 400 and 2 slots each. */
+static void make_devs(dev *d, size_t n) {
+  memset(d, 0, n * sizeof *d);
+  for (size_t i = 0; i < n; i++) {
+    win_init(&d[i].w, 100 * (i + 1), 10.0);
+    d[i].max_par = 2;
+  }
+}
+
+static void free_devs(dev *d, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    win_destroy(&d[i].w);
+}
+
+/* Chi-square of pick counts against expected probabilities (3 dof). */
+static double chi2_of(disp *d, const double *p, int n) {
+  double count[4] = {0};
+  for (int i = 0; i < n; i++)
+    count[disp_pick(d, 0, 1)]++;
+  double chi2 = 0;
+  for (int k = 0; k < 4; k++)
+    chi2 += (count[k] - n * p[k]) * (count[k] - n * p[k]) / (n * p[k]);
+  return chi2;
+}
+
+static void random_is_uniform(void **state) {
+  (void)state;
+  dev d[4];
+  make_devs(d, 4);
+  disp x;
+  assert_int_equal(disp_init(&x, DISP_RANDOM, d, 4, 1), 0);
+  const double p[] = {0.25, 0.25, 0.25, 0.25};
+  assert_true(chi2_of(&x, p, 100000) < 16.27); /* 99.9% point, 3 dof */
+  disp_destroy(&x);
+  free_devs(d, 4);
+}
+
+static void weighted_follows_capacity(void **state) {
+  (void)state;
+  dev d[4];
+  make_devs(d, 4);
+  disp x;
+  assert_int_equal(disp_init(&x, DISP_WEIGHTED, d, 4, 2), 0);
+  const double p[] = {0.1, 0.2, 0.3, 0.4};
+  assert_true(chi2_of(&x, p, 100000) < 16.27);
+  disp_destroy(&x);
+  free_devs(d, 4);
+}
+
+/* Load-aware: the admissible device with the largest (C - used) / C. */
+static void load_aware_rule(void **state) {
+  (void)state;
+  dev d[4];
+  make_devs(d, 4);
+  disp x;
+  disp_init(&x, DISP_LOAD_AWARE, d, 4, 3);
+  assert_int_equal(disp_pick(&x, 0, 50), 0); /* all free: tie, lowest index */
+  win_add(&d[0].w, 0, 50);                   /* fractions .5 1 1 1 */
+  assert_int_equal(disp_pick(&x, 0, 50), 1);
+  win_add(&d[1].w, 0, 100); /* .5 .5 1 1 */
+  win_add(&d[2].w, 0, 60);  /* .5 .5 .8 1 */
+  win_add(&d[3].w, 0, 200); /* .5 .5 .8 .5 */
+  assert_int_equal(disp_pick(&x, 0, 50), 2);
+  assert_int_equal(disp_pick(&x, 0, 250), -1); /* most left is 300 - 60 = 240 */
+  d[2].inflight = 2;                           /* no free slot */
+  assert_int_equal(disp_pick(&x, 0, 50), 0);  /* .5 tie between 0, 1, 3 */
+  assert_int_equal(disp_pick(&x, 0, 150), 3); /* only 3 has 200 left */
+  assert_int_equal(disp_pick(&x, 0, 201), -1);
+  assert_int_equal(disp_pick(&x, 10.0, 201), 3); /* windows expired; 2 has no slot */
+  d[2].inflight = 0;
+  assert_int_equal(disp_pick(&x, 10.0, 201), 2); /* all at 1.0: lowest index that fits */
+  disp_destroy(&x);
+  free_devs(d, 4);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(random_is_uniform),
+      cmocka_unit_test(weighted_follows_capacity),
+      cmocka_unit_test(load_aware_rule),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}

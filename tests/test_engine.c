@@ -1,0 +1,223 @@
+#include "scenario.h"
+#include "testutil.h"
+
+#include <gsl/gsl_statistics_double.h>
+#include <math.h>
+
+#include "engine.h"
+#include "qtheory.h"
+#include "report.h"
+
+/* One device, one request per 1-second step (users 1, p_active 1), 10 tokens
+ * each; C = 35 per W = 10 s: the first three are served, the other seven
+ * find the window full. Everything below is worked by hand. */
+static const char *HAND =
+    "{\"duration_s\": 10, \"workload\": {\"users\": 1, \"step_s\": 1, \"p_active\": 1,"
+    " \"tokens\": 10, \"prompt_tokens\": 48},"
+    " \"devices\": [{\"name\": \"d\", \"token_capacity\": 35, \"max_parallel\": 100,"
+    " \"tgs\": 100, \"ttft_s\": 0, \"power_active_w\": 3, \"power_idle_w\": 1}],"
+    " \"limiter\": {\"window_s\": 10}, \"dispatch\": {\"policy\": \"random\"}}";
+
+static es_result *run(scn *s, uint64_t seed, double warmup) {
+  es_result *r = es_result_new(s);
+  es_opts o = {.warmup_s = warmup};
+  es_err e = {0};
+  if (es_run(s, seed, &o, r, &e))
+    fail_msg("es_run: %s", e.msg);
+  return r;
+}
+
+static void hand_computed_window(void **state) {
+  (void)state;
+  scn *s = tu_load(HAND, NULL, 0);
+  es_result *r = run(s, 1, 0);
+  assert_close(r->generated, 10, 0);
+  assert_close(r->edge_served, 3, 0);
+  assert_close(r->redirected, 7, 0);
+  assert_close(r->tok_edge, 30, 0);
+  assert_close(r->tok_cloud, 70, 0);
+  assert_close(r->cloud_usd, 7 * (48 * 30.0 + 10 * 60.0) / 1e6, 1e-15);
+  assert_close(r->dev[0].token_utilization, 30.0 / 35.0, 1e-15);
+  assert_close(r->lat[0][0], 0.1, 1e-12);               /* edge: 0 + 10/100 s */
+  assert_close(r->lat[1][0], 0.05 + 0.71 + 0.2, 1e-12); /* cloud: rtt + ttft + 10/50 */
+  assert_close(r->rejected_fraction, 0.7, 1e-15);
+  /* Energy: idle 1 W for 10 s plus 2 W extra while busy, 0.2..0.3 s busy. */
+  assert_true(r->energy_wh >= (10 + 2 * 0.2) / 3600 - 1e-12);
+  assert_true(r->energy_wh <= (10 + 2 * 0.3) / 3600 + 1e-12);
+  assert_close(r->energy_usd, r->energy_wh / 1000 * 0.25, 1e-18);
+  es_result_free(r);
+  scn_free(s);
+}
+
+static void dropped_without_cloud(void **state) {
+  (void)state;
+  const char *sets[] = {"cloud.enabled=false"};
+  scn *s = tu_load(HAND, sets, 1);
+  es_result *r = run(s, 1, 0);
+  assert_close(r->dropped, 7, 0);
+  assert_close(r->redirected, 0, 0);
+  assert_close(r->tok_dropped, 70, 0);
+  assert_close(r->cloud_usd, 0, 0);
+  es_result_free(r);
+  scn_free(s);
+}
+
+/* One slot held for 100 s: only the first request is served. */
+static void slot_limit(void **state) {
+  (void)state;
+  const char *sets[] = {"devices.0.max_parallel=1", "devices.0.ttft_s=100",
+                        "devices.0.token_capacity=1000"};
+  scn *s = tu_load(HAND, sets, 3);
+  es_result *r = run(s, 4, 0);
+  assert_close(r->edge_served, 1, 0);
+  assert_close(r->redirected, 9, 0);
+  assert_true(r->dev[0].slot_utilization > 0.9 && r->dev[0].slot_utilization <= 1.0);
+  assert_close(r->dev[0].rejected, 9, 0);
+  es_result_free(r);
+  scn_free(s);
+}
+
+/* Requests arriving before the warm-up still fill windows but are not counted. */
+static void warmup_ignores_early_requests(void **state) {
+  (void)state;
+  scn *s = tu_load(HAND, NULL, 0);
+  es_result *r = run(s, 1, 5);
+  assert_close(r->generated, 5, 0); /* steps 5..9 */
+  assert_close(r->edge_served, 0, 0); /* the window is still full from the first 3 */
+  assert_close(r->redirected, 5, 0);
+  es_result_free(r);
+  scn_free(s);
+}
+
+static char *json_of(scn *s, uint64_t seed) {
+  es_result *r = run(s, seed, 0);
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream(&buf, &len);
+  rep_json(f, r);
+  fclose(f);
+  es_result_free(r);
+  return buf;
+}
+
+static void same_seed_same_bytes(void **state) {
+  (void)state;
+  es_err e = {0};
+  scn *s = NULL;
+  assert_int_equal(scn_load(tu_scenario("bursty_loadaware.json"), NULL, 0, NULL, &s, &e), 0);
+  char *a = json_of(s, 3), *b = json_of(s, 3), *c = json_of(s, 4);
+  assert_string_equal(a, b);
+  assert_string_not_equal(a, c);
+  free(a), free(b), free(c);
+  scn_free(s);
+}
+
+/* Common random numbers: the policy does not change arrivals or tokens. */
+static void policies_share_the_workload(void **state) {
+  (void)state;
+  const char *pol[] = {"dispatch.policy=random", "dispatch.policy=weighted",
+                       "dispatch.policy=load_aware"};
+  es_err e = {0};
+  double gen[3], tok[3];
+  for (int i = 0; i < 3; i++) {
+    scn *s = NULL;
+    assert_int_equal(scn_load(tu_scenario("bursty_random.json"), &pol[i], 1, NULL, &s, &e), 0);
+    es_result *r = run(s, 11, 0);
+    gen[i] = r->generated, tok[i] = r->tok_generated;
+    es_result_free(r);
+    scn_free(s);
+  }
+  assert_true(gen[0] == gen[1] && gen[1] == gen[2]);
+  assert_true(tok[0] == tok[1] && tok[1] == tok[2]);
+}
+
+/* Poisson arrivals, token limits that never bind, N identical devices with
+ * P slots. Rejections follow Erlang-B (insensitive to the service-time
+ * distribution, so two token sizes with mean 10 are enough): random
+ * dispatch is N independent M/G/P/P systems at load a/N; load-aware rejects
+ * only when all N*P slots are busy. Checked within 3 standard errors of
+ * the mean over replications. */
+static void erlang_b(const char *policy, double expect) {
+  char pol[64];
+  snprintf(pol, sizeof pol, "dispatch.policy=%s", policy);
+  const char *sets[] = {
+      "duration_s=3000", pol,
+      "workload={\"kind\": \"poisson\", \"rate_per_s\": 2, "
+      "\"tokens\": {\"values\": [5, 15], \"weights\": [1, 1]}}",
+      "devices=[{\"count\": 4, \"token_capacity\": 1000000000000, \"max_parallel\": 2,"
+      " \"tgs\": 10, \"ttft_s\": 1, \"power_active_w\": 1, \"power_idle_w\": 1}]",
+      "limiter.window_s=60"};
+  scn *s = tu_load(HAND, sets, 5);
+  enum { R = 30 };
+  double frac[R];
+  for (int k = 0; k < R; k++) {
+    es_result *r = run(s, 1000 + (uint64_t)k, 100); /* 100 s warm-up from empty */
+    frac[k] = r->rejected_fraction;
+    es_result_free(r);
+  }
+  double mean = gsl_stats_mean(frac, 1, R), se = gsl_stats_sd(frac, 1, R) / sqrt(R);
+  if (fabs(mean - expect) > 3 * se)
+    fail_msg("%s: rejected %.5f +- %.5f (se), Erlang-B %.5f", policy, mean, se, expect);
+  scn_free(s);
+}
+
+static void erlang_b_random(void **state) {
+  (void)state;
+  /* lambda 2/s, E[S] = 1 + 10/10 = 2 s: a = 4 erlangs, 1 per device */
+  erlang_b("random", qt_erlang_b(2, 4.0 / 4));
+}
+
+static void erlang_b_load_aware(void **state) {
+  (void)state;
+  erlang_b("load_aware", qt_erlang_b(8, 4.0));
+}
+
+static void erlang_b_formula(void **state) {
+  (void)state;
+  assert_close(qt_erlang_b(0, 3), 1, 0);
+  assert_close(qt_erlang_b(1, 1), 0.5, 1e-15);
+  assert_close(qt_erlang_b(2, 1), 0.2, 1e-15); /* 1/2 / (1 + 1 + 1/2) */
+  assert_close(qt_erlang_b(8, 4), 0.030420, 1e-6);
+}
+
+/* The paper's Figure-4 findings, each as a mean over 20 seeds. */
+typedef struct {
+  double tok_cloud, usd, rejected, cv;
+} means;
+
+static means mean_of(const char *file) {
+  es_err e = {0};
+  scn *s = NULL;
+  assert_int_equal(scn_load(tu_scenario(file), NULL, 0, NULL, &s, &e), 0);
+  means m = {0};
+  for (uint64_t seed = 1; seed <= 20; seed++) {
+    es_result *r = run(s, seed, 0);
+    m.tok_cloud += r->tok_cloud / 20, m.usd += r->cloud_usd / 20;
+    m.rejected += r->rejected_fraction / 20, m.cv += r->util_cv / 20;
+    es_result_free(r);
+  }
+  scn_free(s);
+  return m;
+}
+
+static void paper_findings(void **state) {
+  (void)state;
+  means sr = mean_of("steady_random.json"), sw = mean_of("steady_weighted.json");
+  means br = mean_of("bursty_random.json"), bl = mean_of("bursty_loadaware.json");
+  assert_true(sw.tok_cloud < sr.tok_cloud);
+  assert_true(sw.usd < sr.usd);
+  assert_true(bl.rejected < br.rejected);
+  assert_true(bl.usd < br.usd);
+  assert_true(bl.cv < br.cv);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(hand_computed_window),  cmocka_unit_test(dropped_without_cloud),
+      cmocka_unit_test(slot_limit),            cmocka_unit_test(warmup_ignores_early_requests),
+      cmocka_unit_test(same_seed_same_bytes),  cmocka_unit_test(policies_share_the_workload),
+      cmocka_unit_test(erlang_b_formula),      cmocka_unit_test(erlang_b_random),
+      cmocka_unit_test(erlang_b_load_aware),   cmocka_unit_test(paper_findings),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}

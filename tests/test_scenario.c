@@ -1,0 +1,229 @@
+#include "scenario.h"
+#include "testutil.h"
+
+#include <sys/stat.h>
+
+static const char *BASE =
+    "{\"duration_s\": 3600, \"seed\": 7,\n"
+    " \"workload\": {\"kind\": \"steps\", \"users\": 30, \"step_s\": 60, \"p_active\": 0.3,\n"
+    "   \"burst\": {\"every_s\": 600, \"length_s\": 120, \"p_active\": 0.9},\n"
+    "   \"tokens\": {\"values\": [50, 100, 200, 300, 500], \"weights\": [35, 25, 20, 12, 8]}},\n"
+    " \"devices\": [\n"
+    "   {\"name\": \"big\", \"count\": 2, \"token_capacity\": 800, \"max_parallel\": 4,"
+    " \"tgs\": 40, \"ttft_s\": 0.28, \"power_active_w\": 40, \"power_idle_w\": 15},\n"
+    "   {\"name\": \"small\", \"token_capacity\": 200, \"max_parallel\": 1,"
+    " \"tgs\": 20, \"ttft_s\": 0.33, \"power_active_w\": 15, \"power_idle_w\": 7}],\n"
+    " \"limiter\": {\"kind\": \"sliding_window\", \"window_s\": 60},\n"
+    " \"dispatch\": {\"policy\": \"weighted\"}}\n";
+
+static void parses_and_defaults(void **state) {
+  (void)state;
+  scn *s = tu_load(BASE, NULL, 0);
+  assert_int_equal(s->seed, 7);
+  assert_close(s->duration_s, 3600, 0);
+  assert_int_equal(s->wl.kind, WL_STEPS);
+  assert_true(s->wl.has_burst);
+  assert_close(dist_mean(&s->wl.tokens), 158.5, 1e-12);
+  assert_close(dist_mean(&s->wl.prompt), 48, 0); /* default prompt */
+  assert_int_equal(s->ndev, 2);
+  assert_int_equal(s->ninst, 3);
+  assert_string_equal(s->dev[1].name, "small");
+  assert_int_equal(s->policy, DISP_WEIGHTED);
+  assert_true(s->cloud.enabled); /* cloud block defaults */
+  assert_close(s->cloud.price_in, 30, 0);
+  assert_close(s->cloud.price_out, 60, 0);
+  assert_close(s->cloud.rtt_s, 0.05, 0);
+  assert_close(s->cloud.ttft_s, 0.71, 0);
+  assert_close(s->cloud.tgs, 50, 0);
+  assert_close(s->energy_price, 0.25, 0);
+  assert_non_null(strstr(s->name, "scenario")); /* default name: the file stem */
+  scn_free(s);
+}
+
+static void set_overrides_before_validation(void **state) {
+  (void)state;
+  const char *sets[] = {"limiter.window_s=30", "dispatch.policy=random", "devices.0.count=3",
+                        "name=renamed", "cloud.enabled=false", "workload.tokens=77"};
+  scn *s = tu_load(BASE, sets, 6);
+  assert_close(s->lim.window_s, 30, 0);
+  assert_int_equal(s->policy, DISP_RANDOM); /* VALUE not JSON: taken as a string */
+  assert_int_equal(s->ninst, 4);
+  assert_string_equal(s->name, "renamed");
+  assert_false(s->cloud.enabled);
+  assert_close(dist_mean(&s->wl.tokens), 77, 0);
+  scn_free(s);
+}
+
+/* A device naming a profile inherits its numbers; its own keys override. */
+static void profiles_are_inherited(void **state) {
+  (void)state;
+  char dir[256], sub[300], file[400];
+  snprintf(dir, sizeof dir, "/tmp/edgesim-test-models-%ld", (long)getpid());
+  snprintf(sub, sizeof sub, "%s/profiles", dir);
+  mkdir(dir, 0700);
+  mkdir(sub, 0700);
+  snprintf(file, sizeof file, "%s/board.json", sub);
+  FILE *f = fopen(file, "w");
+  fputs("{\"profile\": \"board\", \"power_active_w\": 30, \"power_idle_w\": 5, \"lm\": {"
+        "\"small-lm\": {\"tgs\": 25, \"ttft_s\": 0.5, \"fits\": true},"
+        "\"huge-lm\": {\"tgs\": 2, \"ttft_s\": 9, \"fits\": false}}}",
+        f);
+  fclose(f);
+  const char *sets[] = {"devices.1={\"profile\": \"board\", \"lm\": \"small-lm\", "
+                        "\"token_capacity\": 100, \"max_parallel\": 2, \"tgs\": 30}"};
+  es_err e = {0};
+  scn *s = NULL;
+  const char *path = tu_write("p.json", BASE);
+  assert_int_equal(scn_load(path, sets, 1, dir, &s, &e), 0);
+  assert_string_equal(s->dev[1].name, "board"); /* default name: the profile */
+  assert_close(s->dev[1].tgs, 30, 0);            /* overridden */
+  assert_close(s->dev[1].ttft_s, 0.5, 0);        /* inherited */
+  assert_close(s->dev[1].power_active_w, 30, 0);
+  assert_close(s->dev[1].power_idle_w, 5, 0);
+  scn_free(s);
+  const char *oom[] = {"devices.1={\"profile\": \"board\", \"lm\": \"huge-lm\", "
+                       "\"token_capacity\": 100, \"max_parallel\": 2}"};
+  assert_int_equal(scn_load(path, oom, 1, dir, &s, &e), ES_EINPUT);
+  assert_non_null(strstr(e.msg, "devices[1].lm: \"huge-lm\" does not fit in the memory of "
+                                "\"board\""));
+  unlink(path);
+  unlink(file);
+  rmdir(sub);
+  rmdir(dir);
+}
+
+/* Each bad input: one override (or none) and the exact message after the
+ * file name. */
+static const struct {
+  const char *set, *msg;
+} BAD_SETS[] = {
+    {"devices.1.max_parallel=-1",
+     "bad.json: devices[1].max_parallel: must be an integer in [1, 1000000], got -1"},
+    {"devices.0.count=2.5", "bad.json: devices[0].count: must be an integer in [1, 1000000], "
+                            "got 2.5"},
+    {"limiter.windows_s=30", "bad.json: limiter.windows_s: unknown key (did you mean "
+                             "'window_s'?)"},
+    {"zzz=1", "bad.json: zzz: unknown key; allowed here: name, seed, duration_s, workload, "
+              "devices, limiter, dispatch, cloud, energy"},
+    {"dispatch.policy=fastest", "bad.json: dispatch.policy: must be one of \"random\", "
+                                "\"weighted\", \"load_aware\", got \"fastest\""},
+    {"workload.burst.length_s=700", "bad.json: workload.burst.length_s: must be <= "
+                                    "workload.burst.every_s (600), got 700"},
+    {"workload.p_active=1.5", "bad.json: workload.p_active: must be a number in [0, 1], got 1.5"},
+    {"workload.tokens.weights=[0,0,0,0,0]", "bad.json: workload.tokens.weights: must have a "
+                                            "positive, finite sum"},
+    {"workload.tokens.weights=[1,2]", "bad.json: workload.tokens.weights: must be an array of "
+                                      "5 numbers, one per value"},
+    {"workload.tokens=0", "bad.json: workload.tokens: must be an integer in [1, 1000000000], "
+                          "got 0"},
+    {"workload.kind=poisson", "bad.json: workload.rate_per_s: required key is missing when "
+                              "workload.kind is \"poisson\" (poisson: arrival rate, requests "
+                              "per second)"},
+    {"workload.rate_per_s=3", "bad.json: workload.rate_per_s: not used when workload.kind is "
+                              "\"steps\"; remove it"},
+    {"limiter.window_s=7200", "bad.json: limiter.window_s: must be <= duration_s (3600), got "
+                              "7200"},
+    {"devices=[]", "bad.json: devices: must be a non-empty array of device objects"},
+    {"devices.1.name=big", "bad.json: devices[1].name: \"big\" is already the name of "
+                           "devices[0]; names must be unique"},
+    {"devices.1.power_idle_w=99", "bad.json: devices[1].power_idle_w: must be <= power_active_w "
+                                  "(15), got 99"},
+    {"cloud.enabled=1", "bad.json: cloud.enabled: must be true or false, got 1"},
+    {"duration_s=1e999", "bad.json: duration_s: must be a finite number, got inf"},
+    {"devices.0.lm=qwen", "bad.json: devices[0].profile: required key is missing (\"profile\" "
+                          "and \"lm\" go together)"},
+};
+
+static void bad_values_say_where(void **state) {
+  (void)state;
+  for (size_t i = 0; i < sizeof BAD_SETS / sizeof *BAD_SETS; i++) {
+    int code;
+    const char *msg = tu_load_error(BASE, &BAD_SETS[i].set, 1, &code);
+    if (code != ES_EINPUT || strcmp(msg, BAD_SETS[i].msg))
+      fail_msg("--set %s\n got: %s\nwant: %s", BAD_SETS[i].set, msg, BAD_SETS[i].msg);
+  }
+}
+
+static const struct {
+  const char *text, *msg;
+} BAD_TEXTS[] = {
+    {"{\"duration_s\": 10,\n \"workload\": }", "bad.json:2:14: JSON syntax error near '}'"},
+    {"{\"duration_s\": 10", "bad.json:1:18: JSON syntax error: unexpected end of file"},
+    {"  \n ", "bad.json: empty file; expected a JSON object"},
+    {"[1, 2]", "bad.json: must be an object, got an array"},
+    {"{\"duration_s\": 10}", "bad.json: workload: required key is missing (the demand)"},
+    {"{\"duration_s\": 10, \"duration_s\": 20}", "bad.json: duration_s: duplicate key"},
+    {"{} trailing", "bad.json:1:4: JSON syntax error near 'trailing'"},
+};
+
+static void bad_files_say_where(void **state) {
+  (void)state;
+  for (size_t i = 0; i < sizeof BAD_TEXTS / sizeof *BAD_TEXTS; i++) {
+    int code;
+    const char *msg = tu_load_error(BAD_TEXTS[i].text, NULL, 0, &code);
+    if (code != ES_EINPUT || strcmp(msg, BAD_TEXTS[i].msg))
+      fail_msg("text %zu\n got: %s\nwant: %s", i, msg, BAD_TEXTS[i].msg);
+  }
+}
+
+static void bad_set_paths(void **state) {
+  (void)state;
+  int code;
+  const char *sets[] = {"devices.9.count=1"};
+  tu_load_error(BASE, sets, 1, &code);
+  assert_int_equal(code, ES_EINPUT);
+  es_err e = {0};
+  scn *s = NULL;
+  const char *path = tu_write("s.json", BASE);
+  const char *noeq[] = {"limiter.window_s"};
+  assert_int_equal(scn_load(path, sets, 1, tu_models(), &s, &e), ES_EINPUT);
+  assert_string_equal(e.msg, "--set devices.9.count=1: devices has 2 entries, index must be 0 "
+                             "to 1, got '9'");
+  assert_int_equal(scn_load(path, noeq, 1, tu_models(), &s, &e), ES_EINPUT);
+  assert_string_equal(e.msg, "--set limiter.window_s: expected PATH=VALUE, e.g. "
+                             "limiter.window_s=30");
+  unlink(path);
+}
+
+static void unreadable_inputs(void **state) {
+  (void)state;
+  es_err e = {0};
+  scn *s = NULL;
+  assert_int_equal(scn_load("/nonexistent/x.json", NULL, 0, NULL, &s, &e), ES_EINPUT);
+  assert_string_equal(e.msg, "/nonexistent/x.json: cannot open: No such file or directory");
+  assert_int_equal(scn_load("/tmp", NULL, 0, NULL, &s, &e), ES_EINPUT);
+  assert_string_equal(e.msg, "/tmp: not a regular file");
+  const char *p = tu_write("nul.json", "{\"a\": 1}");
+  FILE *f = fopen(p, "ab");
+  fputc(0, f);
+  fclose(f);
+  assert_int_equal(scn_load(p, NULL, 0, NULL, &s, &e), ES_EINPUT);
+  assert_non_null(strstr(e.msg, "nul.json: not a text file (NUL byte at offset 8)"));
+  unlink(p);
+}
+
+/* The shipped scenarios all load. */
+static void shipped_scenarios_load(void **state) {
+  (void)state;
+  const char *names[] = {"steady_random.json", "steady_weighted.json", "bursty_random.json",
+                         "bursty_loadaware.json"};
+  for (int i = 0; i < 4; i++) {
+    es_err e = {0};
+    scn *s = NULL;
+    if (scn_load(tu_scenario(names[i]), NULL, 0, NULL, &s, &e))
+      fail_msg("%s", e.msg);
+    assert_int_equal(s->wl.users, 30);
+    assert_close(s->duration_s, 3600, 0);
+    scn_free(s);
+  }
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(parses_and_defaults),     cmocka_unit_test(set_overrides_before_validation),
+      cmocka_unit_test(profiles_are_inherited),  cmocka_unit_test(bad_values_say_where),
+      cmocka_unit_test(bad_files_say_where),     cmocka_unit_test(bad_set_paths),
+      cmocka_unit_test(unreadable_inputs),       cmocka_unit_test(shipped_scenarios_load),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
