@@ -47,7 +47,7 @@ static const struct opt {
      ALL},
     {"--jobs", "J", "threads for the runs (default: online processors); same output for any J",
      ALL},
-    {"--summary", NULL, "csv, N >= 2: one summary row instead of one row per replication",
+    {"--summary", NULL, "csv: one summary row instead of one row per replication",
      CMD_RUN},
     {"--metrics", "A,B,...", "csv/summary columns by dotted name (cost.cloud_usd,devices.0.served)",
      ALL},
@@ -269,9 +269,8 @@ static int run_sink(void *arg, size_t i, const es_result *r, es_err *e) {
 static int check_run(const cli *c, const scn *s, es_err *e) {
   if (c->reps > 1 && c->timeseries)
     return es_fail(e, ES_EINPUT, "edgesim: --timeseries: only with a single replication");
-  if (c->summary && (c->reps < 2 || c->format != REP_CSV))
-    return es_fail(e, ES_EINPUT, "edgesim: --summary: needs --format csv and --replications "
-                                 ">= 2");
+  if (c->summary && c->format != REP_CSV)
+    return es_fail(e, ES_EINPUT, "edgesim: --summary: needs --format csv");
   return cli_check_warmup(c, s, e);
 }
 

@@ -104,7 +104,10 @@ static void csv_summary_row(const repl *p) {
     double v[5] = {sum_mean(a), sum_std(a), sum_ci95(a), a->min, a->max};
     for (int k = 0; k < 5; k++) {
       fputc(p->o.sep, f);
-      rep_number(f, v[k]);
+      if (isfinite(v[k]))
+        rep_number(f, v[k]);
+      else
+        fputs("nan", f); /* ci95 of one replication: undefined */
     }
   }
   fputc('\n', f);

@@ -16,7 +16,8 @@
  *   text  one line per metric: mean +- ci95, std, min, max; device means
  *   csv   header + one row per replication with a leading `replication`
  *         column, or with `summary` one row: <metric>.mean, .std, .ci95,
- *         .min, .max for every selected metric
+ *         .min, .max for every selected metric (also with n == 1, where
+ *         ci95 is undefined and prints as "nan")
  */
 #ifndef ES_REPL_H
 #define ES_REPL_H
