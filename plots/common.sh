@@ -30,13 +30,14 @@ parse_common() {
   mkdir -p "$OUT" || die "cannot create output directory $OUT"
 }
 
-# render SCRIPT.gp BASENAME [gnuplot -e assignments]: BASENAME.png and .svg in $OUT.
+# render SCRIPT.gp BASENAME VARS [WIDTH,HEIGHT]: BASENAME.png and .svg in $OUT,
+# VARS being gnuplot assignments ("dir='...'; reps=20").
 render() {
-  gp=$1 base=$2 vars=$3
+  gp=$1 base=$2 vars=$3 size=${4:-1500,520}
   for fmt in png svg; do
     case $fmt in
-      png) term="pngcairo size 1500,520 noenhanced font 'Sans,11'" ;;
-      svg) term="svg size 1500,520 dynamic noenhanced font 'Sans,11'" ;;
+      png) term="pngcairo size $size noenhanced font 'Sans,11'" ;;
+      svg) term="svg size $size dynamic noenhanced font 'Sans,11'" ;;
     esac
     tmp="$OUT/.$base.$fmt.$$"
     if ! gnuplot -e "$vars; set terminal $term; set output '$tmp'" "$PLOTS_DIR/$gp"; then

@@ -1,0 +1,43 @@
+#!/bin/sh
+# window_sweep.sh [-b BIN] [-o OUTDIR] [-n REPLICATIONS] [SCENARIO]: the
+# rejected fraction and cloud cost against the window length W for each
+# dispatch policy, with 95% CIs. Each device keeps its token RATE C/W of the
+# scenario (C is scaled with W), so the sweep isolates the window's effect:
+# short windows recover from bursts quickly but cannot absorb them; long
+# windows smooth bursts but, once full, stay full for W seconds.
+# Writes OUTDIR/window_sweep.tsv and window_sweep.png / .svg.
+set -eu
+usage() { echo "usage: $0 [-b BIN] [-o OUTDIR] [-n REPLICATIONS] [SCENARIO.json]  (default scenarios/bursty_random.json)"; }
+. "$(dirname "$0")/common.sh"
+parse_common "$@"
+shift $((OPTIND - 1))
+SCEN=${1:-$REPO/scenarios/bursty_random.json}
+WINDOWS=${WINDOWS:-15 30 60 120 300 600}
+POLICIES=${POLICIES:-random weighted load_aware}
+
+"$BIN" --validate "$SCEN" 2>/dev/null || die "$SCEN is not a valid scenario (edgesim --validate says why)"
+# The scenario's window and each device's capacity, read from the file.
+W0=$(sed -n 's/.*"window_s": *\([0-9.e+-]*\).*/\1/p' "$SCEN" | head -n 1)
+[ -n "$W0" ] || die "$SCEN: cannot read limiter.window_s"
+caps=$(tr -d ' \n' <"$SCEN" | grep -o '"token_capacity":[0-9]*' | cut -d: -f2)
+[ -n "$caps" ] || die "$SCEN: devices need an explicit token_capacity for this sweep"
+
+{
+  printf 'policy\twindow_s\trejected_fraction\trejected_fraction_ci95\tcloud_usd\tcloud_usd_ci95\n'
+  for p in $POLICIES; do
+    for w in $WINDOWS; do
+      sets="--set dispatch.policy=$p --set limiter.window_s=$w"
+      i=0
+      for c in $caps; do
+        sets="$sets --set devices.$i.token_capacity=$(awk -v c="$c" -v w="$w" -v w0="$W0" 'BEGIN { x = c * w / w0; printf "%d", (x < 1 ? 1 : x + 0.5) }')"
+        i=$((i + 1))
+      done
+      # shellcheck disable=SC2086
+      row=$("$BIN" $sets --replications "$REPS" --format csv --summary --no-header \
+        --metrics requests.rejected_fraction,cost.cloud_usd "$SCEN") || die "edgesim failed at W=$w, $p"
+      echo "$row" | awk -F, -v OFS='\t' -v p="$p" -v w="$w" '{ print p, w, $5, $7, $10, $12 }'
+    done
+  done
+} | write_atomic "$OUT/window_sweep.tsv"
+render window_sweep.gp window_sweep "datafile='$OUT/window_sweep.tsv'; scenario='$(basename "$SCEN" .json)'; reps=$REPS" 1400,560
+echo "$OUT/window_sweep.png"
