@@ -26,7 +26,7 @@ parse_common() {
   command -v gnuplot >/dev/null 2>&1 ||
     die "gnuplot is not installed (Debian: apt-get install gnuplot-nox)"
   [ -x "$BIN" ] || die "edgesim binary not found at $BIN (build it, or pass -b BIN or set EDGESIM)"
-  case $REPS in ''|*[!0-9]*|0) die "-n: replications must be a whole number >= 1, got '$REPS'" ;; esac
+  case $REPS in ''|*[!0-9]*|0|1) die "-n: replications must be a whole number >= 2 (for confidence intervals), got '$REPS'" ;; esac
   mkdir -p "$OUT" || die "cannot create output directory $OUT"
 }
 

@@ -271,6 +271,9 @@ static int check_run(const cli *c, const scn *s, es_err *e) {
     return es_fail(e, ES_EINPUT, "edgesim: --timeseries: only with a single replication");
   if (c->summary && c->format != REP_CSV)
     return es_fail(e, ES_EINPUT, "edgesim: --summary: needs --format csv");
+  if (c->summary && c->reps < 2)
+    return es_fail(e, ES_EINPUT, "edgesim: --summary: needs --replications N with N >= 2 "
+                                 "(a confidence interval needs two replications)");
   return cli_check_warmup(c, s, e);
 }
 

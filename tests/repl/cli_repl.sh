@@ -85,8 +85,7 @@ bad --replications x $S
 bad --jobs 0 $S
 bad --metrics requests.nope --format csv $S
 bad --metrics devices.7.served --format csv $S
-"$E" --summary --format csv --no-header --metrics requests.generated $S >"$T/s1"
-[ "$(cat "$T/s1")" = "bursty_random,random,1,1,760,0,nan,760,760" ] || fail "--summary, N = 1"
+bad --summary --format csv $S # one replication has no confidence interval
 bad --summary $S
 bad --summary --replications 3 $S
 bad --replications 2 --timeseries "$T/ts" $S
