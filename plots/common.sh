@@ -1,14 +1,14 @@
 # common.sh: shared by the plot scripts (sourced, not run).
 # Options every script takes:  -b BIN  edgesim binary (default $EDGESIM, else
 # build/sim/edgesim of this repository);  -o DIR  output directory (default
-# $EDGESIM_PLOTS, else ./edgesim-plots);  -n N  replications where used.
+# $EDGESIM_PLOTS, else build/figures of this repository);  -n N  replications where used.
 # Images are rendered to a temporary name and renamed, so a failed run never
 # leaves a half-written picture.
 
 PLOTS_DIR=$(cd "$(dirname "$0")" && pwd)
 REPO=$(dirname "$PLOTS_DIR")
 BIN=${EDGESIM:-$REPO/build/sim/edgesim}
-OUT=${EDGESIM_PLOTS:-./edgesim-plots}
+OUT=${EDGESIM_PLOTS:-$REPO/build/figures}
 REPS=${EDGESIM_REPLICATIONS:-20}
 
 die() { echo "$(basename "$0"): $*" >&2; exit 2; }
