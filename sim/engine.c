@@ -359,6 +359,21 @@ static const struct {
 #undef ES_METRIC_ROW
 };
 
+static const struct {
+  const char *name;
+  size_t off;
+} DEV_METRICS[] = {
+#define ES_DEV_ROW(name, field) {name, offsetof(es_dev_result, field)},
+    ES_DEV_METRICS(ES_DEV_ROW)
+#undef ES_DEV_ROW
+};
+
+size_t es_dev_metric_count(void) { return sizeof DEV_METRICS / sizeof DEV_METRICS[0]; }
+const char *es_dev_metric_name(size_t k) { return DEV_METRICS[k].name; }
+double es_dev_metric_value(const es_dev_result *d, size_t k) {
+  return *(const double *)((const char *)d + DEV_METRICS[k].off);
+}
+
 size_t es_metric_count(void) { return sizeof METRICS / sizeof METRICS[0]; }
 const char *es_metric_name(size_t i) { return METRICS[i].name; }
 double es_metric_value(const es_result *r, size_t i) {

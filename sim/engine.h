@@ -103,4 +103,9 @@ size_t es_metric_count(void);
 const char *es_metric_name(size_t i);
 double es_metric_value(const es_result *r, size_t i);
 
+/* The same for the per-device fields of ES_DEV_METRICS. */
+size_t es_dev_metric_count(void);
+const char *es_dev_metric_name(size_t k);
+double es_dev_metric_value(const es_dev_result *d, size_t k);
+
 #endif

@@ -5,21 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const struct {
-  const char *name;
-  size_t off;
-} DEV[] = {
-#define DEV_ROW(name, field) {name, offsetof(es_dev_result, field)},
-    ES_DEV_METRICS(DEV_ROW)
-#undef DEV_ROW
-};
-
-size_t ms_dev_count(void) { return sizeof DEV / sizeof *DEV; }
-const char *ms_dev_name(size_t k) { return DEV[k].name; }
-double ms_dev_value(const es_dev_result *d, size_t k) {
-  return *(const double *)((const char *)d + DEV[k].off);
-}
-
 int ms_all(ms_sel *out, es_err *e) {
   out->n = es_metric_count();
   out->col = calloc(out->n, sizeof *out->col);
@@ -42,9 +27,9 @@ static int unknown(const char *name, size_t len, size_t ndev, es_err *e) {
   size_t at = 0;
   for (size_t i = 0; i < es_metric_count() && at < sizeof list; i++)
     at += (size_t)snprintf(list + at, sizeof list - at, "%s%s", i ? "," : "", es_metric_name(i));
-  for (size_t k = 0; k < ms_dev_count() && at < sizeof list; k++)
+  for (size_t k = 0; k < es_dev_metric_count() && at < sizeof list; k++)
     at += (size_t)snprintf(list + at, sizeof list - at, "%s%s", k ? "|" : ",devices.K.{",
-                           ms_dev_name(k));
+                           es_dev_metric_name(k));
   if (at < sizeof list)
     snprintf(list + at, sizeof list - at, "}");
   return es_fail(e, ES_EINPUT,
@@ -63,8 +48,8 @@ static int device_col(const char *name, size_t len, size_t ndev, ms_col *c) {
     return -1;
   const char *field = end + 1;
   size_t flen = len - (size_t)(field - name);
-  for (size_t i = 0; i < ms_dev_count(); i++)
-    if (strlen(DEV[i].name) == flen && !strncmp(field, DEV[i].name, flen))
+  for (size_t i = 0; i < es_dev_metric_count(); i++)
+    if (strlen(es_dev_metric_name(i)) == flen && !strncmp(field, es_dev_metric_name(i), flen))
       return *c = (ms_col){(long)k, i}, 0;
   return -1;
 }
@@ -109,10 +94,10 @@ void ms_name(const ms_sel *s, size_t i, char *buf, size_t n) {
   if (c->dev < 0)
     snprintf(buf, n, "%s", es_metric_name(c->idx));
   else
-    snprintf(buf, n, "devices.%ld.%s", c->dev, DEV[c->idx].name);
+    snprintf(buf, n, "devices.%ld.%s", c->dev, es_dev_metric_name((size_t)c->idx));
 }
 
 double ms_value(const ms_sel *s, size_t i, const es_result *r) {
   const ms_col *c = &s->col[i];
-  return c->dev < 0 ? es_metric_value(r, c->idx) : ms_dev_value(&r->dev[c->dev], c->idx);
+  return c->dev < 0 ? es_metric_value(r, c->idx) : es_dev_metric_value(&r->dev[c->dev], c->idx);
 }

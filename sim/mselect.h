@@ -37,9 +37,4 @@ void ms_free(ms_sel *s);
 void ms_name(const ms_sel *s, size_t i, char *buf, size_t n);
 double ms_value(const ms_sel *s, size_t i, const es_result *r);
 
-/* The per-device metric table (ES_DEV_METRICS). */
-size_t ms_dev_count(void);
-const char *ms_dev_name(size_t k);
-double ms_dev_value(const es_dev_result *d, size_t k);
-
 #endif

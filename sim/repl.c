@@ -9,7 +9,7 @@ struct repl {
   ms_sel all; /* every scalar metric, when o.sel is NULL */
   size_t n, added, ndev;
   sum_acc *acc;     /* es_metric_count() scalars */
-  sum_acc *dev_acc; /* ndev x ms_dev_count(), device-major */
+  sum_acc *dev_acc; /* ndev x es_dev_metric_count(), device-major */
   char (*dev_name)[96];
   char scenario[128], policy[32];
   uint64_t seed0; /* seed of replication 0 */
@@ -26,7 +26,7 @@ repl *repl_new(const scn *s, size_t n, const repl_opts *o) {
   p->s = s;
   p->ndev = s->ninst;
   p->acc = calloc(es_metric_count(), sizeof *p->acc);
-  p->dev_acc = calloc(p->ndev * ms_dev_count() + 1, sizeof *p->dev_acc);
+  p->dev_acc = calloc(p->ndev * es_dev_metric_count() + 1, sizeof *p->dev_acc);
   p->dev_name = calloc(p->ndev + 1, sizeof *p->dev_name);
   if (!p->acc || !p->dev_acc || !p->dev_name || (!o->sel && ms_all(&p->all, &e)))
     return repl_free(p), NULL;
@@ -36,7 +36,7 @@ repl *repl_new(const scn *s, size_t n, const repl_opts *o) {
     p->o.sep = ',';
   for (size_t i = 0; i < es_metric_count(); i++)
     sum_init(&p->acc[i]);
-  for (size_t i = 0; i < p->ndev * ms_dev_count(); i++)
+  for (size_t i = 0; i < p->ndev * es_dev_metric_count(); i++)
     sum_init(&p->dev_acc[i]);
   return p;
 }
@@ -53,7 +53,7 @@ void repl_free(repl *p) {
 
 const sum_acc *repl_acc(const repl *p, const ms_sel *sel, size_t i) {
   const ms_col *c = &sel->col[i];
-  return c->dev < 0 ? &p->acc[c->idx] : &p->dev_acc[(size_t)c->dev * ms_dev_count() + c->idx];
+  return c->dev < 0 ? &p->acc[c->idx] : &p->dev_acc[(size_t)c->dev * es_dev_metric_count() + c->idx];
 }
 
 /* ---- CSV ------------------------------------------------------------------ */
@@ -155,9 +155,9 @@ static void json_summary(repl *p) {
   fputs(",\n    \"devices\": [", f);
   for (size_t d = 0; d < p->ndev; d++) {
     fprintf(f, "%s\n      {\"name\": \"%s\"", d ? "," : "", p->dev_name[d]);
-    for (size_t k = 0; k < ms_dev_count(); k++) {
-      fprintf(f, ", \"%s\": ", ms_dev_name(k));
-      json_stats(f, &p->dev_acc[d * ms_dev_count() + k]);
+    for (size_t k = 0; k < es_dev_metric_count(); k++) {
+      fprintf(f, ", \"%s\": ", es_dev_metric_name(k));
+      json_stats(f, &p->dev_acc[d * es_dev_metric_count() + k]);
     }
     fputc('}', f);
   }
@@ -184,7 +184,7 @@ static void text_summary(const repl *p) {
   fprintf(f, "\n%-20s %9s %9s %10s %9s %9s %10s   (means)\n", "device", "served", "rejected",
           "tokens", "tok_util", "slot_util", "energy_Wh");
   for (size_t d = 0; d < p->ndev; d++) {
-    const sum_acc *a = &p->dev_acc[d * ms_dev_count()];
+    const sum_acc *a = &p->dev_acc[d * es_dev_metric_count()];
     fprintf(f, "%-20s %9.1f %9.1f %10.1f %9.3f %9.3f %10.2f\n", p->dev_name[d], a[0].mean,
             a[1].mean, a[2].mean, a[3].mean, a[4].mean, a[5].mean);
   }
@@ -196,8 +196,8 @@ static void accumulate(repl *p, const es_result *r) {
   for (size_t i = 0; i < es_metric_count(); i++)
     sum_add(&p->acc[i], es_metric_value(r, i));
   for (size_t d = 0; d < p->ndev; d++)
-    for (size_t k = 0; k < ms_dev_count(); k++)
-      sum_add(&p->dev_acc[d * ms_dev_count() + k], ms_dev_value(&r->dev[d], k));
+    for (size_t k = 0; k < es_dev_metric_count(); k++)
+      sum_add(&p->dev_acc[d * es_dev_metric_count() + k], es_dev_metric_value(&r->dev[d], k));
 }
 
 static void remember(repl *p, const es_result *r) {

@@ -82,15 +82,6 @@ static void json_string(FILE *f, const char *s) {
   fputc('"', f);
 }
 
-static const struct {
-  const char *name;
-  size_t off;
-} DEV_METRICS[] = {
-#define ES_DEV_ROW(name, field) {name, offsetof(es_dev_result, field)},
-    ES_DEV_METRICS(ES_DEV_ROW)
-#undef ES_DEV_ROW
-};
-
 void rep_json(FILE *f, const es_result *r) {
   fputs("{\n  \"scenario\": ", f);
   json_string(f, r->scenario);
@@ -102,9 +93,9 @@ void rep_json(FILE *f, const es_result *r) {
   for (size_t i = 0; i < r->ndev; i++) {
     fprintf(f, "%s\n    {\"name\": ", i ? "," : "");
     json_string(f, r->dev[i].name);
-    for (size_t k = 0; k < sizeof DEV_METRICS / sizeof *DEV_METRICS; k++) {
-      fprintf(f, ", \"%s\": ", DEV_METRICS[k].name);
-      rep_number(f, *(const double *)((const char *)&r->dev[i] + DEV_METRICS[k].off));
+    for (size_t k = 0; k < es_dev_metric_count(); k++) {
+      fprintf(f, ", \"%s\": ", es_dev_metric_name(k));
+      rep_number(f, es_dev_metric_value(&r->dev[i], k));
     }
     fputc('}', f);
   }
