@@ -107,6 +107,8 @@ static int setup(run *u, const scn *s, uint64_t seed, const es_opts *o, es_resul
   if (wl_init(&u->w, s, seed) || disp_init(&u->d, s->policy, u->devs, u->n, seed) ||
       !(u->tok_rng = rng_stream_new(seed, RNG_TOKENS)))
     return -1;
+  if (o->scan_dispatch)
+    disp_use_scan(&u->d);
   for (int i = 0; i < 3; i++)
     hist_init(&r->lat_hist[i]);
   snprintf(r->scenario, sizeof r->scenario, "%s", s->name);
@@ -173,6 +175,7 @@ static void complete(run *u, const heap_ev *ev) {
   dev *d = &u->devs[ev->arg];
   if (--d->inflight == 0)
     d->busy_s += clip(u, d->busy_since, ev->t);
+  disp_completed(&u->d, ev->arg);
 }
 
 static int admit(run *u, size_t i, double t, uint64_t tok) {
@@ -181,6 +184,8 @@ static int admit(run *u, size_t i, double t, uint64_t tok) {
     return -1;
   if (d->inflight++ == 0)
     d->busy_since = t;
+  if (disp_admitted(&u->d, i, t))
+    return -1;
   double service = d->ttft_s + (double)tok / d->tgs;
   heap_ev ev = {t + service, u->seq++, EV_DONE, (uint32_t)i};
   if (heap_push(&u->h, ev))

@@ -89,6 +89,7 @@ typedef struct es_opts {
   double warmup_s;  /* statistics ignore requests arriving before this */
   FILE *ts;         /* time series output, or NULL */
   double ts_interval_s; /* for workloads without steps; 0: 60 */
+  int scan_dispatch; /* tests and benchmarks only: load_aware by the reference scan */
 } es_opts;
 
 es_result *es_result_new(const scn *s);

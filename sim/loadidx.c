@@ -1,0 +1,182 @@
+#include "loadidx.h"
+
+#include <stdlib.h>
+
+/* ---- classes ---------------------------------------------------------------- */
+
+static int same_class(const dev *a, const dev *b) {
+  return a->w.cap_tokens == b->w.cap_tokens && a->max_par == b->max_par;
+}
+
+static uint64_t key_of(const dev *d) {
+  return d->inflight < d->max_par ? d->w.used : LIX_FULL;
+}
+
+/* The winner of two siblings: the smaller key, the left one on ties (the
+ * left subtree holds the lower device indices). */
+static lix_node winner(const lix_node *left, const lix_node *right) {
+  return right->key < left->key ? *right : *left;
+}
+
+/* Recomputes device i's leaf and the path above it, stopping early where a
+ * node comes out unchanged (its ancestors then are too). */
+static void refresh(lix *x, size_t i) {
+  lix_node *t = x->cls[x->cls_of[i]].tree;
+  size_t p = x->leaf_of[i];
+  uint64_t key = key_of(&x->devs[i]);
+  if (t[p].key == key)
+    return;
+  t[p].key = key;
+  for (p /= 2; p >= 1; p /= 2) {
+    lix_node w = winner(&t[2 * p], &t[2 * p + 1]);
+    if (w.key == t[p].key && w.dev == t[p].dev)
+      return;
+    t[p] = w;
+  }
+}
+
+/* Sort key of a device: its class, then its index. */
+typedef struct rank {
+  uint64_t cap, par;
+  size_t i;
+} rank;
+
+static int by_class(const void *a, const void *b) {
+  const rank *x = a, *y = b;
+  if (x->cap != y->cap)
+    return x->cap < y->cap ? -1 : 1;
+  if (x->par != y->par)
+    return x->par < y->par ? -1 : 1;
+  return x->i < y->i ? -1 : x->i > y->i;
+}
+
+/* Numbers the classes and gives each device its rank inside its class
+ * (members sorted by index, so leaves run in index order). O(D log D). */
+static int build_classes(lix *x, size_t *members) {
+  rank *r = malloc((x->n ? x->n : 1) * sizeof *r);
+  if (!r)
+    return -1;
+  for (size_t i = 0; i < x->n; i++)
+    r[i] = (rank){x->devs[i].w.cap_tokens, x->devs[i].max_par, i};
+  qsort(r, x->n, sizeof *r, by_class);
+  for (size_t j = 0; j < x->n; j++) {
+    if (j == 0 || !same_class(&x->devs[r[j - 1].i], &x->devs[r[j].i]))
+      members[x->ncls++] = 0;
+    size_t k = x->ncls - 1;
+    x->cls_of[r[j].i] = (uint32_t)k;
+    x->leaf_of[r[j].i] = (uint32_t)members[k]++; /* rank for now; node index later */
+  }
+  free(r);
+  return 0;
+}
+
+static int build_trees(lix *x, const size_t *members) {
+  if (!(x->cls = calloc(x->ncls, sizeof *x->cls)))
+    return -1;
+  for (size_t k = 0; k < x->ncls; k++) {
+    lix_class *c = &x->cls[k];
+    for (c->leaves = 1; c->leaves < members[k];)
+      c->leaves *= 2;
+    if (!(c->tree = malloc(2 * c->leaves * sizeof *c->tree)))
+      return -1;
+    for (size_t p = c->leaves; p < 2 * c->leaves; p++)
+      c->tree[p] = (lix_node){LIX_FULL, UINT32_MAX};
+  }
+  for (size_t i = 0; i < x->n; i++) {
+    lix_class *c = &x->cls[x->cls_of[i]];
+    x->leaf_of[i] += (uint32_t)c->leaves;
+    c->tree[x->leaf_of[i]] = (lix_node){key_of(&x->devs[i]), (uint32_t)i};
+  }
+  for (size_t k = 0; k < x->ncls; k++) {
+    lix_node *t = x->cls[k].tree;
+    for (size_t p = x->cls[k].leaves - 1; p >= 1; p--)
+      t[p] = winner(&t[2 * p], &t[2 * p + 1]);
+  }
+  return 0;
+}
+
+int lix_init(lix *x, dev *devs, size_t n) {
+  *x = (lix){.devs = devs, .n = n, .cap = 64};
+  size_t *members = malloc((n ? n : 1) * sizeof *members);
+  x->cls_of = malloc((n ? n : 1) * sizeof *x->cls_of);
+  x->leaf_of = malloc((n ? n : 1) * sizeof *x->leaf_of);
+  x->due = malloc(x->cap * sizeof *x->due);
+  int rc = -1;
+  if (members && x->cls_of && x->leaf_of && x->due && !build_classes(x, members))
+    rc = build_trees(x, members);
+  free(members);
+  return rc;
+}
+
+void lix_destroy(lix *x) {
+  if (x->cls)
+    for (size_t k = 0; k < x->ncls; k++)
+      free(x->cls[k].tree);
+  free(x->cls);
+  free(x->cls_of);
+  free(x->leaf_of);
+  free(x->due);
+  *x = (lix){0};
+}
+
+/* ---- the expiry FIFO --------------------------------------------------------- */
+
+/* Doubles the ring, unrolling it so the oldest entry is at index 0. */
+static int grow(lix *x) {
+  lix_due *r = malloc(2 * x->cap * sizeof *r);
+  if (!r)
+    return -1;
+  for (size_t i = 0; i < x->ndue; i++)
+    r[i] = x->due[(x->head + i) & (x->cap - 1)];
+  free(x->due);
+  x->due = r;
+  x->head = 0;
+  x->cap *= 2;
+  return 0;
+}
+
+/* Applies every window expiry due by t. */
+static void expire(lix *x, double t) {
+  while (x->ndue) {
+    const lix_due *e = &x->due[x->head];
+    if (e->t > t)
+      break;
+    size_t i = e->dev;
+    x->head = (x->head + 1) & (x->cap - 1);
+    x->ndue--;
+    win_expire(&x->devs[i].w, t);
+    refresh(x, i);
+  }
+}
+
+/* ---- events and decisions -------------------------------------------------------- */
+
+int lix_admitted(lix *x, size_t i, double t) {
+  if (x->ndue == x->cap && grow(x))
+    return -1;
+  /* the same sum win_expire() compares, so both agree on when it is due */
+  x->due[(x->head + x->ndue) & (x->cap - 1)] = (lix_due){t + x->devs[i].w.w, (uint32_t)i};
+  x->ndue++;
+  refresh(x, i);
+  return 0;
+}
+
+void lix_completed(lix *x, size_t i) { refresh(x, i); }
+
+long lix_pick(lix *x, double t, uint64_t tok) {
+  expire(x, t);
+  long best = -1;
+  double best_frac = -1;
+  for (size_t k = 0; k < x->ncls; k++) {
+    const lix_node *root = &x->cls[k].tree[1];
+    if (root->key == LIX_FULL)
+      continue;
+    const dev *d = &x->devs[root->dev];
+    if (!win_fits(&d->w, tok))
+      continue; /* the least used of its class: no member fits */
+    double f = dev_free_frac(d);
+    if (f > best_frac || (f == best_frac && (long)root->dev < best))
+      best = (long)root->dev, best_frac = f;
+  }
+  return best;
+}

@@ -1,0 +1,73 @@
+/* loadidx.h: the index behind load_aware, O(K + log D) per decision.
+ *
+ * Devices with equal (token_capacity C, max_parallel P) form a class. Each
+ * class keeps a tournament tree over its members in device-index order; a
+ * leaf's key is the device's `used` tokens when it has a free slot and
+ * LIX_FULL otherwise, and every inner node holds the smaller of its two
+ * children (the left one on ties, so equal keys go to the lowest index).
+ * The root is then the class's best candidate: among devices of one C, the
+ * least used has the largest (C - used) / C, and if it cannot fit a request
+ * no member can. A decision compares the K class roots by dev_free_frac(),
+ * exactly as disp_load_aware_scan() compares devices.
+ *
+ * Expiry: every window has the same W, so admissions leave their windows in
+ * the order they were admitted. One FIFO of (t + W, device), fed on each
+ * admission, says which device's window changes next; before a decision at
+ * t every entry due by t is applied (win_expire, then the leaf). Device
+ * state is therefore exactly what the scan would see.
+ *
+ * The index borrows the device array. Whoever changes a device's window or
+ * in-flight count after lix_init() must report it (lix_admitted,
+ * lix_completed); the engine does so through the dispatch hooks. Memory:
+ * the trees are O(D); the FIFO holds one entry per admission still inside
+ * its window (at most sum of C), like the window logs themselves.
+ */
+#ifndef ES_LOADIDX_H
+#define ES_LOADIDX_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "device.h"
+
+#define LIX_FULL UINT64_MAX /* key of a device without a free slot */
+
+typedef struct lix_node {
+  uint64_t key; /* used tokens, or LIX_FULL */
+  uint32_t dev; /* device index; UINT32_MAX for padding leaves */
+} lix_node;
+
+typedef struct lix_class {
+  size_t leaves;  /* a power of two >= members */
+  lix_node *tree; /* 2 * leaves nodes: root at 1, leaves at [leaves, 2 * leaves) */
+} lix_class;
+
+typedef struct lix_due {
+  double t;     /* admission time + W: when the entry leaves the window */
+  uint32_t dev;
+} lix_due;
+
+typedef struct lix {
+  dev *devs; /* borrowed: n devices */
+  size_t n;
+  lix_class *cls; /* ncls classes */
+  size_t ncls;
+  uint32_t *cls_of, *leaf_of; /* per device: its class, its leaf's node index */
+  lix_due *due;               /* FIFO ring, capacity `cap` (a power of two) */
+  size_t head, ndue, cap;
+} lix;
+
+/* Builds the index from the devices' current state. 0, or -1 if out of
+ * memory (then lix_destroy() is still safe). All devices must share W. */
+int lix_init(lix *x, dev *devs, size_t n);
+void lix_destroy(lix *x);
+
+/* Device i admitted a request at t (already in its window and inflight);
+ * -1 if out of memory. */
+int lix_admitted(lix *x, size_t i, double t);
+/* Device i finished a request (inflight already decremented). */
+void lix_completed(lix *x, size_t i);
+/* The load_aware choice for `tok` tokens at t, or -1 (same as the scan). */
+long lix_pick(lix *x, double t, uint64_t tok);
+
+#endif
