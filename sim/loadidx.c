@@ -12,10 +12,14 @@ static uint64_t key_of(const dev *d) {
   return d->inflight < d->max_par ? d->w.used : LIX_FULL;
 }
 
-/* The winner of two siblings: the smaller key, the left one on ties (the
- * left subtree holds the lower device indices). */
-static lix_node winner(const lix_node *left, const lix_node *right) {
-  return right->key < left->key ? *right : *left;
+/* The winner of a group of four siblings: the smallest key, the leftmost on
+ * ties (leaves run in device-index order). */
+static lix_node group_winner(const lix_node *g) {
+  const lix_node *w = g;
+  for (int k = 1; k < 4; k++)
+    if (g[k].key < w->key)
+      w = &g[k];
+  return *w;
 }
 
 /* Recomputes device i's leaf and the path above it, stopping early where a
@@ -27,8 +31,9 @@ static void refresh(lix *x, size_t i) {
   if (t[p].key == key)
     return;
   t[p].key = key;
-  for (p /= 2; p >= 1; p /= 2) {
-    lix_node w = winner(&t[2 * p], &t[2 * p + 1]);
+  while (p > 0) {
+    p = (p - 1) / 4;
+    lix_node w = group_winner(&t[4 * p + 1]);
     if (w.key == t[p].key && w.dev == t[p].dev)
       return;
     t[p] = w;
@@ -76,22 +81,23 @@ static int build_trees(lix *x, const size_t *members) {
   for (size_t k = 0; k < x->ncls; k++) {
     lix_class *c = &x->cls[k];
     for (c->leaves = 1; c->leaves < members[k];)
-      c->leaves *= 2;
-    if (!(c->tree = malloc(2 * c->leaves * sizeof *c->tree)))
+      c->leaves *= 4;
+    c->first_leaf = (c->leaves - 1) / 3;
+    size_t nodes = c->first_leaf + c->leaves, bytes = (nodes + 3) * sizeof *c->mem;
+    if (!(c->mem = aligned_alloc(64, (bytes + 63) / 64 * 64)))
       return -1;
-    for (size_t p = c->leaves; p < 2 * c->leaves; p++)
+    c->tree = c->mem + 3;
+    for (size_t p = c->first_leaf; p < nodes; p++)
       c->tree[p] = (lix_node){LIX_FULL, UINT32_MAX};
   }
   for (size_t i = 0; i < x->n; i++) {
     lix_class *c = &x->cls[x->cls_of[i]];
-    x->leaf_of[i] += (uint32_t)c->leaves;
+    x->leaf_of[i] += (uint32_t)c->first_leaf;
     c->tree[x->leaf_of[i]] = (lix_node){key_of(&x->devs[i]), (uint32_t)i};
   }
-  for (size_t k = 0; k < x->ncls; k++) {
-    lix_node *t = x->cls[k].tree;
-    for (size_t p = x->cls[k].leaves - 1; p >= 1; p--)
-      t[p] = winner(&t[2 * p], &t[2 * p + 1]);
-  }
+  for (size_t k = 0; k < x->ncls; k++)
+    for (size_t p = x->cls[k].first_leaf; p-- > 0;)
+      x->cls[k].tree[p] = group_winner(&x->cls[k].tree[4 * p + 1]);
   return 0;
 }
 
@@ -111,7 +117,7 @@ int lix_init(lix *x, dev *devs, size_t n) {
 void lix_destroy(lix *x) {
   if (x->cls)
     for (size_t k = 0; k < x->ncls; k++)
-      free(x->cls[k].tree);
+      free(x->cls[k].mem);
   free(x->cls);
   free(x->cls_of);
   free(x->leaf_of);
@@ -168,7 +174,7 @@ long lix_pick(lix *x, double t, uint64_t tok) {
   long best = -1;
   double best_frac = -1;
   for (size_t k = 0; k < x->ncls; k++) {
-    const lix_node *root = &x->cls[k].tree[1];
+    const lix_node *root = &x->cls[k].tree[0];
     if (root->key == LIX_FULL)
       continue;
     const dev *d = &x->devs[root->dev];

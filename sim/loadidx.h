@@ -1,10 +1,12 @@
 /* loadidx.h: the index behind load_aware, O(K + log D) per decision.
  *
  * Devices with equal (token_capacity C, max_parallel P) form a class. Each
- * class keeps a tournament tree over its members in device-index order; a
- * leaf's key is the device's `used` tokens when it has a free slot and
- * LIX_FULL otherwise, and every inner node holds the smaller of its two
- * children (the left one on ties, so equal keys go to the lowest index).
+ * class keeps a 4-ary tournament tree over its members in device-index
+ * order; a leaf's key is the device's `used` tokens when it has a free slot
+ * and LIX_FULL otherwise, and every inner node holds the smallest of its
+ * four children (the leftmost on ties, so equal keys go to the lowest index).
+ * Four siblings of 16 bytes fill one cache line, and the tree is half as
+ * deep as a binary one: an update touches about log4(members) lines.
  * The root is then the class's best candidate: among devices of one C, the
  * least used has the largest (C - used) / C, and if it cannot fit a request
  * no member can. A decision compares the K class roots by dev_free_frac(),
@@ -38,8 +40,11 @@ typedef struct lix_node {
 } lix_node;
 
 typedef struct lix_class {
-  size_t leaves;  /* a power of two >= members */
-  lix_node *tree; /* 2 * leaves nodes: root at 1, leaves at [leaves, 2 * leaves) */
+  size_t leaves;     /* a power of four >= members */
+  size_t first_leaf; /* node index of the first leaf, (leaves - 1) / 3 */
+  lix_node *tree;    /* root at 0, children of p at 4p+1 .. 4p+4, leaves last */
+  lix_node *mem;     /* the 64-byte aligned allocation; tree = mem + 3, so
+                        each group of four siblings starts a cache line */
 } lix_class;
 
 typedef struct lix_due {

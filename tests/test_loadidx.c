@@ -47,9 +47,9 @@ static void check_roots(const lix *x) {
       if (who == UINT32_MAX || d->w.used < key)
         key = d->w.used, who = (uint32_t)i;
     }
-    assert_int_equal(x->cls[k].tree[1].key, key);
+    assert_int_equal(x->cls[k].tree[0].key, key);
     if (key != LIX_FULL)
-      assert_int_equal(x->cls[k].tree[1].dev, who);
+      assert_int_equal(x->cls[k].tree[0].dev, who);
   }
 }
 
