@@ -22,21 +22,31 @@ static lix_node group_winner(const lix_node *g) {
   return *w;
 }
 
-/* Recomputes device i's leaf and the path above it, stopping early where a
- * node comes out unchanged (its ancestors then are too). */
+/* The order of the tree: key, then device index (leaves run in index order,
+ * so this is also the leftmost-on-ties order of group_winner). */
+static int beats(const lix_node *a, const lix_node *b) {
+  return a->key < b->key || (a->key == b->key && a->dev < b->dev);
+}
+
+/* Brings device i's leaf and the path above it up to date. A better key
+ * climbs while it beats the node above (the rest of that subtree was no
+ * better than the node); a worse key changes only the nodes it was winning,
+ * each recomputed from its four children. Either walk stops at the first
+ * node that keeps its value, since its ancestors then keep theirs. */
 static void refresh(lix *x, size_t i) {
   lix_node *t = x->cls[x->cls_of[i]].tree;
   size_t p = x->leaf_of[i];
-  uint64_t key = key_of(&x->devs[i]);
-  if (t[p].key == key)
+  uint64_t key = key_of(&x->devs[i]), old = t[p].key;
+  if (key == old)
     return;
   t[p].key = key;
-  while (p > 0) {
-    p = (p - 1) / 4;
-    lix_node w = group_winner(&t[4 * p + 1]);
-    if (w.key == t[p].key && w.dev == t[p].dev)
-      return;
-    t[p] = w;
+  if (key < old) {
+    const lix_node me = t[p];
+    while (p > 0 && beats(&me, &t[p = (p - 1) / 4]))
+      t[p] = me;
+  } else {
+    while (p > 0 && t[p = (p - 1) / 4].dev == i)
+      t[p] = group_winner(&t[4 * p + 1]);
   }
 }
 

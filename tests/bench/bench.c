@@ -12,7 +12,9 @@
  *       the same capacity at every size (slots rounded, at least 1).
  *
  * Timing covers es_run() only (device setup included, scenario parsing
- * not); with --reps R the fastest of R runs is kept. Not part of ctest:
+ * not); with --reps R the fastest of R runs (by wall time) is kept. Rates
+ * are per second of wall time; cpu_s, the process CPU time of that run,
+ * shows whether the machine was shared (cpu_s well below wall_s). Not part of ctest:
  * timings depend on the machine.
  */
 #include <math.h>
@@ -42,14 +44,14 @@ typedef struct opts {
 } opts;
 
 typedef struct sample {
-  double wall_s, requests, events, rejected_fraction;
+  double wall_s, cpu_s, requests, events, rejected_fraction;
 } sample;
 
 static const char *const POLICIES[] = {"random", "weighted", "load_aware"};
 
-static double now_s(void) {
+static double clock_s(clockid_t c) {
   struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
+  clock_gettime(c, &ts);
   return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
@@ -81,19 +83,19 @@ static scn *load(const opts *o, const char *const *extra, size_t nextra) {
 
 /* Fastest of o->reps runs of s. */
 static sample run(const opts *o, const scn *s) {
-  sample best = {INFINITY, 0, 0, 0};
+  sample best = {INFINITY, 0, 0, 0, 0};
   es_opts eo = {.scan_dispatch = o->scan};
   for (int k = 0; k < o->reps; k++) {
     es_result *r = es_result_new(s);
     es_err e = {0};
     if (!r)
       die("out of memory");
-    double t0 = now_s();
+    double t0 = clock_s(CLOCK_MONOTONIC), c0 = clock_s(CLOCK_PROCESS_CPUTIME_ID);
     if (es_run(s, o->has_seed ? o->seed : s->seed, &eo, r, &e))
       die(e.msg);
-    double wall = now_s() - t0;
+    double wall = clock_s(CLOCK_MONOTONIC) - t0, cpu = clock_s(CLOCK_PROCESS_CPUTIME_ID) - c0;
     if (wall < best.wall_s)
-      best = (sample){wall, r->generated, r->events, r->rejected_fraction};
+      best = (sample){wall, cpu, r->generated, r->events, r->rejected_fraction};
     es_result_free(r);
   }
   return best;
@@ -102,8 +104,8 @@ static sample run(const opts *o, const scn *s) {
 /* ---- throughput of one scenario ------------------------------------------------ */
 
 static void throughput(const opts *o) {
-  printf("%-10s %8s %12s %12s %8s %10s %10s %8s %9s\n", "policy", "devices", "requests",
-         "events", "wall_s", "Mreq/s", "Mevents/s", "rejected", "peak_MB");
+  printf("%-10s %8s %12s %12s %8s %8s %10s %10s %8s %9s\n", "policy", "devices", "requests",
+         "events", "wall_s", "cpu_s", "Mreq/s", "Mevents/s", "rejected", "peak_MB");
   size_t np = o->policy && !strcmp(o->policy, "all") ? 3 : 1;
   for (size_t p = 0; p < np; p++) {
     char set[64];
@@ -111,8 +113,8 @@ static void throughput(const opts *o) {
     snprintf(set, sizeof set, "dispatch.policy=%s", np == 3 ? POLICIES[p] : o->policy);
     scn *s = load(o, extra, o->policy ? 1 : 0);
     sample x = run(o, s);
-    printf("%-10s %8zu %12.0f %12.0f %8.3f %10.2f %10.2f %8.4f %9.1f\n",
-           scn_policy_name(s->policy), s->ninst, x.requests, x.events, x.wall_s,
+    printf("%-10s %8zu %12.0f %12.0f %8.3f %8.3f %10.2f %10.2f %8.4f %9.1f\n",
+           scn_policy_name(s->policy), s->ninst, x.requests, x.events, x.wall_s, x.cpu_s,
            x.requests / x.wall_s / 1e6, x.events / x.wall_s / 1e6, x.rejected_fraction,
            peak_rss_mb());
     fflush(stdout);
