@@ -60,13 +60,13 @@ void evq_pop(evq *e, heap_ev *out) {
     heap_pop(&e->h, out);
     return;
   }
-  heap_ev top;
-  heap_pop(&e->h, &top);
-  evq_fifo *f = &e->q[top.kind];
+  size_t cls = e->h.ev[0].kind;
+  evq_fifo *f = &e->q[cls];
   *out = f->ring[f->head];
   f->head = (f->head + 1) & (f->cap - 1);
-  /* the class's next event takes its place: the heap has room for one entry
-   * per class, so this push cannot fail */
-  if (--f->n)
-    (void)heap_push(&e->h, head_entry(f, top.kind));
+  heap_ev gone;
+  if (--f->n) /* the class's next event takes its place */
+    heap_pop_push(&e->h, &gone, head_entry(f, cls));
+  else
+    heap_pop(&e->h, &gone);
 }
