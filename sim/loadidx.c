@@ -34,8 +34,8 @@ static int beats(const lix_node *a, const lix_node *b) {
  * each recomputed from its four children. Either walk stops at the first
  * node that keeps its value, since its ancestors then keep theirs. */
 static void refresh(lix *x, size_t i) {
-  lix_node *t = x->cls[x->cls_of[i]].tree;
-  size_t p = x->leaf_of[i];
+  lix_node *t = x->cls[x->at[i].cls].tree;
+  size_t p = x->at[i].leaf;
   uint64_t key = key_of(&x->devs[i]), old = t[p].key;
   if (key == old)
     return;
@@ -78,8 +78,7 @@ static int build_classes(lix *x, size_t *members) {
     if (j == 0 || !same_class(&x->devs[r[j - 1].i], &x->devs[r[j].i]))
       members[x->ncls++] = 0;
     size_t k = x->ncls - 1;
-    x->cls_of[r[j].i] = (uint32_t)k;
-    x->leaf_of[r[j].i] = (uint32_t)members[k]++; /* rank for now; node index later */
+    x->at[r[j].i] = (lix_place){(uint32_t)k, (uint32_t)members[k]++}; /* leaf: rank for now */
   }
   free(r);
   return 0;
@@ -101,9 +100,10 @@ static int build_trees(lix *x, const size_t *members) {
       c->tree[p] = (lix_node){LIX_FULL, UINT32_MAX};
   }
   for (size_t i = 0; i < x->n; i++) {
-    lix_class *c = &x->cls[x->cls_of[i]];
-    x->leaf_of[i] += (uint32_t)c->first_leaf;
-    c->tree[x->leaf_of[i]] = (lix_node){key_of(&x->devs[i]), (uint32_t)i};
+    lix_class *c = &x->cls[x->at[i].cls];
+    c->cap = x->devs[i].w.cap_tokens;
+    x->at[i].leaf += (uint32_t)c->first_leaf;
+    c->tree[x->at[i].leaf] = (lix_node){key_of(&x->devs[i]), (uint32_t)i};
   }
   for (size_t k = 0; k < x->ncls; k++)
     for (size_t p = x->cls[k].first_leaf; p-- > 0;)
@@ -114,11 +114,10 @@ static int build_trees(lix *x, const size_t *members) {
 int lix_init(lix *x, dev *devs, size_t n) {
   *x = (lix){.devs = devs, .n = n, .cap = 64};
   size_t *members = malloc((n ? n : 1) * sizeof *members);
-  x->cls_of = malloc((n ? n : 1) * sizeof *x->cls_of);
-  x->leaf_of = malloc((n ? n : 1) * sizeof *x->leaf_of);
+  x->at = malloc((n ? n : 1) * sizeof *x->at);
   x->due = malloc(x->cap * sizeof *x->due);
   int rc = -1;
-  if (members && x->cls_of && x->leaf_of && x->due && !build_classes(x, members))
+  if (members && x->at && x->due && !build_classes(x, members))
     rc = build_trees(x, members);
   free(members);
   return rc;
@@ -129,8 +128,7 @@ void lix_destroy(lix *x) {
     for (size_t k = 0; k < x->ncls; k++)
       free(x->cls[k].mem);
   free(x->cls);
-  free(x->cls_of);
-  free(x->leaf_of);
+  free(x->at);
   free(x->due);
   *x = (lix){0};
 }
@@ -184,13 +182,14 @@ long lix_pick(lix *x, double t, uint64_t tok) {
   long best = -1;
   double best_frac = -1;
   for (size_t k = 0; k < x->ncls; k++) {
-    const lix_node *root = &x->cls[k].tree[0];
-    if (root->key == LIX_FULL)
+    const lix_class *c = &x->cls[k];
+    const lix_node *root = &c->tree[0];
+    uint64_t used = root->key;
+    /* the least used of its class: if it cannot take tok, no member can;
+     * the test and the fraction are win_fits() and dev_free_frac() */
+    if (used == LIX_FULL || tok > c->cap || used > c->cap - tok)
       continue;
-    const dev *d = &x->devs[root->dev];
-    if (!win_fits(&d->w, tok))
-      continue; /* the least used of its class: no member fits */
-    double f = dev_free_frac(d);
+    double f = (double)(c->cap - used) / (double)c->cap;
     if (f > best_frac || (f == best_frac && (long)root->dev < best))
       best = (long)root->dev, best_frac = f;
   }

@@ -10,7 +10,9 @@
  * The root is then the class's best candidate: among devices of one C, the
  * least used has the largest (C - used) / C, and if it cannot fit a request
  * no member can. A decision compares the K class roots by dev_free_frac(),
- * exactly as disp_load_aware_scan() compares devices.
+ * exactly as disp_load_aware_scan() compares devices. (A root's key is its
+ * device's `used` once expiries are applied, so a decision reads the K
+ * roots and no device.)
  *
  * Expiry: every window has the same W, so admissions leave their windows in
  * the order they were admitted. One FIFO of (t + W, device), fed on each
@@ -40,12 +42,18 @@ typedef struct lix_node {
 } lix_node;
 
 typedef struct lix_class {
+  uint64_t cap;      /* C of the class's devices */
   size_t leaves;     /* a power of four >= members */
   size_t first_leaf; /* node index of the first leaf, (leaves - 1) / 3 */
   lix_node *tree;    /* root at 0, children of p at 4p+1 .. 4p+4, leaves last */
   lix_node *mem;     /* the 64-byte aligned allocation; tree = mem + 3, so
                         each group of four siblings starts a cache line */
 } lix_class;
+
+typedef struct lix_place {
+  uint32_t cls;  /* class of the device */
+  uint32_t leaf; /* node index of its leaf in the class tree */
+} lix_place;
 
 typedef struct lix_due {
   double t;     /* admission time + W: when the entry leaves the window */
@@ -57,7 +65,7 @@ typedef struct lix {
   size_t n;
   lix_class *cls; /* ncls classes */
   size_t ncls;
-  uint32_t *cls_of, *leaf_of; /* per device: its class, its leaf's node index */
+  lix_place *at;   /* per device: where its leaf is */
   lix_due *due;               /* FIFO ring, capacity `cap` (a power of two) */
   size_t head, ndue, cap;
 } lix;

@@ -42,7 +42,7 @@ static void check_roots(const lix *x) {
     uint32_t who = UINT32_MAX;
     for (size_t i = 0; i < x->n; i++) {
       const dev *d = &x->devs[i];
-      if (x->cls_of[i] != k || d->inflight >= d->max_par)
+      if (x->at[i].cls != k || d->inflight >= d->max_par)
         continue;
       if (who == UINT32_MAX || d->w.used < key)
         key = d->w.used, who = (uint32_t)i;
