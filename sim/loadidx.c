@@ -85,7 +85,7 @@ static int build_classes(lix *x, size_t *members) {
 }
 
 static int build_trees(lix *x, const size_t *members) {
-  if (!(x->cls = calloc(x->ncls, sizeof *x->cls)))
+  if (!(x->cls = calloc(x->ncls ? x->ncls : 1, sizeof *x->cls)))
     return -1;
   for (size_t k = 0; k < x->ncls; k++) {
     lix_class *c = &x->cls[k];
