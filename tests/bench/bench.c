@@ -49,6 +49,11 @@ typedef struct sample {
 
 static const char *const POLICIES[] = {"random", "weighted", "load_aware"};
 
+/* The policy as printed: load_aware under --scan is marked. */
+static const char *label(const opts *o, enum disp_policy p) {
+  return o->scan && p == DISP_LOAD_AWARE ? "la_scan" : scn_policy_name(p);
+}
+
 static double clock_s(clockid_t c) {
   struct timespec ts;
   clock_gettime(c, &ts);
@@ -114,7 +119,7 @@ static void throughput(const opts *o) {
     scn *s = load(o, extra, o->policy ? 1 : 0);
     sample x = run(o, s);
     printf("%-10s %8zu %12.0f %12.0f %8.3f %8.3f %10.2f %10.2f %8.4f %9.1f\n",
-           scn_policy_name(s->policy), s->ninst, x.requests, x.events, x.wall_s, x.cpu_s,
+           label(o, s->policy), s->ninst, x.requests, x.events, x.wall_s, x.cpu_s,
            x.requests / x.wall_s / 1e6, x.events / x.wall_s / 1e6, x.rejected_fraction,
            peak_rss_mb());
     fflush(stdout);
@@ -169,7 +174,7 @@ static void sizes(const opts *o) {
       double ns = x.wall_s / x.requests * 1e9;
       if (k == 0)
         first = ns;
-      printf("%-10s %8zu %12.0f %10.1f %8.4f %9.2fx\n", POLICIES[p], s->ninst, x.requests, ns,
+      printf("%-10s %8zu %12.0f %10.1f %8.4f %9.2fx\n", label(o, s->policy), s->ninst, x.requests, ns,
              x.rejected_fraction, ns / first);
       fflush(stdout);
       scn_free(s);
