@@ -166,7 +166,8 @@ static void sizes(const opts *o) {
       snprintf(buf[n], 64, "dispatch.policy=%s", POLICIES[p]);
       sets[n] = buf[n], n++;
       if (base->wl.kind == WL_POISSON) {
-        snprintf(buf[n], 64, "duration_s=%.17g", o->requests / base->wl.rate_per_s);
+        double d = fmax(o->requests / base->wl.rate_per_s, base->lim.window_s); /* >= W */
+        snprintf(buf[n], 64, "duration_s=%.17g", d);
         sets[n] = buf[n], n++;
       }
       scn *s = load(o, sets, n);
