@@ -1,22 +1,27 @@
-/* evq.h: the completion queue, FIFOs of equal service time merged by a heap.
+/* evq.h: the completion queue, FIFOs of equal service time merged by a
+ * winner tree.
  *
  * A request's completion is scheduled at (admission time + its service
  * time), and admissions come in time order. Completions that share a
  * service time (same device entry, same token count) are therefore
  * scheduled in (t, ord) order already: each such class is a FIFO, and only
- * the FIFO heads need the heap. The heap then holds at most one event per
- * class (a few dozen) instead of one per request in flight, and the events
- * still leave in exactly the heap's (t, ord) order.
+ * the FIFO heads need ordering. A winner tree over the classes (a few dozen)
+ * holds, at each node, the class with the earlier head by (t, ord); taking
+ * an event or filling an empty class replays one leaf-to-root path, about
+ * log2(classes) comparisons. Events leave in exactly the heap's (t, ord)
+ * order.
  *
- * With nclasses == 0 the queue is the plain heap (for scenarios with too
- * many classes to be worth it). The queue owns its heap and rings; rings
- * grow by doubling and never shrink, so steady state allocates nothing.
+ * With nclasses == 0 the queue is a plain heap of every event (for
+ * scenarios with too many classes to be worth it). The queue owns its
+ * arrays; rings grow by doubling and never shrink, so steady state
+ * allocates nothing.
  */
 #ifndef ES_EVQ_H
 #define ES_EVQ_H
 
 #include <math.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "heap.h"
 
@@ -26,9 +31,13 @@ typedef struct evq_fifo {
 } evq_fifo;
 
 typedef struct evq {
-  heap h;      /* FIFO heads (kind = class), or every event when nq == 0 */
-  evq_fifo *q; /* nq classes */
+  heap h;        /* nq == 0: every event */
+  evq_fifo *q;   /* nq classes */
   size_t nq;
+  size_t leaves; /* a power of two >= nq */
+  heap_ev *first; /* per leaf: the class's head, or t = +inf when empty */
+  uint32_t *win;  /* win[1] the root; win[p] the winning class of nodes 2p
+                     and 2p + 1; win[leaves + c] = c */
 } evq;
 
 /* 0 on success, -1 if out of memory. `reserve`: events expected at once
@@ -43,6 +52,10 @@ int evq_push(evq *e, size_t cls, heap_ev ev);
 void evq_pop(evq *e, heap_ev *out);
 
 /* Time of the earliest event, +inf when empty. */
-static inline double evq_next_t(const evq *e) { return e->h.n ? e->h.ev[0].t : INFINITY; }
+static inline double evq_next_t(const evq *e) {
+  if (e->nq)
+    return e->first[e->win[1]].t;
+  return e->h.n ? e->h.ev[0].t : INFINITY;
+}
 
 #endif

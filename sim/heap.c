@@ -38,11 +38,11 @@ int heap_push(heap *h, heap_ev e) {
   return 0;
 }
 
-/* Fills the hole at the root with e: the hole sinks, taking the smallest
- * child, until e fits. */
-static void sift_down(heap *h, heap_ev last) {
+void heap_pop(heap *h, heap_ev *out) {
+  *out = h->ev[0];
+  heap_ev last = h->ev[--h->n];
   size_t n = h->n, i = 0;
-  for (;;) {
+  for (;;) { /* sift down: the hole takes the smallest child */
     size_t c = 4 * i + 1, best = c;
     if (c >= n)
       break;
@@ -55,17 +55,6 @@ static void sift_down(heap *h, heap_ev last) {
     h->ev[i] = h->ev[best];
     i = best;
   }
-  h->ev[i] = last;
-}
-
-void heap_pop(heap *h, heap_ev *out) {
-  *out = h->ev[0];
-  heap_ev last = h->ev[--h->n];
-  if (h->n)
-    sift_down(h, last);
-}
-
-void heap_pop_push(heap *h, heap_ev *out, heap_ev e) {
-  *out = h->ev[0];
-  sift_down(h, e);
+  if (n)
+    h->ev[i] = last;
 }

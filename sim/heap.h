@@ -33,9 +33,6 @@ int heap_reserve(heap *h, size_t cap);
 int heap_push(heap *h, heap_ev e);
 /* Removes the minimum into *out; the heap must not be empty. */
 void heap_pop(heap *h, heap_ev *out);
-/* Removes the minimum into *out and inserts e, in one sift (pop then push,
- * without the second walk); the heap must not be empty. Never allocates. */
-void heap_pop_push(heap *h, heap_ev *out, heap_ev e);
 
 static inline int heap_less(const heap_ev *a, const heap_ev *b) {
   return a->t < b->t || (a->t == b->t && a->ord < b->ord);
