@@ -175,7 +175,11 @@ int lix_admitted(lix *x, size_t i, double t) {
   return 0;
 }
 
-void lix_completed(lix *x, size_t i) { refresh(x, i); }
+void lix_completed(lix *x, size_t i) {
+  const dev *d = &x->devs[i];
+  if (d->inflight + 1 == d->max_par) /* it was full: its key comes back */
+    refresh(x, i);
+}
 
 long lix_pick(lix *x, double t, uint64_t tok) {
   expire(x, t);
