@@ -1,12 +1,12 @@
 /* engine.c: the run loop.
  *
  * The event queue holds completions only (evq.h: one FIFO per service
- * class, i.e. per device entry and token count, merged by the heap); the
- * workload yields arrivals in time order, and before each arrival at t every
- * completion at or before t is processed (so completions precede arrivals at equal times, and equal-time
- * completions leave in the order they were scheduled). No event is
- * processed at or after duration_s: busy periods still open then are cut at
- * the horizon.
+ * class, i.e. per device entry and token count, merged in (time, sequence)
+ * order); the workload yields arrivals in time order, and before each
+ * arrival at t every completion at or before t is processed (so completions
+ * precede arrivals at equal times, and equal-time completions leave in the
+ * order they were scheduled). No event is processed at or after
+ * duration_s: busy periods still open then are cut at the horizon.
  */
 #include "engine.h"
 
@@ -104,9 +104,10 @@ static int setup(run *u, const scn *s, uint64_t seed, const es_opts *o, es_resul
                  (unsigned long long)j);
     }
   }
-  /* Completions in flight never exceed the slots: reserve them now so the
-   * run allocates nothing per event (capped; beyond it the heap doubles).
-   * Past EVQ_MAX_CLASSES service classes, a plain heap. */
+  /* One FIFO per service class; past EVQ_MAX_CLASSES classes, a plain heap
+   * of every completion, reserved for the slots (completions in flight never
+   * exceed them; capped, beyond it the heap doubles). Either way the run
+   * allocates nothing per event in steady state. */
   u->ntok = s->wl.tokens.n;
   size_t classes = s->ndev * u->ntok;
   if (evq_init(&u->q, classes <= EVQ_MAX_CLASSES ? classes : 0,
