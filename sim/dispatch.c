@@ -27,15 +27,34 @@ long disp_load_aware_scan(dev *devs, size_t n, double t, uint64_t tok) {
   return best;
 }
 
-static long pick_load_aware(disp *d, double t, uint64_t tok) {
+static long pick_load_aware(disp *d, double t, uint64_t tok) { return lix_pick(&d->la, t, tok); }
+static int la_admitted(disp *d, size_t i, double t) { return lix_admitted(&d->la, i, t); }
+static void la_completed(disp *d, size_t i) { lix_completed(&d->la, i); }
+
+static long pick_load_aware_scan(disp *d, double t, uint64_t tok) {
   return disp_load_aware_scan(d->devs, d->n, t, tok);
 }
 
 static const disp_ops OPS[DISP_COUNT] = {
-    [DISP_RANDOM] = {"random", pick_random},
-    [DISP_WEIGHTED] = {"weighted", pick_weighted},
-    [DISP_LOAD_AWARE] = {"load_aware", pick_load_aware},
+    [DISP_RANDOM] = {"random", pick_random, NULL, NULL},
+    [DISP_WEIGHTED] = {"weighted", pick_weighted, NULL, NULL},
+    [DISP_LOAD_AWARE] = {"load_aware", pick_load_aware, la_admitted, la_completed},
 };
+static const disp_ops LOAD_AWARE_SCAN = {"load_aware", pick_load_aware_scan, NULL, NULL};
+
+/* The index relies on one W for all windows (true of every scenario: the
+ * limiter is global); otherwise load_aware falls back to the scan. */
+static int same_window(const dev *devs, size_t n) {
+  for (size_t i = 1; i < n; i++)
+    if (devs[i].w.w != devs[0].w.w)
+      return 0;
+  return 1;
+}
+
+void disp_use_scan(disp *d) {
+  if (d->ops == &OPS[DISP_LOAD_AWARE])
+    d->ops = &LOAD_AWARE_SCAN;
+}
 
 int disp_init(disp *d, enum disp_policy p, dev *devs, size_t n, uint64_t seed) {
   *d = (disp){.ops = &OPS[p], .devs = devs, .n = n};
@@ -52,6 +71,12 @@ int disp_init(disp *d, enum disp_policy p, dev *devs, size_t n, uint64_t seed) {
     if (!d->by_capacity)
       return -1;
   }
+  if (p == DISP_LOAD_AWARE) {
+    if (!same_window(devs, n))
+      disp_use_scan(d);
+    else if (lix_init(&d->la, devs, n))
+      return -1;
+  }
   return 0;
 }
 
@@ -62,4 +87,5 @@ void disp_destroy(disp *d) {
     gsl_ran_discrete_free(d->by_capacity);
   d->r = NULL;
   d->by_capacity = NULL;
+  lix_destroy(&d->la);
 }

@@ -25,8 +25,12 @@ void dist_destroy(dist *d);
 double dist_mean(const dist *d);
 uint64_t dist_max(const dist *d);
 
+/* A draw as an index into values[] (0 for a constant, which draws nothing). */
+static inline size_t dist_draw_index(const dist *d, gsl_rng *r) {
+  return d->table ? gsl_ran_discrete(r, d->table) : 0;
+}
 static inline uint64_t dist_draw(const dist *d, gsl_rng *r) {
-  return d->table ? d->values[gsl_ran_discrete(r, d->table)] : d->values[0];
+  return d->values[dist_draw_index(d, r)];
 }
 
 #endif

@@ -1,11 +1,12 @@
 /* engine.c: the run loop.
  *
- * The heap holds completions only; the workload yields arrivals in time
- * order, and before each arrival at t every completion at or before t is
- * processed (so completions precede arrivals at equal times, and equal-time
- * completions leave in the order they were scheduled). No event is
- * processed at or after duration_s: busy periods still open then are cut at
- * the horizon.
+ * The event queue holds completions only (evq.h: one FIFO per service
+ * class, i.e. per device entry and token count, merged in (time, sequence)
+ * order); the workload yields arrivals in time order, and before each
+ * arrival at t every completion at or before t is processed (so completions
+ * precede arrivals at equal times, and equal-time completions leave in the
+ * order they were scheduled). No event is processed at or after
+ * duration_s: busy periods still open then are cut at the horizon.
  */
 #include "engine.h"
 
@@ -15,18 +16,20 @@
 #include <string.h>
 
 #include "dispatch.h"
-#include "heap.h"
+#include "evq.h"
 #include "rng.h"
 #include "workload.h"
 
 enum { EV_DONE = 1 };
+enum { EVQ_MAX_CLASSES = 1 << 16 };
 
 typedef struct run {
   const scn *s;
   es_result *r;
   dev *devs;
   size_t n;
-  heap h;
+  evq q;        /* completions */
+  size_t ntok;  /* token values: service class = spec * ntok + token index */
   uint64_t seq;
   wl w;
   disp d;
@@ -76,17 +79,18 @@ static int setup(run *u, const scn *s, uint64_t seed, const es_opts *o, es_resul
   u->n = s->ninst;
   u->from = o->warmup_s;
   u->to = s->duration_s;
-  heap_init(&u->h);
-  u->devs = calloc(u->n, sizeof *u->devs);
+  /* 64-byte aligned, so each device's field groups sit on their own lines */
+  u->devs = aligned_alloc(_Alignof(dev), u->n * sizeof *u->devs);
   if (!u->devs)
     return -1;
+  memset(u->devs, 0, u->n * sizeof *u->devs);
   uint64_t slots = 0;
   size_t k = 0;
   for (size_t i = 0; i < s->ndev; i++) {
     const scn_device *sd = &s->dev[i];
     for (uint64_t j = 0; j < sd->count; j++, k++) {
       dev *d = &u->devs[k];
-      d->max_par = sd->max_parallel;
+      d->max_par = (uint32_t)sd->max_parallel; /* <= 10^6 */
       d->tgs = sd->tgs;
       d->ttft_s = sd->ttft_s;
       d->spec = (uint32_t)i;
@@ -100,13 +104,20 @@ static int setup(run *u, const scn *s, uint64_t seed, const es_opts *o, es_resul
                  (unsigned long long)j);
     }
   }
-  /* Completions in the heap never exceed the slots: reserve them now so the
-   * run allocates nothing per event (capped; beyond it the heap doubles). */
-  if (heap_reserve(&u->h, slots < (1u << 22) ? (size_t)slots + 1 : (1u << 22)))
+  /* One FIFO per service class; past EVQ_MAX_CLASSES classes, a plain heap
+   * of every completion, reserved for the slots (completions in flight never
+   * exceed them; capped, beyond it the heap doubles). Either way the run
+   * allocates nothing per event in steady state. */
+  u->ntok = s->wl.tokens.n;
+  size_t classes = s->ndev * u->ntok;
+  if (evq_init(&u->q, classes <= EVQ_MAX_CLASSES ? classes : 0,
+               slots < (1u << 22) ? (size_t)slots + 1 : (1u << 22)))
     return -1;
   if (wl_init(&u->w, s, seed) || disp_init(&u->d, s->policy, u->devs, u->n, seed) ||
       !(u->tok_rng = rng_stream_new(seed, RNG_TOKENS)))
     return -1;
+  if (o->scan_dispatch)
+    disp_use_scan(&u->d);
   for (int i = 0; i < 3; i++)
     hist_init(&r->lat_hist[i]);
   snprintf(r->scenario, sizeof r->scenario, "%s", s->name);
@@ -124,7 +135,7 @@ static void teardown(run *u) {
     for (size_t i = 0; i < u->n; i++)
       win_destroy(&u->devs[i].w);
   free(u->devs);
-  heap_destroy(&u->h);
+  evq_destroy(&u->q);
   wl_destroy(&u->w);
   disp_destroy(&u->d);
   if (u->tok_rng)
@@ -173,17 +184,21 @@ static void complete(run *u, const heap_ev *ev) {
   dev *d = &u->devs[ev->arg];
   if (--d->inflight == 0)
     d->busy_s += clip(u, d->busy_since, ev->t);
+  disp_completed(&u->d, ev->arg);
 }
 
-static int admit(run *u, size_t i, double t, uint64_t tok) {
+static int admit(run *u, size_t i, double t, uint64_t tok, size_t tok_index) {
   dev *d = &u->devs[i];
   if (win_add(&d->w, t, tok))
     return -1;
   if (d->inflight++ == 0)
     d->busy_since = t;
-  double service = d->ttft_s + (double)tok / d->tgs;
+  if (disp_admitted(&u->d, i, t))
+    return -1;
+  const scn_device *sd = &u->s->dev[d->spec]; /* a few entries: always cached */
+  double service = sd->ttft_s + (double)tok / sd->tgs;
   heap_ev ev = {t + service, u->seq++, EV_DONE, (uint32_t)i};
-  if (heap_push(&u->h, ev))
+  if (evq_push(&u->q, d->spec * u->ntok + tok_index, ev))
     return -1;
   u->ts_served++;
   u->ts_tok_edge += (double)tok;
@@ -229,7 +244,8 @@ static void reject(run *u, long picked, double t, uint64_t prompt, uint64_t tok)
 
 static int arrive(run *u, double t) {
   uint64_t prompt = dist_draw(&u->s->wl.prompt, u->tok_rng);
-  uint64_t tok = dist_draw(&u->s->wl.tokens, u->tok_rng);
+  size_t tok_index = dist_draw_index(&u->s->wl.tokens, u->tok_rng);
+  uint64_t tok = u->s->wl.tokens.values[tok_index];
   if (u->ts)
     ts_advance(u, t);
   u->ts_arr++;
@@ -237,7 +253,7 @@ static int arrive(run *u, double t) {
     u->r->generated++, u->r->tok_generated += (double)tok;
   long i = disp_pick(&u->d, t, tok);
   if (i >= 0 && dev_admits(&u->devs[i], t, tok))
-    return admit(u, (size_t)i, t, tok);
+    return admit(u, (size_t)i, t, tok, tok_index);
   reject(u, i, t, prompt, tok);
   return 0;
 }
@@ -325,10 +341,9 @@ int es_run(const scn *s, uint64_t seed, const es_opts *o, es_result *r, es_err *
     ts_header(&u);
   double events = 0;
   for (double t = wl_next(&u.w); !rc && t < INFINITY; t = wl_next(&u.w)) {
-    const heap_ev *top;
-    while ((top = heap_top(&u.h)) && top->t <= t) {
+    while (evq_next_t(&u.q) <= t) {
       heap_ev ev;
-      heap_pop(&u.h, &ev);
+      evq_pop(&u.q, &ev);
       complete(&u, &ev);
       events++;
     }

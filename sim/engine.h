@@ -2,9 +2,10 @@
  *
  * es_run() simulates [0, duration_s) with the given seed and fills an
  * es_result the caller made with es_result_new() and frees with
- * es_result_free(). Memory is fixed at the start by the scenario (devices,
- * histograms, event heap of at most sum(P) + 1 events, window logs bounded
- * by C): nothing grows with the number of requests.
+ * es_result_free(). Memory is bounded by the scenario (devices, histograms,
+ * a completion queue of at most sum(P) events in flight, window logs
+ * bounded by C, load_aware's index): nothing grows with the number of
+ * requests.
  *
  * Event order: completions at time t are processed before an arrival at t;
  * otherwise events leave in (time, sequence) order.
@@ -89,6 +90,7 @@ typedef struct es_opts {
   double warmup_s;  /* statistics ignore requests arriving before this */
   FILE *ts;         /* time series output, or NULL */
   double ts_interval_s; /* for workloads without steps; 0: 60 */
+  int scan_dispatch; /* tests and benchmarks only: load_aware by the reference scan */
 } es_opts;
 
 es_result *es_result_new(const scn *s);

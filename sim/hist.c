@@ -9,16 +9,21 @@ void hist_init(hist *h) {
   h->max = -INFINITY;
 }
 
+/* Read from the IEEE-754 bits (no libm call on the per-request path): for
+ * x = 1.f * 2^(E - 1023), frexp's exponent is E - 1022 and the sub-bucket
+ * (m - 0.5) * 2 * HIST_SUB is the top HIST_SUB_BITS - 1 bits of f. Zero and
+ * subnormals land in bucket 0, +inf in the last. */
 static int bucket_of(double x) {
   if (!(x > 0))
     return 0;
-  int e;
-  double m = frexp(x, &e); /* x = m * 2^e, m in [0.5, 1) */
+  uint64_t bits;
+  memcpy(&bits, &x, sizeof bits);
+  int e = (int)(bits >> 52) - 1022; /* x = m * 2^e, m in [0.5, 1) */
   if (e <= HIST_EMIN)
     return 0;
   if (e > HIST_EMAX)
     return HIST_BUCKETS - 1;
-  int sub = (int)((m - 0.5) * (2 * HIST_SUB));
+  int sub = (int)(bits >> (52 - (HIST_SUB_BITS - 1)) & (HIST_SUB - 1));
   return (e - 1 - HIST_EMIN) * HIST_SUB + sub;
 }
 

@@ -506,7 +506,7 @@ static int apply_profile(ctx *c, scn_device *d, uint64_t mask, const char *path)
   snprintf(where, sizeof where, "lm.%s.", d->lm);
   join(p, sizeof p, path, "lm");
   const cJSON *fits = cJSON_GetObjectItemCaseSensitive(lm, "fits");
-  double v[4];
+  double v[4] = {0}; /* initialised: gcc -O3 cannot see the && chain sets them */
   if (!cJSON_IsObject(lm)) {
     char have[512] = "";
     const cJSON *it;

@@ -54,29 +54,28 @@ static void weighted_follows_capacity(void **state) {
   free_devs(d, 4);
 }
 
-/* Load-aware: the admissible device with the largest (C - used) / C. */
+/* Load-aware: the admissible device with the largest (C - used) / C. This
+ * checks the rule's reference scan, poking device state directly; the fast
+ * index (loadidx) is proved equal to the scan in test_loadidx. */
 static void load_aware_rule(void **state) {
   (void)state;
   dev d[4];
   make_devs(d, 4);
-  disp x;
-  disp_init(&x, DISP_LOAD_AWARE, d, 4, 3);
-  assert_int_equal(disp_pick(&x, 0, 50), 0); /* all free: tie, lowest index */
+  assert_int_equal(disp_load_aware_scan(d, 4, 0, 50), 0); /* all free: tie, lowest index */
   win_add(&d[0].w, 0, 50);                   /* fractions .5 1 1 1 */
-  assert_int_equal(disp_pick(&x, 0, 50), 1);
+  assert_int_equal(disp_load_aware_scan(d, 4, 0, 50), 1);
   win_add(&d[1].w, 0, 100); /* .5 .5 1 1 */
   win_add(&d[2].w, 0, 60);  /* .5 .5 .8 1 */
   win_add(&d[3].w, 0, 200); /* .5 .5 .8 .5 */
-  assert_int_equal(disp_pick(&x, 0, 50), 2);
-  assert_int_equal(disp_pick(&x, 0, 250), -1); /* most left is 300 - 60 = 240 */
+  assert_int_equal(disp_load_aware_scan(d, 4, 0, 50), 2);
+  assert_int_equal(disp_load_aware_scan(d, 4, 0, 250), -1); /* most left is 300 - 60 = 240 */
   d[2].inflight = 2;                           /* no free slot */
-  assert_int_equal(disp_pick(&x, 0, 50), 0);  /* .5 tie between 0, 1, 3 */
-  assert_int_equal(disp_pick(&x, 0, 150), 3); /* only 3 has 200 left */
-  assert_int_equal(disp_pick(&x, 0, 201), -1);
-  assert_int_equal(disp_pick(&x, 10.0, 201), 3); /* windows expired; 2 has no slot */
+  assert_int_equal(disp_load_aware_scan(d, 4, 0, 50), 0);  /* .5 tie between 0, 1, 3 */
+  assert_int_equal(disp_load_aware_scan(d, 4, 0, 150), 3); /* only 3 has 200 left */
+  assert_int_equal(disp_load_aware_scan(d, 4, 0, 201), -1);
+  assert_int_equal(disp_load_aware_scan(d, 4, 10.0, 201), 3); /* windows expired; 2 has no slot */
   d[2].inflight = 0;
-  assert_int_equal(disp_pick(&x, 10.0, 201), 2); /* all at 1.0: lowest index that fits */
-  disp_destroy(&x);
+  assert_int_equal(disp_load_aware_scan(d, 4, 10.0, 201), 2); /* all at 1.0: lowest index that fits */
   free_devs(d, 4);
 }
 

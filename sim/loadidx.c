@@ -1,0 +1,201 @@
+#include "loadidx.h"
+
+#include <stdlib.h>
+
+/* ---- classes ---------------------------------------------------------------- */
+
+static int same_class(const dev *a, const dev *b) {
+  return a->w.cap_tokens == b->w.cap_tokens && a->max_par == b->max_par;
+}
+
+static uint64_t key_of(const dev *d) {
+  return d->inflight < d->max_par ? d->w.used : LIX_FULL;
+}
+
+/* The winner of a group of four siblings: the smallest key, the leftmost on
+ * ties (leaves run in device-index order). */
+static lix_node group_winner(const lix_node *g) {
+  const lix_node *w = g;
+  for (int k = 1; k < 4; k++)
+    if (g[k].key < w->key)
+      w = &g[k];
+  return *w;
+}
+
+/* The order of the tree: key, then device index (leaves run in index order,
+ * so this is also the leftmost-on-ties order of group_winner). */
+static int beats(const lix_node *a, const lix_node *b) {
+  return a->key < b->key || (a->key == b->key && a->dev < b->dev);
+}
+
+/* Brings device i's leaf and the path above it up to date. A better key
+ * climbs while it beats the node above (the rest of that subtree was no
+ * better than the node); a worse key changes only the nodes it was winning,
+ * each recomputed from its four children. Either walk stops at the first
+ * node that keeps its value, since its ancestors then keep theirs. */
+static void refresh(lix *x, size_t i) {
+  lix_node *t = x->cls[x->at[i].cls].tree;
+  size_t p = x->at[i].leaf;
+  uint64_t key = key_of(&x->devs[i]), old = t[p].key;
+  if (key == old)
+    return;
+  t[p].key = key;
+  if (key < old) {
+    const lix_node me = t[p];
+    while (p > 0 && beats(&me, &t[p = (p - 1) / 4]))
+      t[p] = me;
+  } else {
+    while (p > 0 && t[p = (p - 1) / 4].dev == i)
+      t[p] = group_winner(&t[4 * p + 1]);
+  }
+}
+
+/* Sort key of a device: its class, then its index. */
+typedef struct rank {
+  uint64_t cap, par;
+  size_t i;
+} rank;
+
+static int by_class(const void *a, const void *b) {
+  const rank *x = a, *y = b;
+  if (x->cap != y->cap)
+    return x->cap < y->cap ? -1 : 1;
+  if (x->par != y->par)
+    return x->par < y->par ? -1 : 1;
+  return x->i < y->i ? -1 : x->i > y->i;
+}
+
+/* Numbers the classes and gives each device its rank inside its class
+ * (members sorted by index, so leaves run in index order). O(D log D). */
+static int build_classes(lix *x, size_t *members) {
+  rank *r = malloc((x->n ? x->n : 1) * sizeof *r);
+  if (!r)
+    return -1;
+  for (size_t i = 0; i < x->n; i++)
+    r[i] = (rank){x->devs[i].w.cap_tokens, x->devs[i].max_par, i};
+  qsort(r, x->n, sizeof *r, by_class);
+  for (size_t j = 0; j < x->n; j++) {
+    if (j == 0 || !same_class(&x->devs[r[j - 1].i], &x->devs[r[j].i]))
+      members[x->ncls++] = 0;
+    size_t k = x->ncls - 1;
+    x->at[r[j].i] = (lix_place){(uint32_t)k, (uint32_t)members[k]++}; /* leaf: rank for now */
+  }
+  free(r);
+  return 0;
+}
+
+static int build_trees(lix *x, const size_t *members) {
+  if (!(x->cls = calloc(x->ncls ? x->ncls : 1, sizeof *x->cls)))
+    return -1;
+  for (size_t k = 0; k < x->ncls; k++) {
+    lix_class *c = &x->cls[k];
+    for (c->leaves = 1; c->leaves < members[k];)
+      c->leaves *= 4;
+    c->first_leaf = (c->leaves - 1) / 3;
+    size_t nodes = c->first_leaf + c->leaves, bytes = (nodes + 3) * sizeof *c->mem;
+    if (!(c->mem = aligned_alloc(64, (bytes + 63) / 64 * 64)))
+      return -1;
+    c->tree = c->mem + 3;
+    for (size_t p = c->first_leaf; p < nodes; p++)
+      c->tree[p] = (lix_node){LIX_FULL, UINT32_MAX};
+  }
+  for (size_t i = 0; i < x->n; i++) {
+    lix_class *c = &x->cls[x->at[i].cls];
+    c->cap = x->devs[i].w.cap_tokens;
+    x->at[i].leaf += (uint32_t)c->first_leaf;
+    c->tree[x->at[i].leaf] = (lix_node){key_of(&x->devs[i]), (uint32_t)i};
+  }
+  for (size_t k = 0; k < x->ncls; k++)
+    for (size_t p = x->cls[k].first_leaf; p-- > 0;)
+      x->cls[k].tree[p] = group_winner(&x->cls[k].tree[4 * p + 1]);
+  return 0;
+}
+
+int lix_init(lix *x, dev *devs, size_t n) {
+  *x = (lix){.devs = devs, .n = n, .cap = 64};
+  size_t *members = malloc((n ? n : 1) * sizeof *members);
+  x->at = malloc((n ? n : 1) * sizeof *x->at);
+  x->due = malloc(x->cap * sizeof *x->due);
+  int rc = -1;
+  if (members && x->at && x->due && !build_classes(x, members))
+    rc = build_trees(x, members);
+  free(members);
+  return rc;
+}
+
+void lix_destroy(lix *x) {
+  if (x->cls)
+    for (size_t k = 0; k < x->ncls; k++)
+      free(x->cls[k].mem);
+  free(x->cls);
+  free(x->at);
+  free(x->due);
+  *x = (lix){0};
+}
+
+/* ---- the expiry FIFO --------------------------------------------------------- */
+
+/* Doubles the ring, unrolling it so the oldest entry is at index 0. */
+static int grow(lix *x) {
+  lix_due *r = malloc(2 * x->cap * sizeof *r);
+  if (!r)
+    return -1;
+  for (size_t i = 0; i < x->ndue; i++)
+    r[i] = x->due[(x->head + i) & (x->cap - 1)];
+  free(x->due);
+  x->due = r;
+  x->head = 0;
+  x->cap *= 2;
+  return 0;
+}
+
+/* Applies every window expiry due by t. */
+static void expire(lix *x, double t) {
+  while (x->ndue) {
+    const lix_due *e = &x->due[x->head];
+    if (e->t > t)
+      break;
+    size_t i = e->dev;
+    x->head = (x->head + 1) & (x->cap - 1);
+    x->ndue--;
+    win_expire(&x->devs[i].w, t);
+    refresh(x, i);
+  }
+}
+
+/* ---- events and decisions -------------------------------------------------------- */
+
+int lix_admitted(lix *x, size_t i, double t) {
+  if (x->ndue == x->cap && grow(x))
+    return -1;
+  /* the same sum win_expire() compares, so both agree on when it is due */
+  x->due[(x->head + x->ndue) & (x->cap - 1)] = (lix_due){t + x->devs[i].w.w, (uint32_t)i};
+  x->ndue++;
+  refresh(x, i);
+  return 0;
+}
+
+void lix_completed(lix *x, size_t i) {
+  const dev *d = &x->devs[i];
+  if (d->inflight + 1 == d->max_par) /* it was full: its key comes back */
+    refresh(x, i);
+}
+
+long lix_pick(lix *x, double t, uint64_t tok) {
+  expire(x, t);
+  long best = -1;
+  double best_frac = -1;
+  for (size_t k = 0; k < x->ncls; k++) {
+    const lix_class *c = &x->cls[k];
+    const lix_node *root = &c->tree[0];
+    uint64_t used = root->key;
+    /* the least used of its class: if it cannot take tok, no member can;
+     * the test and the fraction are win_fits() and dev_free_frac() */
+    if (used == LIX_FULL || tok > c->cap || used > c->cap - tok)
+      continue;
+    double f = (double)(c->cap - used) / (double)c->cap;
+    if (f > best_frac || (f == best_frac && (long)root->dev < best))
+      best = (long)root->dev, best_frac = f;
+  }
+  return best;
+}

@@ -1,0 +1,224 @@
+/* test_loadidx.c: the O(log D) load_aware index against the plain scan.
+ *
+ * Random admission / completion / expiry sequences must give the scan's
+ * choice at every step, and whole runs must print the same JSON with either
+ * implementation. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "dispatch.h"
+#include "engine.h"
+#include "loadidx.h"
+#include "report.h"
+#include "scenario.h"
+
+/* ---- helpers ------------------------------------------------------------------ */
+
+static void devs_init(dev *d, size_t n, const uint64_t *cap, const uint64_t *par, double w) {
+  memset(d, 0, n * sizeof *d);
+  for (size_t i = 0; i < n; i++) {
+    assert_int_equal(win_init(&d[i].w, cap[i], w), 0);
+    d[i].max_par = par[i];
+  }
+}
+
+static void devs_destroy(dev *d, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    win_destroy(&d[i].w);
+}
+
+/* Each class root must be the least-used member with a free slot (lowest
+ * index on ties), computed by brute force from the devices (whose windows
+ * the scan has just brought up to date). */
+static void check_roots(const lix *x) {
+  for (size_t k = 0; k < x->ncls; k++) {
+    uint64_t key = LIX_FULL;
+    uint32_t who = UINT32_MAX;
+    for (size_t i = 0; i < x->n; i++) {
+      const dev *d = &x->devs[i];
+      if (x->at[i].cls != k || d->inflight >= d->max_par)
+        continue;
+      if (who == UINT32_MAX || d->w.used < key)
+        key = d->w.used, who = (uint32_t)i;
+    }
+    assert_int_equal(x->cls[k].tree[0].key, key);
+    if (key != LIX_FULL)
+      assert_int_equal(x->cls[k].tree[0].dev, who);
+  }
+}
+
+/* xorshift64*: the test's own numbers, independent of GSL. */
+static uint64_t next_u64(uint64_t *s) {
+  *s ^= *s >> 12, *s ^= *s << 25, *s ^= *s >> 27;
+  return *s * 0x2545F4914F6CDD1DULL;
+}
+
+/* Drives `steps` random events through a load_aware dispatcher over n
+ * devices whose (C, P) come from small sets (so classes and ties are many),
+ * asserting fast pick == scan pick at every arrival. Times sit on a grid of
+ * W/4 so admissions often leave their window exactly at an arrival. */
+static void random_case(uint64_t seed, size_t n, size_t ncap, size_t npar, int steps) {
+  static const uint64_t caps[] = {400, 800, 1000, 250};
+  static const uint64_t toks[] = {50, 100, 200, 300, 500, 1000};
+  uint64_t s = seed * 0x9E3779B97F4A7C15ULL + 1, cap[64], par[64];
+  dev d[64];
+  assert_true(n <= 64);
+  for (size_t i = 0; i < n; i++) {
+    cap[i] = caps[next_u64(&s) % ncap];
+    par[i] = 1 + next_u64(&s) % npar;
+  }
+  const double w = 1.0;
+  devs_init(d, n, cap, par, w);
+  disp dp;
+  assert_int_equal(disp_init(&dp, DISP_LOAD_AWARE, d, n, seed), 0);
+  double t = 0;
+  long admitted = 0, rejected = 0;
+  for (int k = 0; k < steps; k++) {
+    t += (double)(next_u64(&s) % 3) * w / 4; /* gaps of 0, W/4, W/2 */
+    uint64_t r = next_u64(&s) % 10;
+    if (r < 6) { /* an arrival */
+      uint64_t tok = toks[next_u64(&s) % 6];
+      long fast = disp_pick(&dp, t, tok);
+      long scan = disp_load_aware_scan(d, n, t, tok);
+      assert_int_equal(fast, scan);
+      check_roots(&dp.la);
+      if (fast < 0) {
+        rejected++;
+        continue;
+      }
+      assert_true(dev_admits(&d[fast], t, tok));
+      assert_int_equal(win_add(&d[fast].w, t, tok), 0);
+      d[fast].inflight++;
+      assert_int_equal(disp_admitted(&dp, (size_t)fast, t), 0);
+      admitted++;
+    } else { /* a completion on a random busy device, if any */
+      size_t i = next_u64(&s) % n;
+      for (size_t j = 0; j < n && !d[i].inflight; j++)
+        i = (i + 1) % n;
+      if (d[i].inflight) {
+        d[i].inflight--;
+        disp_completed(&dp, i);
+      }
+    }
+  }
+  /* both outcomes must have happened, or the case tested little */
+  assert_true(admitted > 0);
+  assert_true(rejected > 0);
+  disp_destroy(&dp);
+  devs_destroy(d, n);
+}
+
+/* ---- unit cases ------------------------------------------------------------------ */
+
+/* Hand-made: two classes; ties inside a class go to the lowest index; a
+ * full device is skipped; across classes the larger free fraction wins. */
+static void test_choice_rule(void **state) {
+  (void)state;
+  uint64_t cap[] = {1000, 1000, 400, 400, 1000}, par[] = {1, 1, 1, 1, 1};
+  dev d[5];
+  devs_init(d, 5, cap, par, 10.0);
+  lix x;
+  assert_int_equal(lix_init(&x, d, 5), 0);
+  assert_int_equal(x.ncls, 2);
+  assert_int_equal(lix_pick(&x, 0, 100), 0); /* all empty: lowest index */
+  win_add(&d[0].w, 0, 100), d[0].inflight = 1;
+  assert_int_equal(lix_admitted(&x, 0, 0), 0);
+  assert_int_equal(lix_pick(&x, 1, 100), 1); /* 0 is busy */
+  d[0].inflight = 0, lix_completed(&x, 0);
+  /* used 100 of 1000 (0.9 free) beats 1 and 4 at 200 (0.8); class 400 empty */
+  win_add(&d[1].w, 2, 200), lix_admitted(&x, 1, 2);
+  win_add(&d[4].w, 2, 200), lix_admitted(&x, 4, 2);
+  win_add(&d[2].w, 2, 100), lix_admitted(&x, 2, 2);
+  win_add(&d[3].w, 2, 100), lix_admitted(&x, 3, 2);
+  assert_int_equal(lix_pick(&x, 3, 50), 0);
+  /* 350 tokens fit only in class 1000 */
+  assert_int_equal(lix_pick(&x, 3, 350), 0);
+  assert_int_equal(lix_pick(&x, 3, 901), -1);
+  /* at t = 10 device 0's admission leaves the window: all of class 1000
+   * but 0 at 200, so 0 (used 0) wins again; at 12 everything is empty */
+  assert_int_equal(lix_pick(&x, 10, 50), 0);
+  assert_int_equal(d[0].w.used, 0);
+  assert_int_equal(lix_pick(&x, 12, 50), 0);
+  assert_int_equal(d[1].w.used, 0);
+  assert_int_equal(d[3].w.used, 0);
+  lix_destroy(&x);
+  devs_destroy(d, 5);
+}
+
+static void test_random_one_class(void **state) {
+  (void)state;
+  for (uint64_t seed = 1; seed <= 20; seed++)
+    random_case(seed, 17, 1, 1, 3000);
+}
+
+static void test_random_many_classes(void **state) {
+  (void)state;
+  for (uint64_t seed = 1; seed <= 40; seed++)
+    random_case(seed, 1 + seed % 64, 4, 3, 3000);
+}
+
+/* ---- whole runs ---------------------------------------------------------------------- */
+
+/* JSON of one run of `file` with overrides; the caller frees it. */
+static char *run_json(const char *file, const char *const *sets, size_t nsets, uint64_t seed,
+                      int scan) {
+  scn *s = NULL;
+  es_err e = {0};
+  assert_int_equal(scn_load(file, sets, nsets, NULL, &s, &e), 0);
+  es_result *r = es_result_new(s);
+  assert_non_null(r);
+  es_opts o = {.scan_dispatch = scan};
+  assert_int_equal(es_run(s, seed, &o, r, &e), 0);
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream(&buf, &len);
+  assert_non_null(f);
+  rep_json(f, r);
+  fclose(f);
+  es_result_free(r);
+  scn_free(s);
+  return buf;
+}
+
+static void same_runs(const char *file, const char *const *sets, size_t nsets) {
+  for (uint64_t seed = 1; seed <= 3; seed++) {
+    char *fast = run_json(file, sets, nsets, seed, 0);
+    char *scan = run_json(file, sets, nsets, seed, 1);
+    assert_string_equal(fast, scan);
+    assert_non_null(strstr(fast, "\"policy\": \"load_aware\""));
+    free(fast);
+    free(scan);
+  }
+}
+
+static void test_runs_bursty(void **state) {
+  (void)state;
+  same_runs("scenarios/bursty_loadaware.json", NULL, 0);
+  const char *sets[] = {"limiter.window_s=7", "workload.users=300"};
+  same_runs("scenarios/bursty_loadaware.json", sets, 2);
+}
+
+/* The 1,000-device scale scenario cut to 20 simulated seconds: many
+ * equal devices, so ties and class roots change constantly. */
+static void test_runs_scale(void **state) {
+  (void)state;
+  const char *sets[] = {"duration_s=20", "limiter.window_s=5"};
+  same_runs("scenarios/scale/poisson_1m_users_2000rps_1k_devices.json", sets, 2);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_choice_rule),
+      cmocka_unit_test(test_random_one_class),
+      cmocka_unit_test(test_random_many_classes),
+      cmocka_unit_test(test_runs_bursty),
+      cmocka_unit_test(test_runs_scale),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
