@@ -243,9 +243,15 @@ static void reject(run *u, long picked, double t, uint64_t prompt, uint64_t tok)
 }
 
 static int arrive(run *u, double t) {
-  uint64_t prompt = dist_draw(&u->s->wl.prompt, u->tok_rng);
-  size_t tok_index = dist_draw_index(&u->s->wl.tokens, u->tok_rng);
-  uint64_t tok = u->s->wl.tokens.values[tok_index];
+  uint64_t prompt, tok;
+  size_t tok_index = 0; /* service class; traces have none (ntok == 0) */
+  if (u->s->wl.kind == WL_TRACE) {
+    prompt = u->w.prompt, tok = u->w.tokens;
+  } else {
+    prompt = dist_draw(&u->s->wl.prompt, u->tok_rng);
+    tok_index = dist_draw_index(&u->s->wl.tokens, u->tok_rng);
+    tok = u->s->wl.tokens.values[tok_index];
+  }
   if (u->ts)
     ts_advance(u, t);
   u->ts_arr++;
@@ -334,8 +340,12 @@ int es_run(const scn *s, uint64_t seed, const es_opts *o, es_result *r, es_err *
   run u;
   int rc = 0;
   if (setup(&u, s, seed, o, r)) {
+    if (u.w.err.code) /* the trace changed since it was validated */
+      rc = es_fail(e, ES_ERUNTIME, "%s", u.w.err.msg);
+    else
+      rc = es_fail(e, ES_ERUNTIME, "out of memory setting up %zu devices", s->ninst);
     teardown(&u);
-    return es_fail(e, ES_ERUNTIME, "out of memory setting up %zu devices", s->ninst);
+    return rc;
   }
   if (u.ts)
     ts_header(&u);
@@ -350,9 +360,13 @@ int es_run(const scn *s, uint64_t seed, const es_opts *o, es_result *r, es_err *
     rc = arrive(&u, t);
     events++;
   }
-  if (rc) {
+  if (rc || u.w.err.code) {
+    if (u.w.err.code)
+      rc = es_fail(e, ES_ERUNTIME, "%s", u.w.err.msg);
+    else
+      rc = es_fail(e, ES_ERUNTIME, "out of memory during the run");
     teardown(&u);
-    return es_fail(e, ES_ERUNTIME, "out of memory during the run");
+    return rc;
   }
   if (u.ts)
     ts_advance(&u, INFINITY);

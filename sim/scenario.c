@@ -9,6 +9,8 @@
  */
 #include "scenario.h"
 
+#include "trace.h"
+
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <stdarg.h>
@@ -37,7 +39,7 @@ typedef struct field {
   const char *help;
 } field;
 
-static const char *const WL_KINDS[] = {"steps", "poisson", NULL};
+static const char *const WL_KINDS[] = {"steps", "poisson", "trace", NULL};
 static const char *const POLICIES[] = {"random", "weighted", "load_aware", NULL};
 static const char *const LIM_KINDS[] = {"sliding_window", NULL};
 
@@ -62,10 +64,10 @@ static const field BURST_KEYS[] = {
         "probability a user is active in a step that starts inside a burst"),
     {0}};
 
-/* Rows 1-5 are referred to by number in check_rules(). */
+/* Row numbers matter: check_rules() tests mask bits by WL_* below. */
 static const field WL_KEYS[] = {
     ENUM("kind", OFF(wl.kind), WL_KINDS, 0, "\"steps\"",
-         "steps (the paper's users in time steps) or poisson"),
+         "steps (the paper's users in time steps), poisson, or trace (replay a file)"),
     INT("users", OFF(wl.users), 1, SCN_MAX_USERS, 0, NULL, "steps: number of users"),
     NUM("step_s", OFF(wl.step_s), 0, SCN_MAX_DURATION_S, LOX, "60",
         "steps: step length, seconds"),
@@ -76,10 +78,15 @@ static const field WL_KEYS[] = {
     NUM("rate_per_s", OFF(wl.rate_per_s), 0, 1e9, LOX, NULL,
         "poisson: arrival rate, requests per second"),
     DIST("prompt_tokens", OFF(wl.prompt), 0, "48",
-         "prompt tokens per request: integer or {values, weights}"),
-    DIST("tokens", OFF(wl.tokens), REQ, NULL,
-         "output tokens per request: integer or {values, weights}"),
+         "steps, poisson: prompt tokens per request: integer or {values, weights}"),
+    DIST("tokens", OFF(wl.tokens), 0, NULL,
+         "steps, poisson: output tokens per request: integer or {values, weights}"),
+    STR("file", OFF(wl.trace_file), sizeof(((scn *)0)->wl.trace_file),
+        "trace: CSV of TIME,PROMPT,OUTPUT rows (relative to the scenario's folder)"),
+    NUM("time_scale", OFF(wl.time_scale), 0, 1e6, LOX, NULL,
+        "trace: factor on the trace's times (2: half the rate; default 1)"),
     {0}};
+enum { W_USERS = 1, W_STEP, W_PACTIVE, W_BURST, W_RATE, W_PROMPT, W_TOKENS, W_FILE, W_SCALE };
 
 static const field LIM_KEYS[] = {
     ENUM("kind", OFF(lim.kind), LIM_KINDS, 0, "\"sliding_window\"", "limiter kind"),
@@ -602,16 +609,52 @@ static int parse_devices(ctx *c, const cJSON *arr, const char *path) {
 
 /* ---- rules across keys ------------------------------------------------------------ */
 
+/* Resolves the trace against the scenario's folder and reads it through once,
+ * so that a bad row is an input error now, not a failure mid-run. */
+static int check_trace(ctx *c) {
+  scn *s = c->s;
+  const char *f = s->wl.trace_file, *slash = strrchr(c->file, '/');
+  if (f[0] == '/' || !slash)
+    snprintf(s->wl.trace_path, sizeof s->wl.trace_path, "%s", f);
+  else
+    snprintf(s->wl.trace_path, sizeof s->wl.trace_path, "%.*s/%s", (int)(slash - c->file),
+             c->file, f);
+  if (s->wl.time_scale == 0)
+    s->wl.time_scale = 1;
+  trace tr;
+  trace_row row;
+  int rc;
+  if (trace_open(&tr, s->wl.trace_path, c->e))
+    return c->e->code;
+  uint64_t rows = 0;
+  while ((rc = trace_next(&tr, &row, c->e)) == 1)
+    rows++;
+  trace_close(&tr);
+  if (rc < 0)
+    return c->e->code;
+  if (!rows)
+    return es_fail(c->e, ES_EINPUT, "%s: the trace has no rows", s->wl.trace_path);
+  return 0;
+}
+
 static int check_rules(ctx *c) {
   scn *s = c->s;
   uint64_t wl = c->mask[M_WL];
-  /* rows of WL_KEYS: 0 kind, 1 users, 2 step_s, 3 p_active, 4 burst, 5 rate_per_s */
-  static const unsigned steps_only = 1u << 1 | 1u << 2 | 1u << 3 | 1u << 4;
+  /* Keys each workload kind needs, and keys it does not use. */
+  static const unsigned NEED[] = {
+      [WL_STEPS] = 1u << W_USERS | 1u << W_PACTIVE | 1u << W_TOKENS,
+      [WL_POISSON] = 1u << W_RATE | 1u << W_TOKENS,
+      [WL_TRACE] = 1u << W_FILE};
+  static const unsigned FORBID[] = {
+      [WL_STEPS] = 1u << W_RATE | 1u << W_FILE | 1u << W_SCALE,
+      [WL_POISSON] = 1u << W_USERS | 1u << W_STEP | 1u << W_PACTIVE | 1u << W_BURST |
+                     1u << W_FILE | 1u << W_SCALE,
+      [WL_TRACE] = 1u << W_USERS | 1u << W_STEP | 1u << W_PACTIVE | 1u << W_BURST |
+                   1u << W_RATE | 1u << W_PROMPT | 1u << W_TOKENS};
   const char *kind = WL_KINDS[s->wl.kind];
-  unsigned need = s->wl.kind == WL_STEPS ? (1u << 1 | 1u << 3) : 1u << 5;
-  unsigned forbid = s->wl.kind == WL_STEPS ? 1u << 5 : steps_only;
+  unsigned need = NEED[s->wl.kind], forbid = FORBID[s->wl.kind];
   for (int pass = 0; pass < 2; pass++) /* missing keys first, then extra ones */
-    for (int k = 1; k <= 5; k++) {
+    for (int k = W_USERS; k <= W_SCALE; k++) {
       char p[128];
       snprintf(p, sizeof p, "workload.%s", WL_KEYS[k].key);
       if (!pass && (need >> k & 1) && !(wl >> k & 1))
@@ -620,6 +663,8 @@ static int check_rules(ctx *c) {
       if (pass && (forbid >> k & 1) && (wl >> k & 1))
         return fail(c, p, "not used when workload.kind is \"%s\"; remove it", kind);
     }
+  if (s->wl.kind == WL_TRACE && check_trace(c))
+    return c->e->code;
   s->wl.has_burst = (wl >> 4) & 1;
   if (s->wl.has_burst && s->wl.burst_length_s > s->wl.burst_every_s)
     return fail(c, "workload.burst.length_s", "must be <= workload.burst.every_s (%.15g), got %.15g",

@@ -16,7 +16,7 @@
 #include "dist.h"
 #include "err.h"
 
-enum wl_kind { WL_STEPS, WL_POISSON };
+enum wl_kind { WL_STEPS, WL_POISSON, WL_TRACE };
 enum disp_policy { DISP_RANDOM, DISP_WEIGHTED, DISP_LOAD_AWARE, DISP_COUNT };
 enum lim_kind { LIM_SLIDING_WINDOW };
 
@@ -46,7 +46,10 @@ typedef struct scn {
     int has_burst;
     double burst_every_s, burst_length_s, burst_p_active;
     double rate_per_s;
-    dist prompt, tokens;
+    dist prompt, tokens;   /* steps and poisson */
+    char trace_file[512];  /* trace: as written in the scenario */
+    char trace_path[1024]; /* trace: resolved against the scenario's folder */
+    double time_scale;     /* trace: multiplies the trace's times */
   } wl;
   scn_device *dev; /* ndev entries, in file order */
   size_t ndev;

@@ -7,11 +7,14 @@
 
 int wl_init(wl *w, const scn *s, uint64_t seed) {
   *w = (wl){.s = s};
+  if (s->wl.kind == WL_TRACE && trace_open(&w->tr, s->wl.trace_path, &w->err))
+    return -1;
   w->r = rng_stream_new(seed, RNG_WORKLOAD);
   return w->r ? 0 : -1;
 }
 
 void wl_destroy(wl *w) {
+  trace_close(&w->tr);
   if (w->r)
     gsl_rng_free(w->r);
   w->r = NULL;
@@ -47,11 +50,31 @@ static double next_steps(wl *w) {
   return t;
 }
 
+/* The next row of the trace; a row that went bad since the scenario was
+ * validated ends the arrivals with w->err set. */
+static double next_trace(wl *w) {
+  trace_row row;
+  int rc = trace_next(&w->tr, &row, &w->err);
+  if (rc <= 0) {
+    if (rc < 0)
+      w->err.code = ES_ERUNTIME;
+    return w->done = 1, INFINITY;
+  }
+  double t = row.t * w->s->wl.time_scale;
+  if (t >= w->s->duration_s)
+    return w->done = 1, INFINITY;
+  w->prompt = row.prompt;
+  w->tokens = row.tokens;
+  return t;
+}
+
 double wl_next(wl *w) {
   if (w->done)
     return INFINITY;
   if (w->s->wl.kind == WL_STEPS)
     return w->t = next_steps(w);
+  if (w->s->wl.kind == WL_TRACE)
+    return w->t = next_trace(w);
   w->t += gsl_ran_exponential(w->r, 1.0 / w->s->wl.rate_per_s);
   if (w->t >= w->s->duration_s)
     return w->done = 1, INFINITY;

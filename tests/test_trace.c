@@ -1,0 +1,160 @@
+#include "scenario.h"
+#include "testutil.h"
+
+#include "engine.h"
+#include "trace.h"
+
+#include <sys/stat.h>
+
+static void reads_both_time_formats(void **state) {
+  (void)state;
+  const char *p = tu_write("t.csv", "TIMESTAMP,ContextTokens,GeneratedTokens\n"
+                                    "2023-11-16 23:59:59.5000000,374,44\n"
+                                    "2023-11-17 00:00:01.2500000,10,1\n\n"
+                                    "2023-11-17 00:00:01.2500000,0,7\r\n");
+  trace tr;
+  trace_row r;
+  es_err e = {0};
+  assert_int_equal(trace_open(&tr, p, &e), 0);
+  assert_int_equal(trace_next(&tr, &r, &e), 1);
+  assert_close(r.t, 0, 0);
+  assert_int_equal(r.prompt, 374);
+  assert_int_equal(r.tokens, 44);
+  assert_int_equal(trace_next(&tr, &r, &e), 1);
+  assert_close(r.t, 1.75, 1e-9); /* across midnight */
+  assert_int_equal(trace_next(&tr, &r, &e), 1); /* blank line skipped, CRLF ok */
+  assert_close(r.t, 1.75, 1e-9);
+  assert_int_equal(r.prompt, 0);
+  assert_int_equal(trace_next(&tr, &r, &e), 0);
+  trace_close(&tr);
+  p = tu_write("s.csv", "t,p,o\n5,1,1\n7.5,2,3\n");
+  assert_int_equal(trace_open(&tr, p, &e), 0);
+  assert_int_equal(trace_next(&tr, &r, &e), 1);
+  assert_int_equal(trace_next(&tr, &r, &e), 1);
+  assert_close(r.t, 2.5, 0);
+  trace_close(&tr);
+}
+
+static const struct {
+  const char *row, *msg;
+} BAD[] = {
+    {"1,2", ":2: expected three fields TIME,PROMPT,OUTPUT"},
+    {"1,2,3,4", ":2: expected three fields TIME,PROMPT,OUTPUT"},
+    {"x,2,3", ":2: TIME must be seconds >= 0 or YYYY-MM-DD HH:MM:SS[.frac]"},
+    {"2023-13-01 00:00:00,2,3", ":2: TIME must be seconds >= 0 or YYYY-MM-DD HH:MM:SS[.frac]"},
+    {"1,-2,3", ":2: PROMPT must be an integer in [0, 1000000000]"},
+    {"1,2,0", ":2: OUTPUT must be an integer in [1, 1000000000]"},
+    {"1,2,3.5", ":2: OUTPUT must be an integer in [1, 1000000000]"},
+};
+
+static void bad_rows_name_the_line(void **state) {
+  (void)state;
+  for (size_t i = 0; i < sizeof BAD / sizeof *BAD; i++) {
+    char text[128];
+    snprintf(text, sizeof text, "h\n%s\n", BAD[i].row);
+    const char *p = tu_write("b.csv", text);
+    trace tr;
+    trace_row r;
+    es_err e = {0};
+    assert_int_equal(trace_open(&tr, p, &e), 0);
+    assert_int_equal(trace_next(&tr, &r, &e), -1);
+    trace_close(&tr);
+    const char *m = strstr(e.msg, "b.csv");
+    assert_non_null(m);
+    if (strcmp(m + 5, BAD[i].msg))
+      fail_msg("row '%s': got '%s', want '%s'", BAD[i].row, m + 5, BAD[i].msg);
+  }
+  const char *p = tu_write("back.csv", "h\n5,1,1\n4,1,1\n");
+  trace tr;
+  trace_row r;
+  es_err e = {0};
+  trace_open(&tr, p, &e);
+  assert_int_equal(trace_next(&tr, &r, &e), 1);
+  assert_int_equal(trace_next(&tr, &r, &e), -1);
+  assert_non_null(strstr(e.msg, "back.csv:3: TIME goes backwards"));
+  trace_close(&tr);
+}
+
+/* Three requests of 10, 20, 30 tokens at t = 0, 1, 2 against C = 35 per
+ * 10 s: the first two are served (30 tokens), the third would make 60. */
+static void replay_by_hand(void **state) {
+  (void)state;
+  char dir[128], csv[192], scen[192];
+  snprintf(dir, sizeof dir, "/tmp/edgesim-trace-%ld", (long)getpid());
+  mkdir(dir, 0700);
+  snprintf(csv, sizeof csv, "%s/r.csv", dir);
+  snprintf(scen, sizeof scen, "%s/s.json", dir);
+  FILE *f = fopen(csv, "w");
+  fputs("TIME,PROMPT,OUTPUT\n0,100,10\n1,200,20\n2,300,30\n", f);
+  fclose(f);
+  f = fopen(scen, "w");
+  fputs("{\"duration_s\": 100, \"workload\": {\"kind\": \"trace\", \"file\": \"r.csv\"},"
+        " \"devices\": [{\"token_capacity\": 35, \"max_parallel\": 9, \"tgs\": 10,"
+        " \"ttft_s\": 0, \"power_active_w\": 1, \"power_idle_w\": 1}],"
+        " \"limiter\": {\"window_s\": 10}, \"dispatch\": {\"policy\": \"load_aware\"}}", f);
+  fclose(f);
+  es_err e = {0};
+  scn *s = NULL;
+  if (scn_load(scen, NULL, 0, NULL, &s, &e))
+    fail_msg("%s", e.msg);
+  es_result *r = es_result_new(s);
+  es_opts o = {0};
+  assert_int_equal(es_run(s, 1, &o, r, &e), 0);
+  assert_close(r->generated, 3, 0);
+  assert_close(r->edge_served, 2, 0);
+  assert_close(r->redirected, 1, 0);
+  assert_close(r->tok_edge, 30, 0);
+  assert_close(r->cloud_usd, (300 * 30.0 + 30 * 60.0) / 1e6, 1e-15);
+  assert_close(r->lat[0][0], 1.5, 1e-12); /* (10 + 20) / 10 / 2 */
+  es_result_free(r);
+  scn_free(s);
+  /* time_scale 50 puts the third row at t = 100: past the horizon */
+  const char *sets[] = {"workload.time_scale=50"};
+  assert_int_equal(scn_load(scen, sets, 1, NULL, &s, &e), 0);
+  r = es_result_new(s);
+  assert_int_equal(es_run(s, 1, &o, r, &e), 0);
+  assert_close(r->generated, 2, 0);
+  es_result_free(r);
+  scn_free(s);
+  /* keys that do not apply to a trace, and a bad trace, are input errors */
+  const char *tok[] = {"workload.tokens=10"};
+  assert_int_equal(scn_load(scen, tok, 1, NULL, &s, &e), ES_EINPUT);
+  assert_non_null(strstr(e.msg, "workload.tokens: not used when workload.kind is \"trace\""));
+  const char *nofile[] = {"workload={\"kind\": \"trace\"}"};
+  assert_int_equal(scn_load(scen, nofile, 1, NULL, &s, &e), ES_EINPUT);
+  assert_non_null(strstr(e.msg, "workload.file: required key is missing"));
+  f = fopen(csv, "w");
+  fputs("TIME,PROMPT,OUTPUT\n0,100,10\n1,200\n", f);
+  fclose(f);
+  assert_int_equal(scn_load(scen, NULL, 0, NULL, &s, &e), ES_EINPUT);
+  assert_non_null(strstr(e.msg, "r.csv:3: expected three fields"));
+  unlink(csv);
+  unlink(scen);
+  rmdir(dir);
+}
+
+/* The shipped Azure trace replays every one of its rows. */
+static void azure_trace_replays_whole(void **state) {
+  (void)state;
+  es_err e = {0};
+  scn *s = NULL;
+  if (scn_load(tu_scenario("azure_trace.json"), NULL, 0, NULL, &s, &e))
+    fail_msg("%s", e.msg);
+  es_result *r = es_result_new(s);
+  es_opts o = {0};
+  assert_int_equal(es_run(s, 1, &o, r, &e), 0);
+  assert_close(r->generated, 19366, 0);
+  assert_close(r->tok_generated, 4088665, 0); /* sum of GeneratedTokens */
+  es_result_free(r);
+  scn_free(s);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(reads_both_time_formats),
+      cmocka_unit_test(bad_rows_name_the_line),
+      cmocka_unit_test(replay_by_hand),
+      cmocka_unit_test(azure_trace_replays_whole),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
