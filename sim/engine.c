@@ -211,6 +211,7 @@ static int admit(run *u, size_t i, double t, uint64_t tok, size_t tok_index) {
   d->slot_s += clip(u, t, t + service);
   r->edge_served++;
   r->tok_edge += (double)tok;
+  r->utility_sum += u->s->alpha * sd->quality + (1 - u->s->alpha) * sd->ttft_s;
   hist_add(&r->lat_hist[0], service);
   hist_add(&r->lat_hist[2], service);
   return 0;
@@ -237,6 +238,7 @@ static void reject(run *u, long picked, double t, uint64_t prompt, uint64_t tok)
   double lat = s->cloud.rtt_s + s->cloud.ttft_s + (double)tok / s->cloud.tgs;
   r->redirected++;
   r->tok_cloud += (double)tok;
+  r->utility_sum += s->alpha * s->cloud.quality + (1 - s->alpha) * s->cloud.ttft_s;
   r->cloud_usd += usd;
   hist_add(&r->lat_hist[1], lat);
   hist_add(&r->lat_hist[2], lat);
@@ -308,6 +310,11 @@ static void finish(run *u) {
   r->cpr_cloud = ratio(r->cloud_usd, r->redirected);
   r->rejected_fraction = ratio(r->redirected + r->dropped, r->generated);
   r->tok_cloud_fraction = ratio(r->tok_cloud, r->tok_generated);
+  if (u->s->has_quality) { /* the paper's Section IV, per request; PCR per cent */
+    r->pcr_utility = ratio(r->utility_sum, r->generated); /* dropped: U = 0 */
+    r->pcr_cpr = ratio(r->total_usd, r->generated);
+    r->pcr_ratio = ratio(r->pcr_utility, 100 * r->pcr_cpr);
+  }
   for (int k = 0; k < 3; k++) {
     const hist *h = &r->lat_hist[k];
     r->lat[k][0] = hist_mean(h);

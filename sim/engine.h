@@ -53,7 +53,10 @@
   X("utilization.mean", util_mean)                    \
   X("utilization.std", util_std)                      \
   X("utilization.cv", util_cv)                        \
-  X("utilization.slot_mean", slot_mean)
+  X("utilization.slot_mean", slot_mean)              \
+  X("pcr.utility", pcr_utility)                       \
+  X("pcr.cpr_usd", pcr_cpr)                           \
+  X("pcr.ratio", pcr_ratio)
 
 /* Per device instance, (name, field of es_dev_result). */
 #define ES_DEV_METRICS(X)                     \
@@ -80,6 +83,8 @@ typedef struct es_result {
   double cloud_usd, energy_wh, energy_usd, total_usd, cpr_edge, cpr_cloud;
   double lat[3][4]; /* edge, cloud, all x mean, p50, p95, p99; seconds */
   double util_mean, util_std, util_cv, slot_mean;
+  double pcr_utility, pcr_cpr, pcr_ratio; /* 0 unless every platform has a Q */
+  double utility_sum; /* sum of U over answered requests */
   hist lat_hist[3]; /* edge, cloud, all */
   size_t ndev;
   es_dev_result *dev;

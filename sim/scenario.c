@@ -25,7 +25,7 @@
 
 enum ftype { F_NUM, F_INT, F_STR, F_BOOL, F_ENUM, F_DIST, F_OBJ, F_DEVICES };
 enum { REQ = 1, LOX = 2 }; /* required; lower bound exclusive */
-enum { M_TOP, M_WL, M_BURST, M_LIM, M_DISP, M_CLOUD, M_ENERGY, M_COUNT };
+enum { M_TOP, M_WL, M_BURST, M_LIM, M_DISP, M_CLOUD, M_ENERGY, M_UTIL, M_COUNT };
 
 typedef struct field {
   const char *key;
@@ -110,6 +110,13 @@ static const field CLOUD_KEYS[] = {
     NUM("ttft_s", OFF(cloud.ttft_s), 0, 3600, 0, "0.71",
         "cloud time to first token, seconds (GPT-4 in the paper)"),
     NUM("tgs", OFF(cloud.tgs), 0, 1e9, LOX, "50", "cloud output tokens per second"),
+    NUM("quality", OFF(cloud.quality), 0, 1, 0, NULL,
+        "Q of the cloud LM in [0, 1] (GPT-4 in the paper: 0.97); for PCR"),
+    {0}};
+
+static const field UTIL_KEYS[] = {
+    NUM("alpha", OFF(alpha), 0, 1, 0, "0.5",
+        "weight of quality Q in the utility U = alpha Q + (1 - alpha) R, R = TTFT"),
     {0}};
 
 static const field ENERGY_KEYS[] = {
@@ -118,7 +125,7 @@ static const field ENERGY_KEYS[] = {
     {0}};
 
 /* Row numbers matter: check_device() and apply_profile() test mask bits. */
-enum { D_NAME, D_COUNT, D_PROFILE, D_LM, D_CAP, D_PAR, D_TGS, D_TTFT, D_PACT, D_PIDLE };
+enum { D_NAME, D_COUNT, D_PROFILE, D_LM, D_CAP, D_PAR, D_TGS, D_TTFT, D_PACT, D_PIDLE, D_Q };
 static const field DEV_KEYS[] = {
     STR("name", DOFF(name), SCN_NAME_MAX, "device name (default: the profile, else device<i>)"),
     INT("count", DOFF(count), 1, SCN_MAX_DEVICES, 0, "1", "identical instances of this device"),
@@ -134,6 +141,8 @@ static const field DEV_KEYS[] = {
         "power with >= 1 request in flight, watts (profile)"),
     NUM("power_idle_w", DOFF(power_idle_w), 0, 1e6, 0, NULL,
         "power when idle, watts (profile; <= power_active_w)"),
+    NUM("quality", DOFF(quality), 0, 1, 0, NULL,
+        "Q of its LM in [0, 1], for PCR (profile, where published)"),
     {0}};
 
 static const field TOP_KEYS[] = {
@@ -147,6 +156,7 @@ static const field TOP_KEYS[] = {
     OBJ("dispatch", DISP_KEYS, M_DISP, REQ, NULL, "device selection"),
     OBJ("cloud", CLOUD_KEYS, M_CLOUD, 0, "{}", "cloud fallback"),
     OBJ("energy", ENERGY_KEYS, M_ENERGY, 0, "{}", "energy pricing"),
+    OBJ("utility", UTIL_KEYS, M_UTIL, 0, "{}", "the paper's utility, for PCR"),
     {0}};
 
 /* ---- parsing context ---------------------------------------------------- */
@@ -540,6 +550,9 @@ static int apply_profile(ctx *c, scn_device *d, uint64_t mask, const char *path)
       d->tgs = v[2];
     if (!(mask >> D_TTFT & 1))
       d->ttft_s = v[3];
+    const cJSON *q = cJSON_GetObjectItemCaseSensitive(lm, "quality");
+    if (!(mask >> D_Q & 1) && cJSON_IsNumber(q) && q->valuedouble >= 0 && q->valuedouble <= 1)
+      d->quality = q->valuedouble;
   }
   cJSON_Delete(root);
   return rc;
@@ -591,6 +604,7 @@ static int parse_devices(ctx *c, const cJSON *arr, const char *path) {
     char p[64];
     uint64_t mask;
     snprintf(p, sizeof p, "%s[%d]", path, i);
+    s->dev[i].quality = -1; /* unknown unless given or inherited */
     if (parse_obj(c, cJSON_GetArrayItem(arr, i), p, DEV_KEYS, (char *)&s->dev[i], &mask) ||
         check_device(c, &s->dev[i], mask, p, (size_t)i))
       return c->e->code;
@@ -675,6 +689,9 @@ static int check_rules(ctx *c) {
   if (s->lim.window_s > s->duration_s)
     return fail(c, "limiter.window_s", "must be <= duration_s (%.15g), got %.15g", s->duration_s,
                 s->lim.window_s);
+  s->has_quality = s->cloud.quality >= 0;
+  for (size_t i = 0; i < s->ndev; i++)
+    s->has_quality &= s->dev[i].quality >= 0;
   return 0;
 }
 
@@ -853,6 +870,7 @@ int scn_load(const char *file, const char *const *sets, size_t nsets, const char
     ctx c = {.file = file, .e = e, .s = s};
     g_models_dir = models_dir(file, mdir, mbuf, sizeof mbuf);
     snprintf(s->file, sizeof s->file, "%s", file);
+    s->cloud.quality = -1; /* unknown unless given */
     rc = parse_obj(&c, root, "", TOP_KEYS, (char *)s, &c.mask[M_TOP]);
     if (!rc)
       rc = check_rules(&c);

@@ -32,6 +32,7 @@ typedef struct scn_device {
   double tgs;              /* output tokens per second per request */
   double ttft_s;           /* time to first token, seconds */
   double power_active_w, power_idle_w; /* watts */
+  double quality;          /* Q in [0, 1] of its LM; < 0 when unknown */
 } scn_device;
 
 typedef struct scn {
@@ -63,8 +64,11 @@ typedef struct scn {
     int enabled;
     double price_in, price_out; /* USD per million tokens */
     double rtt_s, ttft_s, tgs;
+    double quality; /* Q in [0, 1]; < 0 when unknown */
   } cloud;
   double energy_price; /* USD per kWh */
+  double alpha;        /* weight of Q in the utility U = alpha Q + (1 - alpha) R */
+  int has_quality;     /* every device and the cloud have a Q: PCR is reported */
 } scn;
 
 /* Loads FILE, applying `nsets` overrides of the form "PATH=VALUE" first.

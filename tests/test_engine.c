@@ -49,6 +49,28 @@ static void hand_computed_window(void **state) {
   scn_free(s);
 }
 
+/* The paper's PCR per run, by hand: 3 served at the edge (Q 0.9, R = ttft
+ * 0), 7 redirected (Q 0.97, R 0.71), alpha 0.5. */
+static void pcr_by_hand(void **state) {
+  (void)state;
+  const char *sets[] = {"devices.0.quality=0.9", "cloud.quality=0.97"};
+  scn *s = tu_load(HAND, sets, 2);
+  es_result *r = run(s, 1, 0);
+  double u = (3 * 0.5 * 0.9 + 7 * (0.5 * 0.97 + 0.5 * 0.71)) / 10;
+  assert_close(r->pcr_utility, u, 1e-12);
+  assert_close(r->pcr_cpr, r->total_usd / 10, 1e-18);
+  assert_close(r->pcr_ratio, u / (100 * r->total_usd / 10), 1e-9);
+  es_result_free(r);
+  scn_free(s);
+  /* without the cloud's Q there is no PCR */
+  s = tu_load(HAND, sets, 1);
+  r = run(s, 1, 0);
+  assert_close(r->pcr_ratio, 0, 0);
+  assert_close(r->pcr_utility, 0, 0);
+  es_result_free(r);
+  scn_free(s);
+}
+
 static void dropped_without_cloud(void **state) {
   (void)state;
   const char *sets[] = {"cloud.enabled=false"};
@@ -213,7 +235,8 @@ static void paper_findings(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(hand_computed_window),  cmocka_unit_test(dropped_without_cloud),
+      cmocka_unit_test(hand_computed_window),  cmocka_unit_test(pcr_by_hand),
+      cmocka_unit_test(dropped_without_cloud),
       cmocka_unit_test(slot_limit),            cmocka_unit_test(warmup_ignores_early_requests),
       cmocka_unit_test(same_seed_same_bytes),  cmocka_unit_test(policies_share_the_workload),
       cmocka_unit_test(erlang_b_formula),      cmocka_unit_test(erlang_b_random),
