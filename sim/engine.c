@@ -212,8 +212,7 @@ static int admit(run *u, size_t i, double t, uint64_t tok, size_t tok_index) {
   r->edge_served++;
   r->tok_edge += (double)tok;
   r->utility_sum += u->s->alpha * sd->quality + (1 - u->s->alpha) * sd->ttft_s;
-  hist_add(&r->lat_hist[0], service);
-  hist_add(&r->lat_hist[2], service);
+  hist_add(&r->lat_hist[0], service); /* "all" is edge + cloud, merged in finish() */
   return 0;
 }
 
@@ -241,7 +240,6 @@ static void reject(run *u, long picked, double t, uint64_t prompt, uint64_t tok)
   r->utility_sum += s->alpha * s->cloud.quality + (1 - s->alpha) * s->cloud.ttft_s;
   r->cloud_usd += usd;
   hist_add(&r->lat_hist[1], lat);
-  hist_add(&r->lat_hist[2], lat);
 }
 
 static int arrive(run *u, double t) {
@@ -315,6 +313,9 @@ static void finish(run *u) {
     r->pcr_cpr = ratio(r->total_usd, r->generated);
     r->pcr_ratio = ratio(r->pcr_utility, 100 * r->pcr_cpr);
   }
+  hist_init(&r->lat_hist[2]);
+  hist_merge(&r->lat_hist[2], &r->lat_hist[0]);
+  hist_merge(&r->lat_hist[2], &r->lat_hist[1]);
   for (int k = 0; k < 3; k++) {
     const hist *h = &r->lat_hist[k];
     r->lat[k][0] = hist_mean(h);
