@@ -44,6 +44,8 @@ static const char *const LIM_KINDS[] = {"sliding_window", NULL};
 #define OFF(m) offsetof(scn, m)
 #define DOFF(m) offsetof(scn_device, m)
 #define INF HUGE_VAL
+#define SCN_STR_(x) #x
+#define SCN_STR(x) SCN_STR_(x)
 
 /* Row makers: key, where, bounds, flags, default (JSON text), meaning. */
 #define NUM(k, off, lo, hi, fl, d, help) {k, F_NUM, off, 0, lo, hi, fl, d, NULL, 0, help}
@@ -102,7 +104,7 @@ static const field CLOUD_KEYS[] = {
     NUM("rtt_s", OFF(cloud.rtt_s), 0, 3600, 0, "0.05", "network round trip to the cloud, seconds"),
     NUM("ttft_s", OFF(cloud.ttft_s), 0, 3600, 0, "0.71",
         "cloud time to first token, seconds (GPT-4 in the paper)"),
-    NUM("tgs", OFF(cloud.tgs), 0, 1e9, LOX, "50", "cloud output tokens per second"),
+    NUM("tgs", OFF(cloud.tgs), SCN_MIN_TGS, 1e9, 0, "50", "cloud output tokens per second"),
     {0}};
 
 static const field ENERGY_KEYS[] = {
@@ -121,7 +123,8 @@ static const field DEV_KEYS[] = {
     INT("token_capacity", DOFF(token_capacity), 1, 1e15, 0, NULL,
         "C: output tokens admitted per window"),
     INT("max_parallel", DOFF(max_parallel), 1, 1e6, 0, NULL, "P: requests in flight at once"),
-    NUM("tgs", DOFF(tgs), 0, 1e9, LOX, NULL, "output tokens per second per request (profile)"),
+    NUM("tgs", DOFF(tgs), SCN_MIN_TGS, 1e9, 0, NULL,
+        "output tokens per second per request (profile)"),
     NUM("ttft_s", DOFF(ttft_s), 0, 3600, 0, NULL, "time to first token, seconds (profile)"),
     NUM("power_active_w", DOFF(power_active_w), 0, 1e6, 0, NULL,
         "power with >= 1 request in flight, watts (profile)"),
@@ -189,10 +192,10 @@ static void join(char *out, size_t n, const char *path, const char *key) {
 
 static void bounds_text(const field *f, char *buf, size_t n) {
   const char *what = f->type == F_INT ? "an integer" : "a number";
-  if (isinf(f->hi) || f->hi >= 9e15)
-    snprintf(buf, n, "%s %s %.15g", what, f->flags & LOX ? ">" : ">=", f->lo);
+  if (isinf(f->hi))
+    snprintf(buf, n, "%s %s %.16g", what, f->flags & LOX ? ">" : ">=", f->lo);
   else
-    snprintf(buf, n, "%s in %c%.15g, %.15g]", what, f->flags & LOX ? '(' : '[', f->lo, f->hi);
+    snprintf(buf, n, "%s in %c%.16g, %.16g]", what, f->flags & LOX ? '(' : '[', f->lo, f->hi);
 }
 
 static size_t edit_distance(const char *a, const char *b) {
@@ -269,6 +272,10 @@ static int get_enum(ctx *c, const char *path, const cJSON *v, const char *const 
   return fail(c, path, "must be one of %s, got %s", allowed, got);
 }
 
+#define NAME_BAD_CHARS                                                                   \
+  "\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a\x0b\x0c\x0d\x0e\x0f\x10\x11\x12\x13\x14\x15\x16" \
+  "\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f\x7f,\""
+
 static int get_string(ctx *c, const char *path, const cJSON *v, char *out, size_t size) {
   char got[96];
   describe(v, got, sizeof got);
@@ -277,6 +284,11 @@ static int get_string(ctx *c, const char *path, const cJSON *v, char *out, size_
   size_t n = strlen(v->valuestring);
   if (n == 0 || n >= size)
     return fail(c, path, "must be a string of 1 to %zu characters, got %s", size - 1, got);
+  /* Names end up in CSV rows, TSV headers and messages: keep them one field. */
+  size_t bad = strcspn(v->valuestring, NAME_BAD_CHARS);
+  if (bad < n)
+    return fail(c, path, "must not contain control characters, ',' or '\"' (character %zu)",
+                bad + 1);
   memcpy(out, v->valuestring, n + 1);
   return 0;
 }
@@ -584,6 +596,30 @@ static int parse_devices(ctx *c, const cJSON *arr, const char *path) {
 
 /* ---- rules across keys ------------------------------------------------------------ */
 
+/* A typo (step_s 1e-9, rate_per_s 1e9 for a year) must not become a run
+ * that never ends: bound the steps and the requests a run can generate. */
+static int check_run_length(ctx *c) {
+  const scn *s = c->s;
+  double expected;
+  if (s->wl.kind == WL_STEPS) {
+    double steps = ceil(s->duration_s / s->wl.step_s);
+    if (steps > SCN_MAX_STEPS)
+      return fail(c, "workload.step_s", "gives %.15g steps in duration_s (%.15g); at most %.15g "
+                  "steps are allowed", steps, s->duration_s, SCN_MAX_STEPS);
+    double p = s->wl.p_active;
+    if (s->wl.has_burst && s->wl.burst_p_active > p)
+      p = s->wl.burst_p_active;
+    expected = (double)s->wl.users * p * steps;
+  } else {
+    expected = s->wl.rate_per_s * s->duration_s;
+  }
+  if (expected > SCN_MAX_REQUESTS)
+    return fail(c, s->wl.kind == WL_STEPS ? "workload.users" : "workload.rate_per_s",
+                "up to %.3g requests in duration_s (%.15g); at most %.3g are allowed in one run",
+                expected, s->duration_s, SCN_MAX_REQUESTS);
+  return 0;
+}
+
 static int check_rules(ctx *c) {
   scn *s = c->s;
   uint64_t wl = c->mask[M_WL];
@@ -611,39 +647,92 @@ static int check_rules(ctx *c) {
   if (s->lim.window_s > s->duration_s)
     return fail(c, "limiter.window_s", "must be <= duration_s (%.15g), got %.15g", s->duration_s,
                 s->lim.window_s);
-  return 0;
+  return check_run_length(c);
 }
 
 /* ---- files ---------------------------------------------------------------------- */
 
 static int read_file(const char *path, char **buf, size_t *len, es_err *e) {
   struct stat st;
+  *buf = NULL;
   if (stat(path, &st) != 0)
     return es_fail(e, ES_EINPUT, "%s: cannot open: %s", path, strerror(errno));
+  if (S_ISDIR(st.st_mode))
+    return es_fail(e, ES_EINPUT, "%s: is a directory, expected a JSON file", path);
   if (!S_ISREG(st.st_mode))
-    return es_fail(e, ES_EINPUT, "%s: not a regular file", path);
+    return es_fail(e, ES_EINPUT, "%s: not a regular file, expected a JSON file", path);
   if ((unsigned long long)st.st_size > SCN_MAX_FILE_BYTES)
     return es_fail(e, ES_EINPUT, "%s: file is larger than the limit of %u bytes", path,
                    SCN_MAX_FILE_BYTES);
   FILE *f = fopen(path, "rb");
   if (!f)
     return es_fail(e, ES_EINPUT, "%s: cannot open: %s", path, strerror(errno));
-  *buf = malloc(SCN_MAX_FILE_BYTES + 1);
-  if (!*buf) {
-    fclose(f);
-    return es_fail(e, ES_ERUNTIME, "out of memory");
+  /* Room for the size stat() saw plus one byte, to notice a file that grew;
+   * it may still not pass the limit. */
+  size_t cap = (size_t)st.st_size + 1;
+  *buf = malloc(cap + 1);
+  *len = 0;
+  int bad = !*buf;
+  while (!bad) {
+    *len += fread(*buf + *len, 1, cap - *len, f);
+    if ((bad = ferror(f)) || *len < cap || cap > SCN_MAX_FILE_BYTES)
+      break;
+    cap = 2 * cap > SCN_MAX_FILE_BYTES ? SCN_MAX_FILE_BYTES + 1 : 2 * cap;
+    char *grown = realloc(*buf, cap + 1);
+    if (!grown)
+      bad = 1;
+    else
+      *buf = grown;
   }
-  *len = fread(*buf, 1, SCN_MAX_FILE_BYTES + 1, f);
-  int bad = ferror(f);
+  int err = errno;
   fclose(f);
+  if (!*buf)
+    return es_fail(e, ES_ERUNTIME, "out of memory reading %s", path);
   if (bad || *len > SCN_MAX_FILE_BYTES) {
     free(*buf);
-    return bad ? es_fail(e, ES_EINPUT, "%s: cannot read: %s", path, strerror(errno))
+    *buf = NULL;
+    return bad ? es_fail(e, ES_EINPUT, "%s: cannot read: %s", path, strerror(err))
                : es_fail(e, ES_EINPUT, "%s: file is larger than the limit of %u bytes", path,
                          SCN_MAX_FILE_BYTES);
   }
   (*buf)[*len] = 0;
   return 0;
+}
+
+/* Line and column (1-based) of byte `at` of buf. */
+static void line_col(const char *buf, const char *at, size_t *line, size_t *col) {
+  *line = 1, *col = 1;
+  for (const char *p = buf; p < at; p++, (*col)++)
+    if (*p == '\n')
+      (*line)++, *col = 0;
+}
+
+/* After cJSON failed: errors cJSON places badly. Finds an unterminated
+ * string (its opening quote) or nesting deeper than cJSON's limit; NULL if
+ * neither. */
+static const char *structure_error(const char *buf, size_t len, const char **what) {
+  const char *open = NULL;
+  size_t depth = 0;
+  for (size_t i = 0; i < len; i++) {
+    char ch = buf[i];
+    if (open) {
+      if (ch == '\\')
+        i++;
+      else if (ch == '"')
+        open = NULL;
+      continue;
+    }
+    if (ch == '"')
+      open = buf + i;
+    else if ((ch == '{' || ch == '[') && ++depth > CJSON_NESTING_LIMIT)
+      return *what = "arrays and objects nested too deeply (limit " SCN_STR(CJSON_NESTING_LIMIT)
+                     ")", buf + i;
+    else if ((ch == '}' || ch == ']') && depth)
+      depth--;
+  }
+  if (open)
+    return *what = "unterminated string", open;
+  return NULL;
 }
 
 static int parse_json(const char *file, const char *buf, size_t len, cJSON **out, es_err *e) {
@@ -671,10 +760,13 @@ static int parse_json(const char *file, const char *buf, size_t len, cJSON **out
   }
   if (!end || end < buf || end > buf + len)
     end = buf + len;
-  size_t line = 1, col = 1;
-  for (const char *p = buf; p < end; p++, col++)
-    if (*p == '\n')
-      line++, col = 0;
+  size_t line, col;
+  const char *what, *at = structure_error(buf, len, &what);
+  if (at) {
+    line_col(buf, at, &line, &col);
+    return es_fail(e, ES_EINPUT, "%s:%zu:%zu: JSON syntax error: %s", file, line, col, what);
+  }
+  line_col(buf, end, &line, &col);
   char near[24] = "";
   size_t n = 0;
   for (const char *p = end; p < buf + len && n < 16 && *p != '\n'; p++)
@@ -691,47 +783,61 @@ static int parse_json(const char *file, const char *buf, size_t len, cJSON **out
 /* Applies "PATH=VALUE" to the tree: PATH is dotted, numbers index arrays;
  * missing object keys are created (validation then rejects unknown ones).
  * VALUE is parsed as JSON, else taken as a string. */
-static int apply_set(cJSON *root, const char *set, es_err *e) {
+static int apply_set(const char *file, cJSON *root, const char *set, es_err *e) {
   const char *eq = strchr(set, '=');
   if (!eq || eq == set)
-    return es_fail(e, ES_EINPUT, "--set %s: expected PATH=VALUE, e.g. limiter.window_s=30", set);
+    return es_fail(e, ES_EINPUT, "%s: --set %s: expected PATH=VALUE, e.g. limiter.window_s=30", file, set);
   char path[512];
   size_t plen = (size_t)(eq - set);
   if (plen >= sizeof path)
-    return es_fail(e, ES_EINPUT, "--set %.40s...: path is too long", set);
+    return es_fail(e, ES_EINPUT, "%s: --set %.40s...: path is too long", file, set);
   memcpy(path, set, plen);
   path[plen] = 0;
   cJSON *cur = root;
-  char *save = NULL, *tok = strtok_r(path, ".", &save);
   char done[512] = "";
-  while (tok) {
-    char *next = strtok_r(NULL, ".", &save);
+  for (char *tok = path, *next; tok; tok = next) {
+    char *dot = strchr(tok, '.');
+    next = dot ? dot + 1 : NULL;
+    if (dot)
+      *dot = 0;
+    if (!*tok)
+      return es_fail(e, ES_EINPUT, "%s: --set %s: empty component in the path '%.*s'", file, set,
+                     (int)plen, set);
     cJSON *child;
     if (cJSON_IsArray(cur)) {
       char *endp;
+      errno = 0;
       long k = strtol(tok, &endp, 10);
       int n = cJSON_GetArraySize(cur);
-      if (*endp || k < 0 || k >= n)
-        return es_fail(e, ES_EINPUT, "--set %s: %s has %d entries, index must be 0 to %d, got '%s'",
-                       set, done, n, n - 1, tok);
+      if (n == 0)
+        return es_fail(e, ES_EINPUT, "%s: --set %s: %s is an empty array", file, set, done);
+      if (*endp || errno || k < 0 || k >= n || !(*tok >= '0' && *tok <= '9'))
+        return es_fail(e, ES_EINPUT, "%s: --set %s: %s has %d entries, index must be 0 to %d, got '%s'",
+                       file, set, done, n, n - 1, tok);
       child = cJSON_GetArrayItem(cur, (int)k);
     } else if (cJSON_IsObject(cur)) {
       child = cJSON_GetObjectItemCaseSensitive(cur, tok);
     } else {
-      return es_fail(e, ES_EINPUT, "--set %s: %s is not an object or array", set, done);
+      return es_fail(e, ES_EINPUT, "%s: --set %s: %s is not an object or array", file, set, done);
     }
     if (!next) { /* last component: replace or add */
-      cJSON *v = cJSON_Parse(eq + 1);
+      /* The whole VALUE must be JSON ("1 2" is the string "1 2", not 1). */
+      cJSON *v = cJSON_ParseWithOpts(eq + 1, NULL, 1);
       if (!v)
         v = cJSON_CreateString(eq + 1);
       if (!v)
         return es_fail(e, ES_ERUNTIME, "out of memory");
+      int ok;
       if (cJSON_IsArray(cur))
-        cJSON_ReplaceItemViaPointer(cur, child, v);
+        ok = cJSON_ReplaceItemViaPointer(cur, child, v);
       else if (child) /* keeps the key, and its place among the keys */
-        cJSON_ReplaceItemInObjectCaseSensitive(cur, tok, v);
+        ok = cJSON_ReplaceItemInObjectCaseSensitive(cur, tok, v);
       else
-        cJSON_AddItemToObject(cur, tok, v);
+        ok = cJSON_AddItemToObject(cur, tok, v);
+      if (!ok) {
+        cJSON_Delete(v);
+        return es_fail(e, ES_ERUNTIME, "out of memory");
+      }
       return 0;
     }
     if (!child) {
@@ -739,15 +845,29 @@ static int apply_set(cJSON *root, const char *set, es_err *e) {
       if (!child)
         return es_fail(e, ES_ERUNTIME, "out of memory");
     }
-    size_t l = strlen(done);
-    snprintf(done + l, sizeof done - l, "%s%s", l ? "." : "", tok);
+    size_t l = strlen(done), t = strlen(tok); /* fits: done is a prefix of path */
+    if (l)
+      done[l++] = '.';
+    memcpy(done + l, tok, t + 1);
     cur = child;
-    tok = next;
   }
-  return es_fail(e, ES_EINPUT, "--set %s: empty path", set);
+  return es_fail(e, ES_EINPUT, "%s: --set %s: empty path", file, set);
 }
 
 /* ---- load -------------------------------------------------------------------------- */
+
+/* The file's stem, with characters a name may not hold replaced by '_'. */
+static void default_name(scn *s, const char *file) {
+  const char *b = strrchr(file, '/');
+  b = b ? b + 1 : file;
+  size_t l = strcspn(b, ".");
+  snprintf(s->name, sizeof s->name, "%.*s", (int)(l < 100 ? l : 100), b);
+  if (!s->name[0])
+    snprintf(s->name, sizeof s->name, "scenario");
+  for (char *p = s->name; *p; p++)
+    if (strchr(NAME_BAD_CHARS, *p))
+      *p = '_';
+}
 
 static const char *models_dir(const char *file, const char *given, char *buf, size_t n) {
   if (given)
@@ -766,21 +886,23 @@ static const char *models_dir(const char *file, const char *given, char *buf, si
   return EDGESIM_SOURCE_DIR "/models";
 }
 
-int scn_load(const char *file, const char *const *sets, size_t nsets, const char *mdir,
-             scn **out, es_err *e) {
-  char *buf, mbuf[1024];
-  size_t len;
+/* Parses, overrides and validates the text of `file` (buf[len] == 0). */
+static int load_text(const char *file, const char *buf, size_t len, const char *const *sets,
+                     size_t nsets, const char *mdir, scn **out, es_err *e) {
+  char mbuf[1024];
   cJSON *root;
   *out = NULL;
-  if (read_file(file, &buf, &len, e))
-    return e->code;
   int rc = parse_json(file, buf, len, &root, e);
-  free(buf);
   if (rc)
     return rc;
+  if (!cJSON_IsObject(root)) {
+    char got[96];
+    describe(root, got, sizeof got);
+    rc = es_fail(e, ES_EINPUT, "%s: the top level must be a JSON object, got %s", file, got);
+  }
   for (size_t i = 0; i < nsets && !rc; i++)
-    rc = apply_set(root, sets[i], e);
-  scn *s = calloc(1, sizeof *s);
+    rc = apply_set(file, root, sets[i], e);
+  scn *s = rc ? NULL : calloc(1, sizeof *s);
   if (!rc && !s)
     rc = es_fail(e, ES_ERUNTIME, "out of memory");
   if (!rc) {
@@ -790,12 +912,8 @@ int scn_load(const char *file, const char *const *sets, size_t nsets, const char
     rc = parse_obj(&c, root, "", TOP_KEYS, (char *)s, &c.mask[M_TOP]);
     if (!rc)
       rc = check_rules(&c);
-    if (!rc && !(c.mask[M_TOP] & 1)) { /* default name: file stem */
-      const char *b = strrchr(file, '/');
-      b = b ? b + 1 : file;
-      size_t l = strcspn(b, ".");
-      snprintf(s->name, sizeof s->name, "%.*s", (int)(l < 100 ? l : 100), b);
-    }
+    if (!rc && !(c.mask[M_TOP] & 1)) /* default name: file stem */
+      default_name(s, file);
   }
   cJSON_Delete(root);
   if (rc) {
@@ -804,6 +922,35 @@ int scn_load(const char *file, const char *const *sets, size_t nsets, const char
   }
   *out = s;
   return 0;
+}
+
+int scn_load(const char *file, const char *const *sets, size_t nsets, const char *mdir,
+             scn **out, es_err *e) {
+  char *buf;
+  size_t len;
+  *out = NULL;
+  if (read_file(file, &buf, &len, e))
+    return e->code;
+  int rc = load_text(file, buf, len, sets, nsets, mdir, out, e);
+  free(buf);
+  return rc;
+}
+
+int scn_load_buffer(const char *name, const char *data, size_t len, const char *const *sets,
+                    size_t nsets, const char *mdir, scn **out, es_err *e) {
+  *out = NULL;
+  if (len > SCN_MAX_FILE_BYTES)
+    return es_fail(e, ES_EINPUT, "%s: file is larger than the limit of %u bytes", name,
+                   SCN_MAX_FILE_BYTES);
+  char *buf = malloc(len + 1); /* parse_json wants a terminated copy */
+  if (!buf)
+    return es_fail(e, ES_ERUNTIME, "out of memory");
+  if (len)
+    memcpy(buf, data, len);
+  buf[len] = 0;
+  int rc = load_text(name, buf, len, sets, nsets, mdir, out, e);
+  free(buf);
+  return rc;
 }
 
 void scn_free(scn *s) {
