@@ -9,6 +9,8 @@
  */
 #include "scenario.h"
 
+#include "jsoncheck.h"
+
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <stdarg.h>
@@ -44,8 +46,6 @@ static const char *const LIM_KINDS[] = {"sliding_window", NULL};
 #define OFF(m) offsetof(scn, m)
 #define DOFF(m) offsetof(scn_device, m)
 #define INF HUGE_VAL
-#define SCN_STR_(x) #x
-#define SCN_STR(x) SCN_STR_(x)
 
 /* Row makers: key, where, bounds, flags, default (JSON text), meaning. */
 #define NUM(k, off, lo, hi, fl, d, help) {k, F_NUM, off, 0, lo, hi, fl, d, NULL, 0, help}
@@ -169,8 +169,13 @@ static int fail(ctx *c, const char *path, const char *fmt, ...) {
 
 /* What a JSON value is, for "got ..." in messages. */
 static void describe(const cJSON *v, char *buf, size_t n) {
-  if (cJSON_IsNumber(v))
-    snprintf(buf, n, "%.17g", v->valuedouble);
+  if (cJSON_IsNumber(v)) { /* the shortest text that reads back the same */
+    for (int digits = 15; digits <= 17; digits++) {
+      snprintf(buf, n, "%.*g", digits, v->valuedouble);
+      if (strtod(buf, NULL) == v->valuedouble)
+        break;
+    }
+  }
   else if (cJSON_IsString(v))
     snprintf(buf, n, "\"%.40s%s\"", v->valuestring, strlen(v->valuestring) > 40 ? "..." : "");
   else if (cJSON_IsBool(v))
@@ -248,7 +253,7 @@ static int get_number(ctx *c, const char *path, const cJSON *v, const field *f, 
     return fail(c, path, "must be %s, got %s", want, got);
   double x = v->valuedouble;
   if (!isfinite(x))
-    return fail(c, path, "must be a finite number, got %s", got);
+    return fail(c, path, "must be %s, got a number too large for a double", want);
   if (f->type == F_INT && (fabs(x) > 9007199254740992.0 || floor(x) != x))
     return fail(c, path, "must be %s, got %s", want, got);
   if (x < f->lo || ((f->flags & LOX) && x == f->lo) || x > f->hi)
@@ -583,7 +588,8 @@ static int parse_devices(ctx *c, const cJSON *arr, const char *path) {
       return c->e->code;
     s->ninst += s->dev[i].count;
     if (s->ninst > SCN_MAX_DEVICES)
-      return fail(c, path, "at most %u device instances in all (sum of counts)", SCN_MAX_DEVICES);
+      return fail(c, path, "at most %u device instances in all (sum of counts), got %llu so far",
+                  SCN_MAX_DEVICES, (unsigned long long)s->ninst);
     for (int j = 0; j < i; j++)
       if (!strcmp(s->dev[j].name, s->dev[i].name)) {
         snprintf(p, sizeof p, "%s[%d].name", path, i);
@@ -699,40 +705,26 @@ static int read_file(const char *path, char **buf, size_t *len, es_err *e) {
   return 0;
 }
 
-/* Line and column (1-based) of byte `at` of buf. */
-static void line_col(const char *buf, const char *at, size_t *line, size_t *col) {
-  *line = 1, *col = 1;
-  for (const char *p = buf; p < at; p++, (*col)++)
+/* Fails with "FILE:LINE:COL: JSON syntax error: WHAT, got 'TEXT'". */
+static int syntax_error(const char *file, const char *buf, size_t len, const char *at,
+                        const char *what, es_err *e) {
+  size_t line = 1, col = 1;
+  for (const char *p = buf; p < at; p++, col++)
     if (*p == '\n')
-      (*line)++, *col = 0;
-}
-
-/* After cJSON failed: errors cJSON places badly. Finds an unterminated
- * string (its opening quote) or nesting deeper than cJSON's limit; NULL if
- * neither. */
-static const char *structure_error(const char *buf, size_t len, const char **what) {
-  const char *open = NULL;
-  size_t depth = 0;
-  for (size_t i = 0; i < len; i++) {
-    char ch = buf[i];
-    if (open) {
-      if (ch == '\\')
-        i++;
-      else if (ch == '"')
-        open = NULL;
-      continue;
-    }
-    if (ch == '"')
-      open = buf + i;
-    else if ((ch == '{' || ch == '[') && ++depth > CJSON_NESTING_LIMIT)
-      return *what = "arrays and objects nested too deeply (limit " SCN_STR(CJSON_NESTING_LIMIT)
-                     ")", buf + i;
-    else if ((ch == '}' || ch == ']') && depth)
-      depth--;
-  }
-  if (open)
-    return *what = "unterminated string", open;
-  return NULL;
+      line++, col = 0;
+  char near[24];
+  size_t n = 0;
+  for (const char *p = at; p < buf + len && n < 16 && *p != '\n' && *p != '\r'; p++)
+    near[n++] = (*p >= 32 && *p < 127) ? *p : '?';
+  near[n] = 0;
+  if (at >= buf + len)
+    return es_fail(e, ES_EINPUT, "%s:%zu:%zu: JSON syntax error: %s, got the end of the file",
+                   file, line, col, what);
+  if (!n)
+    return es_fail(e, ES_EINPUT, "%s:%zu:%zu: JSON syntax error: %s, got the end of the line",
+                   file, line, col, what);
+  return es_fail(e, ES_EINPUT, "%s:%zu:%zu: JSON syntax error: %s, got '%s'", file, line, col,
+                 what, near);
 }
 
 static int parse_json(const char *file, const char *buf, size_t len, cJSON **out, es_err *e) {
@@ -745,7 +737,12 @@ static int parse_json(const char *file, const char *buf, size_t len, cJSON **out
     i++;
   if (i == len)
     return es_fail(e, ES_EINPUT, "%s: empty file; expected a JSON object", file);
-  const char *end = NULL;
+  /* Strict RFC 8259 first (cJSON alone would take 01 or 1.), with exact
+   * places for errors. */
+  const char *at, *what, *end = NULL;
+  *out = NULL;
+  if (json_first_error(buf, len, &at, &what) == 0)
+    return syntax_error(file, buf, len, at, what, e);
   *out = cJSON_ParseWithLengthOpts(buf, len, &end, 0);
   if (*out) {
     /* Only white space may follow the value. */
@@ -758,24 +755,9 @@ static int parse_json(const char *file, const char *buf, size_t len, cJSON **out
     *out = NULL;
     end = buf + k;
   }
-  if (!end || end < buf || end > buf + len)
-    end = buf + len;
-  size_t line, col;
-  const char *what, *at = structure_error(buf, len, &what);
-  if (at) {
-    line_col(buf, at, &line, &col);
-    return es_fail(e, ES_EINPUT, "%s:%zu:%zu: JSON syntax error: %s", file, line, col, what);
-  }
-  line_col(buf, end, &line, &col);
-  char near[24] = "";
-  size_t n = 0;
-  for (const char *p = end; p < buf + len && n < 16 && *p != '\n'; p++)
-    near[n++] = (*p >= 32 && *p < 127) ? *p : '?';
-  near[n] = 0;
-  if (end == buf + len)
-    return es_fail(e, ES_EINPUT, "%s:%zu:%zu: JSON syntax error: unexpected end of file", file,
-                   line, col);
-  return es_fail(e, ES_EINPUT, "%s:%zu:%zu: JSON syntax error near '%s'", file, line, col, near);
+  /* Valid JSON that cJSON still refuses (out of memory, most likely). */
+  at = end && end >= buf && end <= buf + len ? end : buf + len;
+  return syntax_error(file, buf, len, at, "not accepted by the JSON parser", e);
 }
 
 /* ---- --set overrides --------------------------------------------------------------- */
