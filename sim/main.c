@@ -170,6 +170,11 @@ static int simulate(const cli *c, const scn *s, es_err *e) {
   if (c->run.warmup_s >= s->duration_s)
     return es_fail(e, ES_EINPUT, "edgesim: --warmup: must be < duration_s (%.15g), got %.15g",
                    s->duration_s, c->run.warmup_s);
+  double interval = c->run.ts_interval_s > 0 ? c->run.ts_interval_s : 60;
+  if (c->timeseries && s->wl.kind != WL_STEPS && s->duration_s / interval > SCN_MAX_STEPS)
+    return es_fail(e, ES_EINPUT, "edgesim: --interval: gives %.15g time-series rows in duration_s "
+                   "(%.15g); at most %.15g are allowed", ceil(s->duration_s / interval),
+                   s->duration_s, SCN_MAX_STEPS);
   es_result *r = es_result_new(s);
   if (!r)
     return es_fail(e, ES_ERUNTIME, "edgesim: out of memory");
