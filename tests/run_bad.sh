@@ -7,9 +7,11 @@
 # is empty (no partial output). NAME.sh, if present, is run first with $TMP
 # set to a fresh directory to create fixtures (exit 77: skip the case);
 # "@TMP@" in NAME.args and NAME.expect stands for that directory.
+# $EDGESIM_WRAP, if set, prefixes the command (CI: valgrind with
+# --error-exitcode, so a leak or memory error fails the case).
 # Exit: 0 pass, 1 fail, 77 skipped.
 set -u
-edgesim=$1 src=$2 name=$3
+edgesim=$1 src=$2 name=$3 wrap=${EDGESIM_WRAP:-}
 cd "$src" || exit 1
 dir=tests/bad
 TMP=$(mktemp -d) || exit 1
@@ -34,7 +36,7 @@ fi
 
 want_rc=$(sed -n 1p "$dir/$name.expect")
 want_err=$(sed -n 2p "$dir/$name.expect" | sed "s|@TMP@|$TMP|g")
-"$edgesim" "$@" > "$TMP/stdout" 2> "$TMP/stderr" < /dev/null
+$wrap "$edgesim" "$@" > "$TMP/stdout" 2> "$TMP/stderr" < /dev/null
 got_rc=$?
 got_err=$(sed -n 1p "$TMP/stderr")
 lines=$(wc -l < "$TMP/stderr")
