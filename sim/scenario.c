@@ -471,14 +471,19 @@ static int parse_json(const char *file, const char *buf, size_t len, cJSON **out
 
 /* Reads a positive (or non-negative) number `key` of profile object `o`. */
 static int profile_num(ctx *c, const char *pfile, const cJSON *o, const char *where,
-                       const char *key, int positive, double *out) {
-  const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-  if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble) || v->valuedouble < 0 ||
-      (positive && v->valuedouble == 0))
-    return es_fail(c->e, ES_EINPUT, "%s: %s%s: must be a number %s 0", pfile, where, key,
-                   positive ? ">" : ">=");
-  *out = v->valuedouble;
-  return 0;
+                       int row, double *out) {
+  /* The profile's numbers obey the same bounds as the device keys. */
+  const field *f = &DEV_KEYS[row];
+  char path[256];
+  snprintf(path, sizeof path, "%s%s", where, f->key);
+  const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, f->key);
+  if (!v)
+    return es_fail(c->e, ES_EINPUT, "%s: %s: required key is missing (%s)", pfile, path, f->help);
+  const char *file = c->file;
+  c->file = pfile;
+  int rc = get_number(c, path, v, f, out);
+  c->file = file;
+  return rc;
 }
 
 static int apply_profile(ctx *c, scn_device *d, uint64_t mask, const char *path) {
@@ -519,10 +524,10 @@ static int apply_profile(ctx *c, scn_device *d, uint64_t mask, const char *path)
   } else if (!cJSON_IsTrue(fits)) {
     rc = fail(c, p, "\"%s\" does not fit in the memory of \"%s\" (%s says fits: false)", d->lm,
               d->profile, pfile);
-  } else if (!(rc = profile_num(c, pfile, root, "", "power_active_w", 0, &v[0])) &&
-             !(rc = profile_num(c, pfile, root, "", "power_idle_w", 0, &v[1])) &&
-             !(rc = profile_num(c, pfile, lm, where, "tgs", 1, &v[2])) &&
-             !(rc = profile_num(c, pfile, lm, where, "ttft_s", 0, &v[3]))) {
+  } else if (!(rc = profile_num(c, pfile, root, "", D_PACT, &v[0])) &&
+             !(rc = profile_num(c, pfile, root, "", D_PIDLE, &v[1])) &&
+             !(rc = profile_num(c, pfile, lm, where, D_TGS, &v[2])) &&
+             !(rc = profile_num(c, pfile, lm, where, D_TTFT, &v[3]))) {
     /* Keys given in the scenario override the profile's numbers. */
     if (!(mask >> D_PACT & 1))
       d->power_active_w = v[0];
