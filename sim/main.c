@@ -109,6 +109,8 @@ static int parse_args(int argc, char **argv, cli *c, int *done, es_err *e) {
       return es_fail(e, ES_EINPUT, "edgesim: unknown option '%s' (see --help)", a);
     if (o->arg && !v)
       return es_fail(e, ES_EINPUT, "edgesim: %s needs a value %s", a, o->arg);
+    if (o->arg && !*v)
+      return es_fail(e, ES_EINPUT, "edgesim: %s: the value %s is empty", a, o->arg);
     if (o->arg)
       i++;
     if (!strcmp(a, "--help"))

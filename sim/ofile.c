@@ -32,6 +32,8 @@ void ofile_signals(void) {
 int ofile_open(ofile *o, const char *path, es_err *e) {
   memset(o, 0, sizeof *o);
   o->slot = -1;
+  if (!*path)
+    return es_fail(e, ES_EINPUT, "edgesim: empty output file name");
   if (strlen(path) >= sizeof o->path)
     return es_fail(e, ES_EINPUT, "%s: path is too long", path);
   snprintf(o->path, sizeof o->path, "%s", path);
