@@ -33,6 +33,11 @@ check "/dev/full: one-line message" [ "$(cat "$T/err")" = "/dev/full: write fail
 check "/dev/full: no results on stdout" [ ! -s "$T/out" ]
 check "/dev/full: /dev/full is still a device" [ -c /dev/full ]
 
+# Results to a full disk: stdout is checked too.
+"$edgesim" --format json $S > /dev/full 2> "$T/err"
+check "stdout on /dev/full: exit status 1" [ $? -eq 1 ]
+check "stdout on /dev/full: one-line message" [ "$(cat "$T/err")" = "edgesim: writing results to stdout failed" ]
+
 # A failed run leaves an existing file untouched.
 echo "old content" > "$T/keep.tsv"
 "$edgesim" --timeseries "$T/keep.tsv" --set duration_s=-1 $S > /dev/null 2>&1
