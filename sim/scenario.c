@@ -17,6 +17,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/stat.h>
 
 #ifndef EDGESIM_SOURCE_DIR
@@ -301,6 +302,16 @@ static int get_string(ctx *c, const char *path, const cJSON *v, char *out, size_
 static const field DIST_VALUE = {"values[]", F_INT, 0, 0, 1, 1e9, 0, NULL, NULL, 0, ""};
 static const field DIST_WEIGHT = {"weights[]", F_NUM, 0, 0, 0, 1e300, 0, NULL, NULL, 0, ""};
 
+/* "an array of N items" or what the value is, for "got ..." in messages. */
+static void count_text(const cJSON *v, char *buf, size_t n) {
+  if (!cJSON_IsArray(v))
+    describe(v, buf, n);
+  else if (!v->child)
+    snprintf(buf, n, "an empty array");
+  else
+    snprintf(buf, n, "an array of %d", cJSON_GetArraySize(v));
+}
+
 static int get_dist_arrays(ctx *c, const char *path, const cJSON *v, dist *d) {
   const cJSON *vals = NULL, *wts = NULL, *it;
   cJSON_ArrayForEach(it, v) {
@@ -320,11 +331,16 @@ static int get_dist_arrays(ctx *c, const char *path, const cJSON *v, dist *d) {
   int n = cJSON_GetArraySize(vals);
   char p[512];
   join(p, sizeof p, path, "values");
-  if (!cJSON_IsArray(vals) || n < 1 || n > (int)SCN_MAX_DIST_VALUES)
-    return fail(c, p, "must be an array of 1 to %u integers", SCN_MAX_DIST_VALUES);
+  char got[96];
+  if (!cJSON_IsArray(vals) || n < 1 || n > (int)SCN_MAX_DIST_VALUES) {
+    count_text(vals, got, sizeof got);
+    return fail(c, p, "must be an array of 1 to %u integers, got %s", SCN_MAX_DIST_VALUES, got);
+  }
   join(p, sizeof p, path, "weights");
-  if (!cJSON_IsArray(wts) || cJSON_GetArraySize(wts) != n)
-    return fail(c, p, "must be an array of %d numbers, one per value", n);
+  if (!cJSON_IsArray(wts) || cJSON_GetArraySize(wts) != n) {
+    count_text(wts, got, sizeof got);
+    return fail(c, p, "must be an array of %d numbers, one per value, got %s", n, got);
+  }
   uint64_t vv[SCN_MAX_DIST_VALUES];
   double ww[SCN_MAX_DIST_VALUES], sum = 0, x;
   for (int i = 0; i < n; i++) {
@@ -339,7 +355,7 @@ static int get_dist_arrays(ctx *c, const char *path, const cJSON *v, dist *d) {
   }
   join(p, sizeof p, path, "weights");
   if (!(sum > 0) || !isfinite(sum))
-    return fail(c, p, "must have a positive, finite sum");
+    return fail(c, p, "must have a positive sum, got %.16g", sum);
   if (dist_init(d, vv, ww, (size_t)n))
     return es_fail(c->e, ES_ERUNTIME, "out of memory");
   return 0;
@@ -486,6 +502,30 @@ static int profile_num(ctx *c, const char *pfile, const cJSON *o, const char *wh
   return rc;
 }
 
+static int cmp_names(const void *a, const void *b) { return strcmp(a, b); }
+
+/* The names of the profiles in the models directory, sorted, comma-separated
+ * (the first 32). */
+static void list_profiles(char *buf, size_t n) {
+  char dir[1024], names[32][SCN_NAME_MAX];
+  size_t k = 0;
+  snprintf(dir, sizeof dir, "%s/profiles", g_models_dir);
+  DIR *d = opendir(dir);
+  const struct dirent *ent;
+  while (d && (ent = readdir(d)) && k < 32) {
+    size_t len = strlen(ent->d_name);
+    if (len > 5 && len - 5 < SCN_NAME_MAX && ent->d_name[0] != '.' &&
+        !strcmp(ent->d_name + len - 5, ".json"))
+      snprintf(names[k++], SCN_NAME_MAX, "%.*s", (int)(len - 5), ent->d_name);
+  }
+  if (d)
+    closedir(d);
+  qsort(names, k, sizeof names[0], cmp_names);
+  snprintf(buf, n, "%s", k ? "" : "none");
+  for (size_t i = 0, l = 0; i < k && l < n; i++, l = strlen(buf))
+    snprintf(buf + l, n - l, "%s%s", i ? ", " : "", names[i]);
+}
+
 static int apply_profile(ctx *c, scn_device *d, uint64_t mask, const char *path) {
   char p[512], pfile[1024];
   join(p, sizeof p, path, "profile");
@@ -493,8 +533,11 @@ static int apply_profile(ctx *c, scn_device *d, uint64_t mask, const char *path)
     return fail(c, p, "must use only letters, digits, '.', '_' and '-', got \"%s\"", d->profile);
   snprintf(pfile, sizeof pfile, "%s/profiles/%s.json", g_models_dir, d->profile);
   struct stat st;
-  if (stat(pfile, &st) != 0)
-    return fail(c, p, "no profile \"%s\" (looked for %s)", d->profile, pfile);
+  if (stat(pfile, &st) != 0) {
+    char have[512];
+    list_profiles(have, sizeof have);
+    return fail(c, p, "no profile \"%s\" (looked for %s; there are: %s)", d->profile, pfile, have);
+  }
   char *buf;
   size_t len;
   cJSON *root;
@@ -520,7 +563,13 @@ static int apply_profile(ctx *c, scn_device *d, uint64_t mask, const char *path)
     }
     rc = fail(c, p, "profile \"%s\" has no LM \"%s\" (it has: %s)", d->profile, d->lm, have);
   } else if (!cJSON_IsBool(fits)) {
-    rc = es_fail(c->e, ES_EINPUT, "%s: %sfits: must be true or false", pfile, where);
+    char got[96] = "";
+    if (fits)
+      describe(fits, got, sizeof got);
+    rc = fits ? es_fail(c->e, ES_EINPUT, "%s: %sfits: must be true or false, got %s", pfile,
+                        where, got)
+              : es_fail(c->e, ES_EINPUT, "%s: %sfits: required key is missing (true or false)",
+                        pfile, where);
   } else if (!cJSON_IsTrue(fits)) {
     rc = fail(c, p, "\"%s\" does not fit in the memory of \"%s\" (%s says fits: false)", d->lm,
               d->profile, pfile);
@@ -576,8 +625,11 @@ static int check_device(ctx *c, scn_device *d, uint64_t mask, const char *path, 
 
 static int parse_devices(ctx *c, const cJSON *arr, const char *path) {
   int n = cJSON_GetArraySize(arr);
-  if (!cJSON_IsArray(arr) || n < 1)
-    return fail(c, path, "must be a non-empty array of device objects");
+  if (!cJSON_IsArray(arr) || n < 1) {
+    char got[96];
+    count_text(arr, got, sizeof got);
+    return fail(c, path, "must be a non-empty array of device objects, got %s", got);
+  }
   scn *s = c->s;
   s->dev = calloc((size_t)n, sizeof *s->dev);
   if (!s->dev)
