@@ -4,11 +4,20 @@
 #include <stdio.h>
 #include <string.h>
 
+/* A message is one line: control characters (a newline in a key or file
+ * name) would split it, so they become '?'. */
+static void one_line(char *s) {
+  for (; *s; s++)
+    if ((unsigned char)*s < 0x20 || *s == 0x7f)
+      *s = '?';
+}
+
 int es_fail(es_err *e, int code, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
   vsnprintf(e->msg, sizeof e->msg, fmt, ap);
   va_end(ap);
+  one_line(e->msg);
   e->code = code;
   return code;
 }
@@ -26,6 +35,7 @@ void es_err_prefix(es_err *e, const char *prefix) {
   memcpy(tmp + n + 2, e->msg, m);
   tmp[n + 2 + m] = 0;
   memcpy(e->msg, tmp, sizeof tmp);
+  one_line(e->msg);
 }
 
 const char *es_err_text(int code) {

@@ -231,6 +231,8 @@ static int parse_args(int argc, char **argv, cli *c, int *done, es_err *e) {
       return es_fail(e, ES_EINPUT, "%s: unknown option '%s' (see --help)", CMD_NAME[c->cmd], a);
     if (o->arg && !v)
       return es_fail(e, ES_EINPUT, "%s: %s needs a value %s", CMD_NAME[c->cmd], a, o->arg);
+    if (o->arg && !*v)
+      return es_fail(e, ES_EINPUT, "%s: %s: the value %s is empty", CMD_NAME[c->cmd], a, o->arg);
     if (o->arg)
       i++;
     if (apply(c, a, o->arg ? v : NULL, done, e))
@@ -245,6 +247,11 @@ int cli_check_warmup(const cli *c, const scn *s, es_err *e) {
   if (c->run.warmup_s >= s->duration_s)
     return es_fail(e, ES_EINPUT, "edgesim: --warmup: must be < duration_s (%.15g), got %.15g",
                    s->duration_s, c->run.warmup_s);
+  double interval = c->run.ts_interval_s > 0 ? c->run.ts_interval_s : 60;
+  if (c->timeseries && s->wl.kind != WL_STEPS && s->duration_s / interval > SCN_MAX_STEPS)
+    return es_fail(e, ES_EINPUT, "edgesim: --interval: gives %.15g time-series rows in duration_s "
+                   "(%.15g); at most %.15g are allowed", ceil(s->duration_s / interval),
+                   s->duration_s, SCN_MAX_STEPS);
   return 0;
 }
 
@@ -302,8 +309,15 @@ static int simulate(const cli *c, const scn *s, es_err *e) {
     rc = ms_parse(c->metrics, s->ninst, &sel, e);
   if (rc)
     return rc;
+  /* With a time series (one replication), results wait in memory until the
+   * series is safely in place: a failed write prints no results. */
+  char *held = NULL;
+  size_t held_len = 0;
+  FILE *out = c->timeseries ? open_memstream(&held, &held_len) : stdout;
+  if (!out)
+    return es_fail(e, ES_ERUNTIME, "edgesim: out of memory");
   repl_opts ro = {.format = c->format, .header = c->header, .summary = c->summary,
-                  .sep = c->sep, .sel = c->metrics ? &sel : NULL, .out = stdout};
+                  .sep = c->sep, .sel = c->metrics ? &sel : NULL, .out = out};
   run_ctx x = {s, c->has_seed ? c->seed : s->seed, repl_new(s, c->reps, &ro)};
   if (!x.p)
     rc = es_fail(e, ES_ERUNTIME, "edgesim: out of memory");
@@ -313,6 +327,13 @@ static int simulate(const cli *c, const scn *s, es_err *e) {
     rc = repl_finish(x.p, e);
   repl_free(x.p);
   ms_free(&sel);
+  if (out != stdout) {
+    if (fclose(out) && !rc)
+      rc = es_fail(e, ES_ERUNTIME, "edgesim: out of memory");
+    if (!rc)
+      fwrite(held, 1, held_len, stdout);
+    free(held);
+  }
   return rc;
 }
 

@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define MAX_OPEN 16
@@ -31,21 +32,45 @@ void ofile_signals(void) {
 int ofile_open(ofile *o, const char *path, es_err *e) {
   memset(o, 0, sizeof *o);
   o->slot = -1;
+  if (!*path)
+    return es_fail(e, ES_EINPUT, "edgesim: empty output file name");
   if (strlen(path) >= sizeof o->path)
     return es_fail(e, ES_EINPUT, "%s: path is too long", path);
   snprintf(o->path, sizeof o->path, "%s", path);
+  struct stat st;
+  if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+    return es_fail(e, ES_EINPUT, "%s: is a directory", path);
+  if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+    /* A device or pipe (/dev/stdout, /dev/full, a FIFO): written in place,
+     * since a temporary file renamed over it would replace the device. */
+    if (!(o->f = fopen(path, "w")))
+      return es_fail(e, ES_EINPUT, "%s: cannot open: %s", path, strerror(errno));
+    return 0;
+  }
   const char *slash = strrchr(path, '/');
   if (slash)
     snprintf(o->tmp, sizeof o->tmp, "%.*s/.%s.XXXXXX", (int)(slash - path), path, slash + 1);
   else
     snprintf(o->tmp, sizeof o->tmp, ".%s.XXXXXX", path);
+  /* No signal between creating the file and registering it for removal. */
+  sigset_t block, old;
+  sigemptyset(&block);
+  sigaddset(&block, SIGINT);
+  sigaddset(&block, SIGTERM);
+  sigaddset(&block, SIGHUP);
+  sigprocmask(SIG_BLOCK, &block, &old);
   int fd = mkstemp(o->tmp);
-  if (fd < 0)
-    return es_fail(e, ES_EINPUT, "%s: cannot create: %s", path, strerror(errno));
+  if (fd < 0) {
+    int err = errno;
+    sigprocmask(SIG_SETMASK, &old, NULL);
+    return es_fail(e, ES_EINPUT, "%s: cannot create: %s", path, strerror(err));
+  }
   if (!(o->f = fdopen(fd, "w"))) {
+    int err = errno;
     close(fd);
     unlink(o->tmp);
-    return es_fail(e, ES_ERUNTIME, "%s: cannot open: %s", path, strerror(errno));
+    sigprocmask(SIG_SETMASK, &old, NULL);
+    return es_fail(e, ES_ERUNTIME, "%s: cannot open: %s", path, strerror(err));
   }
   for (int i = 0; i < MAX_OPEN; i++)
     if (!g_used[i]) {
@@ -54,6 +79,7 @@ int ofile_open(ofile *o, const char *path, es_err *e) {
       o->slot = i;
       break;
     }
+  sigprocmask(SIG_SETMASK, &old, NULL);
   return 0;
 }
 
@@ -69,9 +95,9 @@ int ofile_commit(ofile *o, es_err *e) {
   int err = errno;
   if (fclose(o->f) != 0 && !bad)
     bad = 1, err = errno;
-  if (!bad && rename(o->tmp, o->path) != 0)
+  if (!bad && o->tmp[0] && rename(o->tmp, o->path) != 0)
     bad = 1, err = errno;
-  if (bad)
+  if (bad && o->tmp[0])
     unlink(o->tmp);
   release(o);
   if (bad)
@@ -83,6 +109,7 @@ void ofile_abort(ofile *o) {
   if (!o->f)
     return;
   fclose(o->f);
-  unlink(o->tmp);
+  if (o->tmp[0])
+    unlink(o->tmp);
   release(o);
 }

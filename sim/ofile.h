@@ -4,7 +4,9 @@
  * checks fclose and renames it into place; ofile_abort() removes it. While
  * open, the temporary name is registered so that SIGINT or SIGTERM removes
  * it before the process dies (ofile_signals() installs the handlers).
- * An existing PATH is untouched until a successful commit.
+ * An existing PATH is untouched until a successful commit. A PATH that is
+ * not a regular file (/dev/stdout, /dev/full, a FIFO) is written in place;
+ * tmp is then "".
  */
 #ifndef ES_OFILE_H
 #define ES_OFILE_H

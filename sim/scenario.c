@@ -10,6 +10,7 @@
 #include "scenario.h"
 
 #include "trace.h"
+#include "jsoncheck.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -17,6 +18,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/stat.h>
 
 #ifndef EDGESIM_SOURCE_DIR
@@ -109,7 +111,7 @@ static const field CLOUD_KEYS[] = {
     NUM("rtt_s", OFF(cloud.rtt_s), 0, 3600, 0, "0.05", "network round trip to the cloud, seconds"),
     NUM("ttft_s", OFF(cloud.ttft_s), 0, 3600, 0, "0.71",
         "cloud time to first token, seconds (GPT-4 in the paper)"),
-    NUM("tgs", OFF(cloud.tgs), 0, 1e9, LOX, "50", "cloud output tokens per second"),
+    NUM("tgs", OFF(cloud.tgs), SCN_MIN_TGS, 1e9, 0, "50", "cloud output tokens per second"),
     NUM("quality", OFF(cloud.quality), 0, 1, 0, NULL,
         "Q of the cloud LM in [0, 1] (GPT-4 in the paper: 0.97); for PCR"),
     {0}};
@@ -135,7 +137,8 @@ static const field DEV_KEYS[] = {
     INT("token_capacity", DOFF(token_capacity), 1, 1e15, 0, NULL,
         "C: output tokens admitted per window"),
     INT("max_parallel", DOFF(max_parallel), 1, 1e6, 0, NULL, "P: requests in flight at once"),
-    NUM("tgs", DOFF(tgs), 0, 1e9, LOX, NULL, "output tokens per second per request (profile)"),
+    NUM("tgs", DOFF(tgs), SCN_MIN_TGS, 1e9, 0, NULL,
+        "output tokens per second per request (profile)"),
     NUM("ttft_s", DOFF(ttft_s), 0, 3600, 0, NULL, "time to first token, seconds (profile)"),
     NUM("power_active_w", DOFF(power_active_w), 0, 1e6, 0, NULL,
         "power with >= 1 request in flight, watts (profile)"),
@@ -183,8 +186,13 @@ static int fail(ctx *c, const char *path, const char *fmt, ...) {
 
 /* What a JSON value is, for "got ..." in messages. */
 static void describe(const cJSON *v, char *buf, size_t n) {
-  if (cJSON_IsNumber(v))
-    snprintf(buf, n, "%.17g", v->valuedouble);
+  if (cJSON_IsNumber(v)) { /* the shortest text that reads back the same */
+    for (int digits = 15; digits <= 17; digits++) {
+      snprintf(buf, n, "%.*g", digits, v->valuedouble);
+      if (strtod(buf, NULL) == v->valuedouble)
+        break;
+    }
+  }
   else if (cJSON_IsString(v))
     snprintf(buf, n, "\"%.40s%s\"", v->valuestring, strlen(v->valuestring) > 40 ? "..." : "");
   else if (cJSON_IsBool(v))
@@ -206,10 +214,10 @@ static void join(char *out, size_t n, const char *path, const char *key) {
 
 static void bounds_text(const field *f, char *buf, size_t n) {
   const char *what = f->type == F_INT ? "an integer" : "a number";
-  if (isinf(f->hi) || f->hi >= 9e15)
-    snprintf(buf, n, "%s %s %.15g", what, f->flags & LOX ? ">" : ">=", f->lo);
+  if (isinf(f->hi))
+    snprintf(buf, n, "%s %s %.16g", what, f->flags & LOX ? ">" : ">=", f->lo);
   else
-    snprintf(buf, n, "%s in %c%.15g, %.15g]", what, f->flags & LOX ? '(' : '[', f->lo, f->hi);
+    snprintf(buf, n, "%s in %c%.16g, %.16g]", what, f->flags & LOX ? '(' : '[', f->lo, f->hi);
 }
 
 static size_t edit_distance(const char *a, const char *b) {
@@ -262,7 +270,7 @@ static int get_number(ctx *c, const char *path, const cJSON *v, const field *f, 
     return fail(c, path, "must be %s, got %s", want, got);
   double x = v->valuedouble;
   if (!isfinite(x))
-    return fail(c, path, "must be a finite number, got %s", got);
+    return fail(c, path, "must be %s, got a number too large for a double", want);
   if (f->type == F_INT && (fabs(x) > 9007199254740992.0 || floor(x) != x))
     return fail(c, path, "must be %s, got %s", want, got);
   if (x < f->lo || ((f->flags & LOX) && x == f->lo) || x > f->hi)
@@ -286,6 +294,10 @@ static int get_enum(ctx *c, const char *path, const cJSON *v, const char *const 
   return fail(c, path, "must be one of %s, got %s", allowed, got);
 }
 
+#define NAME_BAD_CHARS                                                                   \
+  "\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a\x0b\x0c\x0d\x0e\x0f\x10\x11\x12\x13\x14\x15\x16" \
+  "\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f\x7f,\""
+
 static int get_string(ctx *c, const char *path, const cJSON *v, char *out, size_t size) {
   char got[96];
   describe(v, got, sizeof got);
@@ -294,12 +306,27 @@ static int get_string(ctx *c, const char *path, const cJSON *v, char *out, size_
   size_t n = strlen(v->valuestring);
   if (n == 0 || n >= size)
     return fail(c, path, "must be a string of 1 to %zu characters, got %s", size - 1, got);
+  /* Names end up in CSV rows, TSV headers and messages: keep them one field. */
+  size_t bad = strcspn(v->valuestring, NAME_BAD_CHARS);
+  if (bad < n)
+    return fail(c, path, "must not contain control characters, ',' or '\"' (character %zu)",
+                bad + 1);
   memcpy(out, v->valuestring, n + 1);
   return 0;
 }
 
 static const field DIST_VALUE = {"values[]", F_INT, 0, 0, 1, 1e9, 0, NULL, NULL, 0, ""};
 static const field DIST_WEIGHT = {"weights[]", F_NUM, 0, 0, 0, 1e300, 0, NULL, NULL, 0, ""};
+
+/* "an array of N items" or what the value is, for "got ..." in messages. */
+static void count_text(const cJSON *v, char *buf, size_t n) {
+  if (!cJSON_IsArray(v))
+    describe(v, buf, n);
+  else if (!v->child)
+    snprintf(buf, n, "an empty array");
+  else
+    snprintf(buf, n, "an array of %d", cJSON_GetArraySize(v));
+}
 
 static int get_dist_arrays(ctx *c, const char *path, const cJSON *v, dist *d) {
   const cJSON *vals = NULL, *wts = NULL, *it;
@@ -320,11 +347,16 @@ static int get_dist_arrays(ctx *c, const char *path, const cJSON *v, dist *d) {
   int n = cJSON_GetArraySize(vals);
   char p[512];
   join(p, sizeof p, path, "values");
-  if (!cJSON_IsArray(vals) || n < 1 || n > (int)SCN_MAX_DIST_VALUES)
-    return fail(c, p, "must be an array of 1 to %u integers", SCN_MAX_DIST_VALUES);
+  char got[96];
+  if (!cJSON_IsArray(vals) || n < 1 || n > (int)SCN_MAX_DIST_VALUES) {
+    count_text(vals, got, sizeof got);
+    return fail(c, p, "must be an array of 1 to %u integers, got %s", SCN_MAX_DIST_VALUES, got);
+  }
   join(p, sizeof p, path, "weights");
-  if (!cJSON_IsArray(wts) || cJSON_GetArraySize(wts) != n)
-    return fail(c, p, "must be an array of %d numbers, one per value", n);
+  if (!cJSON_IsArray(wts) || cJSON_GetArraySize(wts) != n) {
+    count_text(wts, got, sizeof got);
+    return fail(c, p, "must be an array of %d numbers, one per value, got %s", n, got);
+  }
   uint64_t vv[SCN_MAX_DIST_VALUES];
   double ww[SCN_MAX_DIST_VALUES], sum = 0, x;
   for (int i = 0; i < n; i++) {
@@ -339,7 +371,7 @@ static int get_dist_arrays(ctx *c, const char *path, const cJSON *v, dist *d) {
   }
   join(p, sizeof p, path, "weights");
   if (!(sum > 0) || !isfinite(sum))
-    return fail(c, p, "must have a positive, finite sum");
+    return fail(c, p, "must have a positive sum, got %.16g", sum);
   if (dist_init(d, vv, ww, (size_t)n))
     return es_fail(c->e, ES_ERUNTIME, "out of memory");
   return 0;
@@ -467,36 +499,47 @@ static int valid_name(const char *s) {
 }
 
 static int read_file(const char *path, char **buf, size_t *len, es_err *e);
-/* cJSON reports an error at the end of input as the last byte. Parsing again
- * with one more space tells the two apart: a truncated document then fails
- * on the space. */
-static int at_eof(const char *buf, size_t len) {
-  char *copy = malloc(len + 2);
-  if (!copy)
-    return 0;
-  memcpy(copy, buf, len);
-  copy[len] = ' ';
-  copy[len + 1] = 0;
-  const char *end = NULL;
-  cJSON *v = cJSON_ParseWithLengthOpts(copy, len + 1, &end, 0);
-  int eof = !v && end == copy + len;
-  cJSON_Delete(v);
-  free(copy);
-  return eof;
-}
-
 static int parse_json(const char *file, const char *buf, size_t len, cJSON **out, es_err *e);
 
 /* Reads a positive (or non-negative) number `key` of profile object `o`. */
 static int profile_num(ctx *c, const char *pfile, const cJSON *o, const char *where,
-                       const char *key, int positive, double *out) {
-  const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-  if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble) || v->valuedouble < 0 ||
-      (positive && v->valuedouble == 0))
-    return es_fail(c->e, ES_EINPUT, "%s: %s%s: must be a number %s 0", pfile, where, key,
-                   positive ? ">" : ">=");
-  *out = v->valuedouble;
-  return 0;
+                       int row, double *out) {
+  /* The profile's numbers obey the same bounds as the device keys. */
+  const field *f = &DEV_KEYS[row];
+  char path[256];
+  snprintf(path, sizeof path, "%s%s", where, f->key);
+  const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, f->key);
+  if (!v)
+    return es_fail(c->e, ES_EINPUT, "%s: %s: required key is missing (%s)", pfile, path, f->help);
+  const char *file = c->file;
+  c->file = pfile;
+  int rc = get_number(c, path, v, f, out);
+  c->file = file;
+  return rc;
+}
+
+static int cmp_names(const void *a, const void *b) { return strcmp(a, b); }
+
+/* The names of the profiles in the models directory, sorted, comma-separated
+ * (the first 32). */
+static void list_profiles(char *buf, size_t n) {
+  char dir[1024], names[32][SCN_NAME_MAX];
+  size_t k = 0;
+  snprintf(dir, sizeof dir, "%s/profiles", g_models_dir);
+  DIR *d = opendir(dir);
+  const struct dirent *ent;
+  while (d && (ent = readdir(d)) && k < 32) {
+    size_t len = strlen(ent->d_name);
+    if (len > 5 && len - 5 < SCN_NAME_MAX && ent->d_name[0] != '.' &&
+        !strcmp(ent->d_name + len - 5, ".json"))
+      snprintf(names[k++], SCN_NAME_MAX, "%.*s", (int)(len - 5), ent->d_name);
+  }
+  if (d)
+    closedir(d);
+  qsort(names, k, sizeof names[0], cmp_names);
+  snprintf(buf, n, "%s", k ? "" : "none");
+  for (size_t i = 0, l = 0; i < k && l < n; i++, l = strlen(buf))
+    snprintf(buf + l, n - l, "%s%s", i ? ", " : "", names[i]);
 }
 
 static int apply_profile(ctx *c, scn_device *d, uint64_t mask, const char *path) {
@@ -506,8 +549,11 @@ static int apply_profile(ctx *c, scn_device *d, uint64_t mask, const char *path)
     return fail(c, p, "must use only letters, digits, '.', '_' and '-', got \"%s\"", d->profile);
   snprintf(pfile, sizeof pfile, "%s/profiles/%s.json", g_models_dir, d->profile);
   struct stat st;
-  if (stat(pfile, &st) != 0)
-    return fail(c, p, "no profile \"%s\" (looked for %s)", d->profile, pfile);
+  if (stat(pfile, &st) != 0) {
+    char have[512];
+    list_profiles(have, sizeof have);
+    return fail(c, p, "no profile \"%s\" (looked for %s; there are: %s)", d->profile, pfile, have);
+  }
   char *buf;
   size_t len;
   cJSON *root;
@@ -533,14 +579,20 @@ static int apply_profile(ctx *c, scn_device *d, uint64_t mask, const char *path)
     }
     rc = fail(c, p, "profile \"%s\" has no LM \"%s\" (it has: %s)", d->profile, d->lm, have);
   } else if (!cJSON_IsBool(fits)) {
-    rc = es_fail(c->e, ES_EINPUT, "%s: %sfits: must be true or false", pfile, where);
+    char got[96] = "";
+    if (fits)
+      describe(fits, got, sizeof got);
+    rc = fits ? es_fail(c->e, ES_EINPUT, "%s: %sfits: must be true or false, got %s", pfile,
+                        where, got)
+              : es_fail(c->e, ES_EINPUT, "%s: %sfits: required key is missing (true or false)",
+                        pfile, where);
   } else if (!cJSON_IsTrue(fits)) {
     rc = fail(c, p, "\"%s\" does not fit in the memory of \"%s\" (%s says fits: false)", d->lm,
               d->profile, pfile);
-  } else if (!(rc = profile_num(c, pfile, root, "", "power_active_w", 0, &v[0])) &&
-             !(rc = profile_num(c, pfile, root, "", "power_idle_w", 0, &v[1])) &&
-             !(rc = profile_num(c, pfile, lm, where, "tgs", 1, &v[2])) &&
-             !(rc = profile_num(c, pfile, lm, where, "ttft_s", 0, &v[3]))) {
+  } else if (!(rc = profile_num(c, pfile, root, "", D_PACT, &v[0])) &&
+             !(rc = profile_num(c, pfile, root, "", D_PIDLE, &v[1])) &&
+             !(rc = profile_num(c, pfile, lm, where, D_TGS, &v[2])) &&
+             !(rc = profile_num(c, pfile, lm, where, D_TTFT, &v[3]))) {
     /* Keys given in the scenario override the profile's numbers. */
     if (!(mask >> D_PACT & 1))
       d->power_active_w = v[0];
@@ -592,8 +644,11 @@ static int check_device(ctx *c, scn_device *d, uint64_t mask, const char *path, 
 
 static int parse_devices(ctx *c, const cJSON *arr, const char *path) {
   int n = cJSON_GetArraySize(arr);
-  if (!cJSON_IsArray(arr) || n < 1)
-    return fail(c, path, "must be a non-empty array of device objects");
+  if (!cJSON_IsArray(arr) || n < 1) {
+    char got[96];
+    count_text(arr, got, sizeof got);
+    return fail(c, path, "must be a non-empty array of device objects, got %s", got);
+  }
   scn *s = c->s;
   s->dev = calloc((size_t)n, sizeof *s->dev);
   if (!s->dev)
@@ -610,7 +665,8 @@ static int parse_devices(ctx *c, const cJSON *arr, const char *path) {
       return c->e->code;
     s->ninst += s->dev[i].count;
     if (s->ninst > SCN_MAX_DEVICES)
-      return fail(c, path, "at most %u device instances in all (sum of counts)", SCN_MAX_DEVICES);
+      return fail(c, path, "at most %u device instances in all (sum of counts), got %llu so far",
+                  SCN_MAX_DEVICES, (unsigned long long)s->ninst);
     for (int j = 0; j < i; j++)
       if (!strcmp(s->dev[j].name, s->dev[i].name)) {
         snprintf(p, sizeof p, "%s[%d].name", path, i);
@@ -638,16 +694,45 @@ static int check_trace(ctx *c) {
   trace tr;
   trace_row row;
   int rc;
-  if (trace_open(&tr, s->wl.trace_path, c->e))
-    return c->e->code;
   uint64_t rows = 0;
-  while ((rc = trace_next(&tr, &row, c->e)) == 1)
-    rows++;
+  if (trace_open(&tr, s->wl.trace_path, c->e))
+    rc = -1;
+  else
+    while ((rc = trace_next(&tr, &row, c->e)) == 1)
+      rows++;
   trace_close(&tr);
-  if (rc < 0)
-    return c->e->code;
-  if (!rows)
-    return es_fail(c->e, ES_EINPUT, "%s: the trace has no rows", s->wl.trace_path);
+  if (rc == 0 && !rows)
+    rc = es_fail(c->e, ES_EINPUT, "%s: the trace has no rows", s->wl.trace_path);
+  if (rc) { /* name the scenario and the key too: "S: workload.file: T:LINE: ..." */
+    char where[600];
+    snprintf(where, sizeof where, "%s: workload.file", c->file);
+    es_err_prefix(c->e, where);
+    return c->e->code = ES_EINPUT;
+  }
+  return 0;
+}
+
+/* A typo (step_s 1e-9, rate_per_s 1e9 for a year) must not become a run
+ * that never ends: bound the steps and the requests a run can generate. */
+static int check_run_length(ctx *c) {
+  const scn *s = c->s;
+  double expected;
+  if (s->wl.kind == WL_STEPS) {
+    double steps = ceil(s->duration_s / s->wl.step_s);
+    if (steps > SCN_MAX_STEPS)
+      return fail(c, "workload.step_s", "gives %.15g steps in duration_s (%.15g); at most %.15g "
+                  "steps are allowed", steps, s->duration_s, SCN_MAX_STEPS);
+    double p = s->wl.p_active;
+    if (s->wl.has_burst && s->wl.burst_p_active > p)
+      p = s->wl.burst_p_active;
+    expected = (double)s->wl.users * p * steps;
+  } else {
+    expected = s->wl.rate_per_s * s->duration_s;
+  }
+  if (expected > SCN_MAX_REQUESTS)
+    return fail(c, s->wl.kind == WL_STEPS ? "workload.users" : "workload.rate_per_s",
+                "up to %.3g requests in duration_s (%.15g); at most %.3g are allowed in one run",
+                expected, s->duration_s, SCN_MAX_REQUESTS);
   return 0;
 }
 
@@ -692,39 +777,78 @@ static int check_rules(ctx *c) {
   s->has_quality = s->cloud.quality >= 0;
   for (size_t i = 0; i < s->ndev; i++)
     s->has_quality &= s->dev[i].quality >= 0;
-  return 0;
+  return check_run_length(c);
 }
 
 /* ---- files ---------------------------------------------------------------------- */
 
 static int read_file(const char *path, char **buf, size_t *len, es_err *e) {
   struct stat st;
+  *buf = NULL;
   if (stat(path, &st) != 0)
     return es_fail(e, ES_EINPUT, "%s: cannot open: %s", path, strerror(errno));
+  if (S_ISDIR(st.st_mode))
+    return es_fail(e, ES_EINPUT, "%s: is a directory, expected a JSON file", path);
   if (!S_ISREG(st.st_mode))
-    return es_fail(e, ES_EINPUT, "%s: not a regular file", path);
+    return es_fail(e, ES_EINPUT, "%s: not a regular file, expected a JSON file", path);
   if ((unsigned long long)st.st_size > SCN_MAX_FILE_BYTES)
     return es_fail(e, ES_EINPUT, "%s: file is larger than the limit of %u bytes", path,
                    SCN_MAX_FILE_BYTES);
   FILE *f = fopen(path, "rb");
   if (!f)
     return es_fail(e, ES_EINPUT, "%s: cannot open: %s", path, strerror(errno));
-  *buf = malloc(SCN_MAX_FILE_BYTES + 1);
-  if (!*buf) {
-    fclose(f);
-    return es_fail(e, ES_ERUNTIME, "out of memory");
+  /* Room for the size stat() saw plus one byte, to notice a file that grew;
+   * it may still not pass the limit. */
+  size_t cap = (size_t)st.st_size + 1;
+  *buf = malloc(cap + 1);
+  *len = 0;
+  int bad = !*buf;
+  while (!bad) {
+    *len += fread(*buf + *len, 1, cap - *len, f);
+    if ((bad = ferror(f)) || *len < cap || cap > SCN_MAX_FILE_BYTES)
+      break;
+    cap = 2 * cap > SCN_MAX_FILE_BYTES ? SCN_MAX_FILE_BYTES + 1 : 2 * cap;
+    char *grown = realloc(*buf, cap + 1);
+    if (!grown)
+      bad = 1;
+    else
+      *buf = grown;
   }
-  *len = fread(*buf, 1, SCN_MAX_FILE_BYTES + 1, f);
-  int bad = ferror(f);
+  int err = errno;
   fclose(f);
+  if (!*buf)
+    return es_fail(e, ES_ERUNTIME, "out of memory reading %s", path);
   if (bad || *len > SCN_MAX_FILE_BYTES) {
     free(*buf);
-    return bad ? es_fail(e, ES_EINPUT, "%s: cannot read: %s", path, strerror(errno))
+    *buf = NULL;
+    return bad ? es_fail(e, ES_EINPUT, "%s: cannot read: %s", path, strerror(err))
                : es_fail(e, ES_EINPUT, "%s: file is larger than the limit of %u bytes", path,
                          SCN_MAX_FILE_BYTES);
   }
   (*buf)[*len] = 0;
   return 0;
+}
+
+/* Fails with "FILE:LINE:COL: JSON syntax error: WHAT, got 'TEXT'". */
+static int syntax_error(const char *file, const char *buf, size_t len, const char *at,
+                        const char *what, es_err *e) {
+  size_t line = 1, col = 1;
+  for (const char *p = buf; p < at; p++, col++)
+    if (*p == '\n')
+      line++, col = 0;
+  char near[24];
+  size_t n = 0;
+  for (const char *p = at; p < buf + len && n < 16 && *p != '\n' && *p != '\r'; p++)
+    near[n++] = (*p >= 32 && *p < 127) ? *p : '?';
+  near[n] = 0;
+  if (at >= buf + len)
+    return es_fail(e, ES_EINPUT, "%s:%zu:%zu: JSON syntax error: %s, got the end of the file",
+                   file, line, col, what);
+  if (!n)
+    return es_fail(e, ES_EINPUT, "%s:%zu:%zu: JSON syntax error: %s, got the end of the line",
+                   file, line, col, what);
+  return es_fail(e, ES_EINPUT, "%s:%zu:%zu: JSON syntax error: %s, got '%s'", file, line, col,
+                 what, near);
 }
 
 static int parse_json(const char *file, const char *buf, size_t len, cJSON **out, es_err *e) {
@@ -737,7 +861,12 @@ static int parse_json(const char *file, const char *buf, size_t len, cJSON **out
     i++;
   if (i == len)
     return es_fail(e, ES_EINPUT, "%s: empty file; expected a JSON object", file);
-  const char *end = NULL;
+  /* Strict RFC 8259 first (cJSON alone would take 01 or 1.), with exact
+   * places for errors. */
+  const char *at, *what, *end = NULL;
+  *out = NULL;
+  if (json_first_error(buf, len, &at, &what) == 0)
+    return syntax_error(file, buf, len, at, what, e);
   *out = cJSON_ParseWithLengthOpts(buf, len, &end, 0);
   if (*out) {
     /* Only white space may follow the value. */
@@ -750,23 +879,9 @@ static int parse_json(const char *file, const char *buf, size_t len, cJSON **out
     *out = NULL;
     end = buf + k;
   }
-  if (!end || end < buf || end > buf + len)
-    end = buf + len;
-  if (end == buf + len - 1 && at_eof(buf, len))
-    end = buf + len;
-  size_t line = 1, col = 1;
-  for (const char *p = buf; p < end; p++, col++)
-    if (*p == '\n')
-      line++, col = 0;
-  char near[24] = "";
-  size_t n = 0;
-  for (const char *p = end; p < buf + len && n < 16 && *p != '\n'; p++)
-    near[n++] = (*p >= 32 && *p < 127) ? *p : '?';
-  near[n] = 0;
-  if (end == buf + len)
-    return es_fail(e, ES_EINPUT, "%s:%zu:%zu: JSON syntax error: unexpected end of file", file,
-                   line, col);
-  return es_fail(e, ES_EINPUT, "%s:%zu:%zu: JSON syntax error near '%s'", file, line, col, near);
+  /* Valid JSON that cJSON still refuses (out of memory, most likely). */
+  at = end && end >= buf && end <= buf + len ? end : buf + len;
+  return syntax_error(file, buf, len, at, "not accepted by the JSON parser", e);
 }
 
 /* ---- --set overrides --------------------------------------------------------------- */
@@ -774,47 +889,61 @@ static int parse_json(const char *file, const char *buf, size_t len, cJSON **out
 /* Applies "PATH=VALUE" to the tree: PATH is dotted, numbers index arrays;
  * missing object keys are created (validation then rejects unknown ones).
  * VALUE is parsed as JSON, else taken as a string. */
-static int apply_set(cJSON *root, const char *set, es_err *e) {
+static int apply_set(const char *file, cJSON *root, const char *set, es_err *e) {
   const char *eq = strchr(set, '=');
   if (!eq || eq == set)
-    return es_fail(e, ES_EINPUT, "--set %s: expected PATH=VALUE, e.g. limiter.window_s=30", set);
+    return es_fail(e, ES_EINPUT, "%s: --set %s: expected PATH=VALUE, e.g. limiter.window_s=30", file, set);
   char path[512];
   size_t plen = (size_t)(eq - set);
   if (plen >= sizeof path)
-    return es_fail(e, ES_EINPUT, "--set %.40s...: path is too long", set);
+    return es_fail(e, ES_EINPUT, "%s: --set %.40s...: path is too long", file, set);
   memcpy(path, set, plen);
   path[plen] = 0;
   cJSON *cur = root;
-  char *save = NULL, *tok = strtok_r(path, ".", &save);
   char done[512] = "";
-  while (tok) {
-    char *next = strtok_r(NULL, ".", &save);
+  for (char *tok = path, *next; tok; tok = next) {
+    char *dot = strchr(tok, '.');
+    next = dot ? dot + 1 : NULL;
+    if (dot)
+      *dot = 0;
+    if (!*tok)
+      return es_fail(e, ES_EINPUT, "%s: --set %s: empty component in the path '%.*s'", file, set,
+                     (int)plen, set);
     cJSON *child;
     if (cJSON_IsArray(cur)) {
       char *endp;
+      errno = 0;
       long k = strtol(tok, &endp, 10);
       int n = cJSON_GetArraySize(cur);
-      if (*endp || k < 0 || k >= n)
-        return es_fail(e, ES_EINPUT, "--set %s: %s has %d entries, index must be 0 to %d, got '%s'",
-                       set, done, n, n - 1, tok);
+      if (n == 0)
+        return es_fail(e, ES_EINPUT, "%s: --set %s: %s is an empty array", file, set, done);
+      if (*endp || errno || k < 0 || k >= n || !(*tok >= '0' && *tok <= '9'))
+        return es_fail(e, ES_EINPUT, "%s: --set %s: %s has %d entries, index must be 0 to %d, got '%s'",
+                       file, set, done, n, n - 1, tok);
       child = cJSON_GetArrayItem(cur, (int)k);
     } else if (cJSON_IsObject(cur)) {
       child = cJSON_GetObjectItemCaseSensitive(cur, tok);
     } else {
-      return es_fail(e, ES_EINPUT, "--set %s: %s is not an object or array", set, done);
+      return es_fail(e, ES_EINPUT, "%s: --set %s: %s is not an object or array", file, set, done);
     }
     if (!next) { /* last component: replace or add */
-      cJSON *v = cJSON_Parse(eq + 1);
+      /* The whole VALUE must be JSON ("1 2" is the string "1 2", not 1). */
+      cJSON *v = cJSON_ParseWithOpts(eq + 1, NULL, 1);
       if (!v)
         v = cJSON_CreateString(eq + 1);
       if (!v)
         return es_fail(e, ES_ERUNTIME, "out of memory");
+      int ok;
       if (cJSON_IsArray(cur))
-        cJSON_ReplaceItemViaPointer(cur, child, v);
+        ok = cJSON_ReplaceItemViaPointer(cur, child, v);
       else if (child) /* keeps the key, and its place among the keys */
-        cJSON_ReplaceItemInObjectCaseSensitive(cur, tok, v);
+        ok = cJSON_ReplaceItemInObjectCaseSensitive(cur, tok, v);
       else
-        cJSON_AddItemToObject(cur, tok, v);
+        ok = cJSON_AddItemToObject(cur, tok, v);
+      if (!ok) {
+        cJSON_Delete(v);
+        return es_fail(e, ES_ERUNTIME, "out of memory");
+      }
       return 0;
     }
     if (!child) {
@@ -822,15 +951,29 @@ static int apply_set(cJSON *root, const char *set, es_err *e) {
       if (!child)
         return es_fail(e, ES_ERUNTIME, "out of memory");
     }
-    size_t l = strlen(done);
-    snprintf(done + l, sizeof done - l, "%s%s", l ? "." : "", tok);
+    size_t l = strlen(done), t = strlen(tok); /* fits: done is a prefix of path */
+    if (l)
+      done[l++] = '.';
+    memcpy(done + l, tok, t + 1);
     cur = child;
-    tok = next;
   }
-  return es_fail(e, ES_EINPUT, "--set %s: empty path", set);
+  return es_fail(e, ES_EINPUT, "%s: --set %s: empty path", file, set);
 }
 
 /* ---- load -------------------------------------------------------------------------- */
+
+/* The file's stem, with characters a name may not hold replaced by '_'. */
+static void default_name(scn *s, const char *file) {
+  const char *b = strrchr(file, '/');
+  b = b ? b + 1 : file;
+  size_t l = strcspn(b, ".");
+  snprintf(s->name, sizeof s->name, "%.*s", (int)(l < 100 ? l : 100), b);
+  if (!s->name[0])
+    snprintf(s->name, sizeof s->name, "scenario");
+  for (char *p = s->name; *p; p++)
+    if (strchr(NAME_BAD_CHARS, *p))
+      *p = '_';
+}
 
 static const char *models_dir(const char *file, const char *given, char *buf, size_t n) {
   if (given)
@@ -849,21 +992,23 @@ static const char *models_dir(const char *file, const char *given, char *buf, si
   return EDGESIM_SOURCE_DIR "/models";
 }
 
-int scn_load(const char *file, const char *const *sets, size_t nsets, const char *mdir,
-             scn **out, es_err *e) {
-  char *buf, mbuf[1024];
-  size_t len;
+/* Parses, overrides and validates the text of `file` (buf[len] == 0). */
+static int load_text(const char *file, const char *buf, size_t len, const char *const *sets,
+                     size_t nsets, const char *mdir, scn **out, es_err *e) {
+  char mbuf[1024];
   cJSON *root;
   *out = NULL;
-  if (read_file(file, &buf, &len, e))
-    return e->code;
   int rc = parse_json(file, buf, len, &root, e);
-  free(buf);
   if (rc)
     return rc;
+  if (!cJSON_IsObject(root)) {
+    char got[96];
+    describe(root, got, sizeof got);
+    rc = es_fail(e, ES_EINPUT, "%s: the top level must be a JSON object, got %s", file, got);
+  }
   for (size_t i = 0; i < nsets && !rc; i++)
-    rc = apply_set(root, sets[i], e);
-  scn *s = calloc(1, sizeof *s);
+    rc = apply_set(file, root, sets[i], e);
+  scn *s = rc ? NULL : calloc(1, sizeof *s);
   if (!rc && !s)
     rc = es_fail(e, ES_ERUNTIME, "out of memory");
   if (!rc) {
@@ -874,12 +1019,8 @@ int scn_load(const char *file, const char *const *sets, size_t nsets, const char
     rc = parse_obj(&c, root, "", TOP_KEYS, (char *)s, &c.mask[M_TOP]);
     if (!rc)
       rc = check_rules(&c);
-    if (!rc && !(c.mask[M_TOP] & 1)) { /* default name: file stem */
-      const char *b = strrchr(file, '/');
-      b = b ? b + 1 : file;
-      size_t l = strcspn(b, ".");
-      snprintf(s->name, sizeof s->name, "%.*s", (int)(l < 100 ? l : 100), b);
-    }
+    if (!rc && !(c.mask[M_TOP] & 1)) /* default name: file stem */
+      default_name(s, file);
   }
   cJSON_Delete(root);
   if (rc) {
@@ -888,6 +1029,35 @@ int scn_load(const char *file, const char *const *sets, size_t nsets, const char
   }
   *out = s;
   return 0;
+}
+
+int scn_load(const char *file, const char *const *sets, size_t nsets, const char *mdir,
+             scn **out, es_err *e) {
+  char *buf;
+  size_t len;
+  *out = NULL;
+  if (read_file(file, &buf, &len, e))
+    return e->code;
+  int rc = load_text(file, buf, len, sets, nsets, mdir, out, e);
+  free(buf);
+  return rc;
+}
+
+int scn_load_buffer(const char *name, const char *data, size_t len, const char *const *sets,
+                    size_t nsets, const char *mdir, scn **out, es_err *e) {
+  *out = NULL;
+  if (len > SCN_MAX_FILE_BYTES)
+    return es_fail(e, ES_EINPUT, "%s: file is larger than the limit of %u bytes", name,
+                   SCN_MAX_FILE_BYTES);
+  char *buf = malloc(len + 1); /* parse_json wants a terminated copy */
+  if (!buf)
+    return es_fail(e, ES_ERUNTIME, "out of memory");
+  if (len)
+    memcpy(buf, data, len);
+  buf[len] = 0;
+  int rc = load_text(name, buf, len, sets, nsets, mdir, out, e);
+  free(buf);
+  return rc;
 }
 
 void scn_free(scn *s) {

@@ -76,6 +76,10 @@ typedef struct scn {
  * build's source tree, in that order. */
 int scn_load(const char *file, const char *const *sets, size_t nsets,
              const char *models_dir, scn **out, es_err *e);
+/* As scn_load(), on the `len` bytes at `data` (need not be terminated);
+ * `name` stands for the file name in messages and the default name. */
+int scn_load_buffer(const char *name, const char *data, size_t len, const char *const *sets,
+                    size_t nsets, const char *models_dir, scn **out, es_err *e);
 void scn_free(scn *s);
 
 const char *scn_policy_name(enum disp_policy p);
@@ -84,11 +88,15 @@ const char *scn_workload_name(enum wl_kind k);
 /* Prints the table of scenario keys (path, type, default, meaning). */
 void scn_print_keys(FILE *f);
 
-/* Documented limits. */
-#define SCN_MAX_FILE_BYTES (16u << 20)
-#define SCN_MAX_DEVICES 1000000u
+/* Documented limits (README, tests/README.md): beyond them a scenario is
+ * rejected with a message rather than running out of memory or time. */
+#define SCN_MAX_FILE_BYTES (16u << 20)  /* scenario and profile files */
+#define SCN_MAX_DEVICES 1000000u        /* device instances (sum of counts) */
 #define SCN_MAX_USERS 1000000000u
-#define SCN_MAX_DURATION_S 31622400.0 /* one leap year */
-#define SCN_MAX_DIST_VALUES 1000u
+#define SCN_MAX_DURATION_S 31622400.0   /* one leap year */
+#define SCN_MAX_DIST_VALUES 1000u       /* values of a token distribution */
+#define SCN_MAX_STEPS 1e8               /* duration_s / step_s */
+#define SCN_MAX_REQUESTS 1e10           /* expected requests in one run (upper bound) */
+#define SCN_MIN_TGS 1e-3                /* tokens/s: keeps service times finite */
 
 #endif
