@@ -539,7 +539,7 @@ static void list_profiles(char *buf, size_t n) {
   qsort(names, k, sizeof names[0], cmp_names);
   snprintf(buf, n, "%s", k ? "" : "none");
   for (size_t i = 0, l = 0; i < k && l < n; i++, l = strlen(buf))
-    snprintf(buf + l, n - l, "%s%s", i ? ", " : "", names[i]);
+    snprintf(buf + l, n - l, "%s%.63s", i ? ", " : "", names[i]); /* names < SCN_NAME_MAX */
 }
 
 static int apply_profile(ctx *c, scn_device *d, uint64_t mask, const char *path) {
