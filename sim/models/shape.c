@@ -1,25 +1,10 @@
 /* shape.c: loading lm shapes and counting bytes and FLOPs. */
 #include "shape.h"
 
-#include <cjson/cJSON.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
-static char *slurp(const char *path) {
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    char *buf = NULL;
-    if (fseek(f, 0, SEEK_END) == 0) {
-        long n = ftell(f);
-        if (n >= 0 && fseek(f, 0, SEEK_SET) == 0 && (buf = malloc((size_t)n + 1))) {
-            size_t got = fread(buf, 1, (size_t)n, f);
-            buf[got] = '\0';
-        }
-    }
-    fclose(f);
-    return buf;
-}
+#include "jsonfile.h"
 
 static int get_int(const cJSON *o, const char *key, int min, int *out,
                    const char *path, char *err, size_t errlen) {
@@ -67,18 +52,8 @@ static int check(const lm_shape *s, const char *path, char *err, size_t errlen) 
 }
 
 int shape_load(const char *path, lm_shape *s, char *err, size_t errlen) {
-    char *text = slurp(path);
-    if (!text) {
-        snprintf(err, errlen, "%s: cannot read file", path);
-        return -1;
-    }
-    cJSON *o = cJSON_Parse(text);
-    free(text);
-    if (!cJSON_IsObject(o)) {
-        snprintf(err, errlen, "%s: not a JSON object", path);
-        cJSON_Delete(o);
-        return -1;
-    }
+    cJSON *o = jf_load(path, err, errlen);
+    if (!o) return -1;
     memset(s, 0, sizeof *s);
     const cJSON *name = cJSON_GetObjectItemCaseSensitive(o, "name");
     int rc = -1;
