@@ -2,7 +2,8 @@
  *
  * The model may be built with a subset of its layers; every time is then
  * scaled per layer: t = t_head + t_layers * (shape layers / layers run).
- * Per-token and per-step times are medians (robust on a shared machine).
+ * Times are the best of several runs (STREAM's convention): prefill best of
+ * 3, decode best over the timed tokens, batched decode best over the steps.
  * Units: tokens/s, FLOP/s, seconds. */
 #ifndef ES_BENCH_H
 #define ES_BENCH_H

@@ -17,6 +17,7 @@ float dot_q8_0_c(const void *wv, const block_qa *x, int nb) {
         float p = (float)s * sc;
         acc[b & 7] += p;
     }
+    for (int b = nb; b & 7; b++) acc[b & 7] += 0.0f; /* as the SIMD tail does */
     return dot_reduce8(acc);
 }
 
@@ -33,6 +34,7 @@ float dot_q4_0_c(const void *wv, const block_qa *x, int nb) {
         float p = (float)s * sc;
         acc[b & 7] += p;
     }
+    for (int b = nb; b & 7; b++) acc[b & 7] += 0.0f; /* as the SIMD tail does */
     return dot_reduce8(acc);
 }
 

@@ -5,7 +5,8 @@
  * int32, and the float work is done in one fixed order. Block b's product
  * (float)sum_b * (d_w * d_x) is added to accumulator lane b % 8, and the eight
  * lanes are reduced as ((a0+a4)+(a2+a6)) + ((a1+a5)+(a3+a7)), which is the
- * order an 8-wide register reduction produces. No fused multiply-adds. */
+ * order an 8-wide register reduction produces; lanes past the last block of
+ * a partial group get +0. No fused multiply-adds. */
 #ifndef ES_DOT_H
 #define ES_DOT_H
 

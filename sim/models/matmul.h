@@ -4,7 +4,8 @@
  * One task: W (d,n) @ X (nx,n) -> Y (nx,d), i.e. Y[b*d + i] = W[i,:] . X[b,:].
  * Each weight row is read once for all nx activation rows, which is what
  * makes batched decode and prefill cheaper per token than single decode.
- * Results do not depend on the thread count (each output is one dot call). */
+ * Results do not depend on the thread count or on which thread computes a
+ * row (each output is one dot call). */
 #ifndef ES_MATMUL_H
 #define ES_MATMUL_H
 

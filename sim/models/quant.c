@@ -122,6 +122,10 @@ void qa_quantize(const float *x, block_qa *y, int n) {
         float d = absmax(x) / 127.0f;
         float id = d > 0.0f ? 1.0f / d : 0.0f;
         y[b].d = d;
-        for (int j = 0; j < QK; j++) y[b].qs[j] = (int8_t)code(x[j], id, 127);
+        y[b].s = 0;
+        for (int j = 0; j < QK; j++) {
+            y[b].qs[j] = (int8_t)code(x[j], id, 127);
+            y[b].s += y[b].qs[j];
+        }
     }
 }

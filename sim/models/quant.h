@@ -34,6 +34,7 @@ typedef struct {
 
 typedef struct {
     float d;        /* fp32 scale */
+    int32_t s;      /* sum of qs, lets SIMD code use unsigned Q4 codes */
     int8_t qs[QK];  /* codes in [-127,127] */
 } block_qa;
 
