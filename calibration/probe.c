@@ -84,15 +84,20 @@ double probe_compute(mm_ctx *c, qt_type t, int nx, double seconds) {
     enum { ROWS = 256, COLS = 2048 }; /* Q8_0: 557 KB, stays in L2 */
     float *f = malloc(sizeof(float) * COLS * (size_t)(nx > ROWS ? nx : ROWS));
     void *w = malloc((size_t)ROWS * qt_row_bytes(t, COLS));
-    block_qa *x = malloc(sizeof(block_qa) * (size_t)nx * COLS / QK);
+    int8_t *xq = malloc((size_t)nx * COLS);
+    float *xd = malloc(sizeof(float) * (size_t)nx * COLS / QK);
+    int32_t *xs = malloc(sizeof(int32_t) * (size_t)nx * COLS / QK);
     float *y = malloc(sizeof(float) * (size_t)nx * ROWS);
     double rate = 0.0;
-    if (f && w && x && y) {
+    if (f && w && xq && xd && xs && y) {
         for (size_t i = 0; i < (size_t)COLS * ROWS; i++) f[i] = (float)((i * 7919) % 255) / 127.0f - 1.0f;
         qt_quantize(t, f, w, ROWS * COLS);
-        for (int b = 0; b < nx; b++) qa_quantize(f + (size_t)b * COLS, x + (size_t)b * COLS / QK, COLS);
+        for (int b = 0; b < nx; b++) {
+            size_t o = (size_t)b * COLS / QK;
+            qa_quantize(f + (size_t)b * COLS, xq + o * QK, xd + o, xs + o, COLS);
+        }
         qt_tensor W = {t, ROWS, COLS, w};
-        mm_task task = {&W, x, y, nx};
+        mm_task task = {&W, xq, xd, xs, y, nx};
         mm_run(c, &task, 1); /* warm-up */
         int runs = 0;
         double t0 = probe_now(), el;
@@ -102,6 +107,6 @@ double probe_compute(mm_ctx *c, qt_type t, int nx, double seconds) {
         } while ((el = probe_now() - t0) < seconds);
         rate = 2.0 * ROWS * COLS * (double)nx * runs / el;
     }
-    free(f); free(w); free(x); free(y);
+    free(f); free(w); free(xq); free(xd); free(xs); free(y);
     return rate;
 }

@@ -22,6 +22,18 @@ static float frand(void) { /* uniform [-1, 1) */
 
 static const qt_type types[] = {QT_Q8_0, QT_Q4_0};
 
+/* n activations -> a quantized row in caller arrays */
+typedef struct {
+    int8_t qs[32 * 64];
+    float d[64];
+    int32_t s[64];
+} qbuf;
+
+static qa_row quant_row(const float *x, qbuf *q, int n) {
+    qa_quantize(x, q->qs, q->d, q->s, n);
+    return (qa_row){q->qs, q->d, q->s};
+}
+
 /* Quantized dot vs (a) the exact dot of the dequantized values, within float
  * accumulation error, and (b) the float dot of the originals, within the
  * bound sum_i d_w/2 |x_i| + |w'_i| d_x/2 implied by the round-trip bounds. */
@@ -30,16 +42,16 @@ static void test_dot_vs_float(void **state) {
     enum { N = 32 * 37 };
     float w[N], x[N], wd[N], xd[N];
     unsigned char wq[N / 32 * 34];
-    block_qa xq[N / 32];
+    static qbuf qb;
     for (int t = 0; t < 2; t++) {
         for (int i = 0; i < N; i++) { w[i] = frand(); x[i] = 3.0f * frand(); }
         qt_quantize(types[t], w, wq, N);
         qt_dequantize(types[t], wq, wd, N);
-        qa_quantize(x, xq, N);
+        qa_row xq = quant_row(x, &qb, N);
         double exact = 0, orig = 0, mag = 0, bound = 0;
         for (int i = 0; i < N; i++) {
-            float dx = xq[i / 32].d;
-            xd[i] = dx * xq[i / 32].qs[i % 32];
+            float dx = xq.d[i / 32];
+            xd[i] = dx * xq.qs[i];
             exact += (double)wd[i] * xd[i];
             orig += (double)w[i] * x[i];
             mag += fabs((double)wd[i] * xd[i]);
@@ -59,7 +71,7 @@ static void test_simd_equals_portable(void **state) {
     enum { NB = 41 };
     float w[NB * 32], x[NB * 32];
     unsigned char wq[NB * 34];
-    block_qa xq[NB];
+    static qbuf qb;
     int levels = 0;
     for (int l = DOT_AVX2; l <= DOT_VNNI; l++) {
         if (!dot_supported((dot_level)l)) continue;
@@ -71,7 +83,7 @@ static void test_simd_equals_portable(void **state) {
                     x[i] = rep == 0 ? (i % 3 ? -1.0f : 1.0f) : frand() * 100.0f;
                 }
                 qt_quantize(types[t], w, wq, NB * 32);
-                qa_quantize(x, xq, NB * 32);
+                qa_row xq = quant_row(x, &qb, NB * 32);
                 for (int nb = 1; nb <= NB; nb++) {
                     float a = dot_get(types[t], DOT_PORTABLE)(wq, xq, nb);
                     float b = dot_get(types[t], (dot_level)l)(wq, xq, nb);
@@ -91,7 +103,9 @@ static void test_matmul(void **state) {
     enum { D = 67, N = 96, NX = 5 };
     float w[D * N], x[NX * N], y[NX * D], wd[D * N], ref[D];
     unsigned char wq[D * N / 32 * 34];
-    block_qa xq[NX * N / 32];
+    int8_t xq[NX * N];
+    float xd[NX * N / 32];
+    int32_t xs[NX * N / 32];
     es_pool *pool = pool_new(3);
     assert_non_null(pool);
     for (int t = 0; t < 2; t++) {
@@ -99,16 +113,17 @@ static void test_matmul(void **state) {
         for (int i = 0; i < NX * N; i++) x[i] = frand();
         qt_quantize(types[t], w, wq, D * N);
         qt_dequantize(types[t], wq, wd, D * N);
-        for (int b = 0; b < NX; b++) qa_quantize(x + b * N, xq + b * N / 32, N);
+        for (int b = 0; b < NX; b++) qa_quantize(x + b * N, xq + b * N, xd + b * N / 32, xs + b * N / 32, N);
         qt_tensor W = {types[t], D, N, wq};
         mm_ctx c = {pool, dot_detect()};
-        mm_task task = {&W, xq, y, NX};
+        mm_task task = {&W, xq, xd, xs, y, NX};
         mm_run(&c, &task, 1);
         size_t rb = qt_row_bytes(types[t], N);
         for (int b = 0; b < NX; b++) {
             mm_f32(wd, x + b * N, ref, D, N);
             for (int i = 0; i < D; i++) {
-                float one = dot_get(types[t], DOT_PORTABLE)(wq + i * rb, xq + b * N / 32, N / 32);
+                qa_row xr = {xq + b * N, xd + b * N / 32, xs + b * N / 32};
+                float one = dot_get(types[t], DOT_PORTABLE)(wq + i * rb, xr, N / 32);
                 assert_true(y[b * D + i] == one);
                 assert_true(fabsf(y[b * D + i] - ref[i]) < 0.05f); /* 8-bit activations, |y| ~ 3 */
             }

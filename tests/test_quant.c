@@ -70,17 +70,21 @@ static void test_zero_block(void **state) {
     float x[64] = {0}, y[64];
     block_q8_0 q8[2];
     block_q4_0 q4[2];
-    block_qa qa[2];
+    int8_t qs[64];
+    float qd[2];
+    int32_t qsum[2];
     x[40] = 3.0f; /* second block non-zero, first all zero */
     qt_quantize(QT_Q8_0, x, q8, 64);
     qt_quantize(QT_Q4_0, x, q4, 64);
-    qa_quantize(x, qa, 64);
+    qa_quantize(x, qs, qd, qsum, 64);
     assert_int_equal(q8[0].d, 0);
     assert_int_equal(q4[0].d, 0);
-    assert_true(qa[0].d == 0.0f);
+    assert_true(qd[0] == 0.0f);
+    assert_int_equal(qsum[0], 0);
+    assert_int_equal(qsum[1], 127); /* the one non-zero value is the block max */
     for (int j = 0; j < 32; j++) assert_int_equal(q8[0].qs[j], 0);
     for (int j = 0; j < 16; j++) assert_int_equal(q4[0].qs[j], 0x88); /* code 0 */
-    for (int j = 0; j < 32; j++) assert_int_equal(qa[0].qs[j], 0);
+    for (int j = 0; j < 32; j++) assert_int_equal(qs[j], 0);
     qt_dequantize(QT_Q4_0, q4, y, 64);
     for (int j = 0; j < 32; j++) assert_true(y[j] == 0.0f);
     assert_true(fabsf(y[40] - 3.0f) < 3e-3f);
@@ -89,15 +93,18 @@ static void test_zero_block(void **state) {
 static void test_qa_roundtrip(void **state) {
     (void)state;
     enum { N = 32 * 16 };
-    float x[N];
-    block_qa q[N / 32];
+    float x[N], d[N / 32];
+    int8_t qs[N];
+    int32_t s[N / 32] = {0}, sum[N / 32] = {0};
     for (int i = 0; i < N; i++) x[i] = 5.0f * frand();
-    qa_quantize(x, q, N);
+    qa_quantize(x, qs, d, s, N);
     for (int i = 0; i < N; i++) {
-        float d = q[i / 32].d;
-        assert_true(abs(q[i / 32].qs[i % 32]) <= 127);
-        assert_true(fabsf(d * q[i / 32].qs[i % 32] - x[i]) <= 0.5f * d * (1.0f + 1e-5f));
+        float di = d[i / 32];
+        sum[i / 32] += qs[i];
+        assert_true(abs(qs[i]) <= 127);
+        assert_true(fabsf(di * qs[i] - x[i]) <= 0.5f * di * (1.0f + 1e-5f));
     }
+    for (int b = 0; b < N / 32; b++) assert_int_equal(s[b], sum[b]);
 }
 
 int main(void) {

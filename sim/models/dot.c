@@ -7,13 +7,13 @@
 #define DOT_X86 0
 #endif
 
-float dot_q8_0_c(const void *wv, const block_qa *x, int nb) {
+float dot_q8_0_c(const void *wv, qa_row x, int nb) {
     const block_q8_0 *w = wv;
     float acc[8] = {0};
     for (int b = 0; b < nb; b++) {
         int32_t s = 0;
-        for (int j = 0; j < QK; j++) s += (int32_t)w[b].qs[j] * x[b].qs[j];
-        float sc = qt_f16_to_f32(w[b].d) * x[b].d;
+        for (int j = 0; j < QK; j++) s += (int32_t)w[b].qs[j] * x.qs[b * QK + j];
+        float sc = qt_f16_to_f32(w[b].d) * x.d[b];
         float p = (float)s * sc;
         acc[b & 7] += p;
     }
@@ -21,16 +21,16 @@ float dot_q8_0_c(const void *wv, const block_qa *x, int nb) {
     return dot_reduce8(acc);
 }
 
-float dot_q4_0_c(const void *wv, const block_qa *x, int nb) {
+float dot_q4_0_c(const void *wv, qa_row x, int nb) {
     const block_q4_0 *w = wv;
     float acc[8] = {0};
     for (int b = 0; b < nb; b++) {
         int32_t s = 0;
         for (int j = 0; j < QK / 2; j++) {
-            s += ((w[b].qs[j] & 0x0f) - 8) * (int32_t)x[b].qs[j];
-            s += ((w[b].qs[j] >> 4) - 8) * (int32_t)x[b].qs[j + QK / 2];
+            s += ((w[b].qs[j] & 0x0f) - 8) * (int32_t)x.qs[b * QK + j];
+            s += ((w[b].qs[j] >> 4) - 8) * (int32_t)x.qs[b * QK + j + QK / 2];
         }
-        float sc = qt_f16_to_f32(w[b].d) * x[b].d;
+        float sc = qt_f16_to_f32(w[b].d) * x.d[b];
         float p = (float)s * sc;
         acc[b & 7] += p;
     }

@@ -15,7 +15,7 @@
 typedef enum { DOT_PORTABLE = 0, DOT_AVX2 = 1, DOT_VNNI = 2 } dot_level;
 
 /* W row (nb blocks) . x (nb blocks) -> scalar */
-typedef float (*dot_fn)(const void *w, const block_qa *x, int nb);
+typedef float (*dot_fn)(const void *w, qa_row x, int nb);
 
 dot_level dot_detect(void);              /* best level this CPU supports */
 int dot_supported(dot_level l);          /* 1 if this CPU can run level l */
@@ -23,13 +23,13 @@ const char *dot_level_name(dot_level l);
 dot_fn dot_get(qt_type t, dot_level l);  /* l must be supported */
 
 /* Portable reference versions (also used by the dispatch). */
-float dot_q8_0_c(const void *w, const block_qa *x, int nb);
-float dot_q4_0_c(const void *w, const block_qa *x, int nb);
+float dot_q8_0_c(const void *w, qa_row x, int nb);
+float dot_q4_0_c(const void *w, qa_row x, int nb);
 /* x86 versions; defined only on x86 builds (dot_x86.c). */
-float dot_q8_0_avx2(const void *w, const block_qa *x, int nb);
-float dot_q4_0_avx2(const void *w, const block_qa *x, int nb);
-float dot_q8_0_vnni(const void *w, const block_qa *x, int nb);
-float dot_q4_0_vnni(const void *w, const block_qa *x, int nb);
+float dot_q8_0_avx2(const void *w, qa_row x, int nb);
+float dot_q4_0_avx2(const void *w, qa_row x, int nb);
+float dot_q8_0_vnni(const void *w, qa_row x, int nb);
+float dot_q4_0_vnni(const void *w, qa_row x, int nb);
 
 /* The fixed final reduction shared by all versions. */
 static inline float dot_reduce8(const float a[8]) {

@@ -1,163 +1,150 @@
 /* dot_x86.c: AVX2 and AVX-512 VNNI block dot products.
  *
  * Each function is compiled for its own target with __attribute__((target))
- * and only called after dot_supported() said yes. Per block, 32 signed codes
- * w and x give eight int32 partial sums via abs(w) (u8) times sign(x, w) (s8),
- * so nothing saturates: |w|,|x| <= 127 gives pairs <= 32258. Eight blocks'
- * partial sums are folded by hadd into one vector of eight exact block sums,
- * lane k holding block g+k, which is then scaled and added lane-wise: the
- * order documented in dot.h. Groups are unrolled by hand so the eight
- * partial-sum vectors stay in registers; a tail group is zero-padded (zero
- * codes and scales add +0 to a lane). */
+ * and only called after dot_supported() said yes. Per block, 32 codes give
+ * eight int32 partial sums from u8 x s8 products, so nothing saturates:
+ * q8_0 uses abs(w) times sign(x, w) (pairs <= 2 * 127 * 127 = 32258); q4_0
+ * uses its unsigned codes c = w + 8 (pairs <= 2 * 15 * 127) and subtracts
+ * 8 * sum(x) per block afterwards, which is exact integer arithmetic.
+ * Eight blocks' partial sums are folded by hadd into one vector of eight
+ * exact block sums, lane k holding block g+k, which is then scaled and added
+ * lane-wise: the order documented in dot.h. Groups are unrolled so the eight
+ * partial-sum vectors stay in registers. The tail group re-reads its last
+ * block into the missing lanes and masks them to sum 0 and scale 0, which
+ * adds +0 to those lanes, as the portable code does. */
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
 
 #include "dot.h"
 
-#define T_AVX2 __attribute__((target("avx2,fma,f16c")))
-#define T_VNNI __attribute__((target("avx2,fma,f16c,avx512f,avx512vl,avx512vnni")))
+/* Names end in the target suffix S (avx2 or vnni); ATTR_##S is its attribute. */
+#define ATTR_avx2 __attribute__((target("avx2,fma,f16c")))
+#define ATTR_vnni __attribute__((target("avx2,fma,f16c,avx512f,avx512vl,avx512vnni")))
 #define INL static inline __attribute__((always_inline))
 
 /* ------------------------------------------------ per-block partial sums */
 
-/* q4_0 block -> 32 unsigned codes 0..15 (value + 8): values 0..15, then
- * 16..31. The sums below are of code * x; the caller subtracts 8 * sum(x). */
+/* q8_0 block -> its 32 signed codes */
+#define Q8_CODES(T)                                                                    \
+    ATTR_##T INL __m256i q8_0_codes_##T(const block_q8_0 *b) {                                  \
+        return _mm256_loadu_si256((const __m256i *)b->qs);                             \
+    }
+
+/* q4_0 block -> 32 unsigned codes 0..15 (value + 8): values 0..15, then 16..31 */
 #define Q4_CODES(T)                                                                    \
-    T INL __m256i q4_codes_##T(const block_q4_0 *b) {                                  \
+    ATTR_##T INL __m256i q4_0_codes_##T(const block_q4_0 *b) {                                  \
         __m128i raw = _mm_loadu_si128((const __m128i *)b->qs);                         \
         __m256i both = _mm256_inserti128_si256(_mm256_castsi128_si256(raw),            \
                                                _mm_srli_epi16(raw, 4), 1);             \
         return _mm256_and_si256(both, _mm256_set1_epi8(0x0f));                         \
     }
-Q4_CODES(T_AVX2)
-Q4_CODES(T_VNNI)
+Q8_CODES(avx2)
+Q8_CODES(vnni)
+Q4_CODES(avx2)
+Q4_CODES(vnni)
 
-/* signed codes w (q8_0): abs(w) (u8) times sign(x, w) (s8) */
-T_AVX2 INL __m256i sum_s_avx2(__m256i w, const block_qa *x) {
-    __m256i xq = _mm256_loadu_si256((const __m256i *)x->qs);
-    __m256i p16 = _mm256_maddubs_epi16(_mm256_sign_epi8(w, w), _mm256_sign_epi8(xq, w));
+/* signed codes w (q8_0) . 32 activation codes at xq */
+ATTR_avx2 INL __m256i sum_q8_0_avx2(__m256i w, const int8_t *xq) {
+    __m256i x = _mm256_loadu_si256((const __m256i *)xq);
+    __m256i p16 = _mm256_maddubs_epi16(_mm256_sign_epi8(w, w), _mm256_sign_epi8(x, w));
     return _mm256_madd_epi16(p16, _mm256_set1_epi16(1));
 }
 
-T_VNNI INL __m256i sum_s_vnni(__m256i w, const block_qa *x) {
-    __m256i xq = _mm256_loadu_si256((const __m256i *)x->qs);
-    return _mm256_dpbusd_epi32(_mm256_setzero_si256(), _mm256_sign_epi8(w, w),
-                               _mm256_sign_epi8(xq, w));
+ATTR_vnni INL __m256i sum_q8_0_vnni(__m256i w, const int8_t *xq) {
+    __m256i x = _mm256_loadu_si256((const __m256i *)xq);
+    return _mm256_dpbusd_epi32(_mm256_setzero_si256(), _mm256_sign_epi8(w, w), _mm256_sign_epi8(x, w));
 }
 
-/* unsigned codes w (q4_0), at most 15 * 127 * 2 per pair */
-T_AVX2 INL __m256i sum_u_avx2(__m256i w, const block_qa *x) {
-    __m256i xq = _mm256_loadu_si256((const __m256i *)x->qs);
-    return _mm256_madd_epi16(_mm256_maddubs_epi16(w, xq), _mm256_set1_epi16(1));
+/* unsigned codes w (q4_0) . 32 activation codes at xq */
+ATTR_avx2 INL __m256i sum_q4_0_avx2(__m256i w, const int8_t *xq) {
+    __m256i x = _mm256_loadu_si256((const __m256i *)xq);
+    return _mm256_madd_epi16(_mm256_maddubs_epi16(w, x), _mm256_set1_epi16(1));
 }
 
-T_VNNI INL __m256i sum_u_vnni(__m256i w, const block_qa *x) {
-    __m256i xq = _mm256_loadu_si256((const __m256i *)x->qs);
-    return _mm256_dpbusd_epi32(_mm256_setzero_si256(), w, xq);
+ATTR_vnni INL __m256i sum_q4_0_vnni(__m256i w, const int8_t *xq) {
+    __m256i x = _mm256_loadu_si256((const __m256i *)xq);
+    return _mm256_dpbusd_epi32(_mm256_setzero_si256(), w, x);
 }
 
-/* block sums of unsigned q4 codes -> of signed values: minus 8 * sum(x) */
-#define FIX_Q8(s, x) (s)
-#define FIX_Q4(s, x)                                                                   \
-    _mm256_sub_epi32(s, _mm256_slli_epi32(_mm256_set_epi32(x[7].s, x[6].s, x[5].s, x[4].s, \
-                                                           x[3].s, x[2].s, x[1].s, x[0].s), 3))
+/* eight block sums of codes -> of values: q8_0 as is, q4_0 minus 8 * sum(x) */
+#define FIX_q8_0(s, xs) ((void)(xs), (s))
+#define FIX_q4_0(s, xs) _mm256_sub_epi32(s, _mm256_slli_epi32(xs, 3))
 
 /* ------------------------------------------------------- shared skeleton */
 
 /* v0..v7 (eight int32 each) -> lane k = sum of vk's lanes */
 #define FOLD8(T)                                                                       \
-    T INL __m256i fold8_##T(__m256i v0, __m256i v1, __m256i v2, __m256i v3, __m256i v4, \
+    ATTR_##T INL __m256i fold8_##T(__m256i v0, __m256i v1, __m256i v2, __m256i v3, __m256i v4, \
                             __m256i v5, __m256i v6, __m256i v7) {                      \
         __m256i u0 = _mm256_hadd_epi32(_mm256_hadd_epi32(v0, v1), _mm256_hadd_epi32(v2, v3)); \
         __m256i u1 = _mm256_hadd_epi32(_mm256_hadd_epi32(v4, v5), _mm256_hadd_epi32(v6, v7)); \
         return _mm256_add_epi32(_mm256_permute2x128_si256(u0, u1, 0x20),               \
                                 _mm256_permute2x128_si256(u0, u1, 0x31));              \
     }
-FOLD8(T_AVX2)
-FOLD8(T_VNNI)
+FOLD8(avx2)
+FOLD8(vnni)
 
-/* acc += (float)sums * (d_w * d_x), lane k for block k of w and x. The
- * scales are inserted straight from memory: going through a small stack
- * array costs a store-forwarding stall per group. */
-#define SCALE8(T, WT)                                                                  \
-    T INL __m256 scale8_##T##WT(__m256 acc, __m256i sums, const WT *w, const block_qa *x) { \
-        __m128i dw = _mm_set_epi16((short)w[7].d, (short)w[6].d, (short)w[5].d, (short)w[4].d, \
-                                   (short)w[3].d, (short)w[2].d, (short)w[1].d, (short)w[0].d); \
-        __m256 dx = _mm256_set_ps(x[7].d, x[6].d, x[5].d, x[4].d, x[3].d, x[2].d, x[1].d, x[0].d); \
-        __m256 sc = _mm256_mul_ps(_mm256_cvtph_ps(dw), dx);                            \
-        return _mm256_add_ps(acc, _mm256_mul_ps(_mm256_cvtepi32_ps(sums), sc));        \
+/* fp16 scales of the blocks at w[i0..i7] -> eight floats */
+#define WSCALES(T, WT)                                                                 \
+    ATTR_##T INL __m256 wscales_##T##WT(const WT *w, int i0, int i1, int i2, int i3, int i4,   \
+                                 int i5, int i6, int i7) {                             \
+        return _mm256_cvtph_ps(_mm_set_epi16((short)w[i7].d, (short)w[i6].d, (short)w[i5].d, \
+                                             (short)w[i4].d, (short)w[i3].d, (short)w[i2].d, \
+                                             (short)w[i1].d, (short)w[i0].d));         \
     }
-SCALE8(T_AVX2, block_q8_0)
-SCALE8(T_AVX2, block_q4_0)
-SCALE8(T_VNNI, block_q8_0)
-SCALE8(T_VNNI, block_q4_0)
+WSCALES(avx2, block_q8_0)
+WSCALES(avx2, block_q4_0)
+WSCALES(vnni, block_q8_0)
+WSCALES(vnni, block_q4_0)
 
-/* the same through per-lane block pointers, lanes outside `keep` scaled by 0 */
-#define SCALE8P(T, WT)                                                                 \
-    T INL __m256 scale8p_##T##WT(__m256 acc, __m256i sums, const WT **w, const block_qa **x, \
-                                 __m256 keep) {                                        \
-        __m128i dw = _mm_set_epi16((short)w[7]->d, (short)w[6]->d, (short)w[5]->d, (short)w[4]->d, \
-                                   (short)w[3]->d, (short)w[2]->d, (short)w[1]->d, (short)w[0]->d); \
-        __m256 dx = _mm256_set_ps(x[7]->d, x[6]->d, x[5]->d, x[4]->d, x[3]->d, x[2]->d, x[1]->d, x[0]->d); \
-        __m256 sc = _mm256_and_ps(_mm256_mul_ps(_mm256_cvtph_ps(dw), dx), keep);       \
-        return _mm256_add_ps(acc, _mm256_mul_ps(_mm256_cvtepi32_ps(sums), sc));        \
+/* acc += (float)sums * (dw * dx) */
+#define ACC(T)                                                                         \
+    ATTR_##T INL __m256 acc_##T(__m256 acc, __m256i sums, __m256 dw, __m256 dx) {             \
+        return _mm256_add_ps(acc, _mm256_mul_ps(_mm256_cvtepi32_ps(sums), _mm256_mul_ps(dw, dx))); \
     }
-SCALE8P(T_AVX2, block_q8_0)
-SCALE8P(T_AVX2, block_q4_0)
-SCALE8P(T_VNNI, block_q8_0)
-SCALE8P(T_VNNI, block_q4_0)
+ACC(avx2)
+ACC(vnni)
 
-/* One function body: CODES(p) gives block p's 32 weight codes, SUM(w, xp)
- * its partial sums, FIX(s, x) corrects eight folded block sums. Full groups
- * of 8 are unrolled; the tail group re-reads its last block into the missing
- * lanes and masks them to sum 0 and scale 0, which adds +0 to those lanes. */
-#define DOT(NAME, T, WT, CODES, SUM, FIX)                                              \
-    T float NAME(const void *wv, const block_qa *x, int nb) {                          \
-        const WT *w = wv;                                                              \
+#define SUM(F, T, i) sum_##F##_##T(F##_codes_##T(w + (i)), x.qs + (size_t)(i) * QK)
+
+#define DOT(F, T)                                                                      \
+    ATTR_##T float dot_##F##_##T(const void *wv, qa_row x, int nb) {                     \
+        const block_##F *w = wv;                                                       \
         __m256 acc = _mm256_setzero_ps();                                              \
         int g = 0;                                                                     \
         for (; g + 8 <= nb; g += 8) {                                                  \
-            const WT *p = w + g;                                                       \
-            const block_qa *q = x + g;                                                 \
-            __m256i s = fold8_##T(SUM(CODES(p), q), SUM(CODES(p + 1), q + 1),         \
-                                  SUM(CODES(p + 2), q + 2), SUM(CODES(p + 3), q + 3), \
-                                  SUM(CODES(p + 4), q + 4), SUM(CODES(p + 5), q + 5), \
-                                  SUM(CODES(p + 6), q + 6), SUM(CODES(p + 7), q + 7)); \
-            acc = scale8_##T##WT(acc, FIX(s, q), p, q);                                \
+            __m256i s = fold8_##T(SUM(F, T, g), SUM(F, T, g + 1), SUM(F, T, g + 2),    \
+                                  SUM(F, T, g + 3), SUM(F, T, g + 4), SUM(F, T, g + 5), \
+                                  SUM(F, T, g + 6), SUM(F, T, g + 7));                 \
+            s = FIX_##F(s, _mm256_loadu_si256((const __m256i *)(x.s + g)));            \
+            __m256 dw = wscales_##T##block_##F(w, g, g + 1, g + 2, g + 3, g + 4, g + 5, g + 6, g + 7); \
+            acc = acc_##T(acc, s, dw, _mm256_loadu_ps(x.d + g));                       \
         }                                                                              \
         if (g < nb) {                                                                  \
-            int last = nb - 1 - g;                                                     \
-            const WT *p[8];                                                            \
-            const block_qa *q[8];                                                      \
-            for (int k = 0; k < 8; k++) {                                              \
-                p[k] = w + g + (k < last ? k : last);                                  \
-                q[k] = x + g + (k < last ? k : last);                                  \
-            }                                                                          \
-            __m256i s = fold8_##T(SUM(CODES(p[0]), q[0]), SUM(CODES(p[1]), q[1]),     \
-                                  SUM(CODES(p[2]), q[2]), SUM(CODES(p[3]), q[3]),     \
-                                  SUM(CODES(p[4]), q[4]), SUM(CODES(p[5]), q[5]),     \
-                                  SUM(CODES(p[6]), q[6]), SUM(CODES(p[7]), q[7]));    \
-            __m256i keep = _mm256_cmpgt_epi32(_mm256_set1_epi32(nb - g),               \
+            int i[8], m = nb - g;                                                      \
+            for (int k = 0; k < 8; k++) i[k] = g + (k < m ? k : m - 1);                \
+            __m256i keep = _mm256_cmpgt_epi32(_mm256_set1_epi32(m),                    \
                                               _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7)); \
-            s = _mm256_and_si256(FIX_TAIL_##FIX(s, q), keep);                          \
-            acc = scale8p_##T##WT(acc, s, p, q, _mm256_castsi256_ps(keep));            \
+            __m256i s = fold8_##T(SUM(F, T, i[0]), SUM(F, T, i[1]), SUM(F, T, i[2]),   \
+                                  SUM(F, T, i[3]), SUM(F, T, i[4]), SUM(F, T, i[5]),   \
+                                  SUM(F, T, i[6]), SUM(F, T, i[7]));                   \
+            __m256i xs = _mm256_setr_epi32(x.s[i[0]], x.s[i[1]], x.s[i[2]], x.s[i[3]], \
+                                           x.s[i[4]], x.s[i[5]], x.s[i[6]], x.s[i[7]]); \
+            s = _mm256_and_si256(FIX_##F(s, xs), keep);                                \
+            __m256 dw = wscales_##T##block_##F(w, i[0], i[1], i[2], i[3], i[4], i[5], i[6], i[7]); \
+            __m256 dx = _mm256_setr_ps(x.d[i[0]], x.d[i[1]], x.d[i[2]], x.d[i[3]],    \
+                                       x.d[i[4]], x.d[i[5]], x.d[i[6]], x.d[i[7]]);    \
+            acc = acc_##T(acc, s, _mm256_and_ps(dw, _mm256_castsi256_ps(keep)), dx);   \
         }                                                                              \
         float lanes[8];                                                                \
         _mm256_storeu_ps(lanes, acc);                                                  \
         return dot_reduce8(lanes);                                                     \
     }
 
-#define FIX_TAIL_FIX_Q8(s, q) (s)
-#define FIX_TAIL_FIX_Q4(s, q)                                                          \
-    _mm256_sub_epi32(s, _mm256_slli_epi32(_mm256_set_epi32(q[7]->s, q[6]->s, q[5]->s, q[4]->s, \
-                                                           q[3]->s, q[2]->s, q[1]->s, q[0]->s), 3))
-
-#define Q8_CODES(p) _mm256_loadu_si256((const __m256i *)(p)->qs)
-
-DOT(dot_q8_0_avx2, T_AVX2, block_q8_0, Q8_CODES, sum_s_avx2, FIX_Q8)
-DOT(dot_q4_0_avx2, T_AVX2, block_q4_0, q4_codes_T_AVX2, sum_u_avx2, FIX_Q4)
-DOT(dot_q8_0_vnni, T_VNNI, block_q8_0, Q8_CODES, sum_s_vnni, FIX_Q8)
-DOT(dot_q4_0_vnni, T_VNNI, block_q4_0, q4_codes_T_VNNI, sum_u_vnni, FIX_Q4)
+DOT(q8_0, avx2)
+DOT(q4_0, avx2)
+DOT(q8_0, vnni)
+DOT(q4_0, vnni)
 
 #else
 typedef int dot_x86_unused; /* ISO C forbids an empty translation unit */

@@ -23,7 +23,11 @@ static void mm_rows(const mm_task *t, dot_fn dot, int r0, int r1) {
     size_t rb = qt_row_bytes(w->type, w->cols);
     for (int i = r0; i < r1; i++) {
         const void *row = (const char *)w->data + (size_t)i * rb;
-        for (int b = 0; b < t->nx; b++) t->y[(size_t)b * d + i] = dot(row, t->x + (size_t)b * nb, nb);
+        for (int b = 0; b < t->nx; b++) {
+            size_t o = (size_t)b * nb;
+            qa_row x = {t->xq + o * QK, t->xd + o, t->xs + o};
+            t->y[(size_t)b * d + i] = dot(row, x, nb);
+        }
     }
 }
 

@@ -19,7 +19,9 @@ typedef struct {
 
 typedef struct {
     const qt_tensor *w;  /* W (d,n) */
-    const block_qa *x;   /* X (nx, n/QK blocks) */
+    const int8_t *xq;    /* X codes (nx, n) */
+    const float *xd;     /* X scales (nx, n/QK) */
+    const int32_t *xs;   /* X code sums (nx, n/QK) */
     float *y;            /* Y (nx, d) */
     int nx;
 } mm_task;

@@ -143,12 +143,14 @@ int state_init(lm_state *st, const lm_model *m, int max_rows, int n_seq, int seq
     st->hb = calloc(r * h, sizeof(float));
     st->hb2 = calloc(r * h, sizeof(float));
     st->att = calloc((size_t)seq_len, sizeof(float));
-    st->xq = calloc(r * wide / QK, sizeof(block_qa));
+    st->xq = calloc(r * wide, 1);
+    st->xd = calloc(r * wide / QK, sizeof(float));
+    st->xs = calloc(r * wide / QK, sizeof(int32_t));
     st->logits = calloc(r * (size_t)s->vocab, sizeof(float));
     st->kcache = calloc(cache, sizeof(float));
     st->vcache = calloc(cache, sizeof(float));
     if (!st->x || !st->xb || !st->xb2 || !st->q || !st->k || !st->v || !st->hb || !st->hb2 ||
-        !st->att || !st->xq || !st->logits || !st->kcache || !st->vcache) {
+        !st->att || !st->xq || !st->xd || !st->xs || !st->logits || !st->kcache || !st->vcache) {
         state_destroy(st);
         return -1;
     }
@@ -157,7 +159,7 @@ int state_init(lm_state *st, const lm_model *m, int max_rows, int n_seq, int seq
 
 void state_destroy(lm_state *st) {
     free(st->x); free(st->xb); free(st->xb2); free(st->q); free(st->k); free(st->v);
-    free(st->hb); free(st->hb2); free(st->att); free(st->xq); free(st->logits);
+    free(st->hb); free(st->hb2); free(st->att); free(st->xq); free(st->xd); free(st->xs); free(st->logits);
     free(st->kcache); free(st->vcache);
     memset(st, 0, sizeof *st);
 }
@@ -170,15 +172,21 @@ static double now(void) {
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-/* x (n, cols) -> st->xq (n, cols/QK) */
+/* x (n, cols) -> st->xq (n, cols), st->xd and st->xs (n, cols/QK) */
 static void quantize_rows(lm_state *st, const float *x, int n, int cols) {
-    for (int b = 0; b < n; b++)
-        qa_quantize(x + (size_t)b * cols, st->xq + (size_t)b * (cols / QK), cols);
+    for (int b = 0; b < n; b++) {
+        size_t o = (size_t)b * (cols / QK);
+        qa_quantize(x + (size_t)b * cols, st->xq + o * QK, st->xd + o, st->xs + o, cols);
+    }
 }
 
-/* y (n, d) @ W (d, cols) from st->xq, one pool run */
+/* W (d, cols) @ the quantized rows in st -> y (n, d) */
+static mm_task task(const lm_state *st, const qt_tensor *w, float *y, int n) {
+    return (mm_task){w, st->xq, st->xd, st->xs, y, n};
+}
+
 static void linear(mm_ctx *c, lm_state *st, const qt_tensor *w, float *y, int n) {
-    mm_task t = {w, st->xq, y, n};
+    mm_task t = task(st, w, y, n);
     mm_run(c, &t, 1);
 }
 
@@ -219,7 +227,7 @@ static void attention_block(const lm_model *m, lm_state *st, mm_ctx *c, int l, c
     for (int b = 0; b < n; b++)
         op_rmsnorm(st->xb + (size_t)b * d, st->x + (size_t)b * d, L->att_norm, d, s->norm_eps);
     quantize_rows(st, st->xb, n, d);
-    mm_task qkv[3] = {{&L->wq, st->xq, st->q, n}, {&L->wk, st->xq, st->k, n}, {&L->wv, st->xq, st->v, n}};
+    mm_task qkv[3] = {task(st, &L->wq, st->q, n), task(st, &L->wk, st->k, n), task(st, &L->wv, st->v, n)};
     mm_run(c, qkv, 3);
     for (int b = 0; b < n; b++) { /* bias, rope, write K/V into the cache */
         float *q = st->q + (size_t)b * d, *k = st->k + (size_t)b * kv, *v = st->v + (size_t)b * kv;
@@ -243,7 +251,7 @@ static void mlp_block(const lm_model *m, lm_state *st, mm_ctx *c, int l, int n) 
     for (int b = 0; b < n; b++)
         op_rmsnorm(st->xb + (size_t)b * d, st->x + (size_t)b * d, L->ffn_norm, d, s->norm_eps);
     quantize_rows(st, st->xb, n, d);
-    mm_task up[2] = {{&L->w1, st->xq, st->hb, n}, {&L->w3, st->xq, st->hb2, n}};
+    mm_task up[2] = {task(st, &L->w1, st->hb, n), task(st, &L->w3, st->hb2, n)};
     mm_run(c, up, 2);
     op_swiglu(st->hb, st->hb2, n * h);
     quantize_rows(st, st->hb, n, h);

@@ -45,7 +45,9 @@ typedef struct {
     float *k, *v;        /* (max_rows, kv_dim) */
     float *hb, *hb2;     /* (max_rows, hidden) */
     float *att;          /* (seq_len,) */
-    block_qa *xq;        /* (max_rows, max(dim,hidden)/QK) */
+    int8_t *xq;          /* activation codes (max_rows, max(dim,hidden)) */
+    float *xd;           /* activation scales (max_rows, max(dim,hidden)/QK) */
+    int32_t *xs;         /* activation code sums, same shape as xd */
     float *logits;       /* (max_rows, vocab) */
     float *kcache, *vcache; /* (n_seq, n_layers, seq_len, kv_dim) */
     double t_body;       /* seconds in embedding + layers, accumulated */

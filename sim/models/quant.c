@@ -117,15 +117,14 @@ void qt_dequantize(qt_type t, const void *y, float *x, int n) {
     }
 }
 
-void qa_quantize(const float *x, block_qa *y, int n) {
-    for (int b = 0; b < n / QK; b++, x += QK) {
-        float d = absmax(x) / 127.0f;
-        float id = d > 0.0f ? 1.0f / d : 0.0f;
-        y[b].d = d;
-        y[b].s = 0;
+void qa_quantize(const float *x, int8_t *qs, float *d, int32_t *s, int n) {
+    for (int b = 0; b < n / QK; b++, x += QK, qs += QK) {
+        d[b] = absmax(x) / 127.0f;
+        float id = d[b] > 0.0f ? 1.0f / d[b] : 0.0f;
+        s[b] = 0;
         for (int j = 0; j < QK; j++) {
-            y[b].qs[j] = (int8_t)code(x[j], id, 127);
-            y[b].s += y[b].qs[j];
+            qs[j] = (int8_t)code(x[j], id, 127);
+            s[b] += qs[j];
         }
     }
 }

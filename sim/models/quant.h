@@ -7,8 +7,8 @@
  * Both are symmetric: value = d * q. Q8_0 uses q in [-127,127], Q4_0 uses
  * q in [-7,7] stored as q+8 in a nibble (the -8 code is never produced, so the
  * round-trip error is at most d/2 per value; ggml's Q4_0 also uses -8).
- * Activations are quantized per block of 32 into QA blocks (int8 + fp32 scale)
- * so that a dot product is an int32 sum per block times two scales.
+ * Activations are quantized per block of 32 into QA rows (int8 codes, fp32
+ * scales) so that a dot product is an int32 sum per block times two scales.
  *
  * Invariant: an all-zero block gets scale 0 and all-zero codes (no 0/0).
  * Ownership: every function writes into caller-provided arrays. */
@@ -32,11 +32,15 @@ typedef struct {
     uint8_t qs[QK / 2];  /* byte j: value j in low nibble, value j+16 in high */
 } block_q4_0;
 
+/* A quantized activation row of n values: block b is codes qs[32b..32b+31]
+ * in [-127,127] with fp32 scale d[b] and code sum s[b]. Scales and sums are
+ * separate arrays so that SIMD code loads eight of them at once; the sums
+ * let it multiply unsigned Q4 codes. */
 typedef struct {
-    float d;        /* fp32 scale */
-    int32_t s;      /* sum of qs, lets SIMD code use unsigned Q4 codes */
-    int8_t qs[QK];  /* codes in [-127,127] */
-} block_qa;
+    const int8_t *qs;  /* (n,) */
+    const float *d;    /* (n/QK,) */
+    const int32_t *s;  /* (n/QK,) */
+} qa_row;
 
 /* A quantized matrix W (rows, cols), row-major, each row cols/QK blocks. */
 typedef struct {
@@ -59,7 +63,7 @@ int qt_parse(const char *name, qt_type *t); /* 0 ok, -1 unknown name */
 void qt_quantize(qt_type t, const float *x, void *y, int n);
 /* y (n/QK blocks) -> x (n,) */
 void qt_dequantize(qt_type t, const void *y, float *x, int n);
-/* activations: x (n,) -> y (n/QK,) */
-void qa_quantize(const float *x, block_qa *y, int n);
+/* activations: x (n,) -> codes qs (n,), scales d (n/QK,), sums s (n/QK,) */
+void qa_quantize(const float *x, int8_t *qs, float *d, int32_t *s, int n);
 
 #endif
