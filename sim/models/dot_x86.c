@@ -9,9 +9,9 @@
  * Eight blocks' partial sums are folded by hadd into one vector of eight
  * exact block sums, lane k holding block g+k, which is then scaled and added
  * lane-wise: the order documented in dot.h. Groups are unrolled so the eight
- * partial-sum vectors stay in registers. The tail group re-reads its last
- * block into the missing lanes and masks them to sum 0 and scale 0, which
- * adds +0 to those lanes, as the portable code does. */
+ * partial-sum vectors stay in registers. The tail group (of 4 when it can,
+ * else 8) re-reads its last block into the missing lanes and masks them to
+ * sum 0 and scale 0, which adds +0 to those lanes, as the portable code does. */
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
 
@@ -84,6 +84,16 @@ ATTR_vnni INL __m256i sum_q4_0_vnni(__m256i w, const int8_t *xq) {
 FOLD8(avx2)
 FOLD8(vnni)
 
+/* v0..v3 -> lanes 0..3 as fold8, lanes 4..7 zero (a tail of <= 4 blocks) */
+#define FOLD4(T)                                                                       \
+    ATTR_##T INL __m256i fold4_##T(__m256i v0, __m256i v1, __m256i v2, __m256i v3) {    \
+        __m256i u = _mm256_hadd_epi32(_mm256_hadd_epi32(v0, v1), _mm256_hadd_epi32(v2, v3)); \
+        __m128i s = _mm_add_epi32(_mm256_castsi256_si128(u), _mm256_extracti128_si256(u, 1)); \
+        return _mm256_inserti128_si256(_mm256_setzero_si256(), s, 0);                   \
+    }
+FOLD4(avx2)
+FOLD4(vnni)
+
 /* fp16 scales of the blocks at w[i0..i7] -> eight floats */
 #define WSCALES(T, WT)                                                                 \
     ATTR_##T INL __m256 wscales_##T##WT(const WT *w, int i0, int i1, int i2, int i3, int i4,   \
@@ -125,9 +135,11 @@ ACC(vnni)
             for (int k = 0; k < 8; k++) i[k] = g + (k < m ? k : m - 1);                \
             __m256i keep = _mm256_cmpgt_epi32(_mm256_set1_epi32(m),                    \
                                               _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7)); \
-            __m256i s = fold8_##T(SUM(F, T, i[0]), SUM(F, T, i[1]), SUM(F, T, i[2]),   \
-                                  SUM(F, T, i[3]), SUM(F, T, i[4]), SUM(F, T, i[5]),   \
-                                  SUM(F, T, i[6]), SUM(F, T, i[7]));                   \
+            __m256i s = m <= 4 ? fold4_##T(SUM(F, T, i[0]), SUM(F, T, i[1]),           \
+                                           SUM(F, T, i[2]), SUM(F, T, i[3]))           \
+                               : fold8_##T(SUM(F, T, i[0]), SUM(F, T, i[1]), SUM(F, T, i[2]), \
+                                           SUM(F, T, i[3]), SUM(F, T, i[4]), SUM(F, T, i[5]), \
+                                           SUM(F, T, i[6]), SUM(F, T, i[7]));          \
             __m256i xs = _mm256_setr_epi32(x.s[i[0]], x.s[i[1]], x.s[i[2]], x.s[i[3]], \
                                            x.s[i[4]], x.s[i[5]], x.s[i[6]], x.s[i[7]]); \
             s = _mm256_and_si256(FIX_##F(s, xs), keep);                                \

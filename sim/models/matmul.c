@@ -21,14 +21,18 @@ static void mm_rows(const mm_task *t, dot_fn dot, int r0, int r1) {
     const qt_tensor *w = t->w;
     int d = w->rows, nb = w->cols / QK;
     size_t rb = qt_row_bytes(w->type, w->cols);
-    for (int i = r0; i < r1; i++) {
-        const void *row = (const char *)w->data + (size_t)i * rb;
+    const char *row = (const char *)w->data + (size_t)r0 * rb;
+    if (t->nx == 1) { /* decode: one activation row */
+        qa_row x = {t->xq, t->xd, t->xs};
+        for (int i = r0; i < r1; i++, row += rb) t->y[i] = dot(row, x, nb);
+        return;
+    }
+    for (int i = r0; i < r1; i++, row += rb)
         for (int b = 0; b < t->nx; b++) {
             size_t o = (size_t)b * nb;
             qa_row x = {t->xq + o * QK, t->xd + o, t->xs + o};
             t->y[(size_t)b * d + i] = dot(row, x, nb);
         }
-    }
 }
 
 static void mm_worker(void *arg, int ith, int nth) {

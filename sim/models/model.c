@@ -134,6 +134,7 @@ int state_init(lm_state *st, const lm_model *m, int max_rows, int n_seq, int seq
     st->max_rows = max_rows;
     st->n_seq = n_seq;
     st->seq_len = seq_len;
+    st->clock = CLOCK_MONOTONIC;
     st->x = calloc(r * d, sizeof(float));
     st->xb = calloc(r * d, sizeof(float));
     st->xb2 = calloc(r * d, sizeof(float));
@@ -166,9 +167,9 @@ void state_destroy(lm_state *st) {
 
 /* ---------------------------------------------------------------- forward */
 
-static double now(void) {
+static double now(clockid_t c) {
     struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
+    clock_gettime(c, &ts);
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
@@ -263,7 +264,7 @@ const float *model_forward(const lm_model *m, lm_state *st, mm_ctx *c, const int
                            const int *pos, const int *seq, int n, int all_logits) {
     const lm_shape *s = &m->shape;
     int d = s->dim;
-    double t0 = now();
+    double t0 = now(st->clock);
     size_t rb = qt_row_bytes(m->type, d);
     for (int b = 0; b < n; b++) /* 1. embedding rows */
         qt_dequantize(m->type, (const char *)m->emb.data + (size_t)tok[b] * rb, st->x + (size_t)b * d, d);
@@ -271,13 +272,13 @@ const float *model_forward(const lm_model *m, lm_state *st, mm_ctx *c, const int
         attention_block(m, st, c, l, pos, seq, n);
         mlp_block(m, st, c, l, n);
     }
-    double t1 = now();
+    double t1 = now(st->clock);
     int first = all_logits ? 0 : n - 1, rows = n - first; /* 3. head */
     for (int b = 0; b < rows; b++)
         op_rmsnorm(st->xb + (size_t)b * d, st->x + (size_t)(first + b) * d, m->final_norm, d, s->norm_eps);
     quantize_rows(st, st->xb, rows, d);
     linear(c, st, &m->cls, st->logits, rows);
     st->t_body += t1 - t0;
-    st->t_head += now() - t1;
+    st->t_head += now(st->clock) - t1;
     return st->logits;
 }

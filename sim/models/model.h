@@ -15,6 +15,7 @@
 #define ES_MODEL_H
 
 #include <stdint.h>
+#include <time.h>
 
 #include "matmul.h"
 #include "shape.h"
@@ -50,6 +51,7 @@ typedef struct {
     int32_t *xs;         /* activation code sums, same shape as xd */
     float *logits;       /* (max_rows, vocab) */
     float *kcache, *vcache; /* (n_seq, n_layers, seq_len, kv_dim) */
+    clockid_t clock;     /* clock for t_body/t_head; state_init sets CLOCK_MONOTONIC */
     double t_body;       /* seconds in embedding + layers, accumulated */
     double t_head;       /* seconds in final norm + output head, accumulated */
 } lm_state;
