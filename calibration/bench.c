@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "model.h"
+#include "probe.h"
 #include "ops.h"
 
 const int bench_batch[BENCH_BATCHES] = {1, 2, 4, 8};
@@ -70,7 +71,7 @@ static double measure_batch(runner *R, int B, int at, int steps) {
 }
 
 int bench_run(const lm_shape *s, qt_type t, int layers, int threads, int prompt,
-              int tokens, bench_result *r) {
+              int tokens, int cpu_time, bench_result *r) {
     lm_model m;
     lm_state st;
     int steps = tokens < 4 ? 4 : tokens;
@@ -86,8 +87,10 @@ int bench_run(const lm_shape *s, qt_type t, int layers, int threads, int prompt,
     for (int k = 0; k < r->npoints; k++) {
         es_pool *pool = pool_new(k == 0 ? 1 : threads);
         mm_ctx c = {pool, dot_detect()};
-        runner R = {&m, &st, &c, (double)s->n_layers / m.n_layers};
         r->pt[k].threads = pool_threads(pool);
+        int cpu = cpu_time && r->pt[k].threads == 1; /* as probe_clock */
+        st.clock = cpu ? CLOCK_PROCESS_CPUTIME_ID : CLOCK_MONOTONIC;
+        runner R = {&m, &st, &c, (double)s->n_layers / m.n_layers};
         measure_point(&R, prompt, tokens, &r->pt[k]);
         if (k == r->npoints - 1)
             for (int i = 0; i < BENCH_BATCHES; i++)

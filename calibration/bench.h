@@ -2,6 +2,7 @@
  *
  * The model may be built with a subset of its layers; every time is then
  * scaled per layer: t = t_head + t_layers * (shape layers / layers run).
+ * Seconds are on probe_clock(cpu_time, threads) (see probe.h).
  * Times are the best of several runs (STREAM's convention): prefill best of
  * 3, decode best over the timed tokens, batched decode best over the steps.
  * Units: tokens/s, FLOP/s, seconds. */
@@ -30,6 +31,6 @@ typedef struct {
 
 /* threads: the "all cores" count (1 gives one point). 0 ok, -1 no memory. */
 int bench_run(const lm_shape *s, qt_type t, int layers, int threads, int prompt,
-              int tokens, bench_result *r);
+              int tokens, int cpu_time, bench_result *r);
 
 #endif

@@ -11,6 +11,13 @@ double probe_now(void) {
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
+double probe_clock(int cpu_time, int threads) {
+    if (!cpu_time || threads > 1) return probe_now();
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
 typedef struct {
     double *a, *b, *c;
     size_t n;
@@ -50,18 +57,19 @@ static void read_part(void *arg, int ith, int nth) {
     A->sums[ith & 63] = s0 + s1 + s2 + s3;
 }
 
-static double best_time(es_pool *pool, pool_fn fn, arrays *A, int reps) {
+static double best_time(es_pool *pool, pool_fn fn, arrays *A, int reps, int cpu) {
     double best = 1e30;
+    int n = pool_threads(pool);
     for (int r = 0; r < reps; r++) {
-        double t0 = probe_now();
+        double t0 = probe_clock(cpu, n);
         pool_run(pool, fn, A);
-        double t = probe_now() - t0;
+        double t = probe_clock(cpu, n) - t0;
         if (t < best) best = t;
     }
     return best;
 }
 
-int probe_bandwidth(es_pool *pool, size_t mb, int reps, probe_bw *out) {
+int probe_bandwidth(es_pool *pool, size_t mb, int reps, int cpu_time, probe_bw *out) {
     arrays A = {0};
     A.n = mb * 1000000 / sizeof(double);
     A.a = malloc(A.n * sizeof(double));
@@ -70,8 +78,8 @@ int probe_bandwidth(es_pool *pool, size_t mb, int reps, probe_bw *out) {
     int rc = -1;
     if (A.a && A.b && A.c) {
         pool_run(pool, init_part, &A);
-        out->triad_bps = 24.0 * (double)A.n / best_time(pool, triad_part, &A, reps);
-        out->read_bps = 8.0 * (double)A.n / best_time(pool, read_part, &A, reps);
+        out->triad_bps = 24.0 * (double)A.n / best_time(pool, triad_part, &A, reps, cpu_time);
+        out->read_bps = 8.0 * (double)A.n / best_time(pool, read_part, &A, reps, cpu_time);
         rc = 0;
     }
     free(A.a);
@@ -80,7 +88,7 @@ int probe_bandwidth(es_pool *pool, size_t mb, int reps, probe_bw *out) {
     return rc;
 }
 
-double probe_compute(mm_ctx *c, qt_type t, int nx, double seconds) {
+double probe_compute(mm_ctx *c, qt_type t, int nx, double seconds, int cpu_time) {
     enum { ROWS = 256, COLS = 2048 }; /* Q8_0: 557 KB, stays in L2 */
     float *f = malloc(sizeof(float) * COLS * (size_t)(nx > ROWS ? nx : ROWS));
     void *w = malloc((size_t)ROWS * qt_row_bytes(t, COLS));
@@ -99,13 +107,15 @@ double probe_compute(mm_ctx *c, qt_type t, int nx, double seconds) {
         qt_tensor W = {t, ROWS, COLS, w};
         mm_task task = {&W, xq, xd, xs, y, nx};
         mm_run(c, &task, 1); /* warm-up */
-        int runs = 0;
-        double t0 = probe_now(), el;
-        do {
+        int n = pool_threads(c->pool);
+        double best = 1e30, w0 = probe_now();
+        while (probe_now() - w0 < seconds) { /* best single run, like STREAM */
+            double t0 = probe_clock(cpu_time, n);
             mm_run(c, &task, 1);
-            runs++;
-        } while ((el = probe_now() - t0) < seconds);
-        rate = 2.0 * ROWS * COLS * (double)nx * runs / el;
+            double t = probe_clock(cpu_time, n) - t0;
+            best = t < best ? t : best;
+        }
+        rate = 2.0 * ROWS * COLS * (double)nx / best;
     }
     free(f); free(w); free(xq); free(xd); free(xs); free(y);
     return rate;

@@ -7,7 +7,12 @@
  * `reps` repetitions, split across the threads of the pool.
  * Compute: the kernel's own matmul on a cache-resident matrix and a batch of
  * activation rows: the most this kernel can do when memory is not the limit.
- * Units: bytes/s and FLOP/s (one multiply-add = 2 FLOPs). */
+ * Units: bytes/s and FLOP/s (one multiply-add = 2 FLOPs).
+ *
+ * Time: with cpu_time set and one thread, seconds are the process's CPU
+ * time, which leaves out time the OS gave to other processes on a shared
+ * host. With several threads CPU time would leave out a descheduled worker
+ * that the others wait for, so they are always timed by the wall clock. */
 #ifndef ES_PROBE_H
 #define ES_PROBE_H
 
@@ -19,10 +24,12 @@ typedef struct {
 } probe_bw;
 
 /* mb: megabytes per array (>= 4x the last-level cache); 0 ok, -1 no memory */
-int probe_bandwidth(es_pool *pool, size_t mb, int reps, probe_bw *out);
+int probe_bandwidth(es_pool *pool, size_t mb, int reps, int cpu_time, probe_bw *out);
 /* peak FLOP/s of mm_run for quantization t at batch rows nx */
-double probe_compute(mm_ctx *c, qt_type t, int nx, double seconds);
+double probe_compute(mm_ctx *c, qt_type t, int nx, double seconds, int cpu_time);
 
 double probe_now(void); /* monotonic seconds */
+/* seconds on the clock described above */
+double probe_clock(int cpu_time, int threads);
 
 #endif

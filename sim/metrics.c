@@ -184,7 +184,7 @@ static void print_table(const mt_input *in, FILE *out) {
     for (int i = 0; i < in->n; i++) {
         const mt_platform *p = &in->p[i];
         double u = mt_utility(in->alpha, p->q, p->r), cpr = mt_platform_cpr_usd(in, p);
-        fprintf(out, "%-28s %-5s %5.2f %6.2f %7.4f %10.6f %9.2f", p->name, p->kind == MT_CLOUD ? "cloud" : "edge",
+        fprintf(out, "%-28s %-5s %5.2f %6.2f %7.4f %10.5g %9.2f", p->name, p->kind == MT_CLOUD ? "cloud" : "edge",
                 p->q, p->r, u, cpr * 100.0, mt_pcr(u, cpr));
         if (p->has_paper)
             fprintf(out, "  | %14.4g %6.3f %8.2f %13.2f", p->paper_cpr_cents, p->paper_u, p->paper_pcr,
