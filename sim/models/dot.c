@@ -38,12 +38,22 @@ float dot_q4_0_c(const void *wv, qa_row x, int nb) {
     return dot_reduce8(acc);
 }
 
+#if DOT_X86
+#include <cpuid.h>
+
+/* F16C from CPUID leaf 1, ECX bit 29 (clang's __builtin_cpu_supports does
+ * not know the name "f16c"). */
+static int has_f16c(void) {
+    unsigned a, b, c, d;
+    return __get_cpuid(1, &a, &b, &c, &d) && (c & (1u << 29));
+}
+#endif
+
 int dot_supported(dot_level l) {
     if (l == DOT_PORTABLE) return 1;
 #if DOT_X86
     __builtin_cpu_init();
-    int avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") &&
-               __builtin_cpu_supports("f16c");
+    int avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && has_f16c();
     if (l == DOT_AVX2) return avx2;
     if (l == DOT_VNNI)
         return avx2 && __builtin_cpu_supports("avx512vnni") &&
