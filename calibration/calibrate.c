@@ -53,6 +53,7 @@ typedef struct {            /* host probes, per bench point */
     double peak_flops[2];
     char cpu[128];
     const char *simd;
+    double load[2];         /* 1-minute load average before and after measuring; -1 unknown */
 } host;
 
 static const char *usage =
@@ -129,7 +130,18 @@ static void cpu_name(char *out, size_t n) {
     if (f) fclose(f);
 }
 
+static double loadavg(void) {
+    FILE *f = fopen("/proc/loadavg", "r");
+    double l = -1.0;
+    if (f) {
+        if (fscanf(f, "%lf", &l) != 1) l = -1.0;
+        fclose(f);
+    }
+    return l;
+}
+
 static int measure_host(const options *o, host *h, FILE *err) {
+    h->load[0] = loadavg();
     h->npoints = o->threads > 1 ? 2 : 1;
     h->simd = dot_level_name(dot_detect());
     cpu_name(h->cpu, sizeof h->cpu);
@@ -246,6 +258,11 @@ static void print_host(const options *o, const host *h, const lm_run *runs, int 
                 r->b.batch_tps[0], r->b.batch_tps[1], r->b.batch_tps[2], r->b.batch_tps[3],
                 r->eff_bw, r->eff_compute);
     }
+    if (h->load[0] >= 0)
+        fprintf(out, "load average (1 min) %.2f before measuring, %.2f after%s\n", h->load[0], h->load[1],
+                h->load[0] > 0.5 ? ": other work was running, so the multi-thread (wall-clock) rows are "
+                                   "not reliable"
+                                 : "");
     for (int i = 0; i < nlm; i++)
         if (runs[i].b.layers_run < runs[i].shape.n_layers) {
             fprintf(out, "* measured on a subset of layers; times scaled per layer "
@@ -326,6 +343,8 @@ static cJSON *host_json(const options *o, const host *h, const lm_run *runs, int
     cJSON_AddStringToObject(j, "simd", h->simd);
     cJSON_AddStringToObject(j, "quant", qt_name(o->quant));
     cJSON_AddStringToObject(j, "clock", o->wall ? "wall" : "CPU time at 1 thread, wall clock at more");
+    cJSON *la = cJSON_AddArrayToObject(j, "loadavg_1min_before_after");
+    for (int k = 0; k < 2; k++) cJSON_AddItemToArray(la, cJSON_CreateNumber(h->load[k]));
     for (int k = 0; k < h->npoints; k++) {
         char t[16];
         snprintf(t, sizeof t, "%d", h->threads[k]);
@@ -481,6 +500,7 @@ int calibrate_main(int argc, char **argv, FILE *out, FILE *err) {
     if (load_devices(root, dev, &ndev, err)) rc = 1;
     else if (measure_host(&o, &h, err)) rc = 1;
     for (int i = 0; !rc && i < o.nlm; i++) rc = measure_lm(&o, &h, &runs[i], out, err) ? 1 : 0;
+    h.load[1] = loadavg();
     if (!rc) {
         char dir[4096];
         if (o.out) snprintf(dir, sizeof dir, "%s", o.out);

@@ -1,9 +1,10 @@
 /* metrics.c: Section IV metrics, their JSON input and the metrics command. */
 #include "metrics.h"
 
-#include <cjson/cJSON.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "jsonfile.h"
 
 double mt_utility(double alpha, double q, double r) { return alpha * q + (1.0 - alpha) * r; }
 
@@ -43,19 +44,6 @@ static const num_key platform_keys[] = {
     PK("output_usd_per_mtok", out_usd_per_mtok, 0, 1e6, MT_CLOUD),
     PK("energy_wh", energy_wh, 0, 1e6, MT_EDGE),
 };
-
-static char *slurp(const char *path) {
-    FILE *f = fopen(path, "rb");
-    char *buf = NULL;
-    if (!f) return NULL;
-    if (fseek(f, 0, SEEK_END) == 0) {
-        long n = ftell(f);
-        if (n >= 0 && fseek(f, 0, SEEK_SET) == 0 && (buf = malloc((size_t)n + 1)))
-            buf[fread(buf, 1, (size_t)n, f)] = '\0';
-    }
-    fclose(f);
-    return buf;
-}
 
 /* "got 3", "got \"x\"", "got true", "got nothing" */
 static void describe(const cJSON *v, char *out, size_t n) {
@@ -124,7 +112,6 @@ static int load_platform(const cJSON *o, int i, mt_platform *p, const char *path
 }
 
 static int load_obj(const cJSON *root, mt_input *in, const char *path, char *err, size_t n) {
-    if (!cJSON_IsObject(root)) return bad(err, n, path, "(top level)", "must be a JSON object", root);
     if (get_num(root, "alpha", "alpha", 0, 1, &in->alpha, path, err, n)) return -1;
     if (get_num(root, "electricity_usd_per_kwh", "electricity_usd_per_kwh", 0, 1e3, &in->usd_per_kwh, path,
                 err, n))
@@ -146,22 +133,9 @@ static int load_obj(const cJSON *root, mt_input *in, const char *path, char *err
 
 int mt_load(const char *path, mt_input *in, char *err, size_t errlen) {
     memset(in, 0, sizeof *in);
-    char *text = slurp(path);
-    if (!text) {
-        snprintf(err, errlen, "%s: cannot read file", path);
-        return -1;
-    }
-    const char *end = NULL;
-    cJSON *root = cJSON_ParseWithOpts(text, &end, 0);
-    int rc;
-    if (!root) {
-        int line = 1;
-        for (const char *c = text; end && c < end; c++) line += *c == '\n';
-        snprintf(err, errlen, "%s:%d: JSON syntax error", path, line);
-        rc = -1;
-    } else rc = load_obj(root, in, path, err, errlen);
+    cJSON *root = jf_load(path, err, errlen);
+    int rc = root ? load_obj(root, in, path, err, errlen) : -1;
     cJSON_Delete(root);
-    free(text);
     if (rc) mt_free(in);
     return rc;
 }

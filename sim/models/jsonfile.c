@@ -23,12 +23,17 @@ cJSON *jf_load(const char *path, char *err, size_t errlen) {
         snprintf(err, errlen, "%s: cannot read file", path);
         return NULL;
     }
-    cJSON *o = cJSON_Parse(text);
-    free(text);
-    if (!cJSON_IsObject(o)) {
+    const char *end = NULL;
+    cJSON *o = cJSON_ParseWithOpts(text, &end, 0);
+    if (!o) {
+        int line = 1;
+        for (const char *c = text; end && c < end; c++) line += *c == '\n';
+        snprintf(err, errlen, "%s:%d: JSON syntax error", path, line);
+    } else if (!cJSON_IsObject(o)) {
         snprintf(err, errlen, "%s: not a JSON object", path);
         cJSON_Delete(o);
-        return NULL;
+        o = NULL;
     }
+    free(text);
     return o;
 }

@@ -6,8 +6,8 @@
 #include <cjson/cJSON.h>
 #include <stddef.h>
 
-/* The parsed object, or NULL with "PATH: cannot read file" or
- * "PATH: not a JSON object" in err. */
+/* The parsed object, or NULL with one of "PATH: cannot read file",
+ * "PATH:LINE: JSON syntax error", "PATH: not a JSON object" in err. */
 cJSON *jf_load(const char *path, char *err, size_t errlen);
 
 #endif
