@@ -31,7 +31,7 @@ float dot_q4_0_avx2(const void *w, qa_row x, int nb);
 float dot_q8_0_vnni(const void *w, qa_row x, int nb);
 float dot_q4_0_vnni(const void *w, qa_row x, int nb);
 
-/* The fixed final reduction shared by all versions. */
+/* The fixed final reduction; SIMD versions do the same additions in registers. */
 static inline float dot_reduce8(const float a[8]) {
     float s04 = a[0] + a[4], s15 = a[1] + a[5];
     float s26 = a[2] + a[6], s37 = a[3] + a[7];

@@ -115,6 +115,17 @@ WSCALES(vnni, block_q4_0)
 ACC(avx2)
 ACC(vnni)
 
+/* dot_reduce8's order in registers: (a0+a4, a1+a5, a2+a6, a3+a7), then
+ * (s04+s26, s15+s37), then their sum (IEEE addition commutes exactly). */
+#define REDUCE8(T)                                                                     \
+    ATTR_##T INL float reduce8_##T(__m256 acc) {                                       \
+        __m128 q = _mm_add_ps(_mm256_castps256_ps128(acc), _mm256_extractf128_ps(acc, 1)); \
+        q = _mm_add_ps(q, _mm_movehl_ps(q, q));                                        \
+        return _mm_cvtss_f32(_mm_add_ss(q, _mm_shuffle_ps(q, q, 1)));                  \
+    }
+REDUCE8(avx2)
+REDUCE8(vnni)
+
 #define SUM(F, T, i) sum_##F##_##T(F##_codes_##T(w + (i)), x.qs + (size_t)(i) * QK)
 
 #define DOT(F, T)                                                                      \
@@ -130,7 +141,16 @@ ACC(vnni)
             __m256 dw = wscales_##T##block_##F(w, g, g + 1, g + 2, g + 3, g + 4, g + 5, g + 6, g + 7); \
             acc = acc_##T(acc, s, dw, _mm256_loadu_ps(x.d + g));                       \
         }                                                                              \
-        if (g < nb) {                                                                  \
+        if (nb - g == 4) { /* 4-block tail (896-wide rows): lanes 4..7 get 0 * 0 */ \
+            __m256i s = fold4_##T(SUM(F, T, g), SUM(F, T, g + 1), SUM(F, T, g + 2),    \
+                                  SUM(F, T, g + 3));                                   \
+            __m256i xs = _mm256_zextsi128_si256(_mm_loadu_si128((const __m128i *)(x.s + g))); \
+            __m256 dw = _mm256_cvtph_ps(_mm_set_epi16(0, 0, 0, 0, (short)w[g + 3].d,   \
+                                                      (short)w[g + 2].d, (short)w[g + 1].d, \
+                                                      (short)w[g].d));                 \
+            __m256 dx = _mm256_zextps128_ps256(_mm_loadu_ps(x.d + g));                 \
+            acc = acc_##T(acc, FIX_##F(s, xs), dw, dx);                                \
+        } else if (g < nb) {                                                           \
             int i[8], m = nb - g;                                                      \
             for (int k = 0; k < 8; k++) i[k] = g + (k < m ? k : m - 1);                \
             __m256i keep = _mm256_cmpgt_epi32(_mm256_set1_epi32(m),                    \
@@ -148,9 +168,7 @@ ACC(vnni)
                                        x.d[i[4]], x.d[i[5]], x.d[i[6]], x.d[i[7]]);    \
             acc = acc_##T(acc, s, _mm256_and_ps(dw, _mm256_castsi256_ps(keep)), dx);   \
         }                                                                              \
-        float lanes[8];                                                                \
-        _mm256_storeu_ps(lanes, acc);                                                  \
-        return dot_reduce8(lanes);                                                     \
+        return reduce8_##T(acc);                                                       \
     }
 
 DOT(q8_0, avx2)
