@@ -35,7 +35,10 @@ int main(int argc, char **argv) {
         uint16_t h = 0x2000;
         memcpy(w + b * bs, &h, sizeof h);
     }
-    for (int i = 0; i < nb * QK; i++) xq[i] = (int8_t)((i * 7) % 100 - 50);
+    for (int i = 0; i < nb * QK; i++) {
+        xq[i] = (int8_t)((i * 7) % 100 - 50);
+        xs[i / QK] += xq[i]; /* qa_row's contract: s[b] is the sum of block b's codes */
+    }
     for (int b = 0; b < nb; b++) xd[b] = 0.01f;
     qa_row x = {xq, xd, xs};
     for (int l = DOT_PORTABLE; l <= DOT_VNNI; l++) {
