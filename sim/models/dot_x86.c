@@ -30,12 +30,13 @@
         return _mm256_loadu_si256((const __m256i *)b->qs);                             \
     }
 
-/* q4_0 block -> 32 unsigned codes 0..15 (value + 8): values 0..15, then 16..31 */
+/* q4_0 block -> 32 unsigned codes 0..15 (value + 8): values 0..15, then
+ * 16..31. The 16 bytes are loaded into both halves; the high half is shifted
+ * right by 4 as 64-bit lanes, and the mask keeps each byte's own nibble. */
 #define Q4_CODES(T)                                                                    \
-    ATTR_##T INL __m256i q4_0_codes_##T(const block_q4_0 *b) {                                  \
-        __m128i raw = _mm_loadu_si128((const __m128i *)b->qs);                         \
-        __m256i both = _mm256_inserti128_si256(_mm256_castsi128_si256(raw),            \
-                                               _mm_srli_epi16(raw, 4), 1);             \
+    ATTR_##T INL __m256i q4_0_codes_##T(const block_q4_0 *b) {                         \
+        __m256i both = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)b->qs)); \
+        both = _mm256_srlv_epi64(both, _mm256_setr_epi64x(0, 0, 4, 4));                \
         return _mm256_and_si256(both, _mm256_set1_epi8(0x0f));                         \
     }
 Q8_CODES(avx2)
