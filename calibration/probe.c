@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "bigalloc.h"
+
 double probe_now(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -72,9 +74,9 @@ static double best_time(es_pool *pool, pool_fn fn, arrays *A, int reps, int cpu)
 int probe_bandwidth(es_pool *pool, size_t mb, int reps, int cpu_time, probe_bw *out) {
     arrays A = {0};
     A.n = mb * 1000000 / sizeof(double);
-    A.a = malloc(A.n * sizeof(double));
-    A.b = malloc(A.n * sizeof(double));
-    A.c = malloc(A.n * sizeof(double));
+    A.a = big_alloc(A.n * sizeof(double)); /* as the weights are allocated */
+    A.b = big_alloc(A.n * sizeof(double));
+    A.c = big_alloc(A.n * sizeof(double));
     int rc = -1;
     if (A.a && A.b && A.c) {
         pool_run(pool, init_part, &A);
@@ -82,9 +84,9 @@ int probe_bandwidth(es_pool *pool, size_t mb, int reps, int cpu_time, probe_bw *
         out->read_bps = 8.0 * (double)A.n / best_time(pool, read_part, &A, reps, cpu_time);
         rc = 0;
     }
-    free(A.a);
-    free(A.b);
-    free(A.c);
+    big_free(A.a);
+    big_free(A.b);
+    big_free(A.c);
     return rc;
 }
 

@@ -1,7 +1,8 @@
 /* probe.h: host measurements that the kernel's speed is compared against.
  *
  * Bandwidth: a STREAM-triad loop a[i] = b[i] + s*c[i] over arrays far larger
- * than the last-level cache, counted as STREAM does (24 bytes per element,
+ * than the last-level cache (allocated like the weights, see bigalloc.h),
+ * counted as STREAM does (24 bytes per element,
  * write-allocate traffic not counted), and a read-only sum over one large
  * array (8 bytes per element), which is closer to what decode does. Best of
  * `reps` repetitions, split across the threads of the pool.

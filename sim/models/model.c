@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bigalloc.h"
 #include "ops.h"
 
 /* ---------------------------------------------------------------- weights */
@@ -53,7 +54,7 @@ static int new_tensor(qt_tensor *w, qt_type t, int rows, int cols, uint64_t seed
     w->type = t;
     w->rows = rows;
     w->cols = cols;
-    w->data = malloc((size_t)rows * qt_row_bytes(t, cols));
+    w->data = big_alloc((size_t)rows * qt_row_bytes(t, cols));
     if (!w->data) return -1;
     fill_blocks(w, seed, amp);
     return 0;
@@ -93,15 +94,15 @@ static int init_layer(lm_layer *L, const lm_shape *s, qt_type t, uint64_t seed) 
 static void free_layer(lm_layer *L) {
     free(L->att_norm); free(L->ffn_norm);
     free(L->bq); free(L->bk); free(L->bv);
-    free(L->wq.data); free(L->wk.data); free(L->wv.data); free(L->wo.data);
-    free(L->w1.data); free(L->w3.data); free(L->w2.data);
+    big_free(L->wq.data); big_free(L->wk.data); big_free(L->wv.data); big_free(L->wo.data);
+    big_free(L->w1.data); big_free(L->w3.data); big_free(L->w2.data);
 }
 
 void model_destroy(lm_model *m) {
     for (int l = 0; m->layers && l < m->n_layers; l++) free_layer(&m->layers[l]);
     free(m->layers);
-    if (m->cls.data != m->emb.data) free(m->cls.data);
-    free(m->emb.data);
+    if (m->cls.data != m->emb.data) big_free(m->cls.data);
+    big_free(m->emb.data);
     free(m->final_norm);
     memset(m, 0, sizeof *m);
 }

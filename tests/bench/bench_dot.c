@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bigalloc.h"
 #include "dot.h"
 
 static double now(void) {
@@ -25,7 +26,7 @@ int main(int argc, char **argv) {
         return 2;
     }
     size_t bs = qt_block_bytes(t), n = (size_t)nb * rows;
-    unsigned char *w = malloc(bs * n);
+    unsigned char *w = getenv("SMALLPAGES") ? malloc(bs * n) : big_alloc(bs * n);
     int8_t *xq = malloc((size_t)nb * QK);
     float *xd = malloc(sizeof(float) * nb);
     int32_t *xs = calloc((size_t)nb, sizeof(int32_t));
