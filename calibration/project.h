@@ -1,6 +1,7 @@
 /* project.h: the roofline projection from kernel measurements to a device.
  *
  *   bw    = eff_bw * bandwidth                      (bytes/s achieved)
+ * (eff_bw: the fraction of the host's decode roofline that the kernel attains)
  *   comp  = eff_compute * fp16 throughput           (FLOP/s achieved)
  *   TGS   = bw / decode_bytes                       (tokens/s, batch 1)
  *   TTFT  = prefill_flops / comp + decode_bytes / bw  (compute + one weight pass)
@@ -22,7 +23,7 @@ typedef struct {
     double prefill_flops;  /* FLOPs of the prompt */
     double decode_flops;   /* FLOPs of one decoded token */
     double kv_bytes_per_token; /* fp16 KV cache bytes per position */
-    double eff_bw;         /* fraction of bandwidth achieved, (0,1] */
+    double eff_bw;         /* fraction of the decode roofline attained, (0,1] */
     double eff_compute;    /* fraction of compute achieved, (0,1] */
     int output_tokens;     /* tokens generated per query */
 } proj_in;

@@ -99,7 +99,7 @@ static void check_profile(const char *dir, const char *name) {
     const cJSON *dev = cJSON_GetObjectItemCaseSensitive(p, "device");
     const cJSON *lm = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(p, "lm"), "tiny");
     assert_true(cJSON_IsObject(lm));
-    double tgs = num(lm, "tgs"), ttft = num(lm, "ttft_s"), eff = num(lm, "efficiency_bandwidth");
+    double tgs = num(lm, "tgs"), ttft = num(lm, "ttft_s"), eff = num(lm, "efficiency_decode");
     assert_true(tgs > 0 && ttft > 0 && eff > 0 && eff <= 1);
     assert_true(cJSON_IsBool(cJSON_GetObjectItemCaseSensitive(lm, "fits")));
     assert_true(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(lm, "fits"))); /* 60 KB fits anywhere */
