@@ -26,7 +26,7 @@
 
 /* q8_0 block -> its 32 signed codes */
 #define Q8_CODES(T)                                                                    \
-    ATTR_##T INL __m256i q8_0_codes_##T(const block_q8_0 *b) {                                  \
+    ATTR_##T INL __m256i q8_0_codes_##T(const block_q8_0 *b) {                         \
         return _mm256_loadu_si256((const __m256i *)b->qs);                             \
     }
 
