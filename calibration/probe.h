@@ -1,0 +1,36 @@
+/* probe.h: host measurements that the kernel's speed is compared against.
+ *
+ * Bandwidth: a STREAM-triad loop a[i] = b[i] + s*c[i] over arrays far larger
+ * than the last-level cache (allocated like the weights, see bigalloc.h),
+ * counted as STREAM does (24 bytes per element,
+ * write-allocate traffic not counted), and a read-only sum over one large
+ * array (8 bytes per element), which is closer to what decode does. Best of
+ * `reps` repetitions, split across the threads of the pool.
+ * Compute: the kernel's own matmul on a cache-resident matrix and a batch of
+ * activation rows: the most this kernel can do when memory is not the limit.
+ * Units: bytes/s and FLOP/s (one multiply-add = 2 FLOPs).
+ *
+ * Time: with cpu_time set and one thread, seconds are the process's CPU
+ * time, which leaves out time the OS gave to other processes on a shared
+ * host. With several threads CPU time would leave out a descheduled worker
+ * that the others wait for, so they are always timed by the wall clock. */
+#ifndef ES_PROBE_H
+#define ES_PROBE_H
+
+#include "matmul.h"
+
+typedef struct {
+    double triad_bps;  /* bytes/s, STREAM counting */
+    double read_bps;   /* bytes/s, read-only */
+} probe_bw;
+
+/* mb: megabytes per array (>= 4x the last-level cache); 0 ok, -1 no memory */
+int probe_bandwidth(es_pool *pool, size_t mb, int reps, int cpu_time, probe_bw *out);
+/* peak FLOP/s of mm_run for quantization t at batch rows nx */
+double probe_compute(mm_ctx *c, qt_type t, int nx, double seconds, int cpu_time);
+
+double probe_now(void); /* monotonic seconds */
+/* seconds on the clock described above */
+double probe_clock(int cpu_time, int threads);
+
+#endif

@@ -1,0 +1,182 @@
+/* dot_x86.c: AVX2 and AVX-512 VNNI block dot products.
+ *
+ * Each function is compiled for its own target with __attribute__((target))
+ * and only called after dot_supported() said yes. Per block, 32 codes give
+ * eight int32 partial sums from u8 x s8 products, so nothing saturates:
+ * q8_0 uses abs(w) times sign(x, w) (pairs <= 2 * 127 * 127 = 32258); q4_0
+ * uses its unsigned codes c = w + 8 (pairs <= 2 * 15 * 127) and subtracts
+ * 8 * sum(x) per block afterwards, which is exact integer arithmetic.
+ * Eight blocks' partial sums are folded by hadd into one vector of eight
+ * exact block sums, lane k holding block g+k, which is then scaled and added
+ * lane-wise: the order documented in dot.h. Groups are unrolled so the eight
+ * partial-sum vectors stay in registers. The tail group (of 4 when it can,
+ * else 8) re-reads its last block into the missing lanes and masks them to
+ * sum 0 and scale 0, which adds +0 to those lanes, as the portable code does. */
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+
+#include "dot.h"
+
+/* Names end in the target suffix S (avx2 or vnni); ATTR_##S is its attribute. */
+#define ATTR_avx2 __attribute__((target("avx2,fma,f16c")))
+#define ATTR_vnni __attribute__((target("avx2,fma,f16c,avx512f,avx512vl,avx512vnni")))
+#define INL static inline __attribute__((always_inline))
+
+/* ------------------------------------------------ per-block partial sums */
+
+/* q8_0 block -> its 32 signed codes */
+#define Q8_CODES(T)                                                                    \
+    ATTR_##T INL __m256i q8_0_codes_##T(const block_q8_0 *b) {                         \
+        return _mm256_loadu_si256((const __m256i *)b->qs);                             \
+    }
+
+/* q4_0 block -> 32 unsigned codes 0..15 (value + 8): values 0..15, then
+ * 16..31. The 16 bytes are loaded into both halves; the high half is shifted
+ * right by 4 as 64-bit lanes, and the mask keeps each byte's own nibble. */
+#define Q4_CODES(T)                                                                    \
+    ATTR_##T INL __m256i q4_0_codes_##T(const block_q4_0 *b) {                         \
+        __m256i both = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)b->qs)); \
+        both = _mm256_srlv_epi64(both, _mm256_setr_epi64x(0, 0, 4, 4));                \
+        return _mm256_and_si256(both, _mm256_set1_epi8(0x0f));                         \
+    }
+Q8_CODES(avx2)
+Q8_CODES(vnni)
+Q4_CODES(avx2)
+Q4_CODES(vnni)
+
+/* signed codes w (q8_0) . 32 activation codes at xq */
+ATTR_avx2 INL __m256i sum_q8_0_avx2(__m256i w, const int8_t *xq) {
+    __m256i x = _mm256_loadu_si256((const __m256i *)xq);
+    __m256i p16 = _mm256_maddubs_epi16(_mm256_sign_epi8(w, w), _mm256_sign_epi8(x, w));
+    return _mm256_madd_epi16(p16, _mm256_set1_epi16(1));
+}
+
+ATTR_vnni INL __m256i sum_q8_0_vnni(__m256i w, const int8_t *xq) {
+    __m256i x = _mm256_loadu_si256((const __m256i *)xq);
+    return _mm256_dpbusd_epi32(_mm256_setzero_si256(), _mm256_sign_epi8(w, w), _mm256_sign_epi8(x, w));
+}
+
+/* unsigned codes w (q4_0) . 32 activation codes at xq */
+ATTR_avx2 INL __m256i sum_q4_0_avx2(__m256i w, const int8_t *xq) {
+    __m256i x = _mm256_loadu_si256((const __m256i *)xq);
+    return _mm256_madd_epi16(_mm256_maddubs_epi16(w, x), _mm256_set1_epi16(1));
+}
+
+ATTR_vnni INL __m256i sum_q4_0_vnni(__m256i w, const int8_t *xq) {
+    __m256i x = _mm256_loadu_si256((const __m256i *)xq);
+    return _mm256_dpbusd_epi32(_mm256_setzero_si256(), w, x);
+}
+
+/* eight block sums of codes -> of values: q8_0 as is, q4_0 minus 8 * sum(x) */
+#define FIX_q8_0(s, xs) ((void)(xs), (s))
+#define FIX_q4_0(s, xs) _mm256_sub_epi32(s, _mm256_slli_epi32(xs, 3))
+
+/* ------------------------------------------------------- shared skeleton */
+
+/* v0..v7 (eight int32 each) -> lane k = sum of vk's lanes */
+#define FOLD8(T)                                                                       \
+    ATTR_##T INL __m256i fold8_##T(__m256i v0, __m256i v1, __m256i v2, __m256i v3, __m256i v4, \
+                            __m256i v5, __m256i v6, __m256i v7) {                      \
+        __m256i u0 = _mm256_hadd_epi32(_mm256_hadd_epi32(v0, v1), _mm256_hadd_epi32(v2, v3)); \
+        __m256i u1 = _mm256_hadd_epi32(_mm256_hadd_epi32(v4, v5), _mm256_hadd_epi32(v6, v7)); \
+        return _mm256_add_epi32(_mm256_permute2x128_si256(u0, u1, 0x20),               \
+                                _mm256_permute2x128_si256(u0, u1, 0x31));              \
+    }
+FOLD8(avx2)
+FOLD8(vnni)
+
+/* v0..v3 -> lanes 0..3 as fold8, lanes 4..7 zero (a tail of <= 4 blocks) */
+#define FOLD4(T)                                                                       \
+    ATTR_##T INL __m256i fold4_##T(__m256i v0, __m256i v1, __m256i v2, __m256i v3) {    \
+        __m256i u = _mm256_hadd_epi32(_mm256_hadd_epi32(v0, v1), _mm256_hadd_epi32(v2, v3)); \
+        __m128i s = _mm_add_epi32(_mm256_castsi256_si128(u), _mm256_extracti128_si256(u, 1)); \
+        return _mm256_inserti128_si256(_mm256_setzero_si256(), s, 0);                   \
+    }
+FOLD4(avx2)
+FOLD4(vnni)
+
+/* fp16 scales of the blocks at w[i0..i7] -> eight floats */
+#define WSCALES(T, WT)                                                                 \
+    ATTR_##T INL __m256 wscales_##T##WT(const WT *w, int i0, int i1, int i2, int i3, int i4,   \
+                                 int i5, int i6, int i7) {                             \
+        return _mm256_cvtph_ps(_mm_set_epi16((short)w[i7].d, (short)w[i6].d, (short)w[i5].d, \
+                                             (short)w[i4].d, (short)w[i3].d, (short)w[i2].d, \
+                                             (short)w[i1].d, (short)w[i0].d));         \
+    }
+WSCALES(avx2, block_q8_0)
+WSCALES(avx2, block_q4_0)
+WSCALES(vnni, block_q8_0)
+WSCALES(vnni, block_q4_0)
+
+/* acc += (float)sums * (dw * dx) */
+#define ACC(T)                                                                         \
+    ATTR_##T INL __m256 acc_##T(__m256 acc, __m256i sums, __m256 dw, __m256 dx) {             \
+        return _mm256_add_ps(acc, _mm256_mul_ps(_mm256_cvtepi32_ps(sums), _mm256_mul_ps(dw, dx))); \
+    }
+ACC(avx2)
+ACC(vnni)
+
+/* dot_reduce8's order in registers: (a0+a4, a1+a5, a2+a6, a3+a7), then
+ * (s04+s26, s15+s37), then their sum (IEEE addition commutes exactly). */
+#define REDUCE8(T)                                                                     \
+    ATTR_##T INL float reduce8_##T(__m256 acc) {                                       \
+        __m128 q = _mm_add_ps(_mm256_castps256_ps128(acc), _mm256_extractf128_ps(acc, 1)); \
+        q = _mm_add_ps(q, _mm_movehl_ps(q, q));                                        \
+        return _mm_cvtss_f32(_mm_add_ss(q, _mm_shuffle_ps(q, q, 1)));                  \
+    }
+REDUCE8(avx2)
+REDUCE8(vnni)
+
+#define SUM(F, T, i) sum_##F##_##T(F##_codes_##T(w + (i)), x.qs + (size_t)(i) * QK)
+
+#define DOT(F, T)                                                                      \
+    ATTR_##T float dot_##F##_##T(const void *wv, qa_row x, int nb) {                     \
+        const block_##F *w = wv;                                                       \
+        __m256 acc = _mm256_setzero_ps();                                              \
+        int g = 0;                                                                     \
+        for (; g + 8 <= nb; g += 8) {                                                  \
+            __m256i s = fold8_##T(SUM(F, T, g), SUM(F, T, g + 1), SUM(F, T, g + 2),    \
+                                  SUM(F, T, g + 3), SUM(F, T, g + 4), SUM(F, T, g + 5), \
+                                  SUM(F, T, g + 6), SUM(F, T, g + 7));                 \
+            s = FIX_##F(s, _mm256_loadu_si256((const __m256i *)(x.s + g)));            \
+            __m256 dw = wscales_##T##block_##F(w, g, g + 1, g + 2, g + 3, g + 4, g + 5, g + 6, g + 7); \
+            acc = acc_##T(acc, s, dw, _mm256_loadu_ps(x.d + g));                       \
+        }                                                                              \
+        if (nb - g == 4) { /* 4-block tail (896-wide rows): lanes 4..7 get 0 * 0 */ \
+            __m256i s = fold4_##T(SUM(F, T, g), SUM(F, T, g + 1), SUM(F, T, g + 2),    \
+                                  SUM(F, T, g + 3));                                   \
+            __m256i xs = _mm256_zextsi128_si256(_mm_loadu_si128((const __m128i *)(x.s + g))); \
+            __m256 dw = _mm256_cvtph_ps(_mm_set_epi16(0, 0, 0, 0, (short)w[g + 3].d,   \
+                                                      (short)w[g + 2].d, (short)w[g + 1].d, \
+                                                      (short)w[g].d));                 \
+            __m256 dx = _mm256_zextps128_ps256(_mm_loadu_ps(x.d + g));                 \
+            acc = acc_##T(acc, FIX_##F(s, xs), dw, dx);                                \
+        } else if (g < nb) {                                                           \
+            int i[8], m = nb - g;                                                      \
+            for (int k = 0; k < 8; k++) i[k] = g + (k < m ? k : m - 1);                \
+            __m256i keep = _mm256_cmpgt_epi32(_mm256_set1_epi32(m),                    \
+                                              _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7)); \
+            __m256i s = m <= 4 ? fold4_##T(SUM(F, T, i[0]), SUM(F, T, i[1]),           \
+                                           SUM(F, T, i[2]), SUM(F, T, i[3]))           \
+                               : fold8_##T(SUM(F, T, i[0]), SUM(F, T, i[1]), SUM(F, T, i[2]), \
+                                           SUM(F, T, i[3]), SUM(F, T, i[4]), SUM(F, T, i[5]), \
+                                           SUM(F, T, i[6]), SUM(F, T, i[7]));          \
+            __m256i xs = _mm256_setr_epi32(x.s[i[0]], x.s[i[1]], x.s[i[2]], x.s[i[3]], \
+                                           x.s[i[4]], x.s[i[5]], x.s[i[6]], x.s[i[7]]); \
+            s = _mm256_and_si256(FIX_##F(s, xs), keep);                                \
+            __m256 dw = wscales_##T##block_##F(w, i[0], i[1], i[2], i[3], i[4], i[5], i[6], i[7]); \
+            __m256 dx = _mm256_setr_ps(x.d[i[0]], x.d[i[1]], x.d[i[2]], x.d[i[3]],    \
+                                       x.d[i[4]], x.d[i[5]], x.d[i[6]], x.d[i[7]]);    \
+            acc = acc_##T(acc, s, _mm256_and_ps(dw, _mm256_castsi256_ps(keep)), dx);   \
+        }                                                                              \
+        return reduce8_##T(acc);                                                       \
+    }
+
+DOT(q8_0, avx2)
+DOT(q4_0, avx2)
+DOT(q8_0, vnni)
+DOT(q4_0, vnni)
+
+#else
+typedef int dot_x86_unused; /* ISO C forbids an empty translation unit */
+#endif

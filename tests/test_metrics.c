@@ -1,0 +1,143 @@
+/* test_metrics.c: the paper's Table I from scenarios/table1.json, the
+ * metrics command, and one exact error line per kind of bad input. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "metrics.h"
+
+/* x rounded to `digits` decimals */
+static double rd(double x, int digits) {
+    double s = pow(10.0, digits);
+    return round(x * s) / s;
+}
+
+/* x rounded to `sig` significant digits */
+static double rsig(double x, int sig) {
+    int e = (int)floor(log10(fabs(x)));
+    return rd(x, sig - 1 - e);
+}
+
+static void test_table1(void **state) {
+    (void)state;
+    mt_input in;
+    char err[256];
+    assert_int_equal(mt_load("scenarios/table1.json", &in, err, sizeof err), 0);
+    assert_int_equal(in.n, 3);
+    /* exact arithmetic, computed by hand:
+     * cloud 48 * $30/M + 249 * $60/M = $0.00144 + $0.01494 = 1.638 cents
+     * AGX   0.1646 Wh * 25 c/kWh = 0.004115 cents; Nano 0.0687 Wh -> 0.0017175 cents */
+    const double cpr_cents[3] = {1.638, 0.004115, 0.0017175};
+    const double u[3] = {0.84, 0.595, 0.565};
+    const double pcr_exact[3] = {0.84 / 1.638, 0.595 / 0.004115, 0.565 / 0.0017175};
+    for (int i = 0; i < 3; i++) {
+        const mt_platform *p = &in.p[i];
+        double ui = mt_utility(in.alpha, p->q, p->r), cpr = mt_platform_cpr_usd(&in, p);
+        assert_true(fabs(ui - u[i]) < 1e-12);
+        assert_true(fabs(ui - p->paper_u) < 1e-12);          /* U matches Table I exactly */
+        assert_true(fabs(cpr * 100 - cpr_cents[i]) < 1e-12);
+        assert_true(fabs(mt_pcr(ui, cpr) - pcr_exact[i]) < 1e-9);
+        /* Table I's PCR is U over the CPR as printed: reproduced to 2 decimals */
+        assert_true(rd(ui / p->paper_cpr_cents, 2) == p->paper_pcr);
+    }
+    /* Edge CPRs as printed are the exact values to 2 significant digits. */
+    assert_true(rsig(cpr_cents[1], 2) == 0.0041 && rsig(cpr_cents[2], 2) == 0.0017);
+    /* Where the paper's rounding differs from exact arithmetic: */
+    assert_true(rd(cpr_cents[0], 2) == 1.64);         /* printed 1.65 */
+    assert_true(rd(pcr_exact[0], 2) == 0.51);         /* printed 0.51: agrees */
+    assert_true(rd(pcr_exact[1], 2) == 144.59);       /* printed 145.12 = 0.595 / 0.0041 */
+    assert_true(rd(pcr_exact[2], 2) == 328.97);       /* printed 332.35 = 0.565 / 0.0017 */
+    mt_free(&in);
+}
+
+static char *run(const char *file, int *rc, char **errtext) {
+    char *o = NULL, *e = NULL;
+    size_t on = 0, en = 0;
+    FILE *out = open_memstream(&o, &on), *err = open_memstream(&e, &en);
+    char *argv[] = {"metrics", (char *)file, NULL};
+    *rc = metrics_main(file ? 2 : 1, argv, out, err);
+    fclose(out);
+    fclose(err);
+    *errtext = e;
+    return o;
+}
+
+static void test_command(void **state) {
+    (void)state;
+    int rc;
+    char *e, *o = run("scenarios/table1.json", &rc, &e);
+    assert_int_equal(rc, 0);
+    assert_string_equal(e, "");
+    assert_non_null(strstr(o, "145.12")); /* U / paper CPR column */
+    assert_non_null(strstr(o, "144.59")); /* exact PCR column */
+    free(o);
+    free(e);
+    o = run(NULL, &rc, &e);
+    assert_int_equal(rc, 2);
+    assert_string_equal(e, "edgesim metrics: expected one FILE.json (see edgesim metrics --help)\n");
+    free(o);
+    free(e);
+}
+
+/* Bad input -> the exact first line on err (PATH stands for the file). */
+static const struct {
+    const char *json, *expect;
+} bad_cases[] = {
+    {"{\"alpha\":0.5,\"electricity_usd_per_kwh\":0.25,\"platforms\":[{\"name\":\"a\",\"kind\":\"edge\",\"q\":0.5,"
+     "\"r\":1,\"energy_wh\":1},{\"name\":\"b\",\"kind\":\"edge\",\"q\":3,\"r\":1,\"energy_wh\":1}]}",
+     "PATH: platforms[1].q: must be a number in [0,1], got 3"},
+    {"{\"electricity_usd_per_kwh\":0.25,\"platforms\":[]}", "PATH: alpha: must be a number in [0,1], got nothing"},
+    {"{\"alpha\":0.5,\"electricity_usd_per_kwh\":0.25,\"platforms\":[]}",
+     "PATH: platforms: must be a non-empty array, got an array"},
+    {"{\"alpha\":0.5,\"electricity_usd_per_kwh\":0.25,\"platforms\":[{\"name\":\"a\",\"kind\":\"fog\"}]}",
+     "PATH: platforms[0].kind: must be \"cloud\" or \"edge\", got \"fog\""},
+    {"{\"alpha\":0.5,\"electricity_usd_per_kwh\":0.25,\"platforms\":[{\"name\":\"a\",\"kind\":\"edge\",\"q\":1,"
+     "\"r\":1}]}",
+     "PATH: platforms[0].energy_wh: must be a number in [0,1e+06], got nothing"},
+    {"{\"alpha\":0.5,\"electricity_usd_per_kwh\":0.25,\"platforms\":[{\"name\":\"a\",\"kind\":\"cloud\",\"q\":1,"
+     "\"r\":1,\"prompt_tokens\":\"48\"}]}",
+     "PATH: platforms[0].prompt_tokens: must be a number in [0,1e+09], got \"48\""},
+    {"{\"alpha\":0.5,\n\"platforms\": [,]}", "PATH:2: JSON syntax error"},
+};
+
+static void test_bad_inputs(void **state) {
+    (void)state;
+    for (size_t i = 0; i < sizeof bad_cases / sizeof bad_cases[0]; i++) {
+        char path[] = "/tmp/edgesim_metrics_XXXXXX";
+        int fd = mkstemp(path);
+        assert_true(fd >= 0);
+        assert_int_equal(write(fd, bad_cases[i].json, strlen(bad_cases[i].json)), (ssize_t)strlen(bad_cases[i].json));
+        close(fd);
+        char want[512];
+        snprintf(want, sizeof want, "%s%s\n", path, bad_cases[i].expect + 4);
+        int rc;
+        char *e, *o = run(path, &rc, &e);
+        unlink(path);
+        assert_int_equal(rc, 2);
+        assert_string_equal(e, want);
+        free(o);
+        free(e);
+    }
+    int rc;
+    char *e, *o = run("/nonexistent/t.json", &rc, &e);
+    assert_int_equal(rc, 2);
+    assert_string_equal(e, "/nonexistent/t.json: cannot read file\n");
+    free(o);
+    free(e);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_table1),
+        cmocka_unit_test(test_command),
+        cmocka_unit_test(test_bad_inputs),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
