@@ -12,9 +12,11 @@
 #include "cli.h"
 #include "engine.h"
 #include "err.h"
+#include "metrics.h"
 #include "mselect.h"
 #include "ofile.h"
 #include "repl.h"
+#include "metrics.h"
 #include "report.h"
 #include "rng.h"
 #include "scenario.h"
@@ -72,7 +74,8 @@ static void usage(FILE *f) {
   fprintf(f, "usage: edgesim [options] SCENARIO.json\n"
              "       edgesim compare [options] SCENARIO.json --set-a PATH=VALUE --set-b "
              "PATH=VALUE\n"
-             "       edgesim sweep [options] SCENARIO.json --vary PATH=V1,V2,... [--vary ...]\n\n"
+             "       edgesim sweep [options] SCENARIO.json --vary PATH=V1,V2,... [--vary ...]\n"
+             "       edgesim metrics FILE.json   (the paper's Section IV: U, CPR, PCR per platform)\n\n"
              "Discrete-event simulation of an edge cluster serving language-model requests,\n"
              "with sliding-window token limits, dispatch policies and cloud fallback.\n"
              "compare runs variants A and B on the same seeds (common random numbers) and\n"
@@ -350,6 +353,8 @@ static int cmd_run(const cli *c, es_err *e) {
 }
 
 int main(int argc, char **argv) {
+  if (argc > 1 && !strcmp(argv[1], "metrics")) /* its own parser: metrics.c */
+    return metrics_main(argc - 1, argv + 1, stdout, stderr);
   es_err e = {0};
   static cli c; /* large: option lists */
   int done = 0, rc = parse_args(argc, argv, &c, &done, &e);

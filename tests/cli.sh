@@ -47,5 +47,10 @@ check "no scenario: exit 2" "[ $? -eq 2 ]"
 "$ES" --timeseries /nonexistent-dir/x.tsv "$S" >"$T/o" 2>"$T/e"
 check "unwritable timeseries: exit 2, no stdout" "[ $? -eq 2 ] && [ ! -s $T/o ]"
 
+"$ES" metrics "$ROOT/scenarios/table1.json" >"$T/m" 2>"$T/e"
+check "metrics: Table I, exit 0" "[ $? -eq 0 ] && grep -q '144.59' $T/m && grep -q '0.8400' $T/m"
+"$ES" metrics "$S" >"$T/o" 2>"$T/e"
+check "metrics on a simulation scenario: exit 2, one line" "[ $? -eq 2 ] && [ \$(wc -l <$T/e) -eq 1 ] && [ ! -s $T/o ]"
+
 echo "$pass passed, $failed failed"
 [ "$failed" -eq 0 ]
