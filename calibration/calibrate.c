@@ -68,7 +68,9 @@ static const char *usage =
     "  --tokens N    decode tokens timed per measurement (default 16, --quick 4)\n"
     "  --out DIR     where profiles are written (default models/profiles)\n"
     "  --wall        time 1-thread runs by the wall clock too (default: CPU time)\n"
-    "  --quick       2 layers, 4 tokens, small probes: a smoke run, not a calibration\n";
+    "  --quick       2 layers, 4 tokens, small probes: a smoke run, not a calibration\n"
+    "  --tsv DIR     measure nothing: print the profiles in DIR as TSV (device, lm,\n"
+    "                weights_gb, tgs, ttft_s, fits, energy_wh_per_query), for plots\n";
 
 /* ------------------------------------------------------------- options */
 
@@ -498,7 +500,40 @@ static int write_profiles(const options *o, const char *dir, const es_device *de
 
 /* ----------------------------------------------------------------- main */
 
+/* ------------------------------------------------------------- --tsv */
+
+/* One row per (profile, LM) of the profiles in `dir`, in file-name order. */
+static int profiles_tsv(const char *dir, FILE *out, FILE *err) {
+    static const char *names[] = {"orin_agx", "orin_nano", "phone"};
+    fputs("device\tlm\tweights_gb\ttgs\tttft_s\tfits\tenergy_wh_per_query\n", out);
+    for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) {
+        char path[4096], msg[512];
+        snprintf(path, sizeof path, "%s/%s.json", dir, names[k]);
+        cJSON *root = jf_load(path, msg, sizeof msg);
+        if (!root) { fprintf(err, "%s\n", msg); return 2; }
+        const cJSON *lm;
+        cJSON_ArrayForEach(lm, cJSON_GetObjectItemCaseSensitive(root, "lm")) {
+            const char *key[] = {"bytes_per_token", "tgs", "ttft_s", "energy_wh_per_query"};
+            double v[4];
+            for (int i = 0; i < 4; i++) {
+                const cJSON *x = cJSON_GetObjectItemCaseSensitive(lm, key[i]);
+                if (!cJSON_IsNumber(x)) {
+                    fprintf(err, "%s: lm.%s.%s: must be a number\n", path, lm->string, key[i]);
+                    cJSON_Delete(root);
+                    return 2;
+                }
+                v[i] = x->valuedouble;
+            }
+            fprintf(out, "%s\t%s\t%.4g\t%.4g\t%.4g\t%d\t%.4g\n", names[k], lm->string, v[0] / 1e9,
+                    v[1], v[2], cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(lm, "fits")), v[3]);
+        }
+        cJSON_Delete(root);
+    }
+    return 0;
+}
+
 int calibrate_main(int argc, char **argv, FILE *out, FILE *err) {
+    if (argc == 3 && !strcmp(argv[1], "--tsv")) return profiles_tsv(argv[2], out, err);
     options o;
     int rc = parse(argc, argv, &o, err);
     if (rc == 1) { fputs(usage, out); return 0; }

@@ -156,8 +156,9 @@ static void other_figures_render(void **state) {
                       g_bin), 0);
   assert_int_equal(sh("WINDOWS='30 60' POLICIES='random load_aware' sh '%s/plots/window_sweep.sh' "
                       "-n 2 -b '%s' -o \"$PLOTDIR\" >/dev/null", root(), g_bin), 0);
-  const char *names[] = {"timeline", "window_sweep"};
-  for (int i = 0; i < 2; i++) {
+  assert_int_equal(sh("sh '%s/plots/calibration.sh' -o \"$PLOTDIR\" >/dev/null%s", root(), ""), 0);
+  const char *names[] = {"timeline", "window_sweep", "calibration"};
+  for (int i = 0; i < 3; i++) {
     char p[512];
     snprintf(p, sizeof p, "%s/%s.png", g_dir, names[i]);
     assert_png(p, 800, 400);
@@ -167,6 +168,9 @@ static void other_figures_render(void **state) {
   /* 60 steps and a header; 2 policies x 2 windows and a header */
   assert_close(tsv("timeline.tsv", 60, 1), 3540, 0);
   assert_close(tsv("window_sweep.tsv", 4, 2), 60, 0);
+  /* 3 devices x 4 LMs; the phone's 7B does not fit (its profile says so) */
+  assert_close(tsv("calibration.tsv", 12, 6), 0, 0);
+  assert_close(tsv("calibration.tsv", 1, 6), 1, 0);
 }
 
 static void bad_options_fail_cleanly(void **state) {
