@@ -96,8 +96,6 @@ static int setup(run *u, const scn *s, uint64_t seed, const es_opts *o, es_resul
     for (uint64_t j = 0; j < sd->count; j++, k++) {
       dev *d = &u->devs[k];
       d->max_par = (uint32_t)sd->max_parallel; /* <= 10^6 */
-      d->tgs = sd->tgs;
-      d->ttft_s = sd->ttft_s;
       d->spec = (uint32_t)i;
       d->cap_tokens = sd->token_capacity;
       slots += sd->max_parallel;
