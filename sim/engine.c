@@ -106,12 +106,14 @@ static int setup(run *u, const scn *s, uint64_t seed, const es_opts *o, es_resul
                  (unsigned long long)j);
     }
   }
+  /* One window log for all devices: they share W (the scenario's one
+   * limiter.window_s). */
+  if (win_init(&u->log, s->lim.window_s))
+    return -1;
   /* One FIFO per service class; past EVQ_MAX_CLASSES classes, a plain heap
    * of every completion, reserved for the slots (completions in flight never
    * exceed them; capped, beyond it the heap doubles). Either way the run
    * allocates nothing per event in steady state. */
-  if (win_init(&u->log, s->lim.window_s))
-    return -1;
   u->ntok = s->wl.tokens.n;
   size_t classes = s->ndev * u->ntok;
   if (evq_init(&u->q, classes <= EVQ_MAX_CLASSES ? classes : 0,

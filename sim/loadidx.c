@@ -15,8 +15,8 @@ static uint64_t key_of(const dev *d) {
 /* The winner of a group of four siblings: the smallest key, the leftmost on
  * ties (leaves run in device-index order). Two semifinals and a final, the
  * winners' indices computed from the comparisons rather than branched on:
- * which child wins is data, and a mispredicted branch per level cost more
- * than the rest of the walk. */
+ * which child wins is data, so such branches mispredict often (callgrind:
+ * about half of refresh()'s mispredictions at 10^4 devices). */
 static lix_node group_winner(const lix_node *g) {
   size_t a = g[1].key < g[0].key;       /* 0 or 1 */
   size_t b = 2 + (g[3].key < g[2].key); /* 2 or 3 */
