@@ -4,21 +4,21 @@
 
 #include "rng.h"
 
-static long pick_random(disp *d, double t, uint64_t tok) {
-  (void)t, (void)tok;
+static long pick_random(disp *d, uint64_t tok) {
+  (void)tok;
   return (long)gsl_rng_uniform_int(d->r, d->n);
 }
 
-static long pick_weighted(disp *d, double t, uint64_t tok) {
-  (void)t, (void)tok;
+static long pick_weighted(disp *d, uint64_t tok) {
+  (void)tok;
   return (long)gsl_ran_discrete(d->r, d->by_capacity);
 }
 
-long disp_load_aware_scan(dev *devs, size_t n, double t, uint64_t tok) {
+long disp_load_aware_scan(const dev *devs, size_t n, uint64_t tok) {
   long best = -1;
   double best_frac = -1;
   for (size_t i = 0; i < n; i++) {
-    if (!dev_admits(&devs[i], t, tok))
+    if (!dev_admits(&devs[i], tok))
       continue;
     double f = dev_free_frac(&devs[i]);
     if (f > best_frac) /* strict: ties keep the lowest index */
@@ -27,29 +27,20 @@ long disp_load_aware_scan(dev *devs, size_t n, double t, uint64_t tok) {
   return best;
 }
 
-static long pick_load_aware(disp *d, double t, uint64_t tok) { return lix_pick(&d->la, t, tok); }
-static int la_admitted(disp *d, size_t i, double t) { return lix_admitted(&d->la, i, t); }
+static long pick_load_aware(disp *d, uint64_t tok) { return lix_pick(&d->la, tok); }
+static void la_changed(disp *d, size_t i) { lix_changed(&d->la, i); }
 static void la_completed(disp *d, size_t i) { lix_completed(&d->la, i); }
 
-static long pick_load_aware_scan(disp *d, double t, uint64_t tok) {
-  return disp_load_aware_scan(d->devs, d->n, t, tok);
+static long pick_load_aware_scan(disp *d, uint64_t tok) {
+  return disp_load_aware_scan(d->devs, d->n, tok);
 }
 
 static const disp_ops OPS[DISP_COUNT] = {
-    [DISP_RANDOM] = {"random", pick_random, NULL, NULL},
-    [DISP_WEIGHTED] = {"weighted", pick_weighted, NULL, NULL},
-    [DISP_LOAD_AWARE] = {"load_aware", pick_load_aware, la_admitted, la_completed},
+    [DISP_RANDOM] = {"random", pick_random, NULL, NULL, NULL},
+    [DISP_WEIGHTED] = {"weighted", pick_weighted, NULL, NULL, NULL},
+    [DISP_LOAD_AWARE] = {"load_aware", pick_load_aware, la_changed, la_changed, la_completed},
 };
-static const disp_ops LOAD_AWARE_SCAN = {"load_aware", pick_load_aware_scan, NULL, NULL};
-
-/* The index relies on one W for all windows (true of every scenario: the
- * limiter is global); otherwise load_aware falls back to the scan. */
-static int same_window(const dev *devs, size_t n) {
-  for (size_t i = 1; i < n; i++)
-    if (devs[i].w.w != devs[0].w.w)
-      return 0;
-  return 1;
-}
+static const disp_ops LOAD_AWARE_SCAN = {"load_aware", pick_load_aware_scan, NULL, NULL, NULL};
 
 void disp_use_scan(disp *d) {
   if (d->ops == &OPS[DISP_LOAD_AWARE])
@@ -65,18 +56,14 @@ int disp_init(disp *d, enum disp_policy p, dev *devs, size_t n, uint64_t seed) {
     if (!w)
       return -1;
     for (size_t i = 0; i < n; i++)
-      w[i] = (double)devs[i].w.cap_tokens;
+      w[i] = (double)devs[i].cap_tokens;
     d->by_capacity = gsl_ran_discrete_preproc(n, w);
     free(w);
     if (!d->by_capacity)
       return -1;
   }
-  if (p == DISP_LOAD_AWARE) {
-    if (!same_window(devs, n))
-      disp_use_scan(d);
-    else if (lix_init(&d->la, devs, n))
-      return -1;
-  }
+  if (p == DISP_LOAD_AWARE && lix_init(&d->la, devs, n))
+    return -1;
   return 0;
 }
 

@@ -5,8 +5,11 @@
  * order); the workload yields arrivals in time order, and before each
  * arrival at t every completion at or before t is processed (so completions
  * precede arrivals at equal times, and equal-time completions leave in the
- * order they were scheduled). No event is processed at or after
- * duration_s: busy periods still open then are cut at the horizon.
+ * order they were scheduled). Then every admission whose window ended by t
+ * leaves the cluster's window log (window.h: one log, since all devices
+ * share W), so the dispatcher sees each device's `used` at t. No event is
+ * processed at or after duration_s: busy periods still open then are cut at
+ * the horizon.
  */
 #include "engine.h"
 
@@ -18,6 +21,7 @@
 #include "dispatch.h"
 #include "evq.h"
 #include "rng.h"
+#include "window.h"
 #include "workload.h"
 
 enum { EV_DONE = 1 };
@@ -29,6 +33,7 @@ typedef struct run {
   dev *devs;
   size_t n;
   evq q;        /* completions */
+  win log;      /* admissions still inside their window, every device */
   size_t ntok;  /* token values: service class = spec * ntok + token index */
   uint64_t seq;
   wl w;
@@ -91,11 +96,8 @@ static int setup(run *u, const scn *s, uint64_t seed, const es_opts *o, es_resul
     for (uint64_t j = 0; j < sd->count; j++, k++) {
       dev *d = &u->devs[k];
       d->max_par = (uint32_t)sd->max_parallel; /* <= 10^6 */
-      d->tgs = sd->tgs;
-      d->ttft_s = sd->ttft_s;
       d->spec = (uint32_t)i;
-      if (win_init(&d->w, sd->token_capacity, s->lim.window_s))
-        return -1;
+      d->cap_tokens = sd->token_capacity;
       slots += sd->max_parallel;
       if (sd->count == 1)
         snprintf(r->dev[k].name, sizeof r->dev[k].name, "%s", sd->name);
@@ -104,6 +106,10 @@ static int setup(run *u, const scn *s, uint64_t seed, const es_opts *o, es_resul
                  (unsigned long long)j);
     }
   }
+  /* One window log for all devices: they share W (the scenario's one
+   * limiter.window_s). */
+  if (win_init(&u->log, s->lim.window_s))
+    return -1;
   /* One FIFO per service class; past EVQ_MAX_CLASSES classes, a plain heap
    * of every completion, reserved for the slots (completions in flight never
    * exceed them; capped, beyond it the heap doubles). Either way the run
@@ -131,10 +137,8 @@ static int setup(run *u, const scn *s, uint64_t seed, const es_opts *o, es_resul
 }
 
 static void teardown(run *u) {
-  if (u->devs)
-    for (size_t i = 0; i < u->n; i++)
-      win_destroy(&u->devs[i].w);
   free(u->devs);
+  win_destroy(&u->log);
   evq_destroy(&u->q);
   wl_destroy(&u->w);
   disp_destroy(&u->d);
@@ -162,7 +166,7 @@ static void ts_flush(run *u) {
   double scale = u->s->lim.window_s / (t1 - t0);
   for (size_t i = 0; i < u->n; i++) {
     dev *d = &u->devs[i];
-    fprintf(u->ts, "\t%.6g", (double)d->ts_tokens / (double)d->w.cap_tokens * scale);
+    fprintf(u->ts, "\t%.6g", (double)d->ts_tokens / (double)d->cap_tokens * scale);
     d->ts_tokens = 0;
   }
   fputc('\n', u->ts);
@@ -187,14 +191,23 @@ static void complete(run *u, const heap_ev *ev) {
   disp_completed(&u->d, ev->arg);
 }
 
+/* Takes out of the window every admission that left it by t. */
+static void expire(run *u, double t) {
+  win_entry e;
+  while (win_pop_due(&u->log, t, &e)) {
+    u->devs[e.dev].used -= e.tokens;
+    disp_expired(&u->d, e.dev);
+  }
+}
+
 static int admit(run *u, size_t i, double t, uint64_t tok, size_t tok_index) {
   dev *d = &u->devs[i];
-  if (win_add(&d->w, t, tok))
+  if (win_add(&u->log, t, (uint32_t)i, tok))
     return -1;
+  d->used += tok;
   if (d->inflight++ == 0)
     d->busy_since = t;
-  if (disp_admitted(&u->d, i, t))
-    return -1;
+  disp_admitted(&u->d, i);
   const scn_device *sd = &u->s->dev[d->spec]; /* a few entries: always cached */
   double service = sd->ttft_s + (double)tok / sd->tgs;
   heap_ev ev = {t + service, u->seq++, EV_DONE, (uint32_t)i};
@@ -257,8 +270,9 @@ static int arrive(run *u, double t) {
   u->ts_arr++;
   if (t >= u->from)
     u->r->generated++, u->r->tok_generated += (double)tok;
-  long i = disp_pick(&u->d, t, tok);
-  if (i >= 0 && dev_admits(&u->devs[i], t, tok))
+  expire(u, t);
+  long i = disp_pick(&u->d, tok);
+  if (i >= 0 && dev_admits(&u->devs[i], tok))
     return admit(u, (size_t)i, t, tok, tok_index);
   reject(u, i, t, prompt, tok);
   return 0;
@@ -283,7 +297,7 @@ static void finish_devices(run *u) {
     o->rejected = (double)d->rejected;
     o->tokens = (double)d->tokens;
     o->token_utilization =
-        ratio((double)d->tokens, (double)d->w.cap_tokens * span / s->lim.window_s);
+        ratio((double)d->tokens, (double)d->cap_tokens * span / s->lim.window_s);
     o->slot_utilization = ratio(d->slot_s, (double)d->max_par * span);
     o->energy_wh = (sd->power_idle_w * span +
                     (sd->power_active_w - sd->power_idle_w) * d->busy_s) / 3600.0;

@@ -3,9 +3,9 @@
  * es_run() simulates [0, duration_s) with the given seed and fills an
  * es_result the caller made with es_result_new() and frees with
  * es_result_free(). Memory is bounded by the scenario (devices, histograms,
- * a completion queue of at most sum(P) events in flight, window logs
- * bounded by C, load_aware's index): nothing grows with the number of
- * requests.
+ * a completion queue of at most sum(P) events in flight, one window log
+ * bounded by the sum of C, load_aware's index): nothing grows with the
+ * number of requests.
  *
  * Event order: completions at time t are processed before an arrival at t;
  * otherwise events leave in (time, sequence) order.

@@ -5,21 +5,22 @@
 /* ---- classes ---------------------------------------------------------------- */
 
 static int same_class(const dev *a, const dev *b) {
-  return a->w.cap_tokens == b->w.cap_tokens && a->max_par == b->max_par;
+  return a->cap_tokens == b->cap_tokens && a->max_par == b->max_par;
 }
 
 static uint64_t key_of(const dev *d) {
-  return d->inflight < d->max_par ? d->w.used : LIX_FULL;
+  return d->inflight < d->max_par ? d->used : LIX_FULL;
 }
 
 /* The winner of a group of four siblings: the smallest key, the leftmost on
- * ties (leaves run in device-index order). */
+ * ties (leaves run in device-index order). Two semifinals and a final, the
+ * winners' indices computed from the comparisons rather than branched on:
+ * which child wins is data, so such branches mispredict often (callgrind:
+ * about half of refresh()'s mispredictions at 10^4 devices). */
 static lix_node group_winner(const lix_node *g) {
-  const lix_node *w = g;
-  for (int k = 1; k < 4; k++)
-    if (g[k].key < w->key)
-      w = &g[k];
-  return *w;
+  size_t a = g[1].key < g[0].key;       /* 0 or 1 */
+  size_t b = 2 + (g[3].key < g[2].key); /* 2 or 3 */
+  return g[a + (b - a) * (g[b].key < g[a].key)];
 }
 
 /* The order of the tree: key, then device index (leaves run in index order,
@@ -72,7 +73,7 @@ static int build_classes(lix *x, size_t *members) {
   if (!r)
     return -1;
   for (size_t i = 0; i < x->n; i++)
-    r[i] = (rank){x->devs[i].w.cap_tokens, x->devs[i].max_par, i};
+    r[i] = (rank){x->devs[i].cap_tokens, x->devs[i].max_par, i};
   qsort(r, x->n, sizeof *r, by_class);
   for (size_t j = 0; j < x->n; j++) {
     if (j == 0 || !same_class(&x->devs[r[j - 1].i], &x->devs[r[j].i]))
@@ -101,7 +102,7 @@ static int build_trees(lix *x, const size_t *members) {
   }
   for (size_t i = 0; i < x->n; i++) {
     lix_class *c = &x->cls[x->at[i].cls];
-    c->cap = x->devs[i].w.cap_tokens;
+    c->cap = x->devs[i].cap_tokens;
     x->at[i].leaf += (uint32_t)c->first_leaf;
     c->tree[x->at[i].leaf] = (lix_node){key_of(&x->devs[i]), (uint32_t)i};
   }
@@ -112,12 +113,11 @@ static int build_trees(lix *x, const size_t *members) {
 }
 
 int lix_init(lix *x, dev *devs, size_t n) {
-  *x = (lix){.devs = devs, .n = n, .cap = 64};
+  *x = (lix){.devs = devs, .n = n};
   size_t *members = malloc((n ? n : 1) * sizeof *members);
   x->at = malloc((n ? n : 1) * sizeof *x->at);
-  x->due = malloc(x->cap * sizeof *x->due);
   int rc = -1;
-  if (members && x->at && x->due && !build_classes(x, members))
+  if (members && x->at && !build_classes(x, members))
     rc = build_trees(x, members);
   free(members);
   return rc;
@@ -129,51 +129,12 @@ void lix_destroy(lix *x) {
       free(x->cls[k].mem);
   free(x->cls);
   free(x->at);
-  free(x->due);
   *x = (lix){0};
-}
-
-/* ---- the expiry FIFO --------------------------------------------------------- */
-
-/* Doubles the ring, unrolling it so the oldest entry is at index 0. */
-static int grow(lix *x) {
-  lix_due *r = malloc(2 * x->cap * sizeof *r);
-  if (!r)
-    return -1;
-  for (size_t i = 0; i < x->ndue; i++)
-    r[i] = x->due[(x->head + i) & (x->cap - 1)];
-  free(x->due);
-  x->due = r;
-  x->head = 0;
-  x->cap *= 2;
-  return 0;
-}
-
-/* Applies every window expiry due by t. */
-static void expire(lix *x, double t) {
-  while (x->ndue) {
-    const lix_due *e = &x->due[x->head];
-    if (e->t > t)
-      break;
-    size_t i = e->dev;
-    x->head = (x->head + 1) & (x->cap - 1);
-    x->ndue--;
-    win_expire(&x->devs[i].w, t);
-    refresh(x, i);
-  }
 }
 
 /* ---- events and decisions -------------------------------------------------------- */
 
-int lix_admitted(lix *x, size_t i, double t) {
-  if (x->ndue == x->cap && grow(x))
-    return -1;
-  /* the same sum win_expire() compares, so both agree on when it is due */
-  x->due[(x->head + x->ndue) & (x->cap - 1)] = (lix_due){t + x->devs[i].w.w, (uint32_t)i};
-  x->ndue++;
-  refresh(x, i);
-  return 0;
-}
+void lix_changed(lix *x, size_t i) { refresh(x, i); }
 
 void lix_completed(lix *x, size_t i) {
   const dev *d = &x->devs[i];
@@ -181,8 +142,7 @@ void lix_completed(lix *x, size_t i) {
     refresh(x, i);
 }
 
-long lix_pick(lix *x, double t, uint64_t tok) {
-  expire(x, t);
+long lix_pick(const lix *x, uint64_t tok) {
   long best = -1;
   double best_frac = -1;
   for (size_t k = 0; k < x->ncls; k++) {
@@ -190,7 +150,7 @@ long lix_pick(lix *x, double t, uint64_t tok) {
     const lix_node *root = &c->tree[0];
     uint64_t used = root->key;
     /* the least used of its class: if it cannot take tok, no member can;
-     * the test and the fraction are win_fits() and dev_free_frac() */
+     * the test and the fraction are dev_admits() and dev_free_frac() */
     if (used == LIX_FULL || tok > c->cap || used > c->cap - tok)
       continue;
     double f = (double)(c->cap - used) / (double)c->cap;

@@ -11,20 +11,16 @@
  * least used has the largest (C - used) / C, and if it cannot fit a request
  * no member can. A decision compares the K class roots by dev_free_frac(),
  * exactly as disp_load_aware_scan() compares devices. (A root's key is its
- * device's `used` once expiries are applied, so a decision reads the K
- * roots and no device.)
+ * device's `used`, so a decision reads the K roots and no device.)
  *
- * Expiry: every window has the same W, so admissions leave their windows in
- * the order they were admitted. One FIFO of (t + W, device), fed on each
- * admission, says which device's window changes next; before a decision at
- * t every entry due by t is applied (win_expire, then the leaf). Device
- * state is therefore exactly what the scan would see.
+ * Expiry is not the index's business: the engine pops the cluster's window
+ * log (window.h) before each decision and reports every device whose `used`
+ * dropped, so the leaves always hold what the scan would see.
  *
- * The index borrows the device array. Whoever changes a device's window or
- * in-flight count after lix_init() must report it (lix_admitted,
+ * The index borrows the device array. Whoever changes a device's `used` or
+ * in-flight count after lix_init() must report it (lix_changed,
  * lix_completed); the engine does so through the dispatch hooks. Memory:
- * the trees are O(D); the FIFO holds one entry per admission still inside
- * its window (at most sum of C), like the window logs themselves.
+ * the trees are O(D).
  */
 #ifndef ES_LOADIDX_H
 #define ES_LOADIDX_H
@@ -55,32 +51,24 @@ typedef struct lix_place {
   uint32_t leaf; /* node index of its leaf in the class tree */
 } lix_place;
 
-typedef struct lix_due {
-  double t;     /* admission time + W: when the entry leaves the window */
-  uint32_t dev;
-} lix_due;
-
 typedef struct lix {
   dev *devs; /* borrowed: n devices */
   size_t n;
   lix_class *cls; /* ncls classes */
   size_t ncls;
   lix_place *at;   /* per device: where its leaf is */
-  lix_due *due;               /* FIFO ring, capacity `cap` (a power of two) */
-  size_t head, ndue, cap;
 } lix;
 
 /* Builds the index from the devices' current state. 0, or -1 if out of
- * memory (then lix_destroy() is still safe). All devices must share W. */
+ * memory (then lix_destroy() is still safe). */
 int lix_init(lix *x, dev *devs, size_t n);
 void lix_destroy(lix *x);
 
-/* Device i admitted a request at t (already in its window and inflight);
- * -1 if out of memory. */
-int lix_admitted(lix *x, size_t i, double t);
+/* Device i's `used` or in-flight count changed (an admission, an expiry). */
+void lix_changed(lix *x, size_t i);
 /* Device i finished a request (inflight already decremented). */
 void lix_completed(lix *x, size_t i);
-/* The load_aware choice for `tok` tokens at t, or -1 (same as the scan). */
-long lix_pick(lix *x, double t, uint64_t tok);
+/* The load_aware choice for `tok` tokens, or -1 (same as the scan). */
+long lix_pick(const lix *x, uint64_t tok);
 
 #endif

@@ -3,55 +3,41 @@
 #include <math.h>
 #include <stdlib.h>
 
-int win_init(win *w, uint64_t cap_tokens, double window_s) {
-  w->cap = 16;
-  w->ring = malloc(w->cap * sizeof *w->ring);
-  w->head = w->n = 0;
-  w->used = 0;
-  w->cap_tokens = cap_tokens;
-  w->w = window_s;
-  return w->ring ? 0 : -1;
+int win_init(win *l, double window_s) {
+  l->cap = 64;
+  l->ring = malloc(l->cap * sizeof *l->ring);
+  l->head = l->n = 0;
+  l->w = window_s;
+  return l->ring ? 0 : -1;
 }
 
-void win_destroy(win *w) {
-  free(w->ring);
-  w->ring = NULL;
-}
-
-void win_expire(win *w, double t) {
-  while (w->n) {
-    const win_entry *e = &w->ring[w->head];
-    if (e->t + w->w > t)
-      break;
-    w->used -= e->tokens;
-    w->head = (w->head + 1) & (w->cap - 1);
-    w->n--;
-  }
+void win_destroy(win *l) {
+  free(l->ring);
+  l->ring = NULL;
 }
 
 /* Doubles the ring, unrolling it so the oldest entry is at index 0. */
-static int grow(win *w) {
-  win_entry *r = malloc(2 * w->cap * sizeof *r);
+static int grow(win *l) {
+  win_entry *r = malloc(2 * l->cap * sizeof *r);
   if (!r)
     return -1;
-  for (size_t i = 0; i < w->n; i++)
-    r[i] = w->ring[(w->head + i) & (w->cap - 1)];
-  free(w->ring);
-  w->ring = r;
-  w->head = 0;
-  w->cap *= 2;
+  for (size_t i = 0; i < l->n; i++)
+    r[i] = l->ring[(l->head + i) & (l->cap - 1)];
+  free(l->ring);
+  l->ring = r;
+  l->head = 0;
+  l->cap *= 2;
   return 0;
 }
 
-int win_add(win *w, double t, uint64_t tokens) {
-  if (w->n == w->cap && grow(w))
+int win_add(win *l, double t, uint32_t dev, uint64_t tokens) {
+  if (tokens > UINT32_MAX) /* not reachable: tokens <= 1e9 by validation */
     return -1;
-  w->ring[(w->head + w->n) & (w->cap - 1)] = (win_entry){t, tokens};
-  w->n++;
-  w->used += tokens;
+  if (l->n == l->cap && grow(l))
+    return -1;
+  l->ring[(l->head + l->n) & (l->cap - 1)] = (win_entry){t + l->w, dev, (uint32_t)tokens};
+  l->n++;
   return 0;
 }
 
-double win_next_expiry(const win *w) {
-  return w->n ? w->ring[w->head].t + w->w : INFINITY;
-}
+double win_next_expiry(const win *l) { return l->n ? l->ring[l->head].t_out : INFINITY; }

@@ -1,11 +1,21 @@
-/* window.h: the sliding-window token limiter of one device (exact log).
+/* window.h: the sliding-window token limiter, one exact log for the cluster.
  *
- * Invariant: after win_expire(w, t), the log holds exactly the admissions a
- * with a.t in (t - W, t], oldest first, and `used` is the sum of their
- * tokens. An admission at time a stops counting at a + W (the entry leaves
- * when a.t + W <= t). Every entry holds at least one token, so the log never
- * holds more than C entries: memory is bounded by the capacity, not by the
- * number of requests. The window owns its ring buffer.
+ * Every device has the same window length W (the scenario's one
+ * limiter.window_s), so admissions leave their windows in the order they
+ * were admitted, whichever device took them. One ring of (admission time + W,
+ * device, tokens) in admission order is therefore the window log of every
+ * device at once; each device keeps only `used`, the sum of its entries
+ * (device.h).
+ *
+ * Invariant: once every entry due by t has been popped (win_pop_due() until
+ * it returns 0) and its tokens subtracted from its device's `used`, the log
+ * holds exactly the admissions a with a.t in (t - W, t], oldest first. An
+ * admission at a counts until just before a + W: it is due when
+ * a.t + W <= t. Every entry holds at least one token, so the log never holds
+ * more than the sum of C over the devices: memory is bounded by the
+ * capacities, not by the number of requests. The ring grows by doubling and
+ * then stays; nothing is allocated per admission in steady state. The log
+ * owns its ring buffer.
  */
 #ifndef ES_WINDOW_H
 #define ES_WINDOW_H
@@ -14,29 +24,34 @@
 #include <stdint.h>
 
 typedef struct win_entry {
-  double t;        /* admission time, seconds */
-  uint64_t tokens; /* output tokens admitted */
+  double t_out;    /* admission time + W, seconds: due once t_out <= t */
+  uint32_t dev;    /* device index */
+  uint32_t tokens; /* output tokens admitted (<= 1e9, the scenario bound) */
 } win_entry;
 
 typedef struct win {
   win_entry *ring; /* ring buffer, capacity `cap` (a power of two) */
   size_t head, n, cap;
-  uint64_t used; /* tokens admitted in (t - W, t] */
-  uint64_t cap_tokens; /* C: token capacity of the window */
-  double w;            /* W: window length, seconds */
+  double w; /* W: window length, seconds */
 } win;
 
-int win_init(win *w, uint64_t cap_tokens, double window_s);
-void win_destroy(win *w);
-/* Drops admissions that left the window by time t (a.t + W <= t). */
-void win_expire(win *w, double t);
-/* True iff `tokens` more fit: used + tokens <= C (after win_expire). */
-static inline int win_fits(const win *w, uint64_t tokens) {
-  return tokens <= w->cap_tokens && w->used <= w->cap_tokens - tokens;
+int win_init(win *l, double window_s);
+void win_destroy(win *l);
+/* Records an admission of `tokens` by device `dev` at time t (t never
+ * decreases); -1 if out of memory (the log is unchanged). */
+int win_add(win *l, double t, uint32_t dev, uint64_t tokens);
+/* Pops the oldest entry into *e if it left the window by t (t_out <= t) and
+ * returns 1; otherwise returns 0. The caller subtracts e->tokens from the
+ * device's `used`. */
+static inline int win_pop_due(win *l, double t, win_entry *e) {
+  if (!l->n || l->ring[l->head].t_out > t)
+    return 0;
+  *e = l->ring[l->head];
+  l->head = (l->head + 1) & (l->cap - 1);
+  l->n--;
+  return 1;
 }
-/* Records an admission at time t (t never decreases); -1 if out of memory. */
-int win_add(win *w, double t, uint64_t tokens);
 /* Time at which the oldest entry leaves the window; +inf if empty. */
-double win_next_expiry(const win *w);
+double win_next_expiry(const win *l);
 
 #endif
