@@ -502,12 +502,41 @@ static int write_profiles(const options *o, const char *dir, const es_device *de
 
 /* ------------------------------------------------------------- --tsv */
 
+static int by_str(const void *a, const void *b) { return strcmp(a, b); }
+
+/* The profile names in `dir` (its *.json files without the suffix), sorted;
+ * at most MAX_DEV. Returns the count, or -1 with a message on `err`. */
+static int profile_names(const char *dir, char names[][256], FILE *err) {
+    DIR *d = opendir(dir);
+    if (!d) { fprintf(err, "edgesim-calibrate: %s: cannot open directory\n", dir); return -1; }
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        size_t len = strlen(e->d_name);
+        if (len < 6 || len > 255 || strcmp(e->d_name + len - 5, ".json") || e->d_name[0] == '.')
+            continue;
+        if (n == MAX_DEV) {
+            fprintf(err, "edgesim-calibrate: %s: more than %d profiles\n", dir, MAX_DEV);
+            closedir(d);
+            return -1;
+        }
+        memcpy(names[n], e->d_name, len - 5);
+        names[n++][len - 5] = 0;
+    }
+    closedir(d);
+    qsort(names, (size_t)n, sizeof *names, by_str);
+    if (!n) fprintf(err, "edgesim-calibrate: %s: no profiles (*.json)\n", dir);
+    return n ? n : -1;
+}
+
 /* One row per (profile, LM) of the profiles in `dir`, in file-name order. */
 static int profiles_tsv(const char *dir, FILE *out, FILE *err) {
-    static const char *names[] = {"orin_agx", "orin_nano", "phone"};
+    char names[MAX_DEV][256];
+    int n = profile_names(dir, names, err);
+    if (n < 0) return 2;
     fputs("device\tlm\tweights_gb\ttgs\tttft_s\tfits\tenergy_wh_per_query\n", out);
-    for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) {
-        char path[4096], msg[512];
+    for (int k = 0; k < n; k++) {
+        char path[4400], msg[512];
         snprintf(path, sizeof path, "%s/%s.json", dir, names[k]);
         cJSON *root = jf_load(path, msg, sizeof msg);
         if (!root) { fprintf(err, "%s\n", msg); return 2; }

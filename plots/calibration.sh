@@ -20,6 +20,7 @@ while getopts "c:o:h" opt; do
   esac
 done
 shift $((OPTIND - 1))
+[ $# -le 1 ] || { usage >&2; exit 2; }
 DIR=${1:-$REPO/models/profiles}
 # common.sh sets its own defaults: keep ours, then let it check the
 # calibrator (in place of edgesim), gnuplot and the output directory.
@@ -28,6 +29,8 @@ want_cal=$CAL want_out=$OUT
 OPTIND=1
 parse_common -b "$want_cal" -o "$want_out"
 CAL=$BIN
-"$CAL" --tsv "$DIR" | write_atomic "$OUT/calibration.tsv"
-render calibration.gp calibration "datafile='$OUT/calibration.tsv'" 1500,500
+begin_output
+"$CAL" --tsv "$DIR" >"$STAGE/calibration.tsv" || die "edgesim-calibrate --tsv $DIR failed"
+render calibration.gp calibration "datafile='$STAGE/calibration.tsv'" 1500,500
+publish calibration.tsv calibration.png calibration.svg
 echo "$OUT/calibration.png"

@@ -11,13 +11,17 @@ stats datafile using ($1/60) nooutput
 if (STATS_records > 1) step = (STATS_max - STATS_min) / (STATS_records - 1)
 name(c) = system(sprintf("head -n 1 '%s' | cut -f %d | sed 's/^util_//'", datafile, c))
 set multiplot layout 1,2 title sprintf("%s: one run, per step", scenario)
-set key top left opaque box
+set key below horizontal
+set bmargin 6
 set ylabel "requests per step"
 set yrange [0:*]
+set xrange [0:*]
 set title "arrivals, served at the edge, redirected to the cloud"
-plot datafile using ($1/60):2 with steps lw 2 lc rgb "#444444" title "arrivals", \
-     ""       using ($1/60):3 with steps lw 2 lc rgb "#1b9e77" title "edge served", \
-     ""       using ($1/60):4 with steps lw 2 lc rgb "#d95f02" title "redirected"
+# histeps centred on each step's middle: every step is drawn over its whole
+# length, the last one too
+plot datafile using ($1/60 + step/2):2 with histeps lw 2 lc rgb "#444444" title "arrivals", \
+     ""       using ($1/60 + step/2):3 with histeps lw 2 lc rgb "#1b9e77" title "edge served", \
+     ""       using ($1/60 + step/2):4 with histeps lw 2 lc rgb "#d95f02" title "redirected"
 set title "token utilization of each device in each step (admitted / capacity)"
 unset ylabel
 unset grid

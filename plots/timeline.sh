@@ -8,7 +8,10 @@ usage() { echo "usage: $0 [-b BIN] [-o OUTDIR] [SCENARIO.json]  (default scenari
 parse_common "$@"
 shift $((OPTIND - 1))
 SCEN=${1:-$REPO/scenarios/bursty_random.json}
-"$BIN" --timeseries "$OUT/timeline.tsv" "$SCEN" >/dev/null || die "edgesim failed on $SCEN"
+[ $# -le 1 ] || { usage >&2; exit 2; }
+begin_output
+run_edgesim summary.txt --timeseries "$STAGE/timeline.tsv" "$SCEN"
 name=$(basename "$SCEN" .json)
-render timeline.gp timeline "datafile='$OUT/timeline.tsv'; scenario='$name'"
+render timeline.gp timeline "datafile='$STAGE/timeline.tsv'; scenario='$name'"
+publish timeline.tsv timeline.png timeline.svg
 echo "$OUT/timeline.png"

@@ -14,6 +14,10 @@ shift $((OPTIND - 1))
 SCEN=${1:-$REPO/scenarios/bursty_random.json}
 WINDOWS=${WINDOWS:-15 30 60 120 300 600}
 POLICIES=${POLICIES:-random weighted load_aware}
+[ -n "$(echo $WINDOWS)" ] && [ -n "$(echo $POLICIES)" ] || die "WINDOWS and POLICIES must not be empty"
+for w in $WINDOWS; do
+  case $w in ''|*[!0-9.]*|.|*.*.*) die "WINDOWS: '$w' is not a window length in seconds" ;; esac
+done
 
 "$BIN" --validate "$SCEN" 2>/dev/null || die "$SCEN is not a valid scenario (edgesim --validate says why)"
 # The scenario's window and each device's capacity, read from the file.
@@ -22,22 +26,24 @@ W0=$(sed -n 's/.*"window_s": *\([0-9.e+-]*\).*/\1/p' "$SCEN" | head -n 1)
 caps=$(tr -d ' \n' <"$SCEN" | grep -o '"token_capacity":[0-9]*' | cut -d: -f2)
 [ -n "$caps" ] || die "$SCEN: devices need an explicit token_capacity for this sweep"
 
-{
-  printf 'policy\twindow_s\trejected_fraction\trejected_fraction_ci95\tcloud_usd\tcloud_usd_ci95\n'
-  for p in $POLICIES; do
-    for w in $WINDOWS; do
-      sets="--set dispatch.policy=$p --set limiter.window_s=$w"
-      i=0
-      for c in $caps; do
-        sets="$sets --set devices.$i.token_capacity=$(awk -v c="$c" -v w="$w" -v w0="$W0" 'BEGIN { x = c * w / w0; printf "%d", (x < 1 ? 1 : x + 0.5) }')"
-        i=$((i + 1))
-      done
-      # shellcheck disable=SC2086
-      row=$("$BIN" $sets --replications "$REPS" --format csv --summary --no-header \
-        --metrics requests.rejected_fraction,cost.cloud_usd "$SCEN") || die "edgesim failed at W=$w, $p"
-      echo "$row" | awk -F, -v OFS='\t' -v p="$p" -v w="$w" '{ print p, w, $5, $7, $10, $12 }'
+begin_output
+T=$STAGE/window_sweep.tsv
+printf 'policy\twindow_s\trejected_fraction\trejected_fraction_ci95\tcloud_usd\tcloud_usd_ci95\n' >"$T"
+for p in $POLICIES; do
+  for w in $WINDOWS; do
+    sets="--set dispatch.policy=$p --set limiter.window_s=$w"
+    i=0
+    for c in $caps; do
+      sets="$sets --set devices.$i.token_capacity=$(awk -v c="$c" -v w="$w" -v w0="$W0" 'BEGIN { x = c * w / w0; printf "%d", (x < 1 ? 1 : x + 0.5) }')"
+      i=$((i + 1))
     done
+    # shellcheck disable=SC2086
+    run_edgesim row.csv $sets --replications "$REPS" --format csv --summary --no-header \
+      --metrics requests.rejected_fraction,cost.cloud_usd "$SCEN"
+    awk -F, -v OFS='\t' -v p="$p" -v w="$w" 'NF != 14 { exit 1 } { print p, w, $5, $7, $10, $12 }' \
+      "$STAGE/row.csv" >>"$T" || die "unexpected output from edgesim at W=$w, $p"
   done
-} | write_atomic "$OUT/window_sweep.tsv"
-render window_sweep.gp window_sweep "datafile='$OUT/window_sweep.tsv'; scenario='$(basename "$SCEN" .json)'; reps=$REPS" 1400,560
+done
+render window_sweep.gp window_sweep "datafile='$T'; scenario='$(basename "$SCEN" .json)'; reps=$REPS; policies='$POLICIES'; windows='$WINDOWS'" 1400,560
+publish window_sweep.tsv window_sweep.png window_sweep.svg
 echo "$OUT/window_sweep.png"

@@ -191,6 +191,18 @@ static void complete(run *u, const heap_ev *ev) {
   disp_completed(&u->d, ev->arg);
 }
 
+/* Processes every completion due at or before t; returns how many. */
+static double complete_due(run *u, double t) {
+  double n = 0;
+  while (evq_next_t(&u->q) <= t) {
+    heap_ev ev;
+    evq_pop(&u->q, &ev);
+    complete(u, &ev);
+    n++;
+  }
+  return n;
+}
+
 /* Takes out of the window every admission that left it by t. */
 static void expire(run *u, double t) {
   win_entry e;
@@ -216,12 +228,12 @@ static int admit(run *u, size_t i, double t, uint64_t tok, size_t tok_index) {
   u->ts_served++;
   u->ts_tok_edge += (double)tok;
   d->ts_tokens += tok;
+  d->slot_s += clip(u, t, t + service); /* the part inside [from, to), like busy_s */
   if (t < u->from)
     return 0;
   es_result *r = u->r;
   d->served++;
   d->tokens += tok;
-  d->slot_s += clip(u, t, t + service);
   r->edge_served++;
   r->tok_edge += (double)tok;
   r->utility_sum += u->s->alpha * sd->quality + (1 - u->s->alpha) * sd->ttft_s;
@@ -373,15 +385,14 @@ int es_run(const scn *s, uint64_t seed, const es_opts *o, es_result *r, es_err *
     ts_header(&u);
   double events = 0;
   for (double t = wl_next(&u.w); !rc && t < INFINITY; t = wl_next(&u.w)) {
-    while (evq_next_t(&u.q) <= t) {
-      heap_ev ev;
-      evq_pop(&u.q, &ev);
-      complete(&u, &ev);
-      events++;
-    }
+    events += complete_due(&u, t); /* completions at t come before the arrival */
     rc = arrive(&u, t);
     events++;
   }
+  /* The requests still in flight after the last arrival finish too: a device
+   * is busy (for energy) until its last completion, not until duration_s. */
+  if (!rc)
+    events += complete_due(&u, u.to);
   if (rc || u.w.err.code) {
     if (u.w.err.code)
       rc = es_fail(e, ES_ERUNTIME, "%s", u.w.err.msg);

@@ -65,7 +65,12 @@ int ofile_open(ofile *o, const char *path, es_err *e) {
     sigprocmask(SIG_SETMASK, &old, NULL);
     return es_fail(e, ES_EINPUT, "%s: cannot create: %s", path, strerror(err));
   }
-  if (!(o->f = fdopen(fd, "w"))) {
+  /* mkstemp() makes the file 0600; give it the mode fopen() would have
+   * (0666 less the umask), since it replaces the target. umask() can only be
+   * read by setting it: done here, on the thread that opens output files. */
+  mode_t mask = umask(077);
+  umask(mask);
+  if (fchmod(fd, 0666 & ~mask) != 0 || !(o->f = fdopen(fd, "w"))) {
     int err = errno;
     close(fd);
     unlink(o->tmp);

@@ -99,6 +99,83 @@ static void slot_limit(void **state) {
   scn_free(s);
 }
 
+/* One request in a 100 s run (one step of 100 s), served in 0.1 s; the
+ * device then idles to the end. Energy counts active power for those 0.1 s
+ * only: idle 1 W x 100 s + 3600 W extra x 0.1 s. (Seed 1 draws an arrival
+ * before 99.9 s, so the service ends inside the run: checked first.) */
+static void energy_ends_at_last_completion(void **state) {
+  (void)state;
+  scn *s = tu_load("{\"duration_s\": 100, \"workload\": {\"users\": 1, \"step_s\": 100,"
+                   " \"p_active\": 1, \"tokens\": 10},"
+                   " \"devices\": [{\"token_capacity\": 100, \"max_parallel\": 1, \"tgs\": 100,"
+                   " \"ttft_s\": 0, \"power_active_w\": 3601, \"power_idle_w\": 1}],"
+                   " \"limiter\": {\"window_s\": 10}, \"dispatch\": {\"policy\": \"random\"}}",
+                   NULL, 0);
+  es_result *r = run(s, 1, 0);
+  assert_close(r->edge_served, 1, 0);
+  assert_close(r->dev[0].slot_utilization * 100, 0.1, 1e-12);
+  assert_close(r->energy_wh, (1 * 100 + 3600 * 0.1) / 3600.0, 1e-12);
+  es_result_free(r);
+  scn_free(s);
+}
+
+/* A trace puts an arrival exactly at a completion time: one slot, service
+ * exactly 1 s (10 tokens at 10 tokens/s). At t = 1 the completion is
+ * processed first, so the second request finds the slot free; at t = 0.999
+ * it does not. */
+static void completion_before_arrival_at_equal_time(void **state) {
+  (void)state;
+  const char *rows[] = {"TIME,PROMPT,OUTPUT\n0,1,10\n1,1,10\n",
+                        "TIME,PROMPT,OUTPUT\n0,1,10\n0.999,1,10\n"};
+  const double served[] = {2, 1};
+  for (int k = 0; k < 2; k++) {
+    const char *csv = tu_write("equal.csv", rows[k]);
+    char json[1024];
+    snprintf(json, sizeof json,
+             "{\"duration_s\": 10, \"workload\": {\"kind\": \"trace\", \"file\": \"%s\"},"
+             " \"devices\": [{\"token_capacity\": 1000, \"max_parallel\": 1, \"tgs\": 10,"
+             " \"ttft_s\": 0, \"power_active_w\": 1, \"power_idle_w\": 1}],"
+             " \"limiter\": {\"window_s\": 10}, \"dispatch\": {\"policy\": \"load_aware\"}}",
+             strrchr(csv, '/') + 1);
+    char path[512];
+    snprintf(path, sizeof path, "%s", csv);
+    scn *s = tu_load(json, NULL, 0);
+    es_result *r = run(s, 1, 0);
+    assert_close(r->edge_served, served[k], 0);
+    assert_close(r->redirected, 2 - served[k], 0);
+    es_result_free(r);
+    scn_free(s);
+    unlink(path);
+  }
+}
+
+/* Conservation, checked on its own: every request and token of every
+ * shipped Figure-4 scenario is served, redirected or dropped exactly once,
+ * and the devices' sums are the totals (es_run() also checks it and fails). */
+static void conservation(void **state) {
+  (void)state;
+  const char *names[] = {"steady_random.json", "steady_weighted.json", "bursty_random.json",
+                         "bursty_loadaware.json"};
+  const char *nocloud[] = {"cloud.enabled=false"};
+  for (int k = 0; k < 8; k++) {
+    es_err e = {0};
+    scn *s = NULL;
+    assert_int_equal(scn_load(tu_scenario(names[k % 4]), nocloud, k / 4, NULL, &s, &e), 0);
+    es_result *r = run(s, (uint64_t)k + 1, 0);
+    double served = 0, tokens = 0;
+    for (size_t i = 0; i < s->ninst; i++)
+      served += r->dev[i].served, tokens += r->dev[i].tokens;
+    assert_true(r->generated > 0);
+    assert_close(r->generated, r->edge_served + r->redirected + r->dropped, 0);
+    assert_close(r->tok_generated, r->tok_edge + r->tok_cloud + r->tok_dropped, 0);
+    assert_close(served, r->edge_served, 0);
+    assert_close(tokens, r->tok_edge, 0);
+    assert_true(k < 4 ? r->dropped == 0 : r->redirected == 0);
+    es_result_free(r);
+    scn_free(s);
+  }
+}
+
 /* Requests arriving before the warm-up still fill windows but are not counted. */
 static void warmup_ignores_early_requests(void **state) {
   (void)state;
@@ -236,7 +313,8 @@ static void paper_findings(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(hand_computed_window),  cmocka_unit_test(pcr_by_hand),
-      cmocka_unit_test(dropped_without_cloud),
+      cmocka_unit_test(dropped_without_cloud), cmocka_unit_test(energy_ends_at_last_completion),
+      cmocka_unit_test(completion_before_arrival_at_equal_time), cmocka_unit_test(conservation),
       cmocka_unit_test(slot_limit),            cmocka_unit_test(warmup_ignores_early_requests),
       cmocka_unit_test(same_seed_same_bytes),  cmocka_unit_test(policies_share_the_workload),
       cmocka_unit_test(erlang_b_formula),      cmocka_unit_test(erlang_b_random),

@@ -60,6 +60,27 @@ static int teardown(void **state) {
   return system(cmd) == 0 ? 0 : -1;
 }
 
+/* The committed file has the mode a plain fopen() gives: 0666 less the umask
+ * (mkstemp's own 0600 would hide a time series from the group). */
+static void committed_file_follows_umask(void **state) {
+  (void)state;
+  const mode_t masks[] = {022, 027, 077};
+  for (int k = 0; k < 3; k++) {
+    char p[128];
+    path_of(p, sizeof p, "mode.tsv");
+    mode_t old = umask(masks[k]);
+    ofile o;
+    es_err e = {0};
+    assert_int_equal(ofile_open(&o, p, &e), 0);
+    assert_int_equal(ofile_commit(&o, &e), 0);
+    umask(old);
+    struct stat st;
+    assert_int_equal(stat(p, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0666 & ~masks[k]);
+    unlink(p);
+  }
+}
+
 static void commit_replaces_whole_file(void **state) {
   (void)state;
   char p[128];
@@ -141,7 +162,7 @@ static void missing_directory_is_refused(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(commit_replaces_whole_file), cmocka_unit_test(failed_write_keeps_old_file),
+      cmocka_unit_test(commit_replaces_whole_file), cmocka_unit_test(committed_file_follows_umask), cmocka_unit_test(failed_write_keeps_old_file),
       cmocka_unit_test(abort_removes_temporary),    cmocka_unit_test(device_is_written_in_place),
       cmocka_unit_test(directory_is_refused),       cmocka_unit_test(missing_directory_is_refused),
   };

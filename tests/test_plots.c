@@ -173,6 +173,43 @@ static void other_figures_render(void **state) {
   assert_close(tsv("calibration.tsv", 1, 6), 1, 0);
 }
 
+/* Entries in directory `dir` (hidden ones too). */
+static int entries(const char *dir) {
+  char cmd[600];
+  snprintf(cmd, sizeof cmd, "ls -A '%s' | wc -l", dir);
+  char *out = slurp_cmd(cmd);
+  int n = atoi(out);
+  free(out);
+  return n;
+}
+
+/* A failing edgesim part-way through, or a bad sweep list, stops the script
+ * with a non-zero status and leaves the output directory as it was: no TSV
+ * with blank fields, no image, no staging folder. */
+static void failures_leave_nothing(void **state) {
+  (void)state;
+  char wrap[512], out[512];
+  snprintf(wrap, sizeof wrap, "%s/failing-edgesim", g_dir);
+  snprintf(out, sizeof out, "%s/failed", g_dir);
+  FILE *f = fopen(wrap, "w");
+  assert_non_null(f);
+  fprintf(f, "#!/bin/sh\ncase \"$*\" in *steady_weighted*) echo boom >&2; exit 1 ;; esac\n"
+             "exec '%s' \"$@\"\n", g_bin);
+  assert_int_equal(fclose(f), 0);
+  assert_int_equal(chmod(wrap, 0755), 0);
+  assert_int_not_equal(sh("sh '%s/plots/figure4.sh' -n 2 -b '%s' \"$PLOTDIR/failed\" 2>/dev/null",
+                          root(), wrap), 0);
+  assert_int_equal(entries(out), 0);
+  assert_int_not_equal(sh("WINDOWS='30 60' POLICIES='random least_loaded' sh '%s/plots/window_sweep.sh' "
+                          "-n 2 -b '%s' -o \"$PLOTDIR/failed\" 2>/dev/null", root(), g_bin), 0);
+  assert_int_equal(entries(out), 0);
+  /* the positional OUTDIR is where figure4.sh writes */
+  assert_int_equal(sh("sh '%s/plots/figure4.sh' -n 2 -b '%s' \"$PLOTDIR/positional\" >/dev/null",
+                      root(), g_bin), 0);
+  snprintf(out, sizeof out, "%s/positional/figure4.png", g_dir);
+  assert_png(out, 800, 400);
+}
+
 static void bad_options_fail_cleanly(void **state) {
   (void)state;
   assert_int_not_equal(sh("sh '%s/plots/figure4.sh' -n 1 -b '%s' -o \"$PLOTDIR\" 2>/dev/null",
@@ -195,6 +232,7 @@ int main(int argc, char **argv) {
       cmocka_unit_test(figure4_images_and_numbers),
       cmocka_unit_test(other_figures_render),
       cmocka_unit_test(bad_options_fail_cleanly),
+      cmocka_unit_test(failures_leave_nothing),
   };
   int rc = cmocka_run_group_tests(tests, NULL, NULL);
   char cmd[300];
