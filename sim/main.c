@@ -143,9 +143,11 @@ static int parse_format(cli *c, const char *v, es_err *e) {
 static int parse_number(cli *c, const char *a, const char *v, es_err *e) {
   uint64_t u = 0;
   if (!strcmp(a, "--seed")) {
-    if (parse_u64(v, &c->seed) || c->seed > 9007199254740992ull)
-      return es_fail(e, ES_EINPUT, "edgesim: --seed: must be an integer in [0, 2^53], got '%s'",
-                     v);
+    /* the whole 64-bit range, so a replication's seed (printed by the runs
+     * of --replications) can be run on its own */
+    if (parse_u64(v, &c->seed))
+      return es_fail(e, ES_EINPUT,
+                     "edgesim: --seed: must be an integer in [0, 2^64 - 1], got '%s'", v);
     c->has_seed = 1;
   } else if (!strcmp(a, "--replications")) {
     if (parse_u64(v, &c->reps) || c->reps < 1 || c->reps > MAX_REPLICATIONS)
@@ -243,10 +245,18 @@ static int parse_args(int argc, char **argv, cli *c, int *done, es_err *e) {
   }
   if (!c->scenario && !*done)
     return es_fail(e, ES_EINPUT, "%s: missing SCENARIO.json (see --help)", CMD_NAME[c->cmd]);
+  if (!c->header && c->format != REP_CSV && !*done)
+    return es_fail(e, ES_EINPUT, "%s: --no-header: applies to --format csv only",
+                   CMD_NAME[c->cmd]);
   return 0;
 }
 
 int cli_check_warmup(const cli *c, const scn *s, es_err *e) {
+  if (c->run.ts_interval_s > 0 && !c->timeseries)
+    return es_fail(e, ES_EINPUT, "edgesim: --interval: applies only with --timeseries FILE");
+  if (c->run.ts_interval_s > 0 && s->wl.kind == WL_STEPS)
+    return es_fail(e, ES_EINPUT, "edgesim: --interval: a steps workload writes one row per step "
+                                 "(workload.step_s); --interval is for poisson and trace");
   if (c->run.warmup_s >= s->duration_s)
     return es_fail(e, ES_EINPUT, "edgesim: --warmup: must be < duration_s (%.15g), got %.15g",
                    s->duration_s, c->run.warmup_s);

@@ -134,6 +134,10 @@ void rep_text(FILE *f, const scn *s, const es_result *r) {
           r->tok_dropped);
   fprintf(f, "cost       cloud $%.4f, edge energy %.2f Wh ($%.4f), total $%.4f\n", r->cloud_usd,
           r->energy_wh, r->energy_usd, r->total_usd);
+  fprintf(f, "per reply  edge $%.6f (energy), cloud $%.6f\n", r->cpr_edge, r->cpr_cloud);
+  if (s->has_quality)
+    fprintf(f, "pcr        utility %.4f per request, cost $%.6f per response, PCR %.4g per US cent\n",
+            r->pcr_utility, r->pcr_cpr, r->pcr_ratio);
   static const char *const which[] = {"edge", "cloud", "all"};
   for (int k = 0; k < 3; k++)
     fprintf(f, "latency    %-5s mean %.3f s, p50 %.3f s, p95 %.3f s, p99 %.3f s\n", which[k],

@@ -45,6 +45,9 @@ static void hand_computed_window(void **state) {
   assert_true(r->energy_wh >= (10 + 2 * 0.2) / 3600 - 1e-12);
   assert_true(r->energy_wh <= (10 + 2 * 0.3) / 3600 + 1e-12);
   assert_close(r->energy_usd, r->energy_wh / 1000 * 0.25, 1e-18);
+  assert_close(r->total_usd, r->cloud_usd + r->energy_usd, 1e-18);
+  assert_close(r->cpr_cloud, (48 * 30.0 + 10 * 60.0) / 1e6, 1e-15); /* cloud_usd / 7 */
+  assert_close(r->cpr_edge, r->energy_usd / 3, 1e-18);
   es_result_free(r);
   scn_free(s);
 }

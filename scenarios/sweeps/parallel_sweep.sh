@@ -15,7 +15,9 @@
 #   JOBS          parallel jobs per machine (default: 100%, one per core)
 #   SSHLOGIN      e.g. "8/node1,8/node2,:" to spread over machines with
 #                 `parallel --sshlogin`; edgesim and the scenario (with its
-#                 models/) must exist at the same paths on every machine.
+#                 models/) must exist at the same paths on every machine (a
+#                 shared file system). Remote jobs start in the login
+#                 directory, so each job first changes to this directory.
 set -eu
 [ $# -eq 1 ] || { echo "usage: $0 SCENARIO.json" >&2; exit 2; }
 SCENARIO=$1
@@ -36,6 +38,8 @@ printf 'limiter.window_s,dispatch.policy,'
 
 # One job per point; the last ::: varies fastest, as the last --vary does.
 # shellcheck disable=SC2086
+CD=
+[ -z "${SSHLOGIN:-}" ] || CD="cd '$PWD' && "
 parallel --will-cite -k --jobs "$JOBS" ${SSHLOGIN:+--sshlogin "$SSHLOGIN"} \
-  "printf '%s,%s,' {1} {2} && $EDGESIM --set limiter.window_s={1} --set dispatch.policy={2} $OPTS $SCENARIO" \
+  "${CD}printf '%s,%s,' {1} {2} && $EDGESIM --set limiter.window_s={1} --set dispatch.policy={2} $OPTS $SCENARIO" \
   ::: $WINDOWS ::: $POLICIES

@@ -35,6 +35,16 @@ for f in text json csv; do
   cmp -s "$T/plain" "$T/one" || fail "--replications 1 differs from a plain run ($f)"
 done
 
+# a replication's seed, as printed, reproduces that replication on its own
+"$E" --replications 3 --format csv $S | tail -n +2 >"$T/reps"
+for r in 1 2; do
+  row=$(sed -n "$((r + 1))p" "$T/reps")
+  seed=$(echo "$row" | cut -d, -f4)
+  [ $r != 1 ] || [ ${#seed} -ge 17 ] || fail "replication 1's seed is above 2^53 with seed 1, got '$seed'"
+  [ "$("$E" --seed "$seed" --format csv --no-header $S)" = "$(echo "$row" | cut -d, -f2-)" ] ||
+    fail "--seed of replication $r does not reproduce it"
+done
+
 # JSON shape: replications, runs, summary with {mean,std,ci95,min,max}
 "$E" --replications 3 --format json $S >"$T/j"
 grep -q '^  "replications": 3,$' "$T/j" || fail "json: replications"
