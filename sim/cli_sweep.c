@@ -193,8 +193,13 @@ static int prepare(sweep *w, es_err *e) {
   if (!(w->ax = calloc(c->nvary, sizeof *w->ax)))
     return es_fail(e, ES_ERUNTIME, "edgesim: out of memory");
   w->nax = c->nvary;
-  for (size_t k = 0; k < w->nax && !rc; k++)
+  for (size_t k = 0; k < w->nax && !rc; k++) {
     rc = parse_axis(c->vary[k], &w->ax[k], e);
+    for (size_t j = 0; j < k && !rc; j++)
+      if (!strcmp(w->ax[j].path, w->ax[k].path))
+        rc = es_fail(e, ES_EINPUT, "edgesim sweep: --vary %s: given twice (put all its values "
+                     "in one --vary)", w->ax[k].path);
+  }
   if (!rc)
     rc = count_points(w, e);
   if (!rc && !(w->s = calloc(w->npoints, sizeof *w->s)))

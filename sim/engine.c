@@ -377,7 +377,7 @@ int es_run(const scn *s, uint64_t seed, const es_opts *o, es_result *r, es_err *
     if (u.w.err.code) /* the trace changed since it was validated */
       rc = es_fail(e, ES_ERUNTIME, "%s", u.w.err.msg);
     else
-      rc = es_fail(e, ES_ERUNTIME, "out of memory setting up %zu devices", s->ninst);
+      rc = es_fail(e, ES_ERUNTIME, "edgesim: out of memory setting up %zu devices", s->ninst);
     teardown(&u);
     return rc;
   }
@@ -397,7 +397,7 @@ int es_run(const scn *s, uint64_t seed, const es_opts *o, es_result *r, es_err *
     if (u.w.err.code)
       rc = es_fail(e, ES_ERUNTIME, "%s", u.w.err.msg);
     else
-      rc = es_fail(e, ES_ERUNTIME, "out of memory during the run");
+      rc = es_fail(e, ES_ERUNTIME, "edgesim: out of memory during the run");
     teardown(&u);
     return rc;
   }

@@ -26,6 +26,57 @@ static void jws(jscan *j) {
 
 static int jvalue(jscan *j);
 
+/* Length of the UTF-8 sequence at p (RFC 3629: no overlong forms, no
+ * surrogates, at most U+10FFFF), or 0 if it is not one. */
+static size_t utf8_len(const unsigned char *p, const unsigned char *end) {
+  size_t n = p[0] >= 0xf0 ? 4 : p[0] >= 0xe0 ? 3 : p[0] >= 0xc2 ? 2 : 0;
+  if (!n || p[0] > 0xf4 || (size_t)(end - p) < n)
+    return 0;
+  for (size_t k = 1; k < n; k++)
+    if ((p[k] & 0xc0) != 0x80)
+      return 0;
+  if ((p[0] == 0xe0 && p[1] < 0xa0) || (p[0] == 0xed && p[1] >= 0xa0) ||
+      (p[0] == 0xf0 && p[1] < 0x90) || (p[0] == 0xf4 && p[1] >= 0x90))
+    return 0;
+  return n;
+}
+
+/* The code unit of the four hex digits at p (checked by the caller). */
+static unsigned hex4(const char *p) {
+  unsigned v = 0;
+  for (int k = 0; k < 4; k++)
+    v = v * 16 + (unsigned)(p[k] <= '9' ? p[k] - '0' : (p[k] | 0x20) - 'a' + 10);
+  return v;
+}
+
+static int is_hex4(const jscan *j, const char *p) {
+  for (int k = 0; k < 4; k++)
+    if (p + k >= j->end || !p[k] || !strchr("0123456789abcdefABCDEF", p[k]))
+      return 0;
+  return 1;
+}
+
+/* A \u escape at j->p (on the 'u'): four hex digits, not NUL (C strings end
+ * there, so a name or key would be cut short silently), surrogates in pairs. */
+static int jescape_u(jscan *j) {
+  const char *bs = j->p - 1;
+  if (!is_hex4(j, j->p + 1))
+    return jfail(j, bs, "\\u needs four hex digits");
+  unsigned u = hex4(j->p + 1);
+  j->p += 4;
+  if (u == 0)
+    return jfail(j, bs, "\\u0000 (NUL) is not allowed in a string");
+  if (u >= 0xdc00 && u <= 0xdfff)
+    return jfail(j, bs, "unpaired UTF-16 surrogate in a \\u escape");
+  if (u >= 0xd800 && u <= 0xdbff) {
+    if (j->end - j->p < 7 || j->p[1] != '\\' || j->p[2] != 'u' || !is_hex4(j, j->p + 3) ||
+        hex4(j->p + 3) < 0xdc00 || hex4(j->p + 3) > 0xdfff)
+      return jfail(j, bs, "unpaired UTF-16 surrogate in a \\u escape");
+    j->p += 6;
+  }
+  return 0;
+}
+
 static int jstring(jscan *j) {
   const char *open = j->p++;
   for (; more(j) && *j->p != '"'; j->p++) {
@@ -34,15 +85,20 @@ static int jstring(jscan *j) {
       return jfail(j, open, "unterminated string");
     if (ch < 0x20)
       return jfail(j, j->p, "control character inside a string");
+    if (ch >= 0x80) {
+      size_t n = utf8_len((const unsigned char *)j->p, (const unsigned char *)j->end);
+      if (!n)
+        return jfail(j, j->p, "invalid UTF-8 in a string (JSON text must be UTF-8)");
+      j->p += n - 1;
+      continue;
+    }
     if (ch != '\\')
       continue;
     if (++j->p >= j->end)
       break;
     if (*j->p == 'u') {
-      for (int k = 1; k <= 4; k++)
-        if (j->p + k >= j->end || !j->p[k] || !strchr("0123456789abcdefABCDEF", j->p[k]))
-          return jfail(j, j->p - 1, "\\u needs four hex digits");
-      j->p += 4;
+      if (jescape_u(j))
+        return -1;
     } else if (!*j->p || !strchr("\"\\/bfnrt", *j->p)) {
       return jfail(j, j->p - 1, "invalid escape in a string");
     }
@@ -149,7 +205,10 @@ static int jvalue(jscan *j) {
 
 int json_first_error(const char *buf, size_t len, const char **at, const char **what) {
   jscan j = {.p = buf, .end = buf + len};
-  if (!jvalue(&j)) {
+  if (len >= 3 && !memcmp(buf, "\xef\xbb\xbf", 3))
+    jfail(&j, buf, "a UTF-8 byte-order mark (JSON text must not start with one; save the file "
+                   "without it)");
+  else if (!jvalue(&j)) {
     jws(&j);
     if (!more(&j))
       return -1;

@@ -98,7 +98,7 @@ static void usage(FILE *f) {
 static int parse_u64(const char *s, uint64_t *out) {
   char *end;
   errno = 0;
-  if (!*s || *s == '-' || *s == '+')
+  if (!(*s >= '0' && *s <= '9')) /* strtoull would skip spaces and take a sign */
     return -1;
   unsigned long long v = strtoull(s, &end, 10);
   if (errno || *end)
@@ -107,11 +107,18 @@ static int parse_u64(const char *s, uint64_t *out) {
   return 0;
 }
 
+/* A plain decimal number of seconds >= 0: no spaces, sign, hex, inf or nan
+ * (strtod takes them all); a value too small for a double (underflow) is
+ * fine, one too large is not. */
 static int parse_seconds(const char *s, double *out) {
   char *end;
+  if (!(*s >= '0' && *s <= '9') && !(*s == '.' && s[1] >= '0' && s[1] <= '9'))
+    return -1;
+  if (strpbrk(s, "xXpP"))
+    return -1;
   errno = 0;
   double v = strtod(s, &end);
-  if (errno || *end || !*s || !isfinite(v) || v < 0)
+  if (*end || !isfinite(v) || v < 0 || (errno == ERANGE && v > 1))
     return -1;
   *out = v;
   return 0;
@@ -248,6 +255,9 @@ static int parse_args(int argc, char **argv, cli *c, int *done, es_err *e) {
   if (!c->header && c->format != REP_CSV && !*done)
     return es_fail(e, ES_EINPUT, "%s: --no-header: applies to --format csv only",
                    CMD_NAME[c->cmd]);
+  if (c->metrics && c->format == REP_JSON && !*done)
+    return es_fail(e, ES_EINPUT, "%s: --metrics: JSON output always has every metric; it "
+                   "selects csv columns or text rows", CMD_NAME[c->cmd]);
   return 0;
 }
 
@@ -291,30 +301,34 @@ static int check_run(const cli *c, const scn *s, es_err *e) {
     return es_fail(e, ES_EINPUT, "edgesim: --timeseries: only with a single replication");
   if (c->summary && c->format != REP_CSV)
     return es_fail(e, ES_EINPUT, "edgesim: --summary: needs --format csv");
+  if (c->metrics && c->format == REP_TEXT && c->reps < 2)
+    return es_fail(e, ES_EINPUT, "edgesim: --metrics: selects csv columns, or the rows of the "
+                                 "text summary of --replications N with N >= 2");
   if (c->summary && c->reps < 2)
     return es_fail(e, ES_EINPUT, "edgesim: --summary: needs --replications N with N >= 2 "
                                  "(a confidence interval needs two replications)");
   return cli_check_warmup(c, s, e);
 }
 
-/* Runs the replications into `x->p`, with the time series if asked for. */
-static int run_all(const cli *c, run_ctx *x, es_err *e) {
-  ofile ts = {.f = NULL};
+/* Runs the replications into `x->p`, writing the time series if asked for
+ * into `ts` (opened and closed here, committed by the caller). */
+static int run_all(const cli *c, run_ctx *x, ofile *ts, es_err *e) {
   es_opts o = c->run;
   int rc = 0;
   if (c->timeseries) {
-    rc = ofile_open(&ts, c->timeseries, e);
-    o.ts = ts.f;
+    rc = ofile_open(ts, c->timeseries, e);
+    o.ts = ts->f;
   }
   if (!rc)
     rc = bat_run(c->reps, c->jobs, &o, run_task, run_sink, x, e);
-  if (!rc && ts.f)
-    rc = ofile_commit(&ts, e);
-  else
-    ofile_abort(&ts);
+  if (!rc)
+    rc = ofile_close(ts, e);
   return rc;
 }
 
+/* With a time series (one replication), results wait in memory until the
+ * series is written and closed; the series is renamed into place only after
+ * the results reached stdout. Either failure leaves neither. */
 static int simulate(const cli *c, const scn *s, es_err *e) {
   ms_sel sel = {0};
   int rc = check_run(c, s, e);
@@ -322,8 +336,6 @@ static int simulate(const cli *c, const scn *s, es_err *e) {
     rc = ms_parse(c->metrics, s->ninst, &sel, e);
   if (rc)
     return rc;
-  /* With a time series (one replication), results wait in memory until the
-   * series is safely in place: a failed write prints no results. */
   char *held = NULL;
   size_t held_len = 0;
   FILE *out = c->timeseries ? open_memstream(&held, &held_len) : stdout;
@@ -332,10 +344,11 @@ static int simulate(const cli *c, const scn *s, es_err *e) {
   repl_opts ro = {.format = c->format, .header = c->header, .summary = c->summary,
                   .sep = c->sep, .sel = c->metrics ? &sel : NULL, .out = out};
   run_ctx x = {s, c->has_seed ? c->seed : s->seed, repl_new(s, c->reps, &ro)};
+  ofile ts = {.f = NULL};
   if (!x.p)
     rc = es_fail(e, ES_ERUNTIME, "edgesim: out of memory");
   if (!rc)
-    rc = run_all(c, &x, e);
+    rc = run_all(c, &x, &ts, e);
   if (!rc)
     rc = repl_finish(x.p, e);
   repl_free(x.p);
@@ -343,10 +356,14 @@ static int simulate(const cli *c, const scn *s, es_err *e) {
   if (out != stdout) {
     if (fclose(out) && !rc)
       rc = es_fail(e, ES_ERUNTIME, "edgesim: out of memory");
-    if (!rc)
-      fwrite(held, 1, held_len, stdout);
+    if (!rc && (fwrite(held, 1, held_len, stdout) != held_len || fflush(stdout) != 0))
+      rc = es_fail(e, ES_ERUNTIME, "edgesim: writing results to stdout failed");
     free(held);
   }
+  if (!rc)
+    rc = ofile_commit(&ts, e);
+  else
+    ofile_abort(&ts);
   return rc;
 }
 

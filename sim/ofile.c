@@ -1,6 +1,9 @@
+/* realpath() is XSI */
+#define _XOPEN_SOURCE 700
 #include "ofile.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +41,15 @@ int ofile_open(ofile *o, const char *path, es_err *e) {
     return es_fail(e, ES_EINPUT, "%s: path is too long", path);
   snprintf(o->path, sizeof o->path, "%s", path);
   struct stat st;
+  char real[PATH_MAX];
+  /* A symbolic link keeps pointing where it did: the file it names is the
+   * one replaced (renaming over the link would replace the link itself). */
+  if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode) && realpath(path, real)) {
+    if (strlen(real) >= sizeof o->path)
+      return es_fail(e, ES_EINPUT, "%s: path is too long", path);
+    snprintf(o->path, sizeof o->path, "%s", real);
+    path = o->path;
+  }
   if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
     return es_fail(e, ES_EINPUT, "%s: is a directory", path);
   if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
@@ -93,27 +105,44 @@ static void release(ofile *o) {
     g_used[o->slot] = 0;
   o->slot = -1;
   o->f = NULL;
+  o->closed = 0;
 }
 
-int ofile_commit(ofile *o, es_err *e) {
+int ofile_close(ofile *o, es_err *e) {
+  if (!o->f)
+    return 0;
   int bad = fflush(o->f) != 0 || ferror(o->f);
   int err = errno;
   if (fclose(o->f) != 0 && !bad)
     bad = 1, err = errno;
-  if (!bad && o->tmp[0] && rename(o->tmp, o->path) != 0)
-    bad = 1, err = errno;
-  if (bad && o->tmp[0])
-    unlink(o->tmp);
-  release(o);
-  if (bad)
+  o->f = NULL;
+  o->closed = 1;
+  if (bad) {
+    ofile_abort(o);
     return es_fail(e, ES_ERUNTIME, "%s: write failed: %s", o->path, strerror(err));
+  }
+  return 0;
+}
+
+int ofile_commit(ofile *o, es_err *e) {
+  if (!o->f && !o->closed)
+    return 0;
+  if (ofile_close(o, e))
+    return e->code;
+  if (o->tmp[0] && rename(o->tmp, o->path) != 0) {
+    int err = errno;
+    ofile_abort(o);
+    return es_fail(e, ES_ERUNTIME, "%s: write failed: %s", o->path, strerror(err));
+  }
+  release(o);
   return 0;
 }
 
 void ofile_abort(ofile *o) {
-  if (!o->f)
+  if (!o->f && !o->closed)
     return;
-  fclose(o->f);
+  if (o->f)
+    fclose(o->f);
   if (o->tmp[0])
     unlink(o->tmp);
   release(o);

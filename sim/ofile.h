@@ -1,12 +1,16 @@
 /* ofile.h: output files that appear whole or not at all.
  *
- * ofile_open() creates a temporary file beside PATH; ofile_commit() flushes,
- * checks fclose and renames it into place; ofile_abort() removes it. While
- * open, the temporary name is registered so that SIGINT or SIGTERM removes
- * it before the process dies (ofile_signals() installs the handlers).
- * An existing PATH is untouched until a successful commit. A PATH that is
- * not a regular file (/dev/stdout, /dev/full, a FIFO) is written in place;
- * tmp is then "".
+ * ofile_open() creates a temporary file beside PATH; ofile_close() flushes
+ * and checks fclose (a full disk shows here) but leaves the file temporary;
+ * ofile_commit() closes if needed and renames it into place; ofile_abort()
+ * removes it. Until commit or abort the temporary name is registered so
+ * that SIGINT, SIGTERM or SIGHUP removes it before the process dies
+ * (ofile_signals() installs the handlers). Close, then print results, then
+ * commit: a run whose results cannot be printed leaves no file either.
+ * An existing PATH is untouched until a successful commit; a symbolic link
+ * is followed (the file it names is replaced, the link stays). A PATH that
+ * is not a regular file (/dev/stdout, /dev/full, a FIFO) is written in
+ * place; tmp is then "". After a failure everything is already removed.
  */
 #ifndef ES_OFILE_H
 #define ES_OFILE_H
@@ -19,10 +23,12 @@ typedef struct ofile {
   FILE *f;
   char path[2048];
   char tmp[2100];
-  int slot; /* index in the signal handler's table, -1 if none */
+  int slot;   /* index in the signal handler's table, -1 if none */
+  int closed; /* closed by ofile_close(), not yet committed or aborted */
 } ofile;
 
 int ofile_open(ofile *o, const char *path, es_err *e);
+int ofile_close(ofile *o, es_err *e);
 int ofile_commit(ofile *o, es_err *e);
 void ofile_abort(ofile *o);
 void ofile_signals(void);

@@ -92,8 +92,10 @@ enum { W_USERS = 1, W_STEP, W_PACTIVE, W_BURST, W_RATE, W_PROMPT, W_TOKENS, W_FI
 
 static const field LIM_KEYS[] = {
     ENUM("kind", OFF(lim.kind), LIM_KINDS, 0, "\"sliding_window\"", "limiter kind"),
-    NUM("window_s", OFF(lim.window_s), 0, SCN_MAX_DURATION_S, REQ | LOX, NULL,
-        "window length W, seconds (<= duration_s)"),
+    /* at least 1 ms: a limit "C tokens per 1e-320 s" is no limit at all (the
+     * window is empty before the next arrival), which hides a typo */
+    NUM("window_s", OFF(lim.window_s), 1e-3, SCN_MAX_DURATION_S, REQ, NULL,
+        "window length W, seconds (>= 0.001, <= duration_s)"),
     {0}};
 
 static const field DISP_KEYS[] = {
@@ -373,7 +375,7 @@ static int get_dist_arrays(ctx *c, const char *path, const cJSON *v, dist *d) {
   if (!(sum > 0) || !isfinite(sum))
     return fail(c, p, "must have a positive sum, got %.16g", sum);
   if (dist_init(d, vv, ww, (size_t)n))
-    return es_fail(c->e, ES_ERUNTIME, "out of memory");
+    return es_fail(c->e, ES_ERUNTIME, "edgesim: out of memory");
   return 0;
 }
 
@@ -392,7 +394,7 @@ static int get_dist(ctx *c, const char *path, const cJSON *v, dist *d) {
   uint64_t one = (uint64_t)x;
   double w = 1;
   if (dist_init(d, &one, &w, 1))
-    return es_fail(c->e, ES_ERUNTIME, "out of memory");
+    return es_fail(c->e, ES_ERUNTIME, "edgesim: out of memory");
   return 0;
 }
 
@@ -652,7 +654,7 @@ static int parse_devices(ctx *c, const cJSON *arr, const char *path) {
   scn *s = c->s;
   s->dev = calloc((size_t)n, sizeof *s->dev);
   if (!s->dev)
-    return es_fail(c->e, ES_ERUNTIME, "out of memory");
+    return es_fail(c->e, ES_ERUNTIME, "edgesim: out of memory");
   s->ndev = (size_t)n;
   s->ninst = 0;
   for (int i = 0; i < n; i++) {
@@ -817,7 +819,7 @@ static int read_file(const char *path, char **buf, size_t *len, es_err *e) {
   int err = errno;
   fclose(f);
   if (!*buf)
-    return es_fail(e, ES_ERUNTIME, "out of memory reading %s", path);
+    return es_fail(e, ES_ERUNTIME, "edgesim: out of memory reading %s", path);
   if (bad || *len > SCN_MAX_FILE_BYTES) {
     free(*buf);
     *buf = NULL;
@@ -917,7 +919,8 @@ static int apply_set(const char *file, cJSON *root, const char *set, es_err *e) 
       int n = cJSON_GetArraySize(cur);
       if (n == 0)
         return es_fail(e, ES_EINPUT, "%s: --set %s: %s is an empty array", file, set, done);
-      if (*endp || errno || k < 0 || k >= n || !(*tok >= '0' && *tok <= '9'))
+      if (*endp || errno || k < 0 || k >= n || !(*tok >= '0' && *tok <= '9') ||
+          (tok[0] == '0' && tok[1]))
         return es_fail(e, ES_EINPUT, "%s: --set %s: %s has %d entries, index must be 0 to %d, got '%s'",
                        file, set, done, n, n - 1, tok);
       child = cJSON_GetArrayItem(cur, (int)k);
@@ -927,12 +930,20 @@ static int apply_set(const char *file, cJSON *root, const char *set, es_err *e) 
       return es_fail(e, ES_EINPUT, "%s: --set %s: %s is not an object or array", file, set, done);
     }
     if (!next) { /* last component: replace or add */
-      /* The whole VALUE must be JSON ("1 2" is the string "1 2", not 1). */
-      cJSON *v = cJSON_ParseWithOpts(eq + 1, NULL, 1);
+      /* The whole VALUE must be JSON ("1 2" is the string "1 2", not 1),
+       * strict RFC 8259 like the files; a VALUE that opens a string, array
+       * or object must be valid JSON, since taking it as a string would
+       * hide the mistake. */
+      const char *val = eq + 1, *at, *what;
+      int strict = json_first_error(val, strlen(val), &at, &what) != 0;
+      if (!strict && *val && strchr("\"[{", *val))
+        return es_fail(e, ES_EINPUT, "%s: --set %s: VALUE is not valid JSON: %s at character %zu",
+                       file, set, what, (size_t)(at - val) + 1);
+      cJSON *v = strict ? cJSON_ParseWithOpts(val, NULL, 1) : NULL;
       if (!v)
-        v = cJSON_CreateString(eq + 1);
+        v = cJSON_CreateString(val);
       if (!v)
-        return es_fail(e, ES_ERUNTIME, "out of memory");
+        return es_fail(e, ES_ERUNTIME, "edgesim: out of memory");
       int ok;
       if (cJSON_IsArray(cur))
         ok = cJSON_ReplaceItemViaPointer(cur, child, v);
@@ -942,14 +953,14 @@ static int apply_set(const char *file, cJSON *root, const char *set, es_err *e) 
         ok = cJSON_AddItemToObject(cur, tok, v);
       if (!ok) {
         cJSON_Delete(v);
-        return es_fail(e, ES_ERUNTIME, "out of memory");
+        return es_fail(e, ES_ERUNTIME, "edgesim: out of memory");
       }
       return 0;
     }
     if (!child) {
       child = cJSON_AddObjectToObject(cur, tok);
       if (!child)
-        return es_fail(e, ES_ERUNTIME, "out of memory");
+        return es_fail(e, ES_ERUNTIME, "edgesim: out of memory");
     }
     size_t l = strlen(done), t = strlen(tok); /* fits: done is a prefix of path */
     if (l)
@@ -1010,7 +1021,7 @@ static int load_text(const char *file, const char *buf, size_t len, const char *
     rc = apply_set(file, root, sets[i], e);
   scn *s = rc ? NULL : calloc(1, sizeof *s);
   if (!rc && !s)
-    rc = es_fail(e, ES_ERUNTIME, "out of memory");
+    rc = es_fail(e, ES_ERUNTIME, "edgesim: out of memory");
   if (!rc) {
     ctx c = {.file = file, .e = e, .s = s};
     g_models_dir = models_dir(file, mdir, mbuf, sizeof mbuf);
@@ -1051,7 +1062,7 @@ int scn_load_buffer(const char *name, const char *data, size_t len, const char *
                    SCN_MAX_FILE_BYTES);
   char *buf = malloc(len + 1); /* parse_json wants a terminated copy */
   if (!buf)
-    return es_fail(e, ES_ERUNTIME, "out of memory");
+    return es_fail(e, ES_ERUNTIME, "edgesim: out of memory");
   if (len)
     memcpy(buf, data, len);
   buf[len] = 0;

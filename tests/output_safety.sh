@@ -38,6 +38,21 @@ check "/dev/full: /dev/full is still a device" [ -c /dev/full ]
 check "stdout on /dev/full: exit status 1" [ $? -eq 1 ]
 check "stdout on /dev/full: one-line message" [ "$(cat "$T/err")" = "edgesim: writing results to stdout failed" ]
 
+# Results that cannot be printed: the time series is not put in place either.
+echo "old content" > "$T/keep.tsv"
+"$edgesim" --timeseries "$T/keep.tsv" $S > /dev/full 2> "$T/err"
+check "stdout on /dev/full with a time series: exit status 1" [ $? -eq 1 ]
+check "stdout on /dev/full with a time series: existing file untouched" [ "$(cat "$T/keep.tsv")" = "old content" ]
+check "stdout on /dev/full with a time series: no temporary file" no_temps
+
+# A symbolic link stays a link; the file it names gets the series.
+ln -s keep.tsv "$T/link.tsv"
+"$edgesim" --timeseries "$T/link.tsv" $S > /dev/null 2>&1
+check "symlink target: still a link" [ -L "$T/link.tsv" ]
+check "symlink target: the file it names is written" [ "$(wc -l < "$T/keep.tsv")" -eq 61 ]
+rm -f "$T/link.tsv"
+echo "old content" > "$T/keep.tsv"
+
 # A failed run leaves an existing file untouched.
 echo "old content" > "$T/keep.tsv"
 "$edgesim" --timeseries "$T/keep.tsv" --set duration_s=-1 $S > /dev/null 2>&1
