@@ -18,7 +18,6 @@ set multiplot layout 1,3 title sprintf("edgesim: the paper's Figure 4 (means of 
 
 set title "requests: edge vs rejected"
 set ylabel "requests per run"
-set xlabel "scenario"
 plot req using ($0-0.19):3:4 with boxerrorbars lc rgb "#1b9e77" title "processed at the edge", \
      ""  using ($0+0.19):5:6 with boxerrorbars lc rgb "#d95f02" title "rejected (to the cloud)", \
      ""  using 0:(NaN):xtic(2) notitle
@@ -40,13 +39,14 @@ set title "bursty load: token utilization per device"
 set ylabel "token utilization (tokens admitted / capacity)"
 stats util using 2 nooutput
 set xrange [-0.6:STATS_records-0.4]
-stats means every ::0::0 using 2:3 nooutput name "R"
-stats means every ::1::1 using 2:3 nooutput name "L"
+stats means every ::0::0 using 2 nooutput name "R"
+stats means every ::0::0 using 3 nooutput name "Rci"
+stats means every ::1::1 using 2 nooutput name "L"
+stats means every ::1::1 using 3 nooutput name "Lci"
 set xtics rotate by -35
-set xlabel "device"
 plot util using ($0-0.19):2:3 with boxerrorbars lc rgb "#d95f02" title "random", \
      ""   using ($0+0.19):4:5 with boxerrorbars lc rgb "#1b9e77" title "load-aware", \
      ""   using 0:(NaN):xtic(1) notitle, \
-     R_mean_x with lines dt 2 lw 2 lc rgb "#d95f02" title sprintf("random mean %.2f ± %.2f", R_mean_x, R_mean_y), \
-     L_mean_x with lines dt 2 lw 2 lc rgb "#1b9e77" title sprintf("load-aware mean %.2f ± %.2f", L_mean_x, L_mean_y)
+     R_mean with lines dt 2 lw 2 lc rgb "#d95f02" title sprintf("random mean %.3f ± %.3f", R_mean, Rci_mean), \
+     L_mean with lines dt 2 lw 2 lc rgb "#1b9e77" title sprintf("load-aware mean %.3f ± %.3f", L_mean, Lci_mean)
 unset multiplot
