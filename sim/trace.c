@@ -72,6 +72,8 @@ int trace_open(trace *tr, const char *path, es_err *e) {
   if (rc == 0)
     es_fail(e, ES_EINPUT, "%s: empty trace; expected a header line and rows TIME,PROMPT,OUTPUT",
             path);
+  else if (rc == 1 && !strncmp(line, "\xEF\xBB\xBF", 3)) /* invisible in the message below */
+    bad(tr, e, "starts with a UTF-8 byte order mark; expected the header %s", HEADERS[0]);
   else if (rc == 1 && !known_header(line))
     bad(tr, e, "expected the header %s (or %s), got '%.40s%s'", HEADERS[0], HEADERS[1], line,
         strlen(line) > 40 ? "..." : "");

@@ -181,6 +181,8 @@ static void files_and_headers(void **state) {
       {"\n0,1,1\n", ":1: expected the header TIME,PROMPT,OUTPUT (or "
                     "TIMESTAMP,ContextTokens,GeneratedTokens), got ''"},
       {"TIME,PROMPT,OUTPUT\n0,1,1\n1,1,1\n\n2,1", ":5: expected three fields TIME,PROMPT,OUTPUT"},
+      {"\xEF\xBB\xBFTIME,PROMPT,OUTPUT\n0,1,1\n",
+       ":1: starts with a UTF-8 byte order mark; expected the header TIME,PROMPT,OUTPUT"},
   };
   for (size_t i = 0; i < sizeof CASES / sizeof *CASES; i++) {
     const char *m = open_error(tu_write("f.csv", CASES[i].text));
