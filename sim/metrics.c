@@ -1,10 +1,12 @@
 /* metrics.c: Section IV metrics, their JSON input and the metrics command. */
 #include "metrics.h"
 
+#include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "jsonfile.h"
+#include "ifile.h"
 
 double mt_utility(double alpha, double q, double r) { return alpha * q + (1.0 - alpha) * r; }
 
@@ -25,6 +27,11 @@ double mt_platform_cpr_usd(const mt_input *in, const mt_platform *p) {
 
 /* ------------------------------------------------------------- loading */
 
+/* The input is checked like a scenario (sim/ifile.c): a regular file of at
+ * most 16 MiB, strict JSON with FILE:LINE:COL, no unknown or duplicate keys,
+ * every number in its bounds. A platform's CPR must be positive: PCR = U /
+ * CPR is undefined at 0, so a zero cost is bad input, not an infinite PCR. */
+
 /* One numeric key: where it lives, its bounds, and for which kinds it is
  * required (-1: every kind). Bounds are inclusive. */
 typedef struct {
@@ -35,7 +42,7 @@ typedef struct {
 } num_key;
 
 #define PK(k, f, lo, hi, kind) {k, offsetof(mt_platform, f), lo, hi, kind}
-static const num_key platform_keys[] = {
+static const num_key platform_nums[] = {
     PK("q", q, 0, 1, -1),
     PK("r", r, 0, 1e6, -1),
     PK("prompt_tokens", prompt_tokens, 0, 1e9, MT_CLOUD),
@@ -43,98 +50,152 @@ static const num_key platform_keys[] = {
     PK("input_usd_per_mtok", in_usd_per_mtok, 0, 1e6, MT_CLOUD),
     PK("output_usd_per_mtok", out_usd_per_mtok, 0, 1e6, MT_CLOUD),
     PK("energy_wh", energy_wh, 0, 1e6, MT_EDGE),
+    {0},
 };
 
-/* "got 3", "got \"x\"", "got true", "got nothing" */
-static void describe(const cJSON *v, char *out, size_t n) {
-    if (!v) snprintf(out, n, "nothing");
-    else if (cJSON_IsNumber(v)) snprintf(out, n, "%g", v->valuedouble);
-    else if (cJSON_IsString(v)) snprintf(out, n, "\"%.40s\"", v->valuestring);
-    else if (cJSON_IsBool(v)) snprintf(out, n, "%s", cJSON_IsTrue(v) ? "true" : "false");
-    else snprintf(out, n, "%s", cJSON_IsArray(v) ? "an array" : cJSON_IsObject(v) ? "an object" : "null");
+/* The keys each object may hold ("source" is a free-text note). */
+static const char *const top_keys[] = {"source", "alpha", "electricity_usd_per_kwh", "platforms", NULL};
+static const char *const platform_keys[] = {"name", "kind", "q", "r", "prompt_tokens", "output_tokens",
+                                            "input_usd_per_mtok", "output_usd_per_mtok", "energy_wh",
+                                            "paper", NULL};
+static const char *const paper_keys[] = {"cpr_cents", "u", "pcr", NULL};
+
+static int bad(es_err *e, const char *path, const char *key, const char *what, const cJSON *v) {
+    char got[96];
+    ifile_describe(v, got, sizeof got);
+    return es_fail(e, ES_EINPUT, "%s: %s: %s, got %s", path, key, what, got);
 }
 
-static int bad(char *err, size_t n, const char *path, const char *key, const char *what, const cJSON *v) {
-    char got[64];
-    describe(v, got, sizeof got);
-    snprintf(err, n, "%s: %s: %s, got %s", path, key, what, got);
-    return -1;
+/* Every key of object o is in `keys`, once. */
+static int check_keys(const cJSON *o, const char *const *keys, const char *pre, const char *path,
+                      es_err *e) {
+    uint64_t seen = 0;
+    const cJSON *it;
+    cJSON_ArrayForEach(it, o) {
+        char msg[600];
+        if (ifile_key(it->string, keys, sizeof *keys, &seen, msg, sizeof msg) < 0)
+            return es_fail(e, ES_EINPUT, "%s: %s%s%s: %s", path, pre, *pre ? "." : "", it->string, msg);
+    }
+    return 0;
 }
 
 static int get_num(const cJSON *o, const char *k, const char *keypath, double lo, double hi, double *out,
-                   const char *path, char *err, size_t n) {
+                   const char *path, es_err *e) {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
     if (!cJSON_IsNumber(v) || !(v->valuedouble >= lo && v->valuedouble <= hi)) {
         char what[96];
         snprintf(what, sizeof what, "must be a number in [%g,%g]", lo, hi);
-        return bad(err, n, path, keypath, what, v);
+        return bad(e, path, keypath, what, v);
     }
     *out = v->valuedouble;
     return 0;
 }
 
-static int load_paper(const cJSON *o, mt_platform *p, const char *pre, const char *path, char *err, size_t n) {
+static int load_paper(const cJSON *o, mt_platform *p, const char *pre, const char *path, es_err *e) {
     const cJSON *pp = cJSON_GetObjectItemCaseSensitive(o, "paper");
     char kp[128];
     if (!pp) return 0;
     snprintf(kp, sizeof kp, "%s.paper", pre);
-    if (!cJSON_IsObject(pp)) return bad(err, n, path, kp, "must be an object", pp);
+    if (!cJSON_IsObject(pp)) return bad(e, path, kp, "must be an object", pp);
+    if (check_keys(pp, paper_keys, kp, path, e)) return -1;
     p->has_paper = 1;
+    /* cpr_cents > 0: the table prints U / paper CPR */
     snprintf(kp, sizeof kp, "%s.paper.cpr_cents", pre);
-    if (get_num(pp, "cpr_cents", kp, 0, 1e6, &p->paper_cpr_cents, path, err, n)) return -1;
+    if (get_num(pp, "cpr_cents", kp, 1e-9, 1e6, &p->paper_cpr_cents, path, e)) return -1;
     snprintf(kp, sizeof kp, "%s.paper.u", pre);
-    if (get_num(pp, "u", kp, -1e6, 1e6, &p->paper_u, path, err, n)) return -1;
+    if (get_num(pp, "u", kp, -1e6, 1e6, &p->paper_u, path, e)) return -1;
     snprintf(kp, sizeof kp, "%s.paper.pcr", pre);
-    return get_num(pp, "pcr", kp, 0, 1e12, &p->paper_pcr, path, err, n);
+    return get_num(pp, "pcr", kp, 0, 1e12, &p->paper_pcr, path, e);
 }
 
-static int load_platform(const cJSON *o, int i, mt_platform *p, const char *path, char *err, size_t n) {
+/* A name is printed as a table cell: no control characters. */
+static int valid_name(const char *s) {
+    for (; *s; s++)
+        if ((unsigned char)*s < 0x20 || *s == 0x7f) return 0;
+    return 1;
+}
+
+static int load_platform(const cJSON *o, int i, mt_platform *p, const char *path, es_err *e) {
     char pre[32], kp[96];
     snprintf(pre, sizeof pre, "platforms[%d]", i);
-    if (!cJSON_IsObject(o)) return bad(err, n, path, pre, "must be an object", o);
+    if (!cJSON_IsObject(o)) return bad(e, path, pre, "must be an object", o);
+    if (check_keys(o, platform_keys, pre, path, e)) return -1;
     const cJSON *name = cJSON_GetObjectItemCaseSensitive(o, "name");
     const cJSON *kind = cJSON_GetObjectItemCaseSensitive(o, "kind");
     snprintf(kp, sizeof kp, "%s.name", pre);
-    if (!cJSON_IsString(name) || strlen(name->valuestring) >= sizeof p->name)
-        return bad(err, n, path, kp, "must be a string of < 64 bytes", name);
+    if (!cJSON_IsString(name) || !name->valuestring[0] || strlen(name->valuestring) >= sizeof p->name ||
+        !valid_name(name->valuestring))
+        return bad(e, path, kp, "must be a string of 1 to 63 bytes without control characters", name);
     strcpy(p->name, name->valuestring);
     snprintf(kp, sizeof kp, "%s.kind", pre);
     if (cJSON_IsString(kind) && !strcmp(kind->valuestring, "cloud")) p->kind = MT_CLOUD;
     else if (cJSON_IsString(kind) && !strcmp(kind->valuestring, "edge")) p->kind = MT_EDGE;
-    else return bad(err, n, path, kp, "must be \"cloud\" or \"edge\"", kind);
-    for (size_t k = 0; k < sizeof platform_keys / sizeof platform_keys[0]; k++) {
-        const num_key *nk = &platform_keys[k];
-        if (nk->kind != -1 && nk->kind != (int)p->kind) continue;
+    else return bad(e, path, kp, "must be \"cloud\" or \"edge\"", kind);
+    for (const num_key *nk = platform_nums; nk->key; nk++) {
         snprintf(kp, sizeof kp, "%s.%s", pre, nk->key);
-        if (get_num(o, nk->key, kp, nk->min, nk->max, (double *)((char *)p + nk->off), path, err, n)) return -1;
+        if (nk->kind != -1 && nk->kind != (int)p->kind) {
+            if (cJSON_GetObjectItemCaseSensitive(o, nk->key))
+                return es_fail(e, ES_EINPUT, "%s: %s: not used when kind is \"%s\"", path, kp,
+                               p->kind == MT_CLOUD ? "cloud" : "edge");
+            continue;
+        }
+        if (get_num(o, nk->key, kp, nk->min, nk->max, (double *)((char *)p + nk->off), path, e)) return -1;
     }
-    return load_paper(o, p, pre, path, err, n);
+    return load_paper(o, p, pre, path, e);
 }
 
-static int load_obj(const cJSON *root, mt_input *in, const char *path, char *err, size_t n) {
-    if (get_num(root, "alpha", "alpha", 0, 1, &in->alpha, path, err, n)) return -1;
-    if (get_num(root, "electricity_usd_per_kwh", "electricity_usd_per_kwh", 0, 1e3, &in->usd_per_kwh, path,
-                err, n))
+/* PCR = U / CPR must be a finite number: CPR > 0 and not so small that the
+ * quotient overflows. */
+static int check_cost(const mt_input *in, const mt_platform *p, int i, const char *path, es_err *e) {
+    double cpr = mt_platform_cpr_usd(in, p), pcr = mt_pcr(mt_utility(in->alpha, p->q, p->r), cpr);
+    if (cpr > 0 && isfinite(pcr)) return 0;
+    if (cpr > 0)
+        return es_fail(e, ES_EINPUT, "%s: platforms[%d]: CPR %g USD is too small: PCR = U / CPR overflows",
+                       path, i, cpr);
+    if (p->kind == MT_EDGE)
+        return es_fail(e, ES_EINPUT,
+                       "%s: platforms[%d]: CPR is 0 (energy_wh %g x electricity_usd_per_kwh %g), so PCR "
+                       "= U / CPR is undefined; every platform needs a positive cost",
+                       path, i, p->energy_wh, in->usd_per_kwh);
+    return es_fail(e, ES_EINPUT,
+                   "%s: platforms[%d]: CPR is 0 (prompt_tokens x input_usd_per_mtok + output_tokens x "
+                   "output_usd_per_mtok), so PCR = U / CPR is undefined; every platform needs a positive cost",
+                   path, i);
+}
+
+static int load_obj(const cJSON *root, mt_input *in, const char *path, es_err *e) {
+    if (check_keys(root, top_keys, "", path, e)) return -1;
+    const cJSON *src = cJSON_GetObjectItemCaseSensitive(root, "source");
+    if (src && !cJSON_IsString(src)) return bad(e, path, "source", "must be a string", src);
+    if (get_num(root, "alpha", "alpha", 0, 1, &in->alpha, path, e)) return -1;
+    if (get_num(root, "electricity_usd_per_kwh", "electricity_usd_per_kwh", 0, 1e3, &in->usd_per_kwh, path, e))
         return -1;
     const cJSON *pl = cJSON_GetObjectItemCaseSensitive(root, "platforms");
     if (!cJSON_IsArray(pl) || cJSON_GetArraySize(pl) < 1)
-        return bad(err, n, path, "platforms", "must be a non-empty array", pl);
+        return bad(e, path, "platforms", "must be a non-empty array", pl);
     in->n = cJSON_GetArraySize(pl);
     in->p = calloc((size_t)in->n, sizeof *in->p);
-    if (!in->p) {
-        snprintf(err, n, "%s: out of memory", path);
-        return -1;
-    }
+    if (!in->p) return es_fail(e, ES_ERUNTIME, "%s: out of memory", path);
     int i = 0;
     for (const cJSON *o = pl->child; o; o = o->next, i++)
-        if (load_platform(o, i, &in->p[i], path, err, n)) return -1;
+        if (load_platform(o, i, &in->p[i], path, e) || check_cost(in, &in->p[i], i, path, e)) return -1;
     return 0;
 }
 
-int mt_load(const char *path, mt_input *in, char *err, size_t errlen) {
+int mt_load(const char *path, mt_input *in, es_err *e) {
+    char *buf;
+    size_t len;
+    cJSON *root = NULL;
     memset(in, 0, sizeof *in);
-    cJSON *root = jf_load(path, err, errlen);
-    int rc = root ? load_obj(root, in, path, err, errlen) : -1;
+    if (ifile_read(path, "a JSON file", &buf, &len, e)) return e->code;
+    int rc = ifile_parse_json(path, buf, len, &root, e);
+    free(buf);
+    if (!rc && !cJSON_IsObject(root)) {
+        char got[96];
+        ifile_describe(root, got, sizeof got);
+        rc = es_fail(e, ES_EINPUT, "%s: the top level must be a JSON object, got %s", path, got);
+    }
+    if (!rc && load_obj(root, in, path, e)) rc = e->code;
     cJSON_Delete(root);
     if (rc) mt_free(in);
     return rc;
@@ -178,10 +239,10 @@ int metrics_main(int argc, char **argv, FILE *out, FILE *err) {
         return 2;
     }
     mt_input in;
-    char msg[512];
-    if (mt_load(argv[1], &in, msg, sizeof msg)) {
-        fprintf(err, "%s\n", msg);
-        return 2;
+    es_err e = {0};
+    if (mt_load(argv[1], &in, &e)) {
+        fprintf(err, "%s\n", e.msg);
+        return e.code;
     }
     print_table(&in, out);
     mt_free(&in);

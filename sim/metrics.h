@@ -15,6 +15,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "err.h"
+
 typedef enum { MT_CLOUD = 0, MT_EDGE = 1 } mt_kind;
 
 typedef struct {
@@ -45,12 +47,16 @@ double mt_cpr_edge_usd(double energy_wh, double usd_per_kwh);
 double mt_pcr(double utility, double cpr_usd); /* U / (CPR in cents) */
 double mt_platform_cpr_usd(const mt_input *in, const mt_platform *p);
 
-/* 0 ok; -1 with one line in err: "PATH: KEY.PATH: problem, got VALUE". */
-int mt_load(const char *path, mt_input *in, char *err, size_t errlen);
+/* 0 ok, or ES_EINPUT (ES_ERUNTIME: out of memory) with one line in e:
+ * "PATH: KEY.PATH: problem, got VALUE", "PATH:LINE:COL: JSON syntax error:
+ * ...", "PATH: not a regular file, ...". The file is checked like a scenario
+ * (sim/ifile.h): 16 MiB at most, strict JSON, no unknown or duplicate keys;
+ * every platform's CPR must be > 0 so that PCR is finite. */
+int mt_load(const char *path, mt_input *in, es_err *e);
 void mt_free(mt_input *in);
 
 /* `edgesim metrics FILE.json` (argv[0] == "metrics"): prints the table.
- * Returns 0 ok, 2 bad usage or bad input (one line on err). */
+ * Returns 0 ok, 2 bad usage or bad input, 1 out of memory (one line on err). */
 int metrics_main(int argc, char **argv, FILE *out, FILE *err);
 
 #endif

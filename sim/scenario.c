@@ -9,8 +9,9 @@
  */
 #include "scenario.h"
 
-#include "trace.h"
+#include "ifile.h"
 #include "jsoncheck.h"
+#include "trace.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -20,6 +21,8 @@
 #include <string.h>
 #include <dirent.h>
 #include <sys/stat.h>
+
+_Static_assert(SCN_MAX_FILE_BYTES == IFILE_MAX_BYTES, "one size limit for JSON input files");
 
 #ifndef EDGESIM_SOURCE_DIR
 #define EDGESIM_SOURCE_DIR "."
@@ -186,27 +189,6 @@ static int fail(ctx *c, const char *path, const char *fmt, ...) {
   return es_fail(c->e, ES_EINPUT, "%s: %s", c->file, what);
 }
 
-/* What a JSON value is, for "got ..." in messages. */
-static void describe(const cJSON *v, char *buf, size_t n) {
-  if (cJSON_IsNumber(v)) { /* the shortest text that reads back the same */
-    for (int digits = 15; digits <= 17; digits++) {
-      snprintf(buf, n, "%.*g", digits, v->valuedouble);
-      if (strtod(buf, NULL) == v->valuedouble)
-        break;
-    }
-  }
-  else if (cJSON_IsString(v))
-    snprintf(buf, n, "\"%.40s%s\"", v->valuestring, strlen(v->valuestring) > 40 ? "..." : "");
-  else if (cJSON_IsBool(v))
-    snprintf(buf, n, "%s", cJSON_IsTrue(v) ? "true" : "false");
-  else if (cJSON_IsNull(v))
-    snprintf(buf, n, "null");
-  else if (cJSON_IsArray(v))
-    snprintf(buf, n, "an array");
-  else
-    snprintf(buf, n, "an object");
-}
-
 static void join(char *out, size_t n, const char *path, const char *key) {
   if (*path)
     snprintf(out, n, "%s.%s", path, key);
@@ -222,51 +204,11 @@ static void bounds_text(const field *f, char *buf, size_t n) {
     snprintf(buf, n, "%s in %c%.16g, %.16g]", what, f->flags & LOX ? '(' : '[', f->lo, f->hi);
 }
 
-static size_t edit_distance(const char *a, const char *b) {
-  size_t la = strlen(a), lb = strlen(b), row[64];
-  if (la >= 63 || lb >= 63)
-    return 99;
-  for (size_t j = 0; j <= lb; j++)
-    row[j] = j;
-  for (size_t i = 1; i <= la; i++) {
-    size_t diag = row[0];
-    row[0] = i;
-    for (size_t j = 1; j <= lb; j++) {
-      size_t up = row[j], best = diag + (a[i - 1] != b[j - 1]);
-      if (up + 1 < best)
-        best = up + 1;
-      if (row[j - 1] + 1 < best)
-        best = row[j - 1] + 1;
-      row[j] = best;
-      diag = up;
-    }
-  }
-  return row[lb];
-}
-
-static int unknown_key(ctx *c, const char *path, const char *key, const field *tab) {
-  const char *best = NULL;
-  size_t bd = 99;
-  char allowed[512] = "";
-  for (const field *f = tab; f->key; f++) {
-    size_t d = edit_distance(key, f->key);
-    if (d < bd)
-      bd = d, best = f->key;
-    size_t l = strlen(allowed);
-    snprintf(allowed + l, sizeof allowed - l, "%s%s", l ? ", " : "", f->key);
-  }
-  char p[512];
-  join(p, sizeof p, path, key);
-  if (best && bd <= 2 && bd < strlen(key))
-    return fail(c, p, "unknown key (did you mean '%s'?)", best);
-  return fail(c, p, "unknown key; allowed here: %s", allowed);
-}
-
 /* ---- values --------------------------------------------------------------- */
 
 static int get_number(ctx *c, const char *path, const cJSON *v, const field *f, double *out) {
   char got[96], want[96];
-  describe(v, got, sizeof got);
+  ifile_describe(v, got, sizeof got);
   bounds_text(f, want, sizeof want);
   if (!cJSON_IsNumber(v))
     return fail(c, path, "must be %s, got %s", want, got);
@@ -288,7 +230,7 @@ static int get_enum(ctx *c, const char *path, const cJSON *v, const char *const 
       if (!strcmp(v->valuestring, names[i]))
         return *out = i, 0;
   char got[96], allowed[256] = "";
-  describe(v, got, sizeof got);
+  ifile_describe(v, got, sizeof got);
   for (int i = 0; names[i]; i++) {
     size_t l = strlen(allowed);
     snprintf(allowed + l, sizeof allowed - l, "%s\"%s\"", i ? ", " : "", names[i]);
@@ -302,7 +244,7 @@ static int get_enum(ctx *c, const char *path, const cJSON *v, const char *const 
 
 static int get_string(ctx *c, const char *path, const cJSON *v, char *out, size_t size) {
   char got[96];
-  describe(v, got, sizeof got);
+  ifile_describe(v, got, sizeof got);
   if (!cJSON_IsString(v))
     return fail(c, path, "must be a string, got %s", got);
   size_t n = strlen(v->valuestring);
@@ -323,7 +265,7 @@ static const field DIST_WEIGHT = {"weights[]", F_NUM, 0, 0, 0, 1e300, 0, NULL, N
 /* "an array of N items" or what the value is, for "got ..." in messages. */
 static void count_text(const cJSON *v, char *buf, size_t n) {
   if (!cJSON_IsArray(v))
-    describe(v, buf, n);
+    ifile_describe(v, buf, n);
   else if (!v->child)
     snprintf(buf, n, "an empty array");
   else
@@ -384,7 +326,7 @@ static int get_dist(ctx *c, const char *path, const cJSON *v, dist *d) {
   if (cJSON_IsObject(v))
     return get_dist_arrays(c, path, v, d);
   char got[96];
-  describe(v, got, sizeof got);
+  ifile_describe(v, got, sizeof got);
   double x;
   if (!cJSON_IsNumber(v))
     return fail(c, path, "must be an integer in [1, 1e9] or {\"values\": [...], "
@@ -422,7 +364,7 @@ static int parse_value(ctx *c, const cJSON *v, const char *path, const field *f,
   case F_BOOL:
     if (!cJSON_IsBool(v)) {
       char got[96];
-      describe(v, got, sizeof got);
+      ifile_describe(v, got, sizeof got);
       return fail(c, path, "must be true or false, got %s", got);
     }
     *(int *)(base + f->off) = cJSON_IsTrue(v);
@@ -457,7 +399,7 @@ static int parse_obj(ctx *c, const cJSON *obj, const char *path, const field *ta
                      char *base, uint64_t *mask) {
   if (!cJSON_IsObject(obj)) {
     char got[96];
-    describe(obj, got, sizeof got);
+    ifile_describe(obj, got, sizeof got);
     return fail(c, path, "must be an object, got %s", got);
   }
   *mask = 0;
@@ -465,14 +407,10 @@ static int parse_obj(ctx *c, const cJSON *obj, const char *path, const field *ta
   char p[512];
   cJSON_ArrayForEach(it, obj) {
     join(p, sizeof p, path, it->string);
-    size_t i = 0;
-    while (tab[i].key && strcmp(tab[i].key, it->string))
-      i++;
-    if (!tab[i].key)
-      return unknown_key(c, path, it->string, tab);
-    if (*mask & (1ull << i))
-      return fail(c, p, "duplicate key");
-    *mask |= 1ull << i;
+    char msg[600];
+    int i = ifile_key(it->string, tab, sizeof *tab, mask, msg, sizeof msg);
+    if (i < 0) /* unknown or duplicate */
+      return fail(c, p, "%s", msg);
     if (parse_value(c, it, p, &tab[i], base))
       return c->e->code;
   }
@@ -500,8 +438,6 @@ static int valid_name(const char *s) {
   return 1;
 }
 
-static int read_file(const char *path, char **buf, size_t *len, es_err *e);
-static int parse_json(const char *file, const char *buf, size_t len, cJSON **out, es_err *e);
 
 /* Reads a positive (or non-negative) number `key` of profile object `o`. */
 static int profile_num(ctx *c, const char *pfile, const cJSON *o, const char *where,
@@ -559,9 +495,9 @@ static int apply_profile(ctx *c, scn_device *d, uint64_t mask, const char *path)
   char *buf;
   size_t len;
   cJSON *root;
-  if (read_file(pfile, &buf, &len, c->e))
+  if (ifile_read(pfile, "a JSON file", &buf, &len, c->e))
     return c->e->code;
-  int rc = parse_json(pfile, buf, len, &root, c->e);
+  int rc = ifile_parse_json(pfile, buf, len, &root, c->e);
   free(buf);
   if (rc)
     return rc;
@@ -583,7 +519,7 @@ static int apply_profile(ctx *c, scn_device *d, uint64_t mask, const char *path)
   } else if (!cJSON_IsBool(fits)) {
     char got[96] = "";
     if (fits)
-      describe(fits, got, sizeof got);
+      ifile_describe(fits, got, sizeof got);
     rc = fits ? es_fail(c->e, ES_EINPUT, "%s: %sfits: must be true or false, got %s", pfile,
                         where, got)
               : es_fail(c->e, ES_EINPUT, "%s: %sfits: required key is missing (true or false)",
@@ -782,110 +718,6 @@ static int check_rules(ctx *c) {
   return check_run_length(c);
 }
 
-/* ---- files ---------------------------------------------------------------------- */
-
-static int read_file(const char *path, char **buf, size_t *len, es_err *e) {
-  struct stat st;
-  *buf = NULL;
-  if (stat(path, &st) != 0)
-    return es_fail(e, ES_EINPUT, "%s: cannot open: %s", path, strerror(errno));
-  if (S_ISDIR(st.st_mode))
-    return es_fail(e, ES_EINPUT, "%s: is a directory, expected a JSON file", path);
-  if (!S_ISREG(st.st_mode))
-    return es_fail(e, ES_EINPUT, "%s: not a regular file, expected a JSON file", path);
-  if ((unsigned long long)st.st_size > SCN_MAX_FILE_BYTES)
-    return es_fail(e, ES_EINPUT, "%s: file is larger than the limit of %u bytes", path,
-                   SCN_MAX_FILE_BYTES);
-  FILE *f = fopen(path, "rb");
-  if (!f)
-    return es_fail(e, ES_EINPUT, "%s: cannot open: %s", path, strerror(errno));
-  /* Room for the size stat() saw plus one byte, to notice a file that grew;
-   * it may still not pass the limit. */
-  size_t cap = (size_t)st.st_size + 1;
-  *buf = malloc(cap + 1);
-  *len = 0;
-  int bad = !*buf;
-  while (!bad) {
-    *len += fread(*buf + *len, 1, cap - *len, f);
-    if ((bad = ferror(f)) || *len < cap || cap > SCN_MAX_FILE_BYTES)
-      break;
-    cap = 2 * cap > SCN_MAX_FILE_BYTES ? SCN_MAX_FILE_BYTES + 1 : 2 * cap;
-    char *grown = realloc(*buf, cap + 1);
-    if (!grown)
-      bad = 1;
-    else
-      *buf = grown;
-  }
-  int err = errno;
-  fclose(f);
-  if (!*buf)
-    return es_fail(e, ES_ERUNTIME, "edgesim: out of memory reading %s", path);
-  if (bad || *len > SCN_MAX_FILE_BYTES) {
-    free(*buf);
-    *buf = NULL;
-    return bad ? es_fail(e, ES_EINPUT, "%s: cannot read: %s", path, strerror(err))
-               : es_fail(e, ES_EINPUT, "%s: file is larger than the limit of %u bytes", path,
-                         SCN_MAX_FILE_BYTES);
-  }
-  (*buf)[*len] = 0;
-  return 0;
-}
-
-/* Fails with "FILE:LINE:COL: JSON syntax error: WHAT, got 'TEXT'". */
-static int syntax_error(const char *file, const char *buf, size_t len, const char *at,
-                        const char *what, es_err *e) {
-  size_t line = 1, col = 1;
-  for (const char *p = buf; p < at; p++, col++)
-    if (*p == '\n')
-      line++, col = 0;
-  char near[24];
-  size_t n = 0;
-  for (const char *p = at; p < buf + len && n < 16 && *p != '\n' && *p != '\r'; p++)
-    near[n++] = (*p >= 32 && *p < 127) ? *p : '?';
-  near[n] = 0;
-  if (at >= buf + len)
-    return es_fail(e, ES_EINPUT, "%s:%zu:%zu: JSON syntax error: %s, got the end of the file",
-                   file, line, col, what);
-  if (!n)
-    return es_fail(e, ES_EINPUT, "%s:%zu:%zu: JSON syntax error: %s, got the end of the line",
-                   file, line, col, what);
-  return es_fail(e, ES_EINPUT, "%s:%zu:%zu: JSON syntax error: %s, got '%s'", file, line, col,
-                 what, near);
-}
-
-static int parse_json(const char *file, const char *buf, size_t len, cJSON **out, es_err *e) {
-  const char *nul = memchr(buf, 0, len);
-  if (nul)
-    return es_fail(e, ES_EINPUT, "%s: not a text file (NUL byte at offset %zu)", file,
-                   (size_t)(nul - buf));
-  size_t i = 0;
-  while (i < len && strchr(" \t\r\n", buf[i]))
-    i++;
-  if (i == len)
-    return es_fail(e, ES_EINPUT, "%s: empty file; expected a JSON object", file);
-  /* Strict RFC 8259 first (cJSON alone would take 01 or 1.), with exact
-   * places for errors. */
-  const char *at, *what, *end = NULL;
-  *out = NULL;
-  if (json_first_error(buf, len, &at, &what) == 0)
-    return syntax_error(file, buf, len, at, what, e);
-  *out = cJSON_ParseWithLengthOpts(buf, len, &end, 0);
-  if (*out) {
-    /* Only white space may follow the value. */
-    size_t k = (size_t)(end - buf);
-    while (k < len && strchr(" \t\r\n", buf[k]))
-      k++;
-    if (k == len)
-      return 0;
-    cJSON_Delete(*out);
-    *out = NULL;
-    end = buf + k;
-  }
-  /* Valid JSON that cJSON still refuses (out of memory, most likely). */
-  at = end && end >= buf && end <= buf + len ? end : buf + len;
-  return syntax_error(file, buf, len, at, "not accepted by the JSON parser", e);
-}
-
 /* ---- --set overrides --------------------------------------------------------------- */
 
 /* Applies "PATH=VALUE" to the tree: PATH is dotted, numbers index arrays;
@@ -1009,12 +841,12 @@ static int load_text(const char *file, const char *buf, size_t len, const char *
   char mbuf[1024];
   cJSON *root;
   *out = NULL;
-  int rc = parse_json(file, buf, len, &root, e);
+  int rc = ifile_parse_json(file, buf, len, &root, e);
   if (rc)
     return rc;
   if (!cJSON_IsObject(root)) {
     char got[96];
-    describe(root, got, sizeof got);
+    ifile_describe(root, got, sizeof got);
     rc = es_fail(e, ES_EINPUT, "%s: the top level must be a JSON object, got %s", file, got);
   }
   for (size_t i = 0; i < nsets && !rc; i++)
@@ -1047,7 +879,7 @@ int scn_load(const char *file, const char *const *sets, size_t nsets, const char
   char *buf;
   size_t len;
   *out = NULL;
-  if (read_file(file, &buf, &len, e))
+  if (ifile_read(file, "a JSON file", &buf, &len, e))
     return e->code;
   int rc = load_text(file, buf, len, sets, nsets, mdir, out, e);
   free(buf);

@@ -1,31 +1,113 @@
 #include "trace.h"
 
-#include <errno.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "ifile.h"
+
 #define LINE_MAX_BYTES 1024
+
+/* The header line: the documented column names, or those of the Azure LLM
+ * inference traces (scenarios/data/); compared ignoring case. */
+static const char *const HEADERS[] = {"TIME,PROMPT,OUTPUT",
+                                      "TIMESTAMP,ContextTokens,GeneratedTokens", NULL};
+
+static int bad(trace *tr, es_err *e, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int bad(trace *tr, es_err *e, const char *fmt, ...) {
+  char what[512];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(what, sizeof what, fmt, ap);
+  va_end(ap);
+  return es_fail(e, ES_EINPUT, "%s:%llu: %s", tr->path, (unsigned long long)tr->line, what), -1;
+}
+
+/* Reads the next line into buf (LINE_MAX_BYTES) without its "\n" or
+ * "\r\n" and counts it: 1, 0 at the end of the file, -1 (e set) on a NUL
+ * byte, a line too long or a read error. The FILE is this reader's alone,
+ * hence getc_unlocked. */
+static int read_line(trace *tr, char *buf, es_err *e) {
+  size_t n = 0;
+  int ch;
+  tr->line++;
+  while ((ch = getc_unlocked(tr->f)) != EOF && ch != '\n') {
+    if (ch == 0)
+      return bad(tr, e, "NUL byte in the line (a trace is CSV text)");
+    if (n == LINE_MAX_BYTES - 1)
+      return bad(tr, e, "line longer than %d bytes", LINE_MAX_BYTES - 1);
+    buf[n++] = (char)ch;
+  }
+  if (ch == EOF && ferror(tr->f))
+    return bad(tr, e, "read error");
+  if (ch == EOF && !n)
+    return tr->line--, 0;
+  if (n && buf[n - 1] == '\r')
+    n--;
+  buf[n] = 0;
+  return 1;
+}
+
+static char lower(char c) { return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c; }
+
+static int known_header(const char *line) {
+  for (const char *const *h = HEADERS; *h; h++) {
+    const char *a = *h, *b = line;
+    while (*a && lower(*a) == lower(*b))
+      a++, b++;
+    if (!*a && !*b)
+      return 1;
+  }
+  return 0;
+}
 
 int trace_open(trace *tr, const char *path, es_err *e) {
   memset(tr, 0, sizeof *tr);
   snprintf(tr->path, sizeof tr->path, "%s", path);
-  if (!(tr->f = fopen(path, "r")))
-    return es_fail(e, ES_EINPUT, "%s: cannot open trace: %s", path, strerror(errno));
+  if (!(tr->f = ifile_open(path, "a CSV trace", 0, e)))
+    return e->code;
   char line[LINE_MAX_BYTES];
-  if (!fgets(line, sizeof line, tr->f)) {
-    trace_close(tr);
-    return es_fail(e, ES_EINPUT, "%s: empty trace; expected a header line and rows "
-                                 "TIME,PROMPT,OUTPUT", path);
-  }
-  tr->line = 1;
-  return 0;
+  int rc = read_line(tr, line, e);
+  if (rc == 0)
+    es_fail(e, ES_EINPUT, "%s: empty trace; expected a header line and rows TIME,PROMPT,OUTPUT",
+            path);
+  else if (rc == 1 && !strncmp(line, "\xEF\xBB\xBF", 3)) /* invisible in the message below */
+    bad(tr, e, "starts with a UTF-8 byte order mark; expected the header %s", HEADERS[0]);
+  else if (rc == 1 && !known_header(line))
+    bad(tr, e, "expected the header %s (or %s), got '%.40s%s'", HEADERS[0], HEADERS[1], line,
+        strlen(line) > 40 ? "..." : "");
+  else if (rc == 1)
+    return 0;
+  trace_close(tr);
+  return e->code;
 }
 
 void trace_close(trace *tr) {
   if (tr->f)
     fclose(tr->f);
   tr->f = NULL;
+}
+
+/* ---- fields ------------------------------------------------------------------- */
+
+static int is_digit(char c) { return c >= '0' && c <= '9'; }
+
+/* The value of exactly n digits at s, or -1. */
+static int fixed_digits(const char *s, int n) {
+  int v = 0;
+  for (int i = 0; i < n; i++) {
+    if (!is_digit(s[i]))
+      return -1;
+    v = 10 * v + (s[i] - '0');
+  }
+  return v;
+}
+
+static int days_in_month(int y, int m) {
+  static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  return days[m - 1] + (m == 2 && leap);
 }
 
 /* Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar. */
@@ -38,60 +120,90 @@ static long days_from_civil(long y, long m, long d) {
   return era * 146097 + doe - 719468;
 }
 
-/* Seconds of "YYYY-MM-DD HH:MM:SS[.frac]" or of a plain number; -1 if bad. */
-static int parse_time(const char *s, double *out) {
-  int y, mo, d, h, mi, n = 0;
-  double sec;
-  if (sscanf(s, "%4d-%2d-%2d %2d:%2d:%lf%n", &y, &mo, &d, &h, &mi, &sec, &n) == 6 &&
-      s[n] == 0) {
-    if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec < 0 || sec >= 61)
-      return -1;
-    *out = (double)days_from_civil(y, mo, d) * 86400.0 + h * 3600.0 + mi * 60.0 + sec;
-    return 0;
+/* A decimal number without sign, spaces, hex, inf or nan: digits with an
+ * optional fraction and exponent ("12", "0.5", "1e3"). */
+static int is_decimal(const char *s) {
+  const char *p = s;
+  while (is_digit(*p))
+    p++;
+  int digits = p > s;
+  if (*p == '.') {
+    const char *f = ++p;
+    while (is_digit(*p))
+      p++;
+    digits |= p > f;
   }
-  char *end;
-  errno = 0;
-  *out = strtod(s, &end);
-  return (errno || end == s || *end || !isfinite(*out) || *out < 0) ? -1 : 0;
+  if (!digits)
+    return 0;
+  if (*p == 'e' || *p == 'E') {
+    p += p[1] == '+' || p[1] == '-' ? 2 : 1;
+    const char *x = p;
+    while (is_digit(*p))
+      p++;
+    if (p == x)
+      return 0;
+  }
+  return !*p;
 }
 
+/* Whether s has the shape "DDDD-DD-DD DD:DD:DD[.D...]". */
+static int timestamp_shape(const char *s) {
+  static const char shape[] = "DDDD-DD-DD DD:DD:DD";
+  for (size_t i = 0; shape[i]; i++)
+    if (shape[i] == 'D' ? !is_digit(s[i]) : s[i] != shape[i])
+      return 0; /* also stops at the string's end */
+  const char *frac = s + sizeof shape - 1;
+  return !*frac || (*frac == '.' && is_digit(frac[1]) && !frac[1 + strspn(frac + 1, "0123456789")]);
+}
+
+/* TIME: "YYYY-MM-DD HH:MM:SS[.frac]" (UTC) or seconds; -1 with e set. */
+static int parse_time(trace *tr, const char *s, double *out, es_err *e) {
+  if (timestamp_shape(s)) {
+    int y = fixed_digits(s, 4), mo = fixed_digits(s + 5, 2), d = fixed_digits(s + 8, 2);
+    int h = fixed_digits(s + 11, 2), mi = fixed_digits(s + 14, 2), sec = fixed_digits(s + 17, 2);
+    if (mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo))
+      return bad(tr, e, "TIME: %.10s is not a date (months 01-12, days as in the calendar)", s);
+    if (h > 23 || mi > 59 || sec > 59)
+      return bad(tr, e, "TIME: %.8s is not a time of day (00:00:00 to 23:59:59)", s + 11);
+    *out = (double)days_from_civil(y, mo, d) * 86400.0 + h * 3600.0 + mi * 60.0 + sec +
+           (s[19] ? strtod(s + 19, NULL) : 0);
+    return 0;
+  }
+  if (is_decimal(s) && isfinite(*out = strtod(s, NULL)))
+    return 0;
+  return bad(tr, e, "TIME must be seconds >= 0 or YYYY-MM-DD HH:MM:SS[.frac], got '%.40s'", s);
+}
+
+/* A count: decimal digits only (no sign or spaces), in [min, 10^9]. */
 static int parse_count(const char *s, uint64_t min, uint64_t *out) {
-  char *end;
-  errno = 0;
-  if (*s < '0' || *s > '9')
+  size_t n = strspn(s, "0123456789");
+  if (!n || s[n])
     return -1;
-  unsigned long long v = strtoull(s, &end, 10);
-  if (errno || *end || v < min || v > 1000000000ull)
+  unsigned long long v = strtoull(s, NULL, 10);
+  if (v < min || v > 1000000000ull)
     return -1;
   *out = v;
   return 0;
 }
 
-static int bad(trace *tr, es_err *e, const char *what) {
-  return es_fail(e, ES_EINPUT, "%s:%llu: %s", tr->path, (unsigned long long)tr->line, what), -1;
-}
-
 int trace_next(trace *tr, trace_row *row, es_err *e) {
   char line[LINE_MAX_BYTES];
-  do {
-    if (!fgets(line, sizeof line, tr->f))
-      return ferror(tr->f) ? bad(tr, e, "read error") : 0;
-    tr->line++;
-    if (!strchr(line, '\n') && !feof(tr->f))
-      return bad(tr, e, "line longer than 1023 bytes");
-    line[strcspn(line, "\r\n")] = 0;
-  } while (!line[0]); /* blank lines are skipped */
+  int rc;
+  while ((rc = read_line(tr, line, e)) == 1 && !line[0])
+    ; /* blank lines are skipped */
+  if (rc != 1)
+    return rc;
   char *f1 = line, *f2 = strchr(f1, ','), *f3 = f2 ? strchr(f2 + 1, ',') : NULL;
   if (!f2 || !f3 || strchr(f3 + 1, ','))
     return bad(tr, e, "expected three fields TIME,PROMPT,OUTPUT");
   *f2++ = 0, *f3++ = 0;
-  double t;
-  if (parse_time(f1, &t))
-    return bad(tr, e, "TIME must be seconds >= 0 or YYYY-MM-DD HH:MM:SS[.frac]");
+  double t = 0;
+  if (parse_time(tr, f1, &t, e))
+    return -1;
   if (parse_count(f2, 0, &row->prompt))
-    return bad(tr, e, "PROMPT must be an integer in [0, 1000000000]");
+    return bad(tr, e, "PROMPT must be an integer in [0, 1000000000], got '%.40s'", f2);
   if (parse_count(f3, 1, &row->tokens))
-    return bad(tr, e, "OUTPUT must be an integer in [1, 1000000000]");
+    return bad(tr, e, "OUTPUT must be an integer in [1, 1000000000], got '%.40s'", f3);
   if (!tr->started)
     tr->t0 = t, tr->started = 1;
   row->t = t - tr->t0;

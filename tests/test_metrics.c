@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "metrics.h"
@@ -28,8 +29,8 @@ static double rsig(double x, int sig) {
 static void test_table1(void **state) {
     (void)state;
     mt_input in;
-    char err[256];
-    assert_int_equal(mt_load("scenarios/table1.json", &in, err, sizeof err), 0);
+    es_err err = {0};
+    assert_int_equal(mt_load("scenarios/table1.json", &in, &err), 0);
     assert_int_equal(in.n, 3);
     /* exact arithmetic, computed by hand:
      * cloud 48 * $30/M + 249 * $60/M = $0.00144 + $0.01494 = 1.638 cents
@@ -104,8 +105,46 @@ static const struct {
     {"{\"alpha\":0.5,\"electricity_usd_per_kwh\":0.25,\"platforms\":[{\"name\":\"a\",\"kind\":\"cloud\",\"q\":1,"
      "\"r\":1,\"prompt_tokens\":\"48\"}]}",
      "PATH: platforms[0].prompt_tokens: must be a number in [0,1e+09], got \"48\""},
-    {"{\"alpha\":0.5,\n\"platforms\": [,]}", "PATH:2: JSON syntax error"},
+    {"{\"alpha\":0.5,\n\"platforms\": [,]}", "PATH:2:15: JSON syntax error: expected a value, got ',]}'"},
+    /* what the scenario reader refuses, refused the same way */
+    {"{\"alpha\":0.5} x", "PATH:1:15: JSON syntax error: unexpected text after the JSON value, got 'x'"},
+    {"[1]", "PATH: the top level must be a JSON object, got an array"},
+    {" \n", "PATH: empty file; expected a JSON object"},
+    {"{\"alpha\":0.5,\"alpha\":0.9}", "PATH: alpha: duplicate key"},
+    {"{\"alpah\":0.5}", "PATH: alpah: unknown key (did you mean 'alpha'?)"},
+    {"{\"x\":0.5}", "PATH: x: unknown key; allowed here: source, alpha, electricity_usd_per_kwh, platforms"},
+    {"{\"source\":1}", "PATH: source: must be a string, got 1"},
+    {"EDGE{\"enrgy_wh\":1}]}", "PATH: platforms[0].enrgy_wh: unknown key (did you mean 'energy_wh'?)"},
+    {"EDGE{\"energy_wh\":1,\"energy_wh\":2}]}", "PATH: platforms[0].energy_wh: duplicate key"},
+    {"EDGE{\"energy_wh\":1,\"prompt_tokens\":2}]}",
+     "PATH: platforms[0].prompt_tokens: not used when kind is \"edge\""},
+    {"EDGE{\"energy_wh\":1,\"paper\":{\"cpr_cents\":1,\"u\":1,\"pcr\":1,\"pcr\":2}}]}",
+     "PATH: platforms[0].paper.pcr: duplicate key"},
+    {"EDGE{\"energy_wh\":1,\"paper\":{\"cpr_cents\":0,\"u\":1,\"pcr\":1}}]}",
+     "PATH: platforms[0].paper.cpr_cents: must be a number in [1e-09,1e+06], got 0"},
+    {"{\"alpha\":0.5,\"electricity_usd_per_kwh\":0.25,\"platforms\":[{\"name\":\"a\\nb\",\"kind\":\"edge\"}]}",
+     "PATH: platforms[0].name: must be a string of 1 to 63 bytes without control characters, got \"a?b\""},
+    /* PCR = U / CPR is never inf */
+    {"EDGE{\"energy_wh\":0}]}",
+     "PATH: platforms[0]: CPR is 0 (energy_wh 0 x electricity_usd_per_kwh 0.25), so PCR = U / CPR is undefined; "
+     "every platform needs a positive cost"},
+    {"EDGE{\"energy_wh\":1e-310}]}",
+     "PATH: platforms[0]: CPR 2.5e-314 USD is too small: PCR = U / CPR overflows"},
+    {"{\"alpha\":0.5,\"electricity_usd_per_kwh\":0.25,\"platforms\":[{\"name\":\"c\",\"kind\":\"cloud\",\"q\":1,"
+     "\"r\":1,\"prompt_tokens\":48,\"output_tokens\":249,\"input_usd_per_mtok\":0,\"output_usd_per_mtok\":0}]}",
+     "PATH: platforms[0]: CPR is 0 (prompt_tokens x input_usd_per_mtok + output_tokens x output_usd_per_mtok), "
+     "so PCR = U / CPR is undefined; every platform needs a positive cost"},
 };
+
+/* "EDGE{KEYS" stands for a file whose first platform is an edge platform
+ * named "a" with q 1, r 1 and KEYS. */
+static void expand(const char *json, char *out, size_t n) {
+    if (strncmp(json, "EDGE{", 5))
+        snprintf(out, n, "%s", json);
+    else
+        snprintf(out, n, "{\"alpha\":0.5,\"electricity_usd_per_kwh\":0.25,\"platforms\":[{\"name\":\"a\","
+                 "\"kind\":\"edge\",\"q\":1,\"r\":1,%s", json + 5);
+}
 
 static void test_bad_inputs(void **state) {
     (void)state;
@@ -113,24 +152,45 @@ static void test_bad_inputs(void **state) {
         char path[] = "/tmp/edgesim_metrics_XXXXXX";
         int fd = mkstemp(path);
         assert_true(fd >= 0);
-        assert_int_equal(write(fd, bad_cases[i].json, strlen(bad_cases[i].json)), (ssize_t)strlen(bad_cases[i].json));
+        char json[1024];
+        expand(bad_cases[i].json, json, sizeof json);
+        assert_int_equal(write(fd, json, strlen(json)), (ssize_t)strlen(json));
         close(fd);
         char want[512];
         snprintf(want, sizeof want, "%s%s\n", path, bad_cases[i].expect + 4);
         int rc;
         char *e, *o = run(path, &rc, &e);
         unlink(path);
-        assert_int_equal(rc, 2);
-        assert_string_equal(e, want);
+        if (rc != 2 || strcmp(e, want))
+            fail_msg("case %zu: status %d, got '%s', want '%s'", i, rc, e, want);
         free(o);
         free(e);
     }
     int rc;
     char *e, *o = run("/nonexistent/t.json", &rc, &e);
     assert_int_equal(rc, 2);
-    assert_string_equal(e, "/nonexistent/t.json: cannot read file\n");
+    assert_string_equal(e, "/nonexistent/t.json: cannot open: No such file or directory\n");
     free(o);
     free(e);
+    /* a directory and a FIFO, which must not block */
+    char dir[] = "/tmp/edgesim_metrics_XXXXXX", fifo[64], want[128];
+    assert_non_null(mkdtemp(dir));
+    o = run(dir, &rc, &e);
+    snprintf(want, sizeof want, "%s: is a directory, expected a JSON file\n", dir);
+    assert_int_equal(rc, 2);
+    assert_string_equal(e, want);
+    free(o);
+    free(e);
+    snprintf(fifo, sizeof fifo, "%s/f.json", dir);
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    o = run(fifo, &rc, &e);
+    snprintf(want, sizeof want, "%s: not a regular file, expected a JSON file\n", fifo);
+    assert_int_equal(rc, 2);
+    assert_string_equal(e, want);
+    free(o);
+    free(e);
+    unlink(fifo);
+    rmdir(dir);
 }
 
 int main(void) {

@@ -1,0 +1,1 @@
+mkdir "$TMP/dir.json"

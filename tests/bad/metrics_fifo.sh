@@ -1,0 +1,1 @@
+mkfifo "$TMP/fifo.json"
