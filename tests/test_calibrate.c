@@ -150,7 +150,7 @@ static void test_usage(void **state) {
         {3, {"c", "--quant", "q5_1"}, 2, "edgesim-calibrate: --quant: bad value 'q5_1' (see --help)\n"},
         {3, {"c", "--threads", "0"}, 2, "edgesim-calibrate: --threads: bad value '0' (see --help)\n"},
         {2, {"c", "--layers"}, 2, "edgesim-calibrate: --layers: missing value (see --help)\n"},
-        {3, {"c", "--lm", "nope"}, 2, "edgesim-calibrate: --lm nope: ./models/lm/nope.json: cannot read file\n"},
+        {3, {"c", "--lm", "nope"}, 2, "edgesim-calibrate: --lm nope: ./models/lm/nope.json: cannot open: No such file or directory\n"},
         {2, {"c", "--help"}, 0, ""},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {

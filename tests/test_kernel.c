@@ -320,7 +320,16 @@ static void test_shape_counts(void **state) {
     /* 28 x (2*3584^2 + 2*3584*512 + 3*3584*18944) + 2*152064*3584 = 7,615,283,200 */
     assert_true(shape_params(&s) == 7615283200.0);
     assert_int_equal(shape_load("models/lm/nonexistent.json", &s, err, sizeof err), -1);
-    assert_string_equal(err, "models/lm/nonexistent.json: cannot read file");
+    assert_string_equal(err, "models/lm/nonexistent.json: cannot open: No such file or directory");
+    /* shape files are read as strictly as scenarios: RFC 8259, line:column */
+    FILE *f = fopen("/tmp/edgesim-test-shape.json", "w");
+    assert_non_null(f);
+    fputs("{\"dim\": 896,\n \"layers\": 024}\n", f);
+    fclose(f);
+    assert_int_equal(shape_load("/tmp/edgesim-test-shape.json", &s, err, sizeof err), -1);
+    assert_string_equal(err, "/tmp/edgesim-test-shape.json:2:12: JSON syntax error: malformed "
+                             "number (no leading zeros), got '024}'");
+    remove("/tmp/edgesim-test-shape.json");
 }
 
 int main(void) {

@@ -6,8 +6,10 @@
 #include <cjson/cJSON.h>
 #include <stddef.h>
 
-/* The parsed object, or NULL with one of "PATH: cannot read file",
- * "PATH:LINE: JSON syntax error", "PATH: not a JSON object" in err. */
+/* The parsed object, or NULL with one line in err: the file checks and
+ * strict JSON of sim/ifile.h ("PATH: is a directory, ...", "PATH:LINE:COL:
+ * JSON syntax error: ...", "PATH: file is larger than ...") or "PATH: not a
+ * JSON object". */
 cJSON *jf_load(const char *path, char *err, size_t errlen);
 
 #endif
