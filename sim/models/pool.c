@@ -5,8 +5,21 @@
 #include <sched.h>
 #include <stdatomic.h>
 #include <stdlib.h>
+#include <time.h>
 
-#define SPINS 20000 /* polls before a worker sleeps; about tens of us */
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#define relax() _mm_pause()
+#else
+#define relax() ((void)0)
+#endif
+
+/* A worker polls for the next run for SPIN_NS before it sleeps. Decode
+ * issues a run every few tens of microseconds with single-threaded work
+ * (attention, norms) in between; a worker that slept through those gaps had
+ * to be woken by a futex call, which under a hypervisor costs more than the
+ * run itself, so it spins through them and sleeps only between tokens. */
+#define SPIN_NS 500000L
 
 struct es_pool {
     int n;
@@ -15,6 +28,7 @@ struct es_pool {
     pthread_cond_t cv;
     atomic_uint gen;   /* incremented once per run (and once to quit) */
     atomic_int done;   /* workers finished with the current run */
+    atomic_int sleepers; /* workers in (or about to enter) pthread_cond_wait */
     atomic_int quit;
     pool_fn fn;        /* valid while a run is in progress */
     void *arg;
@@ -22,15 +36,30 @@ struct es_pool {
 
 typedef struct { es_pool *p; int id; } worker;
 
+static long elapsed_ns(const struct timespec *t0) {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (t.tv_sec - t0->tv_sec) * 1000000000L + (t.tv_nsec - t0->tv_nsec);
+}
+
+/* Waits until gen differs from `seen`; returns it. The sleeper count is
+ * raised before gen is re-read and bump() raises gen before it reads the
+ * count (both sequentially consistent), so one of the two sees the other:
+ * a worker never sleeps through a bump. */
 static unsigned wait_gen(es_pool *p, unsigned seen) {
-    for (int i = 0; i < SPINS; i++) {
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    for (int i = 1;; i++) {
         unsigned g = atomic_load_explicit(&p->gen, memory_order_acquire);
         if (g != seen) return g;
+        relax();
+        if (i % 256 == 0 && elapsed_ns(&t0) > SPIN_NS) break;
     }
     pthread_mutex_lock(&p->mu);
+    atomic_fetch_add(&p->sleepers, 1);
     unsigned g;
-    while ((g = atomic_load_explicit(&p->gen, memory_order_acquire)) == seen)
-        pthread_cond_wait(&p->cv, &p->mu);
+    while ((g = atomic_load(&p->gen)) == seen) pthread_cond_wait(&p->cv, &p->mu);
+    atomic_fetch_sub(&p->sleepers, 1);
     pthread_mutex_unlock(&p->mu);
     return g;
 }
@@ -49,9 +78,12 @@ static void *work(void *a) {
     return NULL;
 }
 
+/* Starts a run: spinning workers see gen change; sleeping ones are woken
+ * (the mutex and the broadcast are skipped when nobody sleeps). */
 static void bump(es_pool *p) {
+    atomic_fetch_add(&p->gen, 1);
+    if (atomic_load(&p->sleepers) == 0) return;
     pthread_mutex_lock(&p->mu);
-    atomic_fetch_add_explicit(&p->gen, 1, memory_order_release);
     pthread_cond_broadcast(&p->cv);
     pthread_mutex_unlock(&p->mu);
 }
@@ -66,6 +98,7 @@ es_pool *pool_new(int nthreads) {
     atomic_init(&p->gen, 0);
     atomic_init(&p->done, 0);
     atomic_init(&p->quit, 0);
+    atomic_init(&p->sleepers, 0);
     if (!p->tid) { free(p); return NULL; }
     for (int i = 1; i < p->n; i++) {
         worker *w = malloc(sizeof *w);
@@ -102,6 +135,8 @@ void pool_run(es_pool *p, pool_fn fn, void *arg) {
     atomic_store_explicit(&p->done, 0, memory_order_relaxed);
     bump(p);
     fn(arg, 0, p->n);
-    for (int i = 0; atomic_load_explicit(&p->done, memory_order_acquire) < p->n - 1; i++)
-        if (i > SPINS) sched_yield();
+    for (int i = 0; atomic_load_explicit(&p->done, memory_order_acquire) < p->n - 1; i++) {
+        relax(); /* a descheduled worker holds at most one chunk; yield to it eventually */
+        if (i > 20000) sched_yield();
+    }
 }

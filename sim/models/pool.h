@@ -2,8 +2,9 @@
  *
  * pool_run(p, fn, arg) calls fn(arg, i, n) once for every i in [0, n) with
  * n = pool_threads(p), i = 0 on the calling thread, and returns when all calls
- * have returned. Workers spin briefly between runs (a forward pass issues
- * hundreds of runs per token) and then sleep on a condition variable.
+ * have returned. Workers poll for up to 0.5 ms between runs (a forward pass
+ * issues about a hundred runs per token) and then sleep on a condition
+ * variable; a run starts without a system call while they poll.
  * Ownership: pool_new allocates, pool_free joins the workers and frees. */
 #ifndef ES_POOL_H
 #define ES_POOL_H
