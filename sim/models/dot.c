@@ -57,7 +57,7 @@ int dot_supported(dot_level l) {
     if (l == DOT_AVX2) return avx2;
     if (l == DOT_VNNI)
         return avx2 && __builtin_cpu_supports("avx512vnni") &&
-               __builtin_cpu_supports("avx512vl");
+               __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512bw");
 #endif
     return 0;
 }

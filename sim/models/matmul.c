@@ -31,6 +31,11 @@ typedef struct {
     mm_range r[MM_MAX_THREADS];
 } mm_job;
 
+/* Decode streams each weight byte once; one core's hardware prefetcher
+ * alone kept the q4_0 dot at 29-30 GB/s from memory, requesting the bytes
+ * MM_PREFETCH ahead as well raised it to 31-35 (bench_dot). */
+#define MM_PREFETCH 8192
+
 static void mm_rows(const mm_task *t, dot_fn dot, int r0, int r1) {
     const qt_tensor *w = t->w;
     int d = w->rows, nb = w->cols / QK;
@@ -38,7 +43,12 @@ static void mm_rows(const mm_task *t, dot_fn dot, int r0, int r1) {
     const char *row = (const char *)w->data + (size_t)r0 * rb;
     if (t->nx == 1) { /* decode: one activation row */
         qa_row x = {t->xq, t->xd, t->xs};
-        for (int i = r0; i < r1; i++, row += rb) t->y[i] = dot(row, x, nb);
+        size_t ahead = (size_t)r0 * rb + MM_PREFETCH, end = (size_t)d * rb;
+        for (int i = r0; i < r1; i++, row += rb, ahead += rb) {
+            for (size_t k = 0; k < rb && ahead + k < end; k += 64)
+                __builtin_prefetch((const char *)w->data + ahead + k);
+            t->y[i] = dot(row, x, nb);
+        }
         return;
     }
     for (int i = r0; i < r1; i++, row += rb)
