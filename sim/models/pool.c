@@ -18,8 +18,20 @@
  * issues a run every few tens of microseconds with single-threaded work
  * (attention, norms) in between; a worker that slept through those gaps had
  * to be woken by a futex call, which under a hypervisor costs more than the
- * run itself, so it spins through them and sleeps only between tokens. */
+ * run itself, so it polls through them and sleeps only between tokens.
+ * After SPIN_PAUSES polls it yields the CPU between polls: when other work
+ * (another process) leaves both threads on one core, a pure spin would keep
+ * the caller from running for the whole SPIN_NS (it made every run 0.5 ms),
+ * while sched_yield on an otherwise idle core returns at once. The caller
+ * waits for the workers the same way. */
 #define SPIN_NS 500000L
+#define SPIN_PAUSES 1000
+
+/* one poll of a wait: a pause instruction, or a yield after SPIN_PAUSES */
+static void poll_wait(int i) {
+    if (i < SPIN_PAUSES) relax();
+    else sched_yield();
+}
 
 struct es_pool {
     int n;
@@ -52,8 +64,8 @@ static unsigned wait_gen(es_pool *p, unsigned seen) {
     for (int i = 1;; i++) {
         unsigned g = atomic_load_explicit(&p->gen, memory_order_acquire);
         if (g != seen) return g;
-        relax();
-        if (i % 256 == 0 && elapsed_ns(&t0) > SPIN_NS) break;
+        poll_wait(i);
+        if (i % 64 == 0 && elapsed_ns(&t0) > SPIN_NS) break;
     }
     pthread_mutex_lock(&p->mu);
     atomic_fetch_add(&p->sleepers, 1);
@@ -135,8 +147,6 @@ void pool_run(es_pool *p, pool_fn fn, void *arg) {
     atomic_store_explicit(&p->done, 0, memory_order_relaxed);
     bump(p);
     fn(arg, 0, p->n);
-    for (int i = 0; atomic_load_explicit(&p->done, memory_order_acquire) < p->n - 1; i++) {
-        relax(); /* a descheduled worker holds at most one chunk; yield to it eventually */
-        if (i > 20000) sched_yield();
-    }
+    for (int i = 0; atomic_load_explicit(&p->done, memory_order_acquire) < p->n - 1; i++)
+        poll_wait(i); /* a descheduled worker holds at most one chunk */
 }
