@@ -132,6 +132,37 @@ static void test_matmul(void **state) {
     pool_free(pool);
 }
 
+/* Two tasks in one run, large enough that each thread's range is claimed in
+ * several chunks and the ranges are finished by whichever thread gets there
+ * (3 threads on any number of cores): every output equals the portable dot,
+ * on every one of many runs. */
+static void test_matmul_chunks(void **state) {
+    (void)state;
+    enum { D0 = 700, D1 = 300, N = 256, RUNS = 40 };
+    static float w[(D0 + D1) * N], x[N], y[D0 + D1];
+    static unsigned char wq[(D0 + D1) * N / 32 * 34];
+    static qbuf qb;
+    es_pool *pool = pool_new(3);
+    assert_non_null(pool);
+    for (int t = 0; t < 2; t++) {
+        for (int i = 0; i < (D0 + D1) * N; i++) w[i] = frand();
+        for (int i = 0; i < N; i++) x[i] = frand();
+        qt_quantize(types[t], w, wq, (D0 + D1) * N);
+        qa_row xr = quant_row(x, &qb, N);
+        size_t rb = qt_row_bytes(types[t], N);
+        qt_tensor W0 = {types[t], D0, N, wq}, W1 = {types[t], D1, N, wq + D0 * rb};
+        mm_ctx c = {pool, dot_detect()};
+        mm_task tasks[2] = {{&W0, qb.qs, qb.d, qb.s, y, 1}, {&W1, qb.qs, qb.d, qb.s, y + D0, 1}};
+        for (int run = 0; run < RUNS; run++) {
+            for (int i = 0; i < D0 + D1; i++) y[i] = NAN;
+            mm_run(&c, tasks, 2);
+            for (int i = 0; i < D0 + D1; i++)
+                assert_true(y[i] == dot_get(types[t], DOT_PORTABLE)(wq + i * rb, xr, N / 32));
+        }
+    }
+    pool_free(pool);
+}
+
 /* ------------------------------------------------ float reference forward */
 
 typedef struct {
@@ -326,7 +357,8 @@ static void test_shape_counts(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_dot_vs_float), cmocka_unit_test(test_simd_equals_portable),
-        cmocka_unit_test(test_matmul),       cmocka_unit_test(test_forward),
+        cmocka_unit_test(test_matmul),       cmocka_unit_test(test_matmul_chunks),
+        cmocka_unit_test(test_forward),
         cmocka_unit_test(test_batch_decode), cmocka_unit_test(test_shape_counts),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -15,7 +15,9 @@
  * thus streams one contiguous stretch of weights, which the hardware
  * prefetcher follows (interleaved small chunks made both cores prefetch each
  * other's rows and cost more than the second core gained), and a thread that
- * the OS deschedules on a shared host delays the run by at most one chunk. */
+ * the OS deschedules on a shared host delays the run by at most the chunk it
+ * holds: the run goes through pool_run_any, so a worker that has not started
+ * by the time the caller has claimed every chunk is not waited for. */
 typedef struct {
     alignas(64) atomic_int next; /* first unclaimed row */
     int end;                     /* one past the range's last row */
@@ -101,7 +103,7 @@ void mm_run(mm_ctx *c, const mm_task *tasks, int ntasks) {
         atomic_init(&job.r[i].next, (int)((long long)job.total * i / job.nr));
         job.r[i].end = (int)((long long)job.total * (i + 1) / job.nr);
     }
-    pool_run(c->pool, mm_worker, &job);
+    pool_run_any(c->pool, mm_worker, &job);
 }
 
 void mm_f32(const float *w, const float *x, float *y, int d, int n) {

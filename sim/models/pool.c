@@ -38,8 +38,10 @@ struct es_pool {
     pthread_t *tid;
     pthread_mutex_t mu;
     pthread_cond_t cv;
-    atomic_uint gen;   /* incremented once per run (and once to quit) */
-    atomic_int done;   /* workers finished with the current run */
+    atomic_uint gen;   /* run number << 1 | 1 for pool_run_any; a new value per run and to quit */
+    atomic_int done;   /* workers finished with the current pool_run */
+    atomic_uint open;  /* gen of the pool_run_any run workers may still join, else 0 */
+    atomic_int active; /* workers inside (or checking whether to join) a pool_run_any run */
     atomic_int sleepers; /* workers in (or about to enter) pthread_cond_wait */
     atomic_int quit;
     pool_fn fn;        /* valid while a run is in progress */
@@ -83,6 +85,12 @@ static void *work(void *a) {
     for (;;) {
         seen = wait_gen(p, seen);
         if (atomic_load(&p->quit)) break;
+        if (seen & 1) { /* pool_run_any: join only while the run is open */
+            atomic_fetch_add(&p->active, 1);
+            if (atomic_load(&p->open) == seen) p->fn(p->arg, w->id, p->n);
+            atomic_fetch_sub(&p->active, 1);
+            continue;
+        }
         p->fn(p->arg, w->id, p->n);
         atomic_fetch_add_explicit(&p->done, 1, memory_order_release);
     }
@@ -90,10 +98,15 @@ static void *work(void *a) {
     return NULL;
 }
 
+/* the next gen value, with low bit `any` (runs alternate values, never 0) */
+static unsigned next_gen(es_pool *p, unsigned any) {
+    return (((atomic_load(&p->gen) >> 1) + 1) << 1) | any;
+}
+
 /* Starts a run: spinning workers see gen change; sleeping ones are woken
  * (the mutex and the broadcast are skipped when nobody sleeps). */
-static void bump(es_pool *p) {
-    atomic_fetch_add(&p->gen, 1);
+static void bump(es_pool *p, unsigned g) {
+    atomic_store(&p->gen, g);
     if (atomic_load(&p->sleepers) == 0) return;
     pthread_mutex_lock(&p->mu);
     pthread_cond_broadcast(&p->cv);
@@ -111,6 +124,8 @@ es_pool *pool_new(int nthreads) {
     atomic_init(&p->done, 0);
     atomic_init(&p->quit, 0);
     atomic_init(&p->sleepers, 0);
+    atomic_init(&p->open, 0);
+    atomic_init(&p->active, 0);
     if (!p->tid) { free(p); return NULL; }
     for (int i = 1; i < p->n; i++) {
         worker *w = malloc(sizeof *w);
@@ -130,7 +145,7 @@ es_pool *pool_new(int nthreads) {
 void pool_free(es_pool *p) {
     if (!p) return;
     atomic_store(&p->quit, 1);
-    bump(p);
+    bump(p, next_gen(p, 0));
     for (int i = 1; i < p->n; i++) pthread_join(p->tid[i], NULL);
     pthread_cond_destroy(&p->cv);
     pthread_mutex_destroy(&p->mu);
@@ -145,8 +160,25 @@ void pool_run(es_pool *p, pool_fn fn, void *arg) {
     p->fn = fn;
     p->arg = arg;
     atomic_store_explicit(&p->done, 0, memory_order_relaxed);
-    bump(p);
+    bump(p, next_gen(p, 0));
     fn(arg, 0, p->n);
     for (int i = 0; atomic_load_explicit(&p->done, memory_order_acquire) < p->n - 1; i++)
-        poll_wait(i); /* a descheduled worker holds at most one chunk */
+        poll_wait(i);
+}
+
+/* The caller closes the run once its own call has returned (all work is
+ * then claimed) and waits only for workers that joined. A worker raises
+ * `active` before it reads `open` and the caller clears `open` before it
+ * reads `active` (sequentially consistent), so a worker either joins and is
+ * waited for, or sees the run closed and never touches fn or arg. */
+void pool_run_any(es_pool *p, pool_fn fn, void *arg) {
+    if (p->n == 1) { fn(arg, 0, 1); return; }
+    unsigned g = next_gen(p, 1);
+    p->fn = fn;
+    p->arg = arg;
+    atomic_store(&p->open, g);
+    bump(p, g);
+    fn(arg, 0, p->n);
+    atomic_store(&p->open, 0);
+    for (int i = 0; atomic_load(&p->active) > 0; i++) poll_wait(i); /* a joined worker's last chunk */
 }

@@ -16,5 +16,12 @@ es_pool *pool_new(int nthreads); /* NULL on failure; nthreads >= 1 */
 void pool_free(es_pool *p);
 int pool_threads(const es_pool *p);
 void pool_run(es_pool *p, pool_fn fn, void *arg);
+/* Like pool_run, but fn is called only by the caller (i = 0) and by the
+ * workers that start before the caller's call returns; it returns when
+ * every call that started has returned. fn must hand its work out
+ * dynamically so that the caller's call alone would finish it: then a worker
+ * that the OS has descheduled (another process on its core) does not hold
+ * up the run, except for work it has already claimed. */
+void pool_run_any(es_pool *p, pool_fn fn, void *arg);
 
 #endif
