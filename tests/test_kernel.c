@@ -96,6 +96,41 @@ static void test_simd_equals_portable(void **state) {
            dot_level_name(dot_detect()));
 }
 
+/* Multi-row kernels (where a level has one) equal the portable dot of
+ * every row, for row counts around the kernel's group of 4 and block counts
+ * with every kind of tail, and codes that include the -8 nibble. */
+static void test_dotn_equals_portable(void **state) {
+    (void)state;
+    enum { NB = 41, ROWS = 9 };
+    static float w[ROWS * NB * 32], x[NB * 32], y[ROWS];
+    static unsigned char wq[ROWS * NB * 34];
+    static qbuf qb;
+    int kernels = 0;
+    for (int l = DOT_AVX2; l <= DOT_VNNI; l++)
+        for (int t = 0; t < 2; t++) {
+            dotn_fn f = dot_supported((dot_level)l) ? dotn_get(types[t], (dot_level)l) : NULL;
+            if (!f) continue;
+            kernels++;
+            for (int rep = 0; rep < 4; rep++)
+                for (int nb = 1; nb <= NB; nb++) {
+                    for (int i = 0; i < ROWS * nb * 32; i++) w[i] = frand() * (1 + i % 7);
+                    for (int i = 0; i < nb * 32; i++) x[i] = frand() * 50.0f;
+                    qt_quantize(types[t], w, wq, ROWS * nb * 32);
+                    size_t rb = qt_row_bytes(types[t], nb * 32);
+                    if (rep == 1 && types[t] == QT_Q4_0) /* raw codes: nibble 0 is -8 */
+                        for (size_t i = 0; i < ROWS * rb; i++)
+                            if (i % rb % 18 >= 2) wq[i] = (unsigned char)(i * 37);
+                    qa_row xq = quant_row(x, &qb, nb * 32);
+                    for (int rows = 1; rows <= ROWS; rows++) {
+                        f(wq, rb, xq, nb, rows, y);
+                        for (int r = 0; r < rows; r++)
+                            assert_true(y[r] == dot_get(types[t], DOT_PORTABLE)(wq + r * rb, xq, nb));
+                    }
+                }
+        }
+    printf("  multi-row kernels compared with portable: %d\n", kernels);
+}
+
 /* mm_run on 3 threads with a batch of 5 rows equals per-row portable dots,
  * and equals the float matmul of dequantized weights within tolerance. */
 static void test_matmul(void **state) {
@@ -357,6 +392,7 @@ static void test_shape_counts(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_dot_vs_float), cmocka_unit_test(test_simd_equals_portable),
+        cmocka_unit_test(test_dotn_equals_portable),
         cmocka_unit_test(test_matmul),       cmocka_unit_test(test_matmul_chunks),
         cmocka_unit_test(test_forward),
         cmocka_unit_test(test_batch_decode), cmocka_unit_test(test_shape_counts),

@@ -197,16 +197,19 @@ DOT(q8_0, vnni)
  * instead of eight word inserts. */
 #define ATTR_z __attribute__((target("avx2,fma,f16c,avx512f,avx512bw,avx512vl,avx512vnni")))
 
-/* blocks b[0], b[1] -> 64 unsigned codes in activation order: b[0]'s values
- * 0..15 and 16..31, then b[1]'s; each 16 code bytes go to two 128-bit lanes,
- * the second shifted right by 4 as 64-bit lanes, and the mask keeps each
- * byte's own nibble */
+/* blocks b[0], b[1] -> 64 codes in activation order: b[0]'s values 0..15
+ * and 16..31, then b[1]'s. Each 16 code bytes go to two 128-bit lanes; the
+ * first keeps the low nibbles (the codes), the second the high nibbles in
+ * place (16 x the codes), which fold8z divides out once per eight blocks
+ * instead of shifting here. */
 ATTR_z INL __m512i q4_0_codes2(const block_q4_0 *b) {
     __m256i b0 = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)b[0].qs));
     __m256i b1 = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)b[1].qs));
     __m512i v = _mm512_inserti64x4(_mm512_castsi256_si512(b0), b1, 1);
-    v = _mm512_srlv_epi64(v, _mm512_setr_epi64(0, 0, 4, 4, 0, 0, 4, 4));
-    return _mm512_and_si512(v, _mm512_set1_epi8(0x0f));
+    const __m512i nib = _mm512_setr_epi64(0x0f0f0f0f0f0f0f0f, 0x0f0f0f0f0f0f0f0f, -0x0f0f0f0f0f0f0f10,
+                                          -0x0f0f0f0f0f0f0f10, 0x0f0f0f0f0f0f0f0f, 0x0f0f0f0f0f0f0f0f,
+                                          -0x0f0f0f0f0f0f0f10, -0x0f0f0f0f0f0f0f10); /* 0x0f.. / 0xf0.. */
+    return _mm512_and_si512(v, nib);
 }
 
 /* blocks g, g+1 . their 64 activation codes -> 16 partial sums, 8 per block */
@@ -217,12 +220,15 @@ ATTR_z INL __m512i sum2(const block_q4_0 *w, const int8_t *xq, int g) {
 
 /* p0..p3 (blocks g..g+7 as sum2 lays them out) -> lane k = block g+k's sum.
  * Per 128-bit lane: unpack 32 then 64 leaves [g, g+2, g+4, g+6] partials in
- * 128-bit lanes 0 and 1 and [g+1, g+3, g+5, g+7] in lanes 2 and 3; adding the
- * swapped lanes and one permute give the block order. */
+ * 128-bit lanes 0 and 1 and [g+1, g+3, g+5, g+7] in lanes 2 and 3. Lanes 1
+ * and 3 hold the high-nibble sums, 16 x the true ones: exact multiples of 16
+ * (|sum| <= 16 * 16 * 15 * 128), so the arithmetic shift divides exactly.
+ * Adding the swapped lanes and one permute give the block order. */
 ATTR_z INL __m256i fold8z(__m512i p0, __m512i p1, __m512i p2, __m512i p3) {
     __m512i u = _mm512_add_epi32(_mm512_unpacklo_epi32(p0, p1), _mm512_unpackhi_epi32(p0, p1));
     __m512i v = _mm512_add_epi32(_mm512_unpacklo_epi32(p2, p3), _mm512_unpackhi_epi32(p2, p3));
     __m512i s = _mm512_add_epi32(_mm512_unpacklo_epi64(u, v), _mm512_unpackhi_epi64(u, v));
+    s = _mm512_srav_epi32(s, _mm512_setr_epi32(0, 0, 0, 0, 4, 4, 4, 4, 0, 0, 0, 0, 4, 4, 4, 4));
     s = _mm512_add_epi32(s, _mm512_shuffle_i64x2(s, s, _MM_SHUFFLE(2, 3, 0, 1)));
     __m512i order = _mm512_setr_epi32(0, 8, 1, 9, 2, 10, 3, 11, 0, 0, 0, 0, 0, 0, 0, 0);
     return _mm512_castsi512_si256(_mm512_permutexvar_epi32(order, s));
@@ -238,6 +244,70 @@ ATTR_z INL __m256 wscales8z(const block_q4_0 *w, int g) {
     return _mm256_cvtph_ps(_mm512_castsi512_si128(d));
 }
 
+/* acc += the last nb - g < 8 blocks of row w */
+ATTR_z INL __m256 tail_z(const block_q4_0 *w, qa_row x, int g, int nb, __m256 acc) {
+    if (nb - g != 4) return tail_q4_0_vnni(w, x, g, nb, acc);
+    /* 4-block tail (896-wide rows): lanes 4..7 get 0 * 0 */
+    __m512i z = _mm512_setzero_si512();
+    __m256i s = fold8z(sum2(w, x.qs, g), sum2(w, x.qs, g + 2), z, z);
+    __m256i xs = _mm256_zextsi128_si256(_mm_loadu_si128((const __m128i *)(x.s + g)));
+    __m256 dw = _mm256_cvtph_ps(_mm_set_epi16(0, 0, 0, 0, (short)w[g + 3].d, (short)w[g + 2].d,
+                                              (short)w[g + 1].d, (short)w[g].d));
+    __m256 dx = _mm256_zextps128_ps256(_mm_loadu_ps(x.d + g));
+    return acc_vnni(acc, FIX_q4_0(s, xs), dw, dx);
+}
+
+/* acc += block group g..g+7 of row w, given the group's activation codes
+ * x0..x3, 8 * code sums xs8 and scales dx */
+ATTR_z INL __m256 group8z(const block_q4_0 *w, int g, __m512i x0, __m512i x1, __m512i x2, __m512i x3,
+                          __m256i xs8, __m256 dx, __m256 acc) {
+    __m512i z = _mm512_setzero_si512();
+    __m256i s = fold8z(_mm512_dpbusd_epi32(z, q4_0_codes2(w + g), x0),
+                       _mm512_dpbusd_epi32(z, q4_0_codes2(w + g + 2), x1),
+                       _mm512_dpbusd_epi32(z, q4_0_codes2(w + g + 4), x2),
+                       _mm512_dpbusd_epi32(z, q4_0_codes2(w + g + 6), x3));
+    return acc_vnni(acc, _mm256_sub_epi32(s, xs8), wscales8z(w, g), dx);
+}
+
+/* Four rows at a time: the same per-row arithmetic as dot_q4_0_vnni (so
+ * the same bits), with each group's activation codes, sums and scales
+ * loaded once for the four rows. */
+ATTR_z void dotn_q4_0_vnni(const void *wv, size_t rb, qa_row x, int nb, int nrows, float *y) {
+    int r = 0;
+    for (; r + 4 <= nrows; r += 4) {
+        const block_q4_0 *w0 = (const void *)((const char *)wv + (size_t)r * rb);
+        const block_q4_0 *w1 = (const void *)((const char *)w0 + rb);
+        const block_q4_0 *w2 = (const void *)((const char *)w1 + rb);
+        const block_q4_0 *w3 = (const void *)((const char *)w2 + rb);
+        __m256 a0 = _mm256_setzero_ps(), a1 = a0, a2 = a0, a3 = a0;
+        int g = 0;
+        for (; g + 8 <= nb; g += 8) {
+            const int8_t *xq = x.qs + (size_t)g * QK;
+            __m512i x0 = _mm512_loadu_si512((const void *)xq);
+            __m512i x1 = _mm512_loadu_si512((const void *)(xq + 64));
+            __m512i x2 = _mm512_loadu_si512((const void *)(xq + 128));
+            __m512i x3 = _mm512_loadu_si512((const void *)(xq + 192));
+            __m256i xs8 = _mm256_slli_epi32(_mm256_loadu_si256((const __m256i *)(x.s + g)), 3);
+            __m256 dx = _mm256_loadu_ps(x.d + g);
+            a0 = group8z(w0, g, x0, x1, x2, x3, xs8, dx, a0);
+            a1 = group8z(w1, g, x0, x1, x2, x3, xs8, dx, a1);
+            a2 = group8z(w2, g, x0, x1, x2, x3, xs8, dx, a2);
+            a3 = group8z(w3, g, x0, x1, x2, x3, xs8, dx, a3);
+        }
+        if (g < nb) { /* the tails, row by row, as dot_q4_0_vnni does them */
+            a0 = tail_z(w0, x, g, nb, a0);
+            a1 = tail_z(w1, x, g, nb, a1);
+            a2 = tail_z(w2, x, g, nb, a2);
+            a3 = tail_z(w3, x, g, nb, a3);
+        }
+        y[r] = reduce8_vnni(a0);
+        y[r + 1] = reduce8_vnni(a1);
+        y[r + 2] = reduce8_vnni(a2);
+        y[r + 3] = reduce8_vnni(a3);
+    }
+    for (; r < nrows; r++) y[r] = dot_q4_0_vnni((const char *)wv + (size_t)r * rb, x, nb);
+}
+
 ATTR_z float dot_q4_0_vnni(const void *wv, qa_row x, int nb) {
     const block_q4_0 *w = wv;
     __m256 acc = _mm256_setzero_ps();
@@ -248,18 +318,7 @@ ATTR_z float dot_q4_0_vnni(const void *wv, qa_row x, int nb) {
         s = FIX_q4_0(s, _mm256_loadu_si256((const __m256i *)(x.s + g)));
         acc = acc_vnni(acc, s, wscales8z(w, g), _mm256_loadu_ps(x.d + g));
     }
-    if (nb - g == 4) { /* 4-block tail (896-wide rows): lanes 4..7 get 0 * 0 */
-        __m512i z = _mm512_setzero_si512();
-        __m256i s = fold8z(sum2(w, x.qs, g), sum2(w, x.qs, g + 2), z, z);
-        __m256i xs = _mm256_zextsi128_si256(_mm_loadu_si128((const __m128i *)(x.s + g)));
-        __m256 dw = _mm256_cvtph_ps(_mm_set_epi16(0, 0, 0, 0, (short)w[g + 3].d, (short)w[g + 2].d,
-                                                  (short)w[g + 1].d, (short)w[g].d));
-        __m256 dx = _mm256_zextps128_ps256(_mm_loadu_ps(x.d + g));
-        acc = acc_vnni(acc, FIX_q4_0(s, xs), dw, dx);
-    } else if (g < nb) {
-        acc = tail_q4_0_vnni(w, x, g, nb, acc);
-    }
-    return reduce8_vnni(acc);
+    return reduce8_vnni(g < nb ? tail_z(w, x, g, nb, acc) : acc);
 }
 
 #else

@@ -38,7 +38,9 @@ typedef struct {
  * MM_PREFETCH ahead as well raised it to 31-35 (bench_dot). */
 #define MM_PREFETCH 8192
 
-static void mm_rows(const mm_task *t, dot_fn dot, int r0, int r1) {
+#define MM_ROWS 4 /* rows per multi-row dot call */
+
+static void mm_rows(const mm_task *t, dot_fn dot, dotn_fn dotn, int r0, int r1) {
     const qt_tensor *w = t->w;
     int d = w->rows, nb = w->cols / QK;
     size_t rb = qt_row_bytes(w->type, w->cols);
@@ -46,10 +48,16 @@ static void mm_rows(const mm_task *t, dot_fn dot, int r0, int r1) {
     if (t->nx == 1) { /* decode: one activation row */
         qa_row x = {t->xq, t->xd, t->xs};
         size_t ahead = (size_t)r0 * rb + MM_PREFETCH, end = (size_t)d * rb;
-        for (int i = r0; i < r1; i++, row += rb, ahead += rb) {
-            for (size_t k = 0; k < rb && ahead + k < end; k += 64)
+        for (int i = r0; i < r1; i += MM_ROWS) {
+            int n = r1 - i < MM_ROWS ? r1 - i : MM_ROWS;
+            size_t span = (size_t)n * rb;
+            for (size_t k = 0; k < span && ahead + k < end; k += 64)
                 __builtin_prefetch((const char *)w->data + ahead + k);
-            t->y[i] = dot(row, x, nb);
+            if (dotn) dotn(row, rb, x, nb, n, t->y + i);
+            else
+                for (int j = 0; j < n; j++) t->y[i + j] = dot(row + (size_t)j * rb, x, nb);
+            row += span;
+            ahead += span;
         }
         return;
     }
@@ -67,7 +75,8 @@ static void mm_span(const mm_job *job, int r, int end) {
         int rows = job->t[k].w->rows;
         if (r >= base + rows) continue;
         int stop = end < base + rows ? end : base + rows;
-        mm_rows(&job->t[k], dot_get(job->t[k].w->type, job->level), r - base, stop - base);
+        qt_type ty = job->t[k].w->type;
+        mm_rows(&job->t[k], dot_get(ty, job->level), dotn_get(ty, job->level), r - base, stop - base);
         r = stop;
     }
 }
