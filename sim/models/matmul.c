@@ -33,9 +33,12 @@ typedef struct {
     mm_range r[MM_MAX_THREADS];
 } mm_job;
 
-/* Decode streams each weight byte once; one core's hardware prefetcher
- * alone kept the q4_0 dot at 29-30 GB/s from memory, requesting the bytes
- * MM_PREFETCH ahead as well raised it to 31-35 (bench_dot). */
+/* Decode streams each weight byte once. The multi-row kernel reads four
+ * rows side by side, which the hardware prefetcher does not follow well:
+ * without software prefetch MM_PREFETCH bytes ahead q4_0 decode dropped to
+ * 20-25 GB/s, with it 28-30. The one-row kernels stream linearly, and there
+ * the same prefetch cost q8_0 decode 12% (31 -> 27 GB/s), so it is only
+ * issued for the multi-row kernel. */
 #define MM_PREFETCH 8192
 
 #define MM_ROWS 4 /* rows per multi-row dot call */
@@ -51,11 +54,13 @@ static void mm_rows(const mm_task *t, dot_fn dot, dotn_fn dotn, int r0, int r1) 
         for (int i = r0; i < r1; i += MM_ROWS) {
             int n = r1 - i < MM_ROWS ? r1 - i : MM_ROWS;
             size_t span = (size_t)n * rb;
-            for (size_t k = 0; k < span && ahead + k < end; k += 64)
-                __builtin_prefetch((const char *)w->data + ahead + k);
-            if (dotn) dotn(row, rb, x, nb, n, t->y + i);
-            else
+            if (dotn) {
+                for (size_t k = 0; k < span && ahead + k < end; k += 64)
+                    __builtin_prefetch((const char *)w->data + ahead + k);
+                dotn(row, rb, x, nb, n, t->y + i);
+            } else {
                 for (int j = 0; j < n; j++) t->y[i + j] = dot(row + (size_t)j * rb, x, nb);
+            }
             row += span;
             ahead += span;
         }
