@@ -45,6 +45,7 @@ typedef struct {            /* one LM measured on the host */
     double frac_triad[2], frac_read[2];
     double roof_tps[2];     /* host roofline: min(triad / bytes, matvec peak / decode FLOPs) */
     double frac_roof[2];    /* decode tokens/s over roof_tps */
+    double prefill_frac;    /* 1-thread prefill FLOP/s over the batched peak, uncapped */
     double eff_bw, eff_compute;
 } lm_run;
 
@@ -210,7 +211,8 @@ static int measure_lm(const options *o, const host *h, lm_run *r, FILE *out, FIL
      * time and so repeatable on a shared host; the all-core point is
      * wall-clock. Prefill is batched and is compared with the batched peak. */
     r->eff_bw = min1(r->frac_roof[0]);
-    r->eff_compute = min1(r->b.pt[0].prefill_flops / h->peak_batch[0]);
+    r->prefill_frac = r->b.pt[0].prefill_flops / h->peak_batch[0];
+    r->eff_compute = min1(r->prefill_frac);
     return 0;
 }
 
@@ -289,13 +291,14 @@ static void print_host(const options *o, const host *h, const lm_run *runs, int 
                     100 * r->frac_roof[k], over(r->frac_roof[k], &flags));
         }
         fprintf(out, "%-13s batch 1/2/4/8 (%d thr): %.1f / %.1f / %.1f / %.1f tok/s aggregate; "
-                "eff_decode %.2f eff_compute %.2f\n", "", r->b.pt[r->b.npoints - 1].threads,
+                "eff_decode %.2f eff_compute %.2f%s\n", "", r->b.pt[r->b.npoints - 1].threads,
                 r->b.batch_tps[0], r->b.batch_tps[1], r->b.batch_tps[2], r->b.batch_tps[3],
-                r->eff_bw, r->eff_compute);
+                r->eff_bw, r->eff_compute, over(r->prefill_frac, &flags) == '!' ? " (prefill above the batched peak!)" : "");
     }
     if (flags)
-        fprintf(out, "! above 100%%: decode moved more bytes (or FLOPs) per second than the probe measured, "
-                "so that denominator is unreliable (the probe ran at a busier moment); re-run on an idle host\n");
+        fprintf(out, "! above 100%%: the kernel moved more bytes (or did more FLOPs) per second than the "
+                "probe measured, so that denominator is unreliable (the probe ran at a busier moment, or "
+                "measures other work); the projection caps such efficiencies at 1\n");
     if (h->load[0] >= 0)
         fprintf(out, "load average (1 min) %.2f before measuring, %.2f after%s\n", h->load[0], h->load[1],
                 h->load[0] > 0.5 ? ": other work was running, so the multi-thread (wall-clock) rows are "
