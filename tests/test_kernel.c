@@ -105,29 +105,38 @@ static void test_dotn_equals_portable(void **state) {
     static float w[ROWS * NB * 32], x[NB * 32], y[ROWS];
     static unsigned char wq[ROWS * NB * 34];
     static qbuf qb;
+    dotn_fn fns[8];
+    qt_type fty[8];
     int kernels = 0;
     for (int l = DOT_AVX2; l <= DOT_VNNI; l++)
-        for (int t = 0; t < 2; t++) {
-            dotn_fn f = dot_supported((dot_level)l) ? dotn_get(types[t], (dot_level)l) : NULL;
-            if (!f) continue;
-            kernels++;
-            for (int rep = 0; rep < 4; rep++)
-                for (int nb = 1; nb <= NB; nb++) {
-                    for (int i = 0; i < ROWS * nb * 32; i++) w[i] = frand() * (1 + i % 7);
-                    for (int i = 0; i < nb * 32; i++) x[i] = frand() * 50.0f;
-                    qt_quantize(types[t], w, wq, ROWS * nb * 32);
-                    size_t rb = qt_row_bytes(types[t], nb * 32);
-                    if (rep == 1 && types[t] == QT_Q4_0) /* raw codes: nibble 0 is -8 */
-                        for (size_t i = 0; i < ROWS * rb; i++)
-                            if (i % rb % 18 >= 2) wq[i] = (unsigned char)(i * 37);
-                    qa_row xq = quant_row(x, &qb, nb * 32);
-                    for (int rows = 1; rows <= ROWS; rows++) {
-                        f(wq, rb, xq, nb, rows, y);
-                        for (int r = 0; r < rows; r++)
-                            assert_true(y[r] == dot_get(types[t], DOT_PORTABLE)(wq + r * rb, xq, nb));
-                    }
+        for (int t = 0; t < 2; t++)
+            if (dot_supported((dot_level)l) && dotn_get(types[t], (dot_level)l)) {
+                fns[kernels] = dotn_get(types[t], (dot_level)l);
+                fty[kernels++] = types[t];
+            }
+#if defined(__x86_64__) || defined(__i386__)
+    if (dot_supported(DOT_VNNI) && dotn_get(QT_Q4_0, DOT_VNNI) != dotn_q4_0_vnni) {
+        fns[kernels] = dotn_q4_0_vnni; /* without VBMI: this CPU picks the other one */
+        fty[kernels++] = QT_Q4_0;
+    }
+#endif
+    for (int k = 0; k < kernels; k++)
+        for (int rep = 0; rep < 4; rep++)
+            for (int nb = 1; nb <= NB; nb++) {
+                for (int i = 0; i < ROWS * nb * 32; i++) w[i] = frand() * (1 + i % 7);
+                for (int i = 0; i < nb * 32; i++) x[i] = frand() * 50.0f;
+                qt_quantize(fty[k], w, wq, ROWS * nb * 32);
+                size_t rb = qt_row_bytes(fty[k], nb * 32);
+                if (rep == 1 && fty[k] == QT_Q4_0) /* raw codes: nibble 0 is -8 */
+                    for (size_t i = 0; i < ROWS * rb; i++)
+                        if (i % rb % 18 >= 2) wq[i] = (unsigned char)(i * 37);
+                qa_row xq = quant_row(x, &qb, nb * 32);
+                for (int rows = 1; rows <= ROWS; rows++) {
+                    fns[k](wq, rb, xq, nb, rows, y);
+                    for (int r = 0; r < rows; r++)
+                        assert_true(y[r] == dot_get(fty[k], DOT_PORTABLE)(wq + r * rb, xq, nb));
                 }
-        }
+            }
     printf("  multi-row kernels compared with portable: %d\n", kernels);
 }
 

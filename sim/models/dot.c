@@ -87,7 +87,10 @@ dot_fn dot_get(qt_type t, dot_level l) {
 
 dotn_fn dotn_get(qt_type t, dot_level l) {
 #if DOT_X86
-    if (l == DOT_VNNI && t == QT_Q4_0) return dotn_q4_0_vnni;
+    if (l == DOT_VNNI && t == QT_Q4_0) {
+        __builtin_cpu_init();
+        return __builtin_cpu_supports("avx512vbmi") ? dotn_q4_0_vbmi : dotn_q4_0_vnni;
+    }
 #else
     (void)t;
     (void)l;

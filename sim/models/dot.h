@@ -37,6 +37,7 @@ float dot_q4_0_avx2(const void *w, qa_row x, int nb);
 float dot_q8_0_vnni(const void *w, qa_row x, int nb);
 float dot_q4_0_vnni(const void *w, qa_row x, int nb);
 void dotn_q4_0_vnni(const void *w, size_t row_bytes, qa_row x, int nb, int nrows, float *y);
+void dotn_q4_0_vbmi(const void *w, size_t row_bytes, qa_row x, int nb, int nrows, float *y); /* + AVX512-VBMI */
 
 /* The fixed final reduction; SIMD versions do the same additions in registers. */
 static inline float dot_reduce8(const float a[8]) {

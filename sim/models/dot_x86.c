@@ -308,6 +308,95 @@ ATTR_z void dotn_q4_0_vnni(const void *wv, size_t rb, qa_row x, int nb, int nrow
     for (; r < nrows; r++) y[r] = dot_q4_0_vnni((const char *)wv + (size_t)r * rb, x, nb);
 }
 
+/* ------------------------- four rows, with AVX512-VBMI byte permutes */
+
+/* The same block sums and float order once more, with fewer shuffles per
+ * block (shuffles use two of the four vector pipes and bounded the kernels
+ * above). Per group of eight blocks the 144 raw bytes are loaded as three
+ * vectors and two vpermt2b pick out the 4 x 16 code bytes of blocks 0-3 and
+ * of blocks 4-7, one block per 128-bit lane. Low nibbles shifted up and high
+ * nibbles masked in place are both 16 x the codes, so one vpdpbusd pair per
+ * four blocks leaves four lanes per block summing to 16 x its sum, against
+ * activation codes rearranged to match (once per group, for four rows). */
+#define ATTR_b __attribute__((target("avx2,fma,f16c,avx512f,avx512bw,avx512vl,avx512vnni,avx512vbmi")))
+
+#define R16(a) (a), (a) + 1, (a) + 2, (a) + 3, (a) + 4, (a) + 5, (a) + 6, (a) + 7, (a) + 8, \
+               (a) + 9, (a) + 10, (a) + 11, (a) + 12, (a) + 13, (a) + 14, (a) + 15
+/* vpermt2b indices: code bytes of blocks 0-3 of a group from (bytes 0-63,
+ * bytes 64-127), and of blocks 4-7 from (bytes 64-127, bytes 80-143) */
+static const uint8_t codes03[64] = {R16(2), R16(20), R16(38), R16(56)};
+static const uint8_t codes47[64] = {R16(10), R16(28), R16(46), R16(64 + 48)};
+
+/* blocks 0-3 (p0) and 4-7 (p1), four lanes each holding 16 x partial sums
+ * -> lane k = block k's sum: pairs of lanes, then the other pair, then the
+ * block order, then the exact division by 16 */
+ATTR_b INL __m256i fold8b(__m512i p0, __m512i p1) {
+    __m512i u = _mm512_add_epi32(_mm512_unpacklo_epi32(p0, p1), _mm512_unpackhi_epi32(p0, p1));
+    u = _mm512_add_epi32(u, _mm512_shuffle_epi32(u, _MM_PERM_BADC));
+    __m512i order = _mm512_setr_epi32(0, 4, 8, 12, 1, 5, 9, 13, 0, 0, 0, 0, 0, 0, 0, 0);
+    return _mm256_srai_epi32(_mm512_castsi512_si256(_mm512_permutexvar_epi32(order, u)), 4);
+}
+
+/* 64 code bytes (one block per 128-bit lane) . activations lo, hi -> 16 x sums */
+ATTR_b INL __m512i sum4b(__m512i v, __m512i xlo, __m512i xhi) {
+    const __m512i high = _mm512_set1_epi8((char)0xf0);
+    __m512i lo16 = _mm512_and_si512(_mm512_slli_epi16(v, 4), high);
+    __m512i p = _mm512_dpbusd_epi32(_mm512_setzero_si512(), lo16, xlo);
+    return _mm512_dpbusd_epi32(p, _mm512_and_si512(v, high), xhi);
+}
+
+/* acc += group g of row w, given the rearranged activation codes */
+ATTR_b INL __m256 group8b(const block_q4_0 *w, int g, const __m512i *xr, __m256i xs8, __m256 dx,
+                          __m256 acc) {
+    const char *p = (const char *)(w + g);
+    __m512i z0 = _mm512_loadu_si512((const void *)p), z1 = _mm512_loadu_si512((const void *)(p + 64));
+    __m512i z2 = _mm512_loadu_si512((const void *)(p + 80));
+    __m512i c03 = _mm512_permutex2var_epi8(z0, _mm512_loadu_si512((const void *)codes03), z1);
+    __m512i c47 = _mm512_permutex2var_epi8(z1, _mm512_loadu_si512((const void *)codes47), z2);
+    __m256i s = fold8b(sum4b(c03, xr[0], xr[1]), sum4b(c47, xr[2], xr[3]));
+    __m512i at = _mm512_setr_epi32(9 << 16, 27 << 16 | 18, 45 << 16 | 36, 63 << 16 | 54, 0, 0, 0, 0,
+                                   0, 0, 0, 0, 0, 0, 0, 0);
+    __m256 dw = _mm256_cvtph_ps(_mm512_castsi512_si128(_mm512_permutex2var_epi16(z0, at, z1)));
+    return acc_vnni(acc, _mm256_sub_epi32(s, xs8), dw, dx);
+}
+
+ATTR_b void dotn_q4_0_vbmi(const void *wv, size_t rb, qa_row x, int nb, int nrows, float *y) {
+    const __m512i lo = _mm512_setr_epi64(0, 1, 4, 5, 8, 9, 12, 13);
+    const __m512i hi = _mm512_setr_epi64(2, 3, 6, 7, 10, 11, 14, 15);
+    int r = 0;
+    for (; r + 4 <= nrows; r += 4) {
+        const block_q4_0 *w[4];
+        for (int k = 0; k < 4; k++) w[k] = (const void *)((const char *)wv + (size_t)(r + k) * rb);
+        __m256 a0 = _mm256_setzero_ps(), a1 = a0, a2 = a0, a3 = a0;
+        int g = 0;
+        for (; g + 8 <= nb; g += 8) {
+            const int8_t *xq = x.qs + (size_t)g * QK;
+            __m512i q0 = _mm512_loadu_si512((const void *)xq), q1 = _mm512_loadu_si512((const void *)(xq + 64));
+            __m512i q2 = _mm512_loadu_si512((const void *)(xq + 128));
+            __m512i q3 = _mm512_loadu_si512((const void *)(xq + 192));
+            __m512i xr[4] = {_mm512_permutex2var_epi64(q0, lo, q1), _mm512_permutex2var_epi64(q0, hi, q1),
+                             _mm512_permutex2var_epi64(q2, lo, q3), _mm512_permutex2var_epi64(q2, hi, q3)};
+            __m256i xs8 = _mm256_slli_epi32(_mm256_loadu_si256((const __m256i *)(x.s + g)), 3);
+            __m256 dx = _mm256_loadu_ps(x.d + g);
+            a0 = group8b(w[0], g, xr, xs8, dx, a0);
+            a1 = group8b(w[1], g, xr, xs8, dx, a1);
+            a2 = group8b(w[2], g, xr, xs8, dx, a2);
+            a3 = group8b(w[3], g, xr, xs8, dx, a3);
+        }
+        if (g < nb) {
+            a0 = tail_z(w[0], x, g, nb, a0);
+            a1 = tail_z(w[1], x, g, nb, a1);
+            a2 = tail_z(w[2], x, g, nb, a2);
+            a3 = tail_z(w[3], x, g, nb, a3);
+        }
+        y[r] = reduce8_vnni(a0);
+        y[r + 1] = reduce8_vnni(a1);
+        y[r + 2] = reduce8_vnni(a2);
+        y[r + 3] = reduce8_vnni(a3);
+    }
+    for (; r < nrows; r++) y[r] = dot_q4_0_vnni((const char *)wv + (size_t)r * rb, x, nb);
+}
+
 ATTR_z float dot_q4_0_vnni(const void *wv, qa_row x, int nb) {
     const block_q4_0 *w = wv;
     __m256 acc = _mm256_setzero_ps();
