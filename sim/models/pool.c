@@ -98,7 +98,7 @@ static void *work(void *a) {
     return NULL;
 }
 
-/* the next gen value, with low bit `any` (runs alternate values, never 0) */
+/* the next gen value: a new run number, low bit `any` */
 static unsigned next_gen(es_pool *p, unsigned any) {
     return (((atomic_load(&p->gen) >> 1) + 1) << 1) | any;
 }
