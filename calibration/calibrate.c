@@ -43,8 +43,9 @@ typedef struct {            /* one LM measured on the host */
     bench_result b;
     double bytes;           /* decode bytes per token, whole model */
     double frac_triad[2], frac_read[2];
-    double roof_tps[2];     /* host roofline: min(triad / bytes, kernel peak / decode FLOPs) */
+    double roof_tps[2];     /* host roofline: min(triad / bytes, matvec peak / decode FLOPs) */
     double frac_roof[2];    /* decode tokens/s over roof_tps */
+    double prefill_frac;    /* 1-thread prefill FLOP/s over the batched peak, uncapped */
     double eff_bw, eff_compute;
 } lm_run;
 
@@ -52,7 +53,8 @@ typedef struct {            /* host probes, per bench point */
     int npoints;
     int threads[2];
     probe_bw bw[2];
-    double peak_flops[2];
+    double peak_matvec[2];  /* FLOP/s of decode's one-row matvec, weights in cache */
+    double peak_batch[2];   /* FLOP/s of prefill's batched matmul, weights in cache */
     char cpu[128];
     const char *simd;
     double load[2];         /* 1-minute load average before and after measuring; -1 unknown */
@@ -66,7 +68,8 @@ static const char *usage =
     "  --threads N   'all cores' thread count (default: online CPUs); 1 thread is always measured\n"
     "  --layers N    build and time only N layers per shape, scale times per layer (default all)\n"
     "  --tokens N    decode tokens timed per measurement (default 16, --quick 4)\n"
-    "  --out DIR     where profiles are written (default models/profiles)\n"
+    "  --out DIR     where profiles are written (default models/profiles; required\n"
+    "                with --lm, --layers, --quick or --quant q8_0)\n"
     "  --wall        time 1-thread runs by the wall clock too (default: CPU time)\n"
     "  --quick       2 layers, 4 tokens, small probes: a smoke run, not a calibration\n"
     "  --tsv DIR     measure nothing: print the profiles in DIR as TSV (device, lm,\n"
@@ -106,6 +109,12 @@ static int parse(int argc, char **argv, options *o, FILE *err) {
         else { fprintf(err, "edgesim-calibrate: unknown option '%s' (see --help)\n", a); return 2; }
         if (bad) { fprintf(err, "edgesim-calibrate: %s: bad value '%s' (see --help)\n", a, v); return 2; }
         i += takes;
+    }
+    if (!o->out && (o->nlm || o->layers || o->quick || o->quant != QT_Q4_0)) {
+        /* the shipped profiles hold every default shape; a partial run would replace them */
+        fprintf(err, "edgesim-calibrate: --lm, --layers, --quick and --quant q8_0 make a partial "
+                     "calibration: pass --out DIR (it would overwrite models/profiles)\n");
+        return 2;
     }
     if (o->nlm == 0) {
         for (int i = 0; i < 4; i++) o->lm[i] = default_lms[i];
@@ -155,7 +164,9 @@ static int measure_host(const options *o, host *h, FILE *err) {
         mm_ctx c = {pool, dot_detect()};
         h->threads[k] = pool_threads(pool);
         int rc = probe_bandwidth(pool, o->quick ? 64 : 256, o->quick ? 3 : 6, !o->wall, &h->bw[k]);
-        h->peak_flops[k] = probe_compute(&c, o->quant, o->prompt, o->quick ? 0.1 : 0.5, !o->wall);
+        double secs = o->quick ? 0.1 : 0.5;
+        h->peak_matvec[k] = probe_compute(&c, o->quant, 1, secs, !o->wall);
+        h->peak_batch[k] = probe_compute(&c, o->quant, o->prompt, secs, !o->wall);
         pool_free(pool);
         if (rc) { fprintf(err, "edgesim-calibrate: out of memory in the bandwidth probe\n"); return -1; }
     }
@@ -165,6 +176,13 @@ static int measure_host(const options *o, host *h, FILE *err) {
 /* ------------------------------------------------------------ measuring */
 
 static double min1(double x) { return x < 1.0 ? x : 1.0; }
+
+/* '!' after a fraction above 1 (a denominator measured too low), and counts it */
+static char over(double frac, int *flags) {
+    if (frac <= 1.005) return ' '; /* printed as 100% */
+    ++*flags;
+    return '!';
+}
 
 static int measure_lm(const options *o, const host *h, lm_run *r, FILE *out, FILE *err) {
     fprintf(out, "measuring %s (%s, %d of %d layers)...\n", r->shape.name, qt_name(o->quant),
@@ -180,17 +198,21 @@ static int measure_lm(const options *o, const host *h, lm_run *r, FILE *out, FIL
         double bps = r->bytes * r->b.pt[k].decode_tps;
         r->frac_triad[k] = bps / h->bw[k].triad_bps;
         r->frac_read[k] = bps / h->bw[k].read_bps;
-        r->roof_tps[k] = fmin(h->bw[k].triad_bps / r->bytes, h->peak_flops[k] / flops);
+        r->roof_tps[k] = fmin(h->bw[k].triad_bps / r->bytes, h->peak_matvec[k] / flops);
         r->frac_roof[k] = r->b.pt[k].decode_tps / r->roof_tps[k];
     }
     /* The projection carries the fraction of the host's roofline that decode
      * attains to the device's roofline. On a host where the kernel's own
-     * arithmetic is slower than memory (q4_0 on one CPU core) that is not the
-     * bandwidth fraction: a GPU does not share the CPU's compute limit. It
-     * uses the single-thread point, timed by CPU time and so repeatable on a
-     * shared host; the all-core point is wall-clock. */
+     * arithmetic is slower than memory that is not the bandwidth fraction: a
+     * GPU does not share the CPU's compute limit. The compute roof is decode's
+     * own matvec on cache-resident weights, so decode cannot beat it except
+     * by measurement noise; the cap only guards the projection against that,
+     * and the report flags it. It uses the single-thread point, timed by CPU
+     * time and so repeatable on a shared host; the all-core point is
+     * wall-clock. Prefill is batched and is compared with the batched peak. */
     r->eff_bw = min1(r->frac_roof[0]);
-    r->eff_compute = min1(r->b.pt[0].prefill_flops / h->peak_flops[0]);
+    r->prefill_frac = r->b.pt[0].prefill_flops / h->peak_batch[0];
+    r->eff_compute = min1(r->prefill_frac);
     return 0;
 }
 
@@ -249,10 +271,12 @@ static void print_host(const options *o, const host *h, const lm_run *runs, int 
             sysconf(_SC_NPROCESSORS_ONLN), h->simd, qt_name(o->quant),
             o->wall ? "wall clock" : "CPU time at 1 thread, wall clock at more");
     for (int k = 0; k < h->npoints; k++)
-        fprintf(out, "  %d thread(s): bandwidth triad %.1f GB/s, read-only %.1f GB/s; kernel compute peak %.1f GFLOP/s\n",
-                h->threads[k], h->bw[k].triad_bps / 1e9, h->bw[k].read_bps / 1e9, h->peak_flops[k] / 1e9);
-    fprintf(out, "\n%-13s %7s %10s %3s %9s %9s %7s %7s %7s %8s %6s\n", "lm", "layers", "MB/token", "thr",
+        fprintf(out, "  %d thread(s): bandwidth triad %.1f GB/s, read-only %.1f GB/s; kernel compute peak "
+                "(cache-resident) %.1f GFLOP/s matvec, %.1f batched\n", h->threads[k], h->bw[k].triad_bps / 1e9,
+                h->bw[k].read_bps / 1e9, h->peak_matvec[k] / 1e9, h->peak_batch[k] / 1e9);
+    fprintf(out, "\n%-13s %7s %10s %3s %9s %9s %7s %8s %7s %8s %7s\n", "lm", "layers", "MB/token", "thr",
             "prefill/s", "decode/s", "GB/s", "%triad", "%read", "roof/s", "%roof");
+    int flags = 0;
     for (int i = 0; i < nlm; i++) {
         const lm_run *r = &runs[i];
         for (int k = 0; k < r->b.npoints; k++) {
@@ -260,16 +284,21 @@ static void print_host(const options *o, const host *h, const lm_run *runs, int 
             char layers[32];
             snprintf(layers, sizeof layers, "%d/%d%s", r->b.layers_run, r->shape.n_layers,
                      r->b.layers_run < r->shape.n_layers ? "*" : "");
-            fprintf(out, "%-13s %7s %10.1f %3d %9.1f %9.2f %7.1f %6.0f%% %6.0f%% %8.2f %5.0f%%\n", r->shape.name,
-                    layers, r->bytes / 1e6, p->threads, p->prefill_tps, p->decode_tps,
-                    r->bytes * p->decode_tps / 1e9, 100 * r->frac_triad[k], 100 * r->frac_read[k],
-                    r->roof_tps[k], 100 * r->frac_roof[k]);
+            fprintf(out, "%-13s %7s %10.1f %3d %9.1f %9.2f %7.1f %6.0f%%%c %5.0f%%%c %8.2f %5.0f%%%c\n",
+                    r->shape.name, layers, r->bytes / 1e6, p->threads, p->prefill_tps, p->decode_tps,
+                    r->bytes * p->decode_tps / 1e9, 100 * r->frac_triad[k], over(r->frac_triad[k], &flags),
+                    100 * r->frac_read[k], over(r->frac_read[k], &flags), r->roof_tps[k],
+                    100 * r->frac_roof[k], over(r->frac_roof[k], &flags));
         }
         fprintf(out, "%-13s batch 1/2/4/8 (%d thr): %.1f / %.1f / %.1f / %.1f tok/s aggregate; "
-                "eff_decode %.2f eff_compute %.2f\n", "", r->b.pt[r->b.npoints - 1].threads,
+                "eff_decode %.2f eff_compute %.2f%s\n", "", r->b.pt[r->b.npoints - 1].threads,
                 r->b.batch_tps[0], r->b.batch_tps[1], r->b.batch_tps[2], r->b.batch_tps[3],
-                r->eff_bw, r->eff_compute);
+                r->eff_bw, r->eff_compute, over(r->prefill_frac, &flags) == '!' ? " (prefill above the batched peak!)" : "");
     }
+    if (flags)
+        fprintf(out, "! above 100%%: the kernel moved more bytes (or did more FLOPs) per second than the "
+                "probe measured, so that denominator is unreliable (the probe ran at a busier moment, or "
+                "measures other work); the projection caps such efficiencies at 1\n");
     if (h->load[0] >= 0)
         fprintf(out, "load average (1 min) %.2f before measuring, %.2f after%s\n", h->load[0], h->load[1],
                 h->load[0] > 0.5 ? ": other work was running, so the multi-thread (wall-clock) rows are "
@@ -363,7 +392,8 @@ static cJSON *host_json(const options *o, const host *h, const lm_run *runs, int
         cJSON *p = cJSON_AddObjectToObject(bw, t);
         add_num(p, "triad_gbs", h->bw[k].triad_bps / 1e9);
         add_num(p, "read_gbs", h->bw[k].read_bps / 1e9);
-        add_num(p, "kernel_peak_gflops", h->peak_flops[k] / 1e9);
+        add_num(p, "kernel_matvec_peak_gflops", h->peak_matvec[k] / 1e9);
+        add_num(p, "kernel_batch_peak_gflops", h->peak_batch[k] / 1e9);
     }
     cJSON_AddItemToObject(j, "threads", bw);
     for (int i = 0; i < nlm; i++) {
@@ -417,8 +447,8 @@ static cJSON *lm_json(const options *o, const es_device *d, const lm_run *r) {
 }
 
 static const char *method[][2] = {
-    {"tgs", "roofline: efficiency_decode x device bandwidth / bytes_per_token; efficiency_decode = host decode tokens/s over the host roofline min(triad / bytes, kernel peak / decode FLOPs), 1 thread, CPU-timed"},
-    {"ttft_s", "prefill_flops / (efficiency_compute x fp16_tflops_dense) + bytes_per_token / (efficiency_decode x bandwidth); efficiency_compute = kernel prefill FLOP/s over its own cache-resident matmul peak, 1 thread"},
+    {"tgs", "roofline: efficiency_decode x device bandwidth / bytes_per_token; efficiency_decode = host decode tokens/s over the host roofline min(triad / bytes, kernel matvec peak / decode FLOPs), 1 thread, CPU-timed; the matvec peak is decode's own one-row matvec on cache-resident weights"},
+    {"ttft_s", "prefill_flops / (efficiency_compute x fp16_tflops_dense) + bytes_per_token / (efficiency_decode x bandwidth); efficiency_compute = kernel prefill FLOP/s over its own cache-resident batched matmul peak, 1 thread"},
     {"fits", "resident weights + fp16 KV cache for fit_context_tokens + runtime_reserve_gib <= memory_gib"},
     {"energy_wh_per_query", "power_active_w x (ttft_s + output_tokens / tgs) / 3600"},
     {"decode_tps_batch", "aggregate tokens/s of B sequences decoded in one weight pass: B / max(bytes/bw, B x decode FLOPs / compute)"},

@@ -109,15 +109,22 @@ double probe_compute(mm_ctx *c, qt_type t, int nx, double seconds, int cpu_time)
         qt_tensor W = {t, ROWS, COLS, w};
         mm_task task = {&W, xq, xd, xs, y, nx};
         mm_run(c, &task, 1); /* warm-up */
-        int n = pool_threads(c->pool);
-        double best = 1e30, w0 = probe_now();
-        while (probe_now() - w0 < seconds) { /* best single run, like STREAM */
-            double t0 = probe_clock(cpu_time, n);
-            mm_run(c, &task, 1);
-            double t = probe_clock(cpu_time, n) - t0;
-            best = t < best ? t : best;
+        int n = pool_threads(c->pool), k = 1;
+        /* One matvec run takes microseconds, below what the CPU-time clock
+         * resolves on some hosts (a run timed as 0 s gave an infinite peak):
+         * each sample is k runs, k doubled until a sample takes 1 ms. */
+        for (double w = probe_now(); probe_now() - w < 1e-3 && k < (1 << 20); k *= 2) {
+            w = probe_now();
+            for (int i = 0; i < k; i++) mm_run(c, &task, 1);
         }
-        rate = 2.0 * ROWS * COLS * (double)nx / best;
+        double best = 1e30, w0 = probe_now();
+        while (probe_now() - w0 < seconds) { /* best sample, like STREAM */
+            double t0 = probe_clock(cpu_time, n);
+            for (int i = 0; i < k; i++) mm_run(c, &task, 1);
+            double t = (probe_clock(cpu_time, n) - t0) / k;
+            best = t > 0 && t < best ? t : best;
+        }
+        rate = best < 1e30 ? 2.0 * ROWS * COLS * (double)nx / best : 0.0;
     }
     free(f); free(w); free(xq); free(xd); free(xs); free(y);
     return rate;

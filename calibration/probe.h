@@ -6,8 +6,10 @@
  * write-allocate traffic not counted), and a read-only sum over one large
  * array (8 bytes per element), which is closer to what decode does. Best of
  * `reps` repetitions, split across the threads of the pool.
- * Compute: the kernel's own matmul on a cache-resident matrix and a batch of
- * activation rows: the most this kernel can do when memory is not the limit.
+ * Compute: the kernel's own mm_run on a cache-resident matrix (256 x 2048)
+ * and nx activation rows: the most this kernel can do when memory is not the
+ * limit. nx = 1 is the matvec decode runs (its compute roof); nx = the
+ * prompt length is the batched path prefill runs.
  * Units: bytes/s and FLOP/s (one multiply-add = 2 FLOPs).
  *
  * Time: with cpu_time set and one thread, seconds are the process's CPU
@@ -26,7 +28,7 @@ typedef struct {
 
 /* mb: megabytes per array (>= 4x the last-level cache); 0 ok, -1 no memory */
 int probe_bandwidth(es_pool *pool, size_t mb, int reps, int cpu_time, probe_bw *out);
-/* peak FLOP/s of mm_run for quantization t at batch rows nx */
+/* peak FLOP/s of mm_run for quantization t at nx activation rows */
 double probe_compute(mm_ctx *c, qt_type t, int nx, double seconds, int cpu_time);
 
 double probe_now(void); /* monotonic seconds */

@@ -1,7 +1,8 @@
 /* test_calibrate.c: the roofline arithmetic against hand-computed values,
  * exact byte counts of the tiny shape, and a full edgesim-calibrate run on
  * the tiny shape (seconds) whose profiles are checked for format and for
- * internal arithmetic. No timing is asserted. */
+ * internal arithmetic, usage errors (partial runs need --out). No timing is
+ * asserted. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -138,11 +139,18 @@ static void test_run_tiny(void **state) {
     free(e);
 }
 
+/* A partial run (a subset of shapes or layers, a smoke run, another weight
+ * format) must not replace the shipped models/profiles: without --out it
+ * stops before measuring anything. */
+#define PARTIAL                                                                                \
+    "edgesim-calibrate: --lm, --layers, --quick and --quant q8_0 make a partial calibration: " \
+    "pass --out DIR (it would overwrite models/profiles)\n"
+
 static void test_usage(void **state) {
     (void)state;
     static const struct {
         int argc;
-        char *argv[4];
+        char *argv[6];
         int rc;
         const char *err;
     } cases[] = {
@@ -150,7 +158,13 @@ static void test_usage(void **state) {
         {3, {"c", "--quant", "q5_1"}, 2, "edgesim-calibrate: --quant: bad value 'q5_1' (see --help)\n"},
         {3, {"c", "--threads", "0"}, 2, "edgesim-calibrate: --threads: bad value '0' (see --help)\n"},
         {2, {"c", "--layers"}, 2, "edgesim-calibrate: --layers: missing value (see --help)\n"},
-        {3, {"c", "--lm", "nope"}, 2, "edgesim-calibrate: --lm nope: ./models/lm/nope.json: cannot open: No such file or directory\n"},
+        {5, {"c", "--lm", "nope", "--out", "/tmp"}, 2,
+         "edgesim-calibrate: --lm nope: ./models/lm/nope.json: cannot open: No such file or directory\n"},
+        {3, {"c", "--lm", "qwen2.5-0.5b"}, 2, PARTIAL},
+        {3, {"c", "--layers", "4"}, 2, PARTIAL},
+        {2, {"c", "--quick"}, 2, PARTIAL},
+        {3, {"c", "--quant", "q8_0"}, 2, PARTIAL},
+        {5, {"c", "--tokens", "4", "--quick", "--wall"}, 2, PARTIAL},
         {2, {"c", "--help"}, 0, ""},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {

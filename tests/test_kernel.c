@@ -96,6 +96,50 @@ static void test_simd_equals_portable(void **state) {
            dot_level_name(dot_detect()));
 }
 
+/* Multi-row kernels (where a level has one) equal the portable dot of
+ * every row, for row counts around the kernel's group of 4 and block counts
+ * with every kind of tail, and codes that include the -8 nibble. */
+static void test_dotn_equals_portable(void **state) {
+    (void)state;
+    enum { NB = 41, ROWS = 9 };
+    static float w[ROWS * NB * 32], x[NB * 32], y[ROWS];
+    static unsigned char wq[ROWS * NB * 34];
+    static qbuf qb;
+    dotn_fn fns[8];
+    qt_type fty[8];
+    int kernels = 0;
+    for (int l = DOT_AVX2; l <= DOT_VNNI; l++)
+        for (int t = 0; t < 2; t++)
+            if (dot_supported((dot_level)l) && dotn_get(types[t], (dot_level)l)) {
+                fns[kernels] = dotn_get(types[t], (dot_level)l);
+                fty[kernels++] = types[t];
+            }
+#if defined(__x86_64__) || defined(__i386__)
+    if (dot_supported(DOT_VNNI) && dotn_get(QT_Q4_0, DOT_VNNI) != dotn_q4_0_vnni) {
+        fns[kernels] = dotn_q4_0_vnni; /* without VBMI: this CPU picks the other one */
+        fty[kernels++] = QT_Q4_0;
+    }
+#endif
+    for (int k = 0; k < kernels; k++)
+        for (int rep = 0; rep < 4; rep++)
+            for (int nb = 1; nb <= NB; nb++) {
+                for (int i = 0; i < ROWS * nb * 32; i++) w[i] = frand() * (1 + i % 7);
+                for (int i = 0; i < nb * 32; i++) x[i] = frand() * 50.0f;
+                qt_quantize(fty[k], w, wq, ROWS * nb * 32);
+                size_t rb = qt_row_bytes(fty[k], nb * 32);
+                if (rep == 1 && fty[k] == QT_Q4_0) /* raw codes: nibble 0 is -8 */
+                    for (size_t i = 0; i < ROWS * rb; i++)
+                        if (i % rb % 18 >= 2) wq[i] = (unsigned char)(i * 37);
+                qa_row xq = quant_row(x, &qb, nb * 32);
+                for (int rows = 1; rows <= ROWS; rows++) {
+                    fns[k](wq, rb, xq, nb, rows, y);
+                    for (int r = 0; r < rows; r++)
+                        assert_true(y[r] == dot_get(fty[k], DOT_PORTABLE)(wq + r * rb, xq, nb));
+                }
+            }
+    printf("  multi-row kernels compared with portable: %d\n", kernels);
+}
+
 /* mm_run on 3 threads with a batch of 5 rows equals per-row portable dots,
  * and equals the float matmul of dequantized weights within tolerance. */
 static void test_matmul(void **state) {
@@ -127,6 +171,37 @@ static void test_matmul(void **state) {
                 assert_true(y[b * D + i] == one);
                 assert_true(fabsf(y[b * D + i] - ref[i]) < 0.05f); /* 8-bit activations, |y| ~ 3 */
             }
+        }
+    }
+    pool_free(pool);
+}
+
+/* Two tasks in one run, large enough that each thread's range is claimed in
+ * several chunks and the ranges are finished by whichever thread gets there
+ * (3 threads on any number of cores): every output equals the portable dot,
+ * on every one of many runs. */
+static void test_matmul_chunks(void **state) {
+    (void)state;
+    enum { D0 = 700, D1 = 300, N = 256, RUNS = 40 };
+    static float w[(D0 + D1) * N], x[N], y[D0 + D1];
+    static unsigned char wq[(D0 + D1) * N / 32 * 34];
+    static qbuf qb;
+    es_pool *pool = pool_new(3);
+    assert_non_null(pool);
+    for (int t = 0; t < 2; t++) {
+        for (int i = 0; i < (D0 + D1) * N; i++) w[i] = frand();
+        for (int i = 0; i < N; i++) x[i] = frand();
+        qt_quantize(types[t], w, wq, (D0 + D1) * N);
+        qa_row xr = quant_row(x, &qb, N);
+        size_t rb = qt_row_bytes(types[t], N);
+        qt_tensor W0 = {types[t], D0, N, wq}, W1 = {types[t], D1, N, wq + D0 * rb};
+        mm_ctx c = {pool, dot_detect()};
+        mm_task tasks[2] = {{&W0, qb.qs, qb.d, qb.s, y, 1}, {&W1, qb.qs, qb.d, qb.s, y + D0, 1}};
+        for (int run = 0; run < RUNS; run++) {
+            for (int i = 0; i < D0 + D1; i++) y[i] = NAN;
+            mm_run(&c, tasks, 2);
+            for (int i = 0; i < D0 + D1; i++)
+                assert_true(y[i] == dot_get(types[t], DOT_PORTABLE)(wq + i * rb, xr, N / 32));
         }
     }
     pool_free(pool);
@@ -335,7 +410,9 @@ static void test_shape_counts(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_dot_vs_float), cmocka_unit_test(test_simd_equals_portable),
-        cmocka_unit_test(test_matmul),       cmocka_unit_test(test_forward),
+        cmocka_unit_test(test_dotn_equals_portable),
+        cmocka_unit_test(test_matmul),       cmocka_unit_test(test_matmul_chunks),
+        cmocka_unit_test(test_forward),
         cmocka_unit_test(test_batch_decode), cmocka_unit_test(test_shape_counts),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,6 +1,8 @@
 /* dot.c: portable block dot products and run-time selection. */
 #include "dot.h"
 
+#include <stddef.h>
+
 #if defined(__x86_64__) || defined(__i386__)
 #define DOT_X86 1
 #else
@@ -57,7 +59,7 @@ int dot_supported(dot_level l) {
     if (l == DOT_AVX2) return avx2;
     if (l == DOT_VNNI)
         return avx2 && __builtin_cpu_supports("avx512vnni") &&
-               __builtin_cpu_supports("avx512vl");
+               __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512bw");
 #endif
     return 0;
 }
@@ -81,4 +83,17 @@ dot_fn dot_get(qt_type t, dot_level l) {
     (void)l;
 #endif
     return t == QT_Q8_0 ? dot_q8_0_c : dot_q4_0_c;
+}
+
+dotn_fn dotn_get(qt_type t, dot_level l) {
+#if DOT_X86
+    if (l == DOT_VNNI && t == QT_Q4_0) {
+        __builtin_cpu_init();
+        return __builtin_cpu_supports("avx512vbmi") ? dotn_q4_0_vbmi : dotn_q4_0_vnni;
+    }
+#else
+    (void)t;
+    (void)l;
+#endif
+    return NULL;
 }

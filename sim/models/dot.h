@@ -22,6 +22,12 @@ int dot_supported(dot_level l);          /* 1 if this CPU can run level l */
 const char *dot_level_name(dot_level l);
 dot_fn dot_get(qt_type t, dot_level l);  /* l must be supported */
 
+/* W rows 0..nrows-1 (row_bytes apart, nb blocks each) . x -> y (nrows,);
+ * y[r] is bit-identical to dot(row r, x, nb). A multi-row kernel loads each
+ * activation block once for several rows. */
+typedef void (*dotn_fn)(const void *w, size_t row_bytes, qa_row x, int nb, int nrows, float *y);
+dotn_fn dotn_get(qt_type t, dot_level l); /* NULL: no multi-row kernel, call dot per row */
+
 /* Portable reference versions (also used by the dispatch). */
 float dot_q8_0_c(const void *w, qa_row x, int nb);
 float dot_q4_0_c(const void *w, qa_row x, int nb);
@@ -30,6 +36,8 @@ float dot_q8_0_avx2(const void *w, qa_row x, int nb);
 float dot_q4_0_avx2(const void *w, qa_row x, int nb);
 float dot_q8_0_vnni(const void *w, qa_row x, int nb);
 float dot_q4_0_vnni(const void *w, qa_row x, int nb);
+void dotn_q4_0_vnni(const void *w, size_t row_bytes, qa_row x, int nb, int nrows, float *y);
+void dotn_q4_0_vbmi(const void *w, size_t row_bytes, qa_row x, int nb, int nrows, float *y); /* + AVX512-VBMI */
 
 /* The fixed final reduction; SIMD versions do the same additions in registers. */
 static inline float dot_reduce8(const float a[8]) {

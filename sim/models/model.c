@@ -2,6 +2,7 @@
 #include "model.h"
 
 #include <math.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -144,7 +145,7 @@ int state_init(lm_state *st, const lm_model *m, int max_rows, int n_seq, int seq
     st->v = calloc(r * kv, sizeof(float));
     st->hb = calloc(r * h, sizeof(float));
     st->hb2 = calloc(r * h, sizeof(float));
-    st->att = calloc((size_t)seq_len, sizeof(float));
+    st->att = calloc((size_t)LM_ATT_SLOTS * (size_t)seq_len, sizeof(float));
     st->xq = calloc(r * wide, 1);
     st->xd = calloc(r * wide / QK, sizeof(float));
     st->xs = calloc(r * wide / QK, sizeof(int32_t));
@@ -197,27 +198,61 @@ static float *cache_at(const lm_model *m, const lm_state *st, float *cache, int 
     return cache + (((size_t)seq * m->n_layers + l) * st->seq_len + pos) * kv;
 }
 
-/* q (dim,) of row at (seq, pos) attends to cached positions 0..pos -> out (dim,) */
-static void attend(const lm_model *m, lm_state *st, int l, int seq, int pos, const float *q, float *out) {
+/* a (n,) . b (n,) in eight interleaved partial sums, added in a fixed
+ * order: one dependent chain of n additions kept attention at a quarter of
+ * the adder's speed, and attention runs between the parallel matmuls */
+static float dot_f32(const float *a, const float *b, int n) {
+    float s[8] = {0};
+    int i = 0;
+    for (; i + 8 <= n; i += 8)
+        for (int k = 0; k < 8; k++) s[k] += a[i + k] * b[i + k];
+    for (; i < n; i++) s[i & 7] += a[i] * b[i];
+    return ((s[0] + s[4]) + (s[2] + s[6])) + ((s[1] + s[5]) + (s[3] + s[7]));
+}
+
+/* head h of q (dim,) of the row at (seq, pos) attends to cached positions
+ * 0..pos -> out (dim,) head h's slice; att (pos+1,) is scratch */
+static void attend_head(const lm_model *m, const lm_state *st, int l, int seq, int pos, const float *q,
+                        float *out, int h, float *att) {
     const lm_shape *s = &m->shape;
     int hd = shape_head_dim(s), group = s->n_heads / s->n_kv_heads;
     float scale = 1.0f / sqrtf((float)hd);
-    for (int h = 0; h < s->n_heads; h++) {
-        const float *qh = q + h * hd;
-        int off = (h / group) * hd; /* this head's KV head */
-        for (int t = 0; t <= pos; t++) {
-            const float *k = cache_at(m, st, st->kcache, seq, l, t) + off;
-            float dot = 0.0f;
-            for (int i = 0; i < hd; i++) dot += qh[i] * k[i];
-            st->att[t] = dot * scale;
-        }
-        op_softmax(st->att, pos + 1);
-        float *o = out + h * hd;
-        memset(o, 0, (size_t)hd * sizeof *o);
-        for (int t = 0; t <= pos; t++) {
-            const float *v = cache_at(m, st, st->vcache, seq, l, t) + off;
-            for (int i = 0; i < hd; i++) o[i] += st->att[t] * v[i];
-        }
+    const float *qh = q + h * hd;
+    int off = (h / group) * hd; /* this head's KV head */
+    for (int t = 0; t <= pos; t++)
+        att[t] = dot_f32(qh, cache_at(m, st, st->kcache, seq, l, t) + off, hd) * scale;
+    op_softmax(att, pos + 1);
+    float *o = out + h * hd;
+    memset(o, 0, (size_t)hd * sizeof *o);
+    for (int t = 0; t <= pos; t++) {
+        const float *v = cache_at(m, st, st->vcache, seq, l, t) + off;
+        for (int i = 0; i < hd; i++) o[i] += att[t] * v[i];
+    }
+}
+
+/* The (row, head) pairs of one layer's attention, claimed one at a time by
+ * the pool threads; thread i uses score row i of st->att. Each output
+ * element is written by one pair, so the result does not depend on threads. */
+typedef struct {
+    const lm_model *m;
+    lm_state *st;
+    int l, n;
+    const int *pos, *seq;
+    atomic_int next;
+} att_job;
+
+static void att_worker(void *arg, int ith, int nth) {
+    att_job *j = arg;
+    (void)nth;
+    if (ith >= LM_ATT_SLOTS) return;
+    int H = j->m->shape.n_heads, d = j->m->shape.dim;
+    float *att = j->st->att + (size_t)ith * j->st->seq_len;
+    for (;;) {
+        int k = atomic_fetch_add_explicit(&j->next, 1, memory_order_relaxed);
+        if (k >= j->n * H) return;
+        int b = k / H;
+        attend_head(j->m, j->st, j->l, j->seq[b], j->pos[b], j->st->q + (size_t)b * d,
+                    j->st->xb2 + (size_t)b * d, k % H, att);
     }
 }
 
@@ -239,11 +274,40 @@ static void attention_block(const lm_model *m, lm_state *st, mm_ctx *c, int l, c
         memcpy(cache_at(m, st, st->kcache, seq[b], l, pos[b]), k, (size_t)kv * sizeof *k);
         memcpy(cache_at(m, st, st->vcache, seq[b], l, pos[b]), v, (size_t)kv * sizeof *v);
     }
-    for (int b = 0; b < n; b++)
-        attend(m, st, l, seq[b], pos[b], st->q + (size_t)b * d, st->xb2 + (size_t)b * d);
+    att_job aj = {m, st, l, n, pos, seq, 0};
+    atomic_init(&aj.next, 0);
+    pool_run_any(c->pool, att_worker, &aj);
     quantize_rows(st, st->xb2, n, d);
     linear(c, st, &L->wo, st->xb, n);
     op_add(st->x, st->xb, n * d);
+}
+
+/* SwiGLU of hb, hb2 (n, h) and the quantization of the result, shared by
+ * the pool threads in pieces of SWIGLU_BLOCKS blocks: both are per element
+ * or per block, so the result does not depend on who computed which piece
+ * (one thread spent 6% of 0.5B decode here, on expf, while the others
+ * waited). */
+#define SWIGLU_BLOCKS 16
+
+typedef struct {
+    lm_state *st;
+    int nblocks; /* n * h / QK */
+    atomic_int next;
+} swiglu_job;
+
+static void swiglu_worker(void *arg, int ith, int nth) {
+    swiglu_job *j = arg;
+    lm_state *st = j->st;
+    (void)ith;
+    (void)nth;
+    for (;;) {
+        int b0 = atomic_fetch_add_explicit(&j->next, SWIGLU_BLOCKS, memory_order_relaxed);
+        if (b0 >= j->nblocks) return;
+        int nb = j->nblocks - b0 < SWIGLU_BLOCKS ? j->nblocks - b0 : SWIGLU_BLOCKS;
+        size_t o = (size_t)b0 * QK;
+        op_swiglu(st->hb + o, st->hb2 + o, nb * QK);
+        qa_quantize(st->hb + o, st->xq + o, st->xd + b0, st->xs + b0, nb * QK);
+    }
 }
 
 static void mlp_block(const lm_model *m, lm_state *st, mm_ctx *c, int l, int n) {
@@ -255,8 +319,9 @@ static void mlp_block(const lm_model *m, lm_state *st, mm_ctx *c, int l, int n) 
     quantize_rows(st, st->xb, n, d);
     mm_task up[2] = {task(st, &L->w1, st->hb, n), task(st, &L->w3, st->hb2, n)};
     mm_run(c, up, 2);
-    op_swiglu(st->hb, st->hb2, n * h);
-    quantize_rows(st, st->hb, n, h);
+    swiglu_job sj = {st, n * h / QK, 0}; /* rows of h values are whole blocks */
+    atomic_init(&sj.next, 0);
+    pool_run_any(c->pool, swiglu_worker, &sj);
     linear(c, st, &L->w2, st->xb, n);
     op_add(st->x, st->xb, n * d);
 }

@@ -45,7 +45,7 @@ typedef struct {
     float *q;            /* (max_rows, dim) */
     float *k, *v;        /* (max_rows, kv_dim) */
     float *hb, *hb2;     /* (max_rows, hidden) */
-    float *att;          /* (seq_len,) */
+    float *att;          /* (LM_ATT_SLOTS, seq_len): attention scores, one row per thread */
     int8_t *xq;          /* activation codes (max_rows, max(dim,hidden)) */
     float *xd;           /* activation scales (max_rows, max(dim,hidden)/QK) */
     int32_t *xs;         /* activation code sums, same shape as xd */
@@ -55,6 +55,9 @@ typedef struct {
     double t_body;       /* seconds in embedding + layers, accumulated */
     double t_head;       /* seconds in final norm + output head, accumulated */
 } lm_state;
+
+/* Attention heads are shared among at most this many pool threads. */
+#define LM_ATT_SLOTS 8
 
 /* n_layers <= 0 means all. Returns 0, or -1 when out of memory. */
 int model_init(lm_model *m, const lm_shape *s, qt_type t, int n_layers, uint64_t seed);

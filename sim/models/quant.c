@@ -57,15 +57,25 @@ int qt_parse(const char *name, qt_type *t) {
     return -1;
 }
 
+/* largest |x_j|; NaNs are skipped, as fmaxf would (written out because the
+ * libm call is not inlined and decode quantizes every activation row) */
 static float absmax(const float *x) {
     float m = 0.0f;
-    for (int j = 0; j < QK; j++) m = fmaxf(m, fabsf(x[j]));
+    for (int j = 0; j < QK; j++) {
+        float a = fabsf(x[j]);
+        m = a > m ? a : m;
+    }
     return m;
 }
 
-/* Code for x at inverse scale id, clamped to [-lim, lim]. */
+/* Code for x at inverse scale id, clamped to [-lim, lim]: roundf (halves
+ * away from zero) done inline; v - (int)v is exact for |v| < 2^23. */
 static int code(float x, float id, int lim) {
-    int q = (int)roundf(x * id);
+    float v = x * id;
+    if (!(fabsf(v) < 8388608.0f)) return v > 0.0f ? lim : -lim; /* huge or NaN */
+    int q = (int)v;
+    float r = v - (float)q;
+    q += (r >= 0.5f) - (r <= -0.5f);
     return q > lim ? lim : q < -lim ? -lim : q;
 }
 
