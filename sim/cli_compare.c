@@ -39,9 +39,11 @@ static int load(const cli *c, const char *const *extra, size_t nextra, const cha
   memcpy(sets, c->sets, c->nsets * sizeof *sets);
   memcpy(sets + c->nsets, extra, nextra * sizeof *sets);
   int rc = scn_load(c->scenario, sets, c->nsets + nextra, c->models, out, e);
+  if (!rc)
+    rc = cli_check_warmup(c, *out, e);
   if (rc)
     es_err_prefix(e, which);
-  return rc ? rc : cli_check_warmup(c, *out, e);
+  return rc;
 }
 
 static void join(char *buf, size_t n, const char *const *sets, size_t k) {

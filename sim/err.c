@@ -29,10 +29,13 @@ void es_err_prefix(es_err *e, const char *prefix) {
     n = sizeof tmp - 3;
   memcpy(tmp, prefix, n);
   memcpy(tmp + n, ": ", 2);
-  size_t m = strlen(e->msg);
+  const char *msg = e->msg; /* the prefix already names the program */
+  if (!strncmp(msg, "edgesim: ", 9) && !strncmp(prefix, "edgesim", 7))
+    msg += 9;
+  size_t m = strlen(msg);
   if (m > sizeof tmp - n - 3)
     m = sizeof tmp - n - 3;
-  memcpy(tmp + n + 2, e->msg, m);
+  memcpy(tmp + n + 2, msg, m);
   tmp[n + 2 + m] = 0;
   memcpy(e->msg, tmp, sizeof tmp);
   one_line(e->msg);
