@@ -146,6 +146,18 @@ static void expand(const char *json, char *out, size_t n) {
                  "\"kind\":\"edge\",\"q\":1,\"r\":1,%s", json + 5);
 }
 
+/* `edgesim metrics PATH` exits 2 with "PATH: WHY" and nothing else. */
+static void refused(const char *path, const char *why) {
+    char want[512];
+    snprintf(want, sizeof want, "%s: %s\n", path, why);
+    int rc;
+    char *e, *o = run(path, &rc, &e);
+    assert_int_equal(rc, 2);
+    assert_string_equal(e, want);
+    free(o);
+    free(e);
+}
+
 static void test_bad_inputs(void **state) {
     (void)state;
     for (size_t i = 0; i < sizeof bad_cases / sizeof bad_cases[0]; i++) {
@@ -166,29 +178,14 @@ static void test_bad_inputs(void **state) {
         free(o);
         free(e);
     }
-    int rc;
-    char *e, *o = run("/nonexistent/t.json", &rc, &e);
-    assert_int_equal(rc, 2);
-    assert_string_equal(e, "/nonexistent/t.json: cannot open: No such file or directory\n");
-    free(o);
-    free(e);
+    refused("/nonexistent/t.json", "cannot open: No such file or directory");
     /* a directory and a FIFO, which must not block */
-    char dir[] = "/tmp/edgesim_metrics_XXXXXX", fifo[64], want[128];
+    char dir[] = "/tmp/edgesim_metrics_XXXXXX", fifo[64];
     assert_non_null(mkdtemp(dir));
-    o = run(dir, &rc, &e);
-    snprintf(want, sizeof want, "%s: is a directory, expected a JSON file\n", dir);
-    assert_int_equal(rc, 2);
-    assert_string_equal(e, want);
-    free(o);
-    free(e);
+    refused(dir, "is a directory, expected a JSON file");
     snprintf(fifo, sizeof fifo, "%s/f.json", dir);
     assert_int_equal(mkfifo(fifo, 0600), 0);
-    o = run(fifo, &rc, &e);
-    snprintf(want, sizeof want, "%s: not a regular file, expected a JSON file\n", fifo);
-    assert_int_equal(rc, 2);
-    assert_string_equal(e, want);
-    free(o);
-    free(e);
+    refused(fifo, "not a regular file, expected a JSON file");
     unlink(fifo);
     rmdir(dir);
 }
