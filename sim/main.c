@@ -35,14 +35,14 @@ static const struct opt {
   const char *name, *arg, *help;
   int cmds;
 } OPTS[] = {
-    {"--seed", "N", "base random seed (overrides the scenario's \"seed\")", ALL},
+    {"--seed", "N", "base random seed, 0 to 2^64-1 (overrides the scenario's \"seed\")", ALL},
     {"--set", "PATH=VALUE",
      "override a scenario key before validation; repeatable "
      "(devices.0.count=3; VALUE is JSON, else a string)",
      ALL},
     {"--format", "FMT",
      "text (default), json, or csv (header line + rows); sweep: csv (default) or tsv", ALL},
-    {"--no-header", NULL, "csv: omit the header line (for appending in shell loops)", ALL},
+    {"--no-header", NULL, "csv only: omit the header line (for appending in shell loops)", ALL},
     {"--replications", "N",
      "independent replications with seeds rng_replication_seed(seed, r) (default 1; "
      "compare: 20)",
@@ -51,11 +51,11 @@ static const struct opt {
      ALL},
     {"--summary", NULL, "csv: one summary row instead of one row per replication",
      CMD_RUN},
-    {"--metrics", "A,B,...", "csv/summary columns by dotted name (cost.cloud_usd,devices.0.served)",
-     ALL},
+    {"--metrics", "A,B,...",
+     "csv columns or text-summary rows by dotted name (cost.cloud_usd,devices.0.served)", ALL},
     {"--timeseries", "FILE", "write one TSV row per step (or --interval) to FILE", CMD_RUN},
-    {"--interval", "S", "time-series interval for workloads without steps (default 60)",
-     CMD_RUN},
+    {"--interval", "S",
+     "with --timeseries: interval for poisson and trace workloads (default 60)", CMD_RUN},
     {"--warmup", "S", "statistics ignore requests arriving before S seconds (default 0)", ALL},
     {"--models", "DIR", "models directory (default: $EDGESIM_MODELS, SCENARIO/../models)", ALL},
     {"--validate", NULL, "check the scenario and exit; run nothing", CMD_RUN},
