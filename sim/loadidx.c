@@ -8,46 +8,43 @@ static int same_class(const dev *a, const dev *b) {
   return a->cap_tokens == b->cap_tokens && a->max_par == b->max_par;
 }
 
-static uint64_t key_of(const dev *d) {
-  return d->inflight < d->max_par ? d->used : LIX_FULL;
+/* Device i's node: its key (used <= C < LIX_FULL, see loadidx.h) and index. */
+static lix_node node_of(const dev *d, size_t i) {
+  uint64_t key = d->inflight < d->max_par ? d->used : LIX_FULL;
+  return key << 32 | i;
 }
 
-/* The winner of a group of four siblings: the smallest key, the leftmost on
- * ties (leaves run in device-index order). Two semifinals and a final, the
- * winners' indices computed from the comparisons rather than branched on:
- * which child wins is data, so such branches mispredict often (callgrind:
- * about half of refresh()'s mispredictions at 10^4 devices). */
+static lix_node min2(lix_node a, lix_node b) { return b < a ? b : a; }
+
+/* The winner of a group of eight siblings: the smallest node, i.e. the
+ * smallest key and the leftmost on ties (leaves run in device-index order,
+ * and the index is the node's low half). A balanced tree of seven minima,
+ * compiled to conditional moves: which child wins is data, so branches on
+ * it mispredict often (callgrind: about half of refresh()'s mispredictions
+ * at 10^4 devices with the branchy 4-ary version). */
 static lix_node group_winner(const lix_node *g) {
-  size_t a = g[1].key < g[0].key;       /* 0 or 1 */
-  size_t b = 2 + (g[3].key < g[2].key); /* 2 or 3 */
-  return g[a + (b - a) * (g[b].key < g[a].key)];
+  return min2(min2(min2(g[0], g[1]), min2(g[2], g[3])),
+              min2(min2(g[4], g[5]), min2(g[6], g[7])));
 }
 
-/* The order of the tree: key, then device index (leaves run in index order,
- * so this is also the leftmost-on-ties order of group_winner). */
-static int beats(const lix_node *a, const lix_node *b) {
-  return a->key < b->key || (a->key == b->key && a->dev < b->dev);
-}
-
-/* Brings device i's leaf and the path above it up to date. A better key
+/* Brings device i's leaf and the path above it up to date. A better node
  * climbs while it beats the node above (the rest of that subtree was no
- * better than the node); a worse key changes only the nodes it was winning,
- * each recomputed from its four children. Either walk stops at the first
+ * better than the node); a worse one changes only the nodes it was winning,
+ * each recomputed from its eight children. Either walk stops at the first
  * node that keeps its value, since its ancestors then keep theirs. */
 static void refresh(lix *x, size_t i) {
   lix_node *t = x->cls[x->at[i].cls].tree;
   size_t p = x->at[i].leaf;
-  uint64_t key = key_of(&x->devs[i]), old = t[p].key;
-  if (key == old)
+  lix_node me = node_of(&x->devs[i], i), old = t[p];
+  if (me == old)
     return;
-  t[p].key = key;
-  if (key < old) {
-    const lix_node me = t[p];
-    while (p > 0 && beats(&me, &t[p = (p - 1) / 4]))
+  t[p] = me;
+  if (me < old) {
+    while (p > 0 && me < t[p = (p - 1) / 8])
       t[p] = me;
   } else {
-    while (p > 0 && t[p = (p - 1) / 4].dev == i)
-      t[p] = group_winner(&t[4 * p + 1]);
+    while (p > 0 && lix_dev(t[p = (p - 1) / 8]) == i)
+      t[p] = group_winner(&t[8 * p + 1]);
   }
 }
 
@@ -91,24 +88,24 @@ static int build_trees(lix *x, const size_t *members) {
   for (size_t k = 0; k < x->ncls; k++) {
     lix_class *c = &x->cls[k];
     for (c->leaves = 1; c->leaves < members[k];)
-      c->leaves *= 4;
-    c->first_leaf = (c->leaves - 1) / 3;
-    size_t nodes = c->first_leaf + c->leaves, bytes = (nodes + 3) * sizeof *c->mem;
+      c->leaves *= 8;
+    c->first_leaf = (c->leaves - 1) / 7;
+    size_t nodes = c->first_leaf + c->leaves, bytes = (nodes + 7) * sizeof *c->mem;
     if (!(c->mem = aligned_alloc(64, (bytes + 63) / 64 * 64)))
       return -1;
-    c->tree = c->mem + 3;
+    c->tree = c->mem + 7;
     for (size_t p = c->first_leaf; p < nodes; p++)
-      c->tree[p] = (lix_node){LIX_FULL, UINT32_MAX};
+      c->tree[p] = (lix_node)LIX_FULL << 32 | UINT32_MAX; /* padding */
   }
   for (size_t i = 0; i < x->n; i++) {
     lix_class *c = &x->cls[x->at[i].cls];
     c->cap = x->devs[i].cap_tokens;
     x->at[i].leaf += (uint32_t)c->first_leaf;
-    c->tree[x->at[i].leaf] = (lix_node){key_of(&x->devs[i]), (uint32_t)i};
+    c->tree[x->at[i].leaf] = node_of(&x->devs[i], i);
   }
   for (size_t k = 0; k < x->ncls; k++)
     for (size_t p = x->cls[k].first_leaf; p-- > 0;)
-      x->cls[k].tree[p] = group_winner(&x->cls[k].tree[4 * p + 1]);
+      x->cls[k].tree[p] = group_winner(&x->cls[k].tree[8 * p + 1]);
   return 0;
 }
 
@@ -147,15 +144,15 @@ long lix_pick(const lix *x, uint64_t tok) {
   double best_frac = -1;
   for (size_t k = 0; k < x->ncls; k++) {
     const lix_class *c = &x->cls[k];
-    const lix_node *root = &c->tree[0];
-    uint64_t used = root->key;
+    const lix_node root = c->tree[0];
+    uint64_t used = lix_key(root);
     /* the least used of its class: if it cannot take tok, no member can;
      * the test and the fraction are dev_admits() and dev_free_frac() */
     if (used == LIX_FULL || tok > c->cap || used > c->cap - tok)
       continue;
     double f = (double)(c->cap - used) / (double)c->cap;
-    if (f > best_frac || (f == best_frac && (long)root->dev < best))
-      best = (long)root->dev, best_frac = f;
+    if (f > best_frac || (f == best_frac && (long)lix_dev(root) < best))
+      best = (long)lix_dev(root), best_frac = f;
   }
   return best;
 }

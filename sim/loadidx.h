@@ -1,12 +1,17 @@
 /* loadidx.h: the index behind load_aware, O(K + log D) per decision.
  *
  * Devices with equal (token_capacity C, max_parallel P) form a class. Each
- * class keeps a 4-ary tournament tree over its members in device-index
+ * class keeps an 8-ary tournament tree over its members in device-index
  * order; a leaf's key is the device's `used` tokens when it has a free slot
  * and LIX_FULL otherwise, and every inner node holds the smallest of its
- * four children (the leftmost on ties, so equal keys go to the lowest index).
- * Four siblings of 16 bytes fill one cache line, and the tree is half as
- * deep as a binary one: an update touches about log4(members) lines.
+ * eight children (the leftmost on ties, so equal keys go to the lowest
+ * index). A node packs key and device index into one uint64_t, key in the
+ * high half, so "smaller key, then lower index" is one unsigned comparison;
+ * keys fit 32 bits because used <= C <= SCN_MAX_TOKEN_CAPACITY (2^32 - 2,
+ * the scenario bound) < LIX_FULL. Eight siblings of 8 bytes fill one cache
+ * line, and the tree is a third as deep as a binary one: an update touches
+ * about log8(members) lines (4 levels at 4,096 members, 6 with the 4-ary
+ * tree of 16-byte nodes it replaced).
  * The root is then the class's best candidate: among devices of one C, the
  * least used has the largest (C - used) / C, and if it cannot fit a request
  * no member can. A decision compares the K class roots by dev_free_frac(),
@@ -30,20 +35,22 @@
 
 #include "device.h"
 
-#define LIX_FULL UINT64_MAX /* key of a device without a free slot */
+#define LIX_FULL UINT32_MAX /* key of a device without a free slot */
 
-typedef struct lix_node {
-  uint64_t key; /* used tokens, or LIX_FULL */
-  uint32_t dev; /* device index; UINT32_MAX for padding leaves */
-} lix_node;
+/* A tree node: key (used tokens, or LIX_FULL) << 32 | device index
+ * (UINT32_MAX for padding leaves, which are keyed LIX_FULL). */
+typedef uint64_t lix_node;
+
+static inline uint32_t lix_key(lix_node v) { return (uint32_t)(v >> 32); }
+static inline uint32_t lix_dev(lix_node v) { return (uint32_t)v; }
 
 typedef struct lix_class {
   uint64_t cap;      /* C of the class's devices */
-  size_t leaves;     /* a power of four >= members */
-  size_t first_leaf; /* node index of the first leaf, (leaves - 1) / 3 */
-  lix_node *tree;    /* root at 0, children of p at 4p+1 .. 4p+4, leaves last */
-  lix_node *mem;     /* the 64-byte aligned allocation; tree = mem + 3, so
-                        each group of four siblings starts a cache line */
+  size_t leaves;     /* a power of eight >= members */
+  size_t first_leaf; /* node index of the first leaf, (leaves - 1) / 7 */
+  lix_node *tree;    /* root at 0, children of p at 8p+1 .. 8p+8, leaves last */
+  lix_node *mem;     /* the 64-byte aligned allocation; tree = mem + 7, so
+                        each group of eight siblings starts a cache line */
 } lix_class;
 
 typedef struct lix_place {

@@ -97,6 +97,8 @@ void scn_print_keys(FILE *f);
 #define SCN_MAX_DIST_VALUES 1000u       /* values of a token distribution */
 #define SCN_MAX_STEPS 1e8               /* duration_s / step_s */
 #define SCN_MAX_REQUESTS 1e10           /* expected requests in one run (upper bound) */
+#define SCN_MAX_TOKEN_CAPACITY 4294967294.0 /* 2^32 - 2: load_aware's index keys
+                                                `used` <= C in 32 bits (loadidx.h) */
 #define SCN_MIN_TGS 1e-3                /* tokens/s: keeps service times finite */
 
 #endif

@@ -47,8 +47,8 @@ run_case "zero power, zero prices" --set devices.0.power_active_w=0 --set device
   --set energy.price_usd_per_kwh=0
 run_case "one step shorter than a step_s (duration 1 s)" --set duration_s=1 --set workload.step_s=1 \
   --set limiter.window_s=1 --set workload.burst.every_s=1 --set workload.burst.length_s=1
-run_case "extreme sizes (tokens 1e9, C 1e15, tgs 1e-3)" --set workload.tokens=1000000000 \
-  --set devices.0.token_capacity=1000000000000000 --set devices.0.tgs=0.001 --set cloud.tgs=0.001
+run_case "extreme sizes (tokens 1e9, C 2^32 - 2, tgs 1e-3)" --set workload.tokens=1000000000 \
+  --set devices.0.token_capacity=4294967294 --set devices.0.tgs=0.001 --set cloud.tgs=0.001
 run_case "zero latency parts (ttft 0, rtt 0)" --set devices.0.ttft_s=0 --set cloud.ttft_s=0 \
   --set cloud.rtt_s=0 --set cloud.tgs=1000000000
 

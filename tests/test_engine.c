@@ -246,7 +246,7 @@ static void erlang_b(const char *policy, double expect) {
       "duration_s=3000", pol,
       "workload={\"kind\": \"poisson\", \"rate_per_s\": 2, "
       "\"tokens\": {\"values\": [5, 15], \"weights\": [1, 1]}}",
-      "devices=[{\"count\": 4, \"token_capacity\": 1000000000000, \"max_parallel\": 2,"
+      "devices=[{\"count\": 4, \"token_capacity\": 4294967294, \"max_parallel\": 2,"
       " \"tgs\": 10, \"ttft_s\": 1, \"power_active_w\": 1, \"power_idle_w\": 1}]",
       "limiter.window_s=60"};
   scn *s = tu_load(HAND, sets, 5);

@@ -50,18 +50,18 @@ static void expire(win *l, lix *x, dev *d, double t) {
  * index on ties), computed by brute force from the devices. */
 static void check_roots(const lix *x) {
   for (size_t k = 0; k < x->ncls; k++) {
-    uint64_t key = LIX_FULL;
+    uint32_t key = LIX_FULL;
     uint32_t who = UINT32_MAX;
     for (size_t i = 0; i < x->n; i++) {
       const dev *d = &x->devs[i];
       if (x->at[i].cls != k || d->inflight >= d->max_par)
         continue;
       if (who == UINT32_MAX || d->used < key)
-        key = d->used, who = (uint32_t)i;
+        key = (uint32_t)d->used, who = (uint32_t)i;
     }
-    assert_int_equal(x->cls[k].tree[0].key, key);
+    assert_int_equal(lix_key(x->cls[k].tree[0]), key);
     if (key != LIX_FULL)
-      assert_int_equal(x->cls[k].tree[0].dev, who);
+      assert_int_equal(lix_dev(x->cls[k].tree[0]), who);
   }
 }
 
@@ -170,6 +170,31 @@ static void test_choice_rule(void **state) {
   win_destroy(&l);
 }
 
+/* Keys are 32 bits: C at the scenario bound, 2^32 - 2, and `used` up to C
+ * must still order correctly below LIX_FULL. */
+static void test_capacity_bound(void **state) {
+  (void)state;
+  const uint64_t c = 4294967294u;
+  uint64_t cap[] = {c, c, c}, par[] = {2, 2, 2};
+  dev d[3];
+  devs_init(d, 3, cap, par);
+  lix x;
+  win l;
+  assert_int_equal(lix_init(&x, d, 3), 0);
+  assert_int_equal(win_init(&l, 10.0), 0);
+  admit(&l, &x, d, 0, 0, c);      /* device 0 full of tokens: key C */
+  admit(&l, &x, d, 0, 1, c - 1);  /* device 1 one token left */
+  d[2].inflight = 2, admit(&l, &x, d, 0, 2, 0); /* device 2 out of slots */
+  check_roots(&x);
+  assert_int_equal(lix_pick(&x, 1), 1);
+  assert_int_equal(lix_pick(&x, 2), -1);
+  assert_int_equal(lix_pick(&x, 1), disp_load_aware_scan(d, 3, 1));
+  d[2].inflight = 1, lix_completed(&x, 2); /* device 2 back, used 0 */
+  assert_int_equal(lix_pick(&x, c), 2);
+  lix_destroy(&x);
+  win_destroy(&l);
+}
+
 static void test_random_one_class(void **state) {
   (void)state;
   for (uint64_t seed = 1; seed <= 20; seed++)
@@ -234,6 +259,7 @@ static void test_runs_scale(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_choice_rule),
+      cmocka_unit_test(test_capacity_bound),
       cmocka_unit_test(test_random_one_class),
       cmocka_unit_test(test_random_many_classes),
       cmocka_unit_test(test_runs_bursty),
