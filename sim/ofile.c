@@ -59,11 +59,13 @@ int ofile_open(ofile *o, const char *path, es_err *e) {
       return es_fail(e, ES_EINPUT, "%s: cannot open: %s", path, strerror(errno));
     return 0;
   }
+  /* ".NAME.XXXXXX" beside it, NAME cut to 200 bytes so that the temporary
+   * name stays within NAME_MAX (255) whenever the target's name does */
   const char *slash = strrchr(path, '/');
   if (slash)
-    snprintf(o->tmp, sizeof o->tmp, "%.*s/.%s.XXXXXX", (int)(slash - path), path, slash + 1);
+    snprintf(o->tmp, sizeof o->tmp, "%.*s/.%.200s.XXXXXX", (int)(slash - path), path, slash + 1);
   else
-    snprintf(o->tmp, sizeof o->tmp, ".%s.XXXXXX", path);
+    snprintf(o->tmp, sizeof o->tmp, ".%.200s.XXXXXX", path);
   /* No signal between creating the file and registering it for removal. */
   sigset_t block, old;
   sigemptyset(&block);

@@ -81,6 +81,24 @@ static void committed_file_follows_umask(void **state) {
   }
 }
 
+/* A target whose name has 250 bytes (NAME_MAX is 255): the temporary name
+ * must still fit. */
+static void long_name_fits(void **state) {
+  (void)state;
+  char name[251], p[512];
+  memset(name, 'n', 250);
+  name[250] = 0;
+  path_of(p, sizeof p, name);
+  ofile o;
+  es_err e = {0};
+  assert_int_equal(ofile_open(&o, p, &e), 0);
+  fputs("x\n", o.f);
+  assert_int_equal(ofile_commit(&o, &e), 0);
+  assert_content(p, "x\n");
+  assert_int_equal(strays(name), 0);
+  unlink(p);
+}
+
 static void commit_replaces_whole_file(void **state) {
   (void)state;
   char p[128];
@@ -162,7 +180,7 @@ static void missing_directory_is_refused(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(commit_replaces_whole_file), cmocka_unit_test(committed_file_follows_umask), cmocka_unit_test(failed_write_keeps_old_file),
+      cmocka_unit_test(commit_replaces_whole_file), cmocka_unit_test(committed_file_follows_umask), cmocka_unit_test(long_name_fits), cmocka_unit_test(failed_write_keeps_old_file),
       cmocka_unit_test(abort_removes_temporary),    cmocka_unit_test(device_is_written_in_place),
       cmocka_unit_test(directory_is_refused),       cmocka_unit_test(missing_directory_is_refused),
   };
