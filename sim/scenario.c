@@ -22,8 +22,6 @@
 #include <dirent.h>
 #include <sys/stat.h>
 
-_Static_assert(SCN_MAX_FILE_BYTES == IFILE_MAX_BYTES, "one size limit for JSON input files");
-
 #ifndef EDGESIM_SOURCE_DIR
 #define EDGESIM_SOURCE_DIR "."
 #endif
@@ -437,7 +435,6 @@ static int valid_name(const char *s) {
       return 0;
   return 1;
 }
-
 
 /* Reads a positive (or non-negative) number `key` of profile object `o`. */
 static int profile_num(ctx *c, const char *pfile, const cJSON *o, const char *where,
@@ -889,10 +886,10 @@ int scn_load(const char *file, const char *const *sets, size_t nsets, const char
 int scn_load_buffer(const char *name, const char *data, size_t len, const char *const *sets,
                     size_t nsets, const char *mdir, scn **out, es_err *e) {
   *out = NULL;
-  if (len > SCN_MAX_FILE_BYTES)
+  if (len > IFILE_MAX_BYTES)
     return es_fail(e, ES_EINPUT, "%s: file is larger than the limit of %u bytes", name,
-                   SCN_MAX_FILE_BYTES);
-  char *buf = malloc(len + 1); /* parse_json wants a terminated copy */
+                   IFILE_MAX_BYTES);
+  char *buf = malloc(len + 1); /* ifile_parse_json wants a terminated copy */
   if (!buf)
     return es_fail(e, ES_ERUNTIME, "edgesim: out of memory");
   if (len)

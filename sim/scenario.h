@@ -89,8 +89,8 @@ const char *scn_workload_name(enum wl_kind k);
 void scn_print_keys(FILE *f);
 
 /* Documented limits (README, tests/README.md): beyond them a scenario is
- * rejected with a message rather than running out of memory or time. */
-#define SCN_MAX_FILE_BYTES (16u << 20)  /* scenario and profile files */
+ * rejected with a message rather than running out of memory or time. The
+ * size of a scenario or profile file is IFILE_MAX_BYTES (ifile.h). */
 #define SCN_MAX_DEVICES 1000000u        /* device instances (sum of counts) */
 #define SCN_MAX_USERS 1000000000u
 #define SCN_MAX_DURATION_S 31622400.0   /* one leap year */
