@@ -76,6 +76,7 @@ int ofile_open(ofile *o, const char *path, es_err *e) {
   int fd = mkstemp(o->tmp);
   if (fd < 0) {
     int err = errno;
+    o->tmp[0] = 0; /* no temporary file */
     sigprocmask(SIG_SETMASK, &old, NULL);
     return es_fail(e, ES_EINPUT, "%s: cannot create: %s", path, strerror(err));
   }
@@ -88,6 +89,7 @@ int ofile_open(ofile *o, const char *path, es_err *e) {
     int err = errno;
     close(fd);
     unlink(o->tmp);
+    o->tmp[0] = 0;
     sigprocmask(SIG_SETMASK, &old, NULL);
     return es_fail(e, ES_ERUNTIME, "%s: cannot open: %s", path, strerror(err));
   }
@@ -107,7 +109,7 @@ static void release(ofile *o) {
     g_used[o->slot] = 0;
   o->slot = -1;
   o->f = NULL;
-  o->closed = 0;
+  o->tmp[0] = 0;
 }
 
 int ofile_close(ofile *o, es_err *e) {
@@ -117,8 +119,7 @@ int ofile_close(ofile *o, es_err *e) {
   int err = errno;
   if (fclose(o->f) != 0 && !bad)
     bad = 1, err = errno;
-  o->f = NULL;
-  o->closed = 1;
+  o->f = NULL; /* the temporary file (tmp) stays until commit or abort */
   if (bad) {
     ofile_abort(o);
     return es_fail(e, ES_ERUNTIME, "%s: write failed: %s", o->path, strerror(err));
@@ -127,7 +128,7 @@ int ofile_close(ofile *o, es_err *e) {
 }
 
 int ofile_commit(ofile *o, es_err *e) {
-  if (!o->f && !o->closed)
+  if (!o->f && !o->tmp[0]) /* never opened, or already done */
     return 0;
   if (ofile_close(o, e))
     return e->code;
@@ -141,7 +142,7 @@ int ofile_commit(ofile *o, es_err *e) {
 }
 
 void ofile_abort(ofile *o) {
-  if (!o->f && !o->closed)
+  if (!o->f && !o->tmp[0])
     return;
   if (o->f)
     fclose(o->f);

@@ -22,9 +22,8 @@
 typedef struct ofile {
   FILE *f;
   char path[2048];
-  char tmp[2100];
-  int slot;   /* index in the signal handler's table, -1 if none */
-  int closed; /* closed by ofile_close(), not yet committed or aborted */
+  char tmp[2100]; /* the temporary file while it exists, else "" */
+  int slot;       /* index in the signal handler's table, -1 if none */
 } ofile;
 
 int ofile_open(ofile *o, const char *path, es_err *e);
