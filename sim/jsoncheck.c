@@ -69,8 +69,9 @@ static int jescape_u(jscan *j) {
   if (u >= 0xdc00 && u <= 0xdfff)
     return jfail(j, bs, "unpaired UTF-16 surrogate in a \\u escape");
   if (u >= 0xd800 && u <= 0xdbff) {
-    if (j->end - j->p < 7 || j->p[1] != '\\' || j->p[2] != 'u' || !is_hex4(j, j->p + 3) ||
-        hex4(j->p + 3) < 0xdc00 || hex4(j->p + 3) > 0xdfff)
+    int escape = j->end - j->p >= 7 && j->p[1] == '\\' && j->p[2] == 'u' && is_hex4(j, j->p + 3);
+    unsigned lo = escape ? hex4(j->p + 3) : 0; /* the low surrogate that must follow */
+    if (lo < 0xdc00 || lo > 0xdfff)
       return jfail(j, bs, "unpaired UTF-16 surrogate in a \\u escape");
     j->p += 6;
   }
