@@ -32,8 +32,10 @@ double mt_platform_cpr_usd(const mt_input *in, const mt_platform *p) {
  * every number in its bounds. A platform's CPR must be positive: PCR = U /
  * CPR is undefined at 0, so a zero cost is bad input, not an infinite PCR. */
 
-/* One numeric key: where it lives, its bounds, and for which kinds it is
- * required (-1: every kind). Bounds are inclusive. */
+/* One key of a platform: for a number, where it lives, its bounds
+ * (inclusive) and for which kind it is required (-1: every kind); the other
+ * keys (OTHER) are read by load_platform() itself. One table, so that the
+ * keys a platform may hold are exactly its rows. */
 typedef struct {
     const char *key;
     size_t off;
@@ -42,7 +44,11 @@ typedef struct {
 } num_key;
 
 #define PK(k, f, lo, hi, kind) {k, offsetof(mt_platform, f), lo, hi, kind}
-static const num_key platform_nums[] = {
+#define OTHER -2
+static const num_key platform_rows[] = {
+    {"name", 0, 0, 0, OTHER},
+    {"kind", 0, 0, 0, OTHER},
+    {"paper", 0, 0, 0, OTHER},
     PK("q", q, 0, 1, -1),
     PK("r", r, 0, 1e6, -1),
     PK("prompt_tokens", prompt_tokens, 0, 1e9, MT_CLOUD),
@@ -55,9 +61,6 @@ static const num_key platform_nums[] = {
 
 /* The keys each object may hold ("source" is a free-text note). */
 static const char *const top_keys[] = {"source", "alpha", "electricity_usd_per_kwh", "platforms", NULL};
-static const char *const platform_keys[] = {"name", "kind", "q", "r", "prompt_tokens", "output_tokens",
-                                            "input_usd_per_mtok", "output_usd_per_mtok", "energy_wh",
-                                            "paper", NULL};
 static const char *const paper_keys[] = {"cpr_cents", "u", "pcr", NULL};
 
 static int bad(es_err *e, const char *path, const char *key, const char *what, const cJSON *v) {
@@ -66,14 +69,15 @@ static int bad(es_err *e, const char *path, const char *key, const char *what, c
     return es_fail(e, ES_EINPUT, "%s: %s: %s, got %s", path, key, what, got);
 }
 
-/* Every key of object o is in `keys`, once. */
-static int check_keys(const cJSON *o, const char *const *keys, const char *pre, const char *path,
-                      es_err *e) {
+/* Every key of object o is a row of `rows` (`stride` bytes apart, see
+ * ifile_key()), once. */
+static int check_keys(const cJSON *o, const void *rows, size_t stride, const char *pre,
+                      const char *path, es_err *e) {
     uint64_t seen = 0;
     const cJSON *it;
     cJSON_ArrayForEach(it, o) {
         char msg[600];
-        if (ifile_key(it->string, keys, sizeof *keys, &seen, msg, sizeof msg) < 0)
+        if (ifile_key(it->string, rows, stride, &seen, msg, sizeof msg) < 0)
             return es_fail(e, ES_EINPUT, "%s: %s%s%s: %s", path, pre, *pre ? "." : "", it->string, msg);
     }
     return 0;
@@ -97,7 +101,7 @@ static int load_paper(const cJSON *o, mt_platform *p, const char *pre, const cha
     if (!pp) return 0;
     snprintf(kp, sizeof kp, "%s.paper", pre);
     if (!cJSON_IsObject(pp)) return bad(e, path, kp, "must be an object", pp);
-    if (check_keys(pp, paper_keys, kp, path, e)) return -1;
+    if (check_keys(pp, paper_keys, sizeof *paper_keys, kp, path, e)) return -1;
     p->has_paper = 1;
     /* cpr_cents > 0: the table prints U / paper CPR */
     snprintf(kp, sizeof kp, "%s.paper.cpr_cents", pre);
@@ -119,7 +123,7 @@ static int load_platform(const cJSON *o, int i, mt_platform *p, const char *path
     char pre[32], kp[96];
     snprintf(pre, sizeof pre, "platforms[%d]", i);
     if (!cJSON_IsObject(o)) return bad(e, path, pre, "must be an object", o);
-    if (check_keys(o, platform_keys, pre, path, e)) return -1;
+    if (check_keys(o, platform_rows, sizeof *platform_rows, pre, path, e)) return -1;
     const cJSON *name = cJSON_GetObjectItemCaseSensitive(o, "name");
     const cJSON *kind = cJSON_GetObjectItemCaseSensitive(o, "kind");
     snprintf(kp, sizeof kp, "%s.name", pre);
@@ -131,7 +135,8 @@ static int load_platform(const cJSON *o, int i, mt_platform *p, const char *path
     if (cJSON_IsString(kind) && !strcmp(kind->valuestring, "cloud")) p->kind = MT_CLOUD;
     else if (cJSON_IsString(kind) && !strcmp(kind->valuestring, "edge")) p->kind = MT_EDGE;
     else return bad(e, path, kp, "must be \"cloud\" or \"edge\"", kind);
-    for (const num_key *nk = platform_nums; nk->key; nk++) {
+    for (const num_key *nk = platform_rows; nk->key; nk++) {
+        if (nk->kind == OTHER) continue;
         snprintf(kp, sizeof kp, "%s.%s", pre, nk->key);
         if (nk->kind != -1 && nk->kind != (int)p->kind) {
             if (cJSON_GetObjectItemCaseSensitive(o, nk->key))
@@ -164,7 +169,7 @@ static int check_cost(const mt_input *in, const mt_platform *p, int i, const cha
 }
 
 static int load_obj(const cJSON *root, mt_input *in, const char *path, es_err *e) {
-    if (check_keys(root, top_keys, "", path, e)) return -1;
+    if (check_keys(root, top_keys, sizeof *top_keys, "", path, e)) return -1;
     const cJSON *src = cJSON_GetObjectItemCaseSensitive(root, "source");
     if (src && !cJSON_IsString(src)) return bad(e, path, "source", "must be a string", src);
     if (get_num(root, "alpha", "alpha", 0, 1, &in->alpha, path, e)) return -1;
