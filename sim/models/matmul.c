@@ -26,7 +26,8 @@ typedef struct {
 typedef struct {
     const mm_task *t;
     int nt;
-    dot_level level;
+    dot_fn dot[MM_MAX_TASKS];   /* task k's kernels, looked up once per run */
+    dotn_fn dotn[MM_MAX_TASKS];
     int total;
     int chunk; /* rows per claim */
     int nr;    /* ranges in use */
@@ -80,8 +81,7 @@ static void mm_span(const mm_job *job, int r, int end) {
         int rows = job->t[k].w->rows;
         if (r >= base + rows) continue;
         int stop = end < base + rows ? end : base + rows;
-        qt_type ty = job->t[k].w->type;
-        mm_rows(&job->t[k], dot_get(ty, job->level), dotn_get(ty, job->level), r - base, stop - base);
+        mm_rows(&job->t[k], job->dot[k], job->dotn[k], r - base, stop - base);
         r = stop;
     }
 }
@@ -105,9 +105,12 @@ void mm_run(mm_ctx *c, const mm_task *tasks, int ntasks) {
     mm_job job;
     job.t = tasks;
     job.nt = ntasks < MM_MAX_TASKS ? ntasks : MM_MAX_TASKS;
-    job.level = c->level;
     job.total = 0;
-    for (int k = 0; k < job.nt; k++) job.total += tasks[k].w->rows;
+    for (int k = 0; k < job.nt; k++) {
+        job.total += tasks[k].w->rows;
+        job.dot[k] = dot_get(tasks[k].w->type, c->level);
+        job.dotn[k] = dotn_get(tasks[k].w->type, c->level);
+    }
     size_t rb = qt_row_bytes(tasks[0].w->type, tasks[0].w->cols);
     job.chunk = (int)((MM_CHUNK_BYTES + rb - 1) / rb);
     job.chunk = job.chunk < 4 ? 4 : (job.chunk + 3) & ~3;
