@@ -15,22 +15,22 @@
 extern const int bench_batch[BENCH_BATCHES];
 
 typedef struct {
-    int threads;         /* pool threads */
-    double prefill_tps;  /* prompt tokens/s */
-    double prefill_flops;/* FLOP/s during prefill */
-    double decode_tps;   /* batch 1, tokens/s */
+  int threads;          /* pool threads */
+  double prefill_tps;   /* prompt tokens/s */
+  double prefill_flops; /* FLOP/s during prefill */
+  double decode_tps;    /* batch 1, tokens/s */
 } bench_point;
 
 typedef struct {
-    int layers_run;      /* of shape.n_layers */
-    int prompt;          /* prompt tokens in the prefill */
-    int npoints;         /* 1 or 2: single thread, then all threads */
-    bench_point pt[2];
-    double batch_tps[BENCH_BATCHES]; /* aggregate tokens/s, last point's threads */
+  int layers_run; /* of shape.n_layers */
+  int prompt;     /* prompt tokens in the prefill */
+  int npoints;    /* 1 or 2: single thread, then all threads */
+  bench_point pt[2];
+  double batch_tps[BENCH_BATCHES]; /* aggregate tokens/s, last point's threads */
 } bench_result;
 
 /* threads: the "all cores" count (1 gives one point). 0 ok, -1 no memory. */
-int bench_run(const lm_shape *s, qt_type t, int layers, int threads, int prompt,
-              int tokens, int cpu_time, bench_result *r);
+int bench_run(const lm_shape *s, qt_type t, int layers, int threads, int prompt, int tokens,
+              int cpu_time, bench_result *r);
 
 #endif

@@ -22,8 +22,8 @@
 #include "matmul.h"
 
 typedef struct {
-    double triad_bps;  /* bytes/s, STREAM counting */
-    double read_bps;   /* bytes/s, read-only */
+  double triad_bps; /* bytes/s, STREAM counting */
+  double read_bps;  /* bytes/s, read-only */
 } probe_bw;
 
 /* mb: megabytes per array (>= 4x the last-level cache); 0 ok, -1 no memory */

@@ -4,17 +4,17 @@
 #define GIB 1073741824.0
 
 void project(const es_device *d, double bandwidth_gbs, const proj_in *in, proj_out *out) {
-    double bw = in->eff_bw * (bandwidth_gbs > 0 ? bandwidth_gbs : d->bandwidth_gbs) * 1e9;
-    double comp = in->eff_compute * d->fp16_tflops * 1e12;
-    double pass = in->decode_bytes / bw; /* seconds per pass over the weights */
-    out->tgs = 1.0 / pass;
-    out->ttft_s = in->prefill_flops / comp + pass;
-    out->energy_wh = d->power_active_w * (out->ttft_s + in->output_tokens / out->tgs) / 3600.0;
-    double need = in->resident_bytes + in->kv_bytes_per_token * d->fit_context + d->reserve_gib * GIB;
-    out->need_gib = need / GIB;
-    out->fits = need <= d->memory_gib * GIB;
-    for (int i = 0; i < BENCH_BATCHES; i++) {
-        double b = bench_batch[i], compute = b * in->decode_flops / comp;
-        out->batch_tps[i] = b / (compute > pass ? compute : pass);
-    }
+  double bw = in->eff_bw * (bandwidth_gbs > 0 ? bandwidth_gbs : d->bandwidth_gbs) * 1e9;
+  double comp = in->eff_compute * d->fp16_tflops * 1e12;
+  double pass = in->decode_bytes / bw; /* seconds per pass over the weights */
+  out->tgs = 1.0 / pass;
+  out->ttft_s = in->prefill_flops / comp + pass;
+  out->energy_wh = d->power_active_w * (out->ttft_s + in->output_tokens / out->tgs) / 3600.0;
+  double need = in->resident_bytes + in->kv_bytes_per_token * d->fit_context + d->reserve_gib * GIB;
+  out->need_gib = need / GIB;
+  out->fits = need <= d->memory_gib * GIB;
+  for (int i = 0; i < BENCH_BATCHES; i++) {
+    double b = bench_batch[i], compute = b * in->decode_flops / comp;
+    out->batch_tps[i] = b / (compute > pass ? compute : pass);
+  }
 }

@@ -18,23 +18,23 @@
 #include "device.h"
 
 typedef struct {
-    double decode_bytes;   /* weight bytes read per decoded token */
-    double resident_bytes; /* weight bytes held in memory */
-    double prefill_flops;  /* FLOPs of the prompt */
-    double decode_flops;   /* FLOPs of one decoded token */
-    double kv_bytes_per_token; /* fp16 KV cache bytes per position */
-    double eff_bw;         /* fraction of the decode roofline attained, (0,1] */
-    double eff_compute;    /* fraction of compute achieved, (0,1] */
-    int output_tokens;     /* tokens generated per query */
+  double decode_bytes;       /* weight bytes read per decoded token */
+  double resident_bytes;     /* weight bytes held in memory */
+  double prefill_flops;      /* FLOPs of the prompt */
+  double decode_flops;       /* FLOPs of one decoded token */
+  double kv_bytes_per_token; /* fp16 KV cache bytes per position */
+  double eff_bw;             /* fraction of the decode roofline attained, (0,1] */
+  double eff_compute;        /* fraction of compute achieved, (0,1] */
+  int output_tokens;         /* tokens generated per query */
 } proj_in;
 
 typedef struct {
-    double tgs;            /* tokens/s */
-    double ttft_s;         /* seconds */
-    double energy_wh;      /* Wh per query */
-    double need_gib;       /* memory needed, GiB */
-    int fits;
-    double batch_tps[BENCH_BATCHES]; /* aggregate tokens/s at bench_batch[i] */
+  double tgs;       /* tokens/s */
+  double ttft_s;    /* seconds */
+  double energy_wh; /* Wh per query */
+  double need_gib;  /* memory needed, GiB */
+  int fits;
+  double batch_tps[BENCH_BATCHES]; /* aggregate tokens/s at bench_batch[i] */
 } proj_out;
 
 /* bandwidth_gbs overrides d->bandwidth_gbs when > 0 (e.g. a faster variant) */

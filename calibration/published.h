@@ -7,15 +7,15 @@
 typedef enum { PUB_DECODE, PUB_TTFT, PUB_ENERGY } pub_kind;
 
 typedef struct {
-    pub_kind kind;
-    const char *profile;    /* device file used for compute and power */
-    double bandwidth_gbs;   /* 0: the device file's; else this variant's */
-    const char *device;     /* as published */
-    const char *lm;         /* bundled shape projected */
-    const char *published;  /* model and stack as published */
-    int prompt;             /* prompt tokens (TTFT, energy) */
-    double value;           /* tok/s, s, or Wh/query */
-    const char *source;
+  pub_kind kind;
+  const char *profile;   /* device file used for compute and power */
+  double bandwidth_gbs;  /* 0: the device file's; else this variant's */
+  const char *device;    /* as published */
+  const char *lm;        /* bundled shape projected */
+  const char *published; /* model and stack as published */
+  int prompt;            /* prompt tokens (TTFT, energy) */
+  double value;          /* tok/s, s, or Wh/query */
+  const char *source;
 } pub_row;
 
 extern const pub_row pub_rows[];

@@ -22,10 +22,10 @@ typedef struct cli {
   size_t nsets, nset_a, nset_b, nvary;
   int has_seed, has_reps;
   uint64_t seed;
-  uint64_t reps;  /* --replications, default 1 */
-  unsigned jobs;  /* --jobs, default: online processors */
+  uint64_t reps; /* --replications, default 1 */
+  unsigned jobs; /* --jobs, default: online processors */
   enum rep_format format;
-  char sep;       /* csv separator: ',' or '\t' (--format tsv) */
+  char sep; /* csv separator: ',' or '\t' (--format tsv) */
   int header, validate, summary;
   const char *metrics; /* --metrics list or NULL */
   const char *timeseries, *models;

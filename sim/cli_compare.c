@@ -33,8 +33,8 @@ static int sink(void *arg, size_t i, const es_result *r, es_err *e) {
 }
 
 /* Loads the common overrides followed by one variant's. */
-static int load(const cli *c, const char *const *extra, size_t nextra, const char *which,
-                scn **out, es_err *e) {
+static int load(const cli *c, const char *const *extra, size_t nextra, const char *which, scn **out,
+                es_err *e) {
   const char *sets[2 * CLI_MAX_SETS];
   memcpy(sets, c->sets, c->nsets * sizeof *sets);
   memcpy(sets + c->nsets, extra, nextra * sizeof *sets);
@@ -84,11 +84,14 @@ static int run(const cli *c, cmp_ctx *x, size_t n, es_err *e) {
 int cli_compare(const cli *c, es_err *e) {
   size_t n = c->has_reps ? c->reps : DEFAULT_REPLICATIONS;
   if (n < 2)
-    return es_fail(e, ES_EINPUT, "edgesim compare: --replications: must be >= 2 for a "
-                                 "confidence interval, got %zu", n);
+    return es_fail(e, ES_EINPUT,
+                   "edgesim compare: --replications: must be >= 2 for a "
+                   "confidence interval, got %zu",
+                   n);
   if (!c->nset_a && !c->nset_b)
-    return es_fail(e, ES_EINPUT, "edgesim compare: give the variants with --set-a PATH=VALUE "
-                                 "and/or --set-b PATH=VALUE");
+    return es_fail(e, ES_EINPUT,
+                   "edgesim compare: give the variants with --set-a PATH=VALUE "
+                   "and/or --set-b PATH=VALUE");
   scn *s[2] = {NULL, NULL};
   int rc = load(c, c->set_a, c->nset_a, "edgesim compare: variant A", &s[0], e);
   if (!rc)

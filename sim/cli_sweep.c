@@ -23,8 +23,8 @@
 
 typedef struct axis {
   char path[512];
-  char *buf;            /* owned copy of the values, split in place */
-  const char **val;     /* nval pointers into buf */
+  char *buf;        /* owned copy of the values, split in place */
+  const char **val; /* nval pointers into buf */
   size_t nval;
 } axis;
 
@@ -34,9 +34,9 @@ typedef struct sweep {
   size_t nax, npoints, n; /* n: replications per point */
   scn **s;                /* npoints scenarios */
   ms_sel sel;
-  repl *cur;              /* the point being printed */
-  char names[8192];       /* leading header columns: the --vary paths */
-  char values[8192];      /* leading columns of the current point */
+  repl *cur;         /* the point being printed */
+  char names[8192];  /* leading header columns: the --vary paths */
+  char values[8192]; /* leading columns of the current point */
 } sweep;
 
 /* Splits at commas outside brackets, braces and JSON strings, so values
@@ -67,8 +67,7 @@ static size_t split(char *v, const char **out, size_t max) {
 static int parse_axis(const char *arg, axis *a, es_err *e) {
   const char *eq = strchr(arg, '=');
   if (!eq || eq == arg || (size_t)(eq - arg) >= sizeof a->path || !eq[1])
-    return es_fail(e, ES_EINPUT, "edgesim sweep: --vary: expected PATH=V1,V2,..., got '%s'",
-                   arg);
+    return es_fail(e, ES_EINPUT, "edgesim sweep: --vary: expected PATH=V1,V2,..., got '%s'", arg);
   snprintf(a->path, sizeof a->path, "%.*s", (int)(eq - arg), arg);
   a->buf = strdup(eq + 1);
   a->val = calloc(MAX_VALUES + 1, sizeof *a->val);
@@ -80,8 +79,8 @@ static int parse_axis(const char *arg, axis *a, es_err *e) {
                    MAX_VALUES);
   for (size_t k = 0; k < a->nval; k++) {
     if (!*a->val[k])
-      return es_fail(e, ES_EINPUT, "edgesim sweep: --vary %s: empty value (position %zu)",
-                     a->path, k + 1);
+      return es_fail(e, ES_EINPUT, "edgesim sweep: --vary %s: empty value (position %zu)", a->path,
+                     k + 1);
     if (strlen(a->path) + strlen(a->val[k]) + 2 > VALUE_MAX)
       return es_fail(e, ES_EINPUT, "edgesim sweep: --vary %s: value %zu longer than %d bytes",
                      a->path, k + 1, VALUE_MAX - 2);
@@ -153,9 +152,14 @@ static void lead(const sweep *w, size_t p, char *buf, size_t n) {
 
 static int begin_point(sweep *w, size_t p, es_err *e) {
   lead(w, p, w->values, sizeof w->values);
-  repl_opts o = {.format = REP_CSV, .header = w->c->header && p == 0, .summary = w->n > 1,
-                 .sep = w->c->sep, .sel = w->c->metrics ? &w->sel : NULL,
-                 .lead_names = w->names, .lead_values = w->values, .out = stdout};
+  repl_opts o = {.format = REP_CSV,
+                 .header = w->c->header && p == 0,
+                 .summary = w->n > 1,
+                 .sep = w->c->sep,
+                 .sel = w->c->metrics ? &w->sel : NULL,
+                 .lead_names = w->names,
+                 .lead_values = w->values,
+                 .out = stdout};
   w->cur = repl_new(w->s[p], w->n, &o);
   return w->cur ? 0 : es_fail(e, ES_ERUNTIME, "edgesim: out of memory");
 }
@@ -197,8 +201,10 @@ static int prepare(sweep *w, es_err *e) {
     rc = parse_axis(c->vary[k], &w->ax[k], e);
     for (size_t j = 0; j < k && !rc; j++)
       if (!strcmp(w->ax[j].path, w->ax[k].path))
-        rc = es_fail(e, ES_EINPUT, "edgesim sweep: --vary %s: given twice (put all its values "
-                     "in one --vary)", w->ax[k].path);
+        rc = es_fail(e, ES_EINPUT,
+                     "edgesim sweep: --vary %s: given twice (put all its values "
+                     "in one --vary)",
+                     w->ax[k].path);
   }
   if (!rc)
     rc = count_points(w, e);

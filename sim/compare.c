@@ -102,11 +102,18 @@ static void print_csv(const cmp *c, FILE *f, int header) {
   char name[128];
   if (header)
     fputs("metric,mean_a,mean_b,diff_mean,diff_std,diff_ci95,diff_min,diff_max,ci95_unpaired,"
-          "excludes_zero\n", f);
+          "excludes_zero\n",
+          f);
   for (size_t i = 0; i < c->sel->n; i++) {
     const sum_acc *d = cmp_acc(c, i, CMP_DIFF);
-    double v[8] = {sum_mean(cmp_acc(c, i, CMP_A)), sum_mean(cmp_acc(c, i, CMP_B)), sum_mean(d),
-                   sum_std(d), sum_ci95(d), d->min, d->max, unpaired(c, i)};
+    double v[8] = {sum_mean(cmp_acc(c, i, CMP_A)),
+                   sum_mean(cmp_acc(c, i, CMP_B)),
+                   sum_mean(d),
+                   sum_std(d),
+                   sum_ci95(d),
+                   d->min,
+                   d->max,
+                   unpaired(c, i)};
     ms_name(c->sel, i, name, sizeof name);
     fputs(name, f);
     for (int k = 0; k < 8; k++) {
@@ -120,10 +127,11 @@ static void print_csv(const cmp *c, FILE *f, int header) {
 static void print_text(const cmp *c, FILE *f, const cmp_labels *l) {
   char name[128];
   size_t n = c->added / 2;
-  fprintf(f, "compare    A: %s (policy %s)\n           B: %s (policy %s)\n", l->a,
-          l->policy_a, l->b, l->policy_b);
-  fprintf(f, "           %zu paired replications under common random numbers; d = B - A; "
-             "95%% Student-t CI (t = %.4g)\n\n",
+  fprintf(f, "compare    A: %s (policy %s)\n           B: %s (policy %s)\n", l->a, l->policy_a,
+          l->b, l->policy_b);
+  fprintf(f,
+          "           %zu paired replications under common random numbers; d = B - A; "
+          "95%% Student-t CI (t = %.4g)\n\n",
           n, sum_t975((double)n - 1));
   fprintf(f, "%-30s %12s %12s %12s   %-11s %14s  %s\n", "metric", "mean A", "mean B", "mean d",
           "± ci95", "± ci95 unpaired", "CI excludes 0");

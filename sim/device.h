@@ -22,17 +22,17 @@
 typedef struct dev {
   /* line 1: admission test (dev_admits), expiry, completion, load_aware's key */
   _Alignas(64) uint64_t used; /* tokens admitted in (t - W, t] */
-  uint64_t cap_tokens;  /* C: token capacity of the window */
-  uint32_t inflight;    /* requests holding a slot (<= P) */
-  uint32_t max_par;     /* P (<= 10^6, scenario bound) */
-  uint32_t spec;        /* index of its scenario device entry */
-  double busy_since;    /* start of the current busy period (inflight >= 1) */
-  double busy_s, slot_s; /* statistics: seconds with >= 1 in flight; slot-seconds */
-  uint64_t served;      /* statistics */
+  uint64_t cap_tokens;        /* C: token capacity of the window */
+  uint32_t inflight;          /* requests holding a slot (<= P) */
+  uint32_t max_par;           /* P (<= 10^6, scenario bound) */
+  uint32_t spec;              /* index of its scenario device entry */
+  double busy_since;          /* start of the current busy period (inflight >= 1) */
+  double busy_s, slot_s;      /* statistics: seconds with >= 1 in flight; slot-seconds */
+  uint64_t served;            /* statistics */
   /* line 2: the rest of an admission's statistics, rejections */
   _Alignas(64) uint64_t tokens; /* statistics */
-  uint64_t rejected;    /* statistics */
-  uint64_t ts_tokens;   /* tokens admitted in the current time-series interval */
+  uint64_t rejected;            /* statistics */
+  uint64_t ts_tokens;           /* tokens admitted in the current time-series interval */
 } dev;
 _Static_assert(offsetof(dev, tokens) == 64 && sizeof(dev) == 128,
                "dev: one cache line per group of fields");

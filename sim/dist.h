@@ -12,9 +12,9 @@
 #include <stdint.h>
 
 typedef struct dist {
-  size_t n;           /* number of values; 1 for a constant */
-  uint64_t *values;   /* n values, each >= 1 */
-  double *weights;    /* n weights (normalised to sum 1), kept for reports */
+  size_t n;                  /* number of values; 1 for a constant */
+  uint64_t *values;          /* n values, each >= 1 */
+  double *weights;           /* n weights (normalised to sum 1), kept for reports */
   gsl_ran_discrete_t *table; /* alias table; NULL for a constant */
 } dist;
 

@@ -32,9 +32,9 @@ typedef struct run {
   es_result *r;
   dev *devs;
   size_t n;
-  evq q;        /* completions */
-  win log;      /* admissions still inside their window, every device */
-  size_t ntok;  /* token values: service class = spec * ntok + token index */
+  evq q;       /* completions */
+  win log;     /* admissions still inside their window, every device */
+  size_t ntok; /* token values: service class = spec * ntok + token index */
   uint64_t seq;
   wl w;
   disp d;
@@ -130,9 +130,7 @@ static int setup(run *u, const scn *s, uint64_t seed, const es_opts *o, es_resul
   r->seed = seed;
   r->policy = scn_policy_name(s->policy);
   u->ts = o->ts;
-  u->ts_len = s->wl.kind == WL_STEPS ? s->wl.step_s
-              : o->ts_interval_s > 0 ? o->ts_interval_s
-                                     : 60;
+  u->ts_len = s->wl.kind == WL_STEPS ? s->wl.step_s : o->ts_interval_s > 0 ? o->ts_interval_s : 60;
   return 0;
 }
 
@@ -161,8 +159,8 @@ static void ts_flush(run *u) {
   double t0 = (double)u->ts_k * u->ts_len, t1 = t0 + u->ts_len;
   if (t1 > u->s->duration_s)
     t1 = u->s->duration_s;
-  fprintf(u->ts, "%.10g\t%.0f\t%.0f\t%.0f\t%.0f\t%.0f\t%.0f\t%.10g", t0, u->ts_arr,
-          u->ts_served, u->ts_redir, u->ts_drop, u->ts_tok_edge, u->ts_tok_cloud, u->ts_usd);
+  fprintf(u->ts, "%.10g\t%.0f\t%.0f\t%.0f\t%.0f\t%.0f\t%.0f\t%.10g", t0, u->ts_arr, u->ts_served,
+          u->ts_redir, u->ts_drop, u->ts_tok_edge, u->ts_tok_cloud, u->ts_usd);
   double scale = u->s->lim.window_s / (t1 - t0);
   for (size_t i = 0; i < u->n; i++) {
     dev *d = &u->devs[i];
@@ -177,8 +175,7 @@ static void ts_flush(run *u) {
 
 /* Flushes every interval that ends at or before t. */
 static void ts_advance(run *u, double t) {
-  while ((double)(u->ts_k + 1) * u->ts_len <= t &&
-         (double)u->ts_k * u->ts_len < u->s->duration_s)
+  while ((double)(u->ts_k + 1) * u->ts_len <= t && (double)u->ts_k * u->ts_len < u->s->duration_s)
     ts_flush(u);
 }
 
@@ -308,11 +305,10 @@ static void finish_devices(run *u) {
     o->served = (double)d->served;
     o->rejected = (double)d->rejected;
     o->tokens = (double)d->tokens;
-    o->token_utilization =
-        ratio((double)d->tokens, (double)d->cap_tokens * span / s->lim.window_s);
+    o->token_utilization = ratio((double)d->tokens, (double)d->cap_tokens * span / s->lim.window_s);
     o->slot_utilization = ratio(d->slot_s, (double)d->max_par * span);
-    o->energy_wh = (sd->power_idle_w * span +
-                    (sd->power_active_w - sd->power_idle_w) * d->busy_s) / 3600.0;
+    o->energy_wh =
+        (sd->power_idle_w * span + (sd->power_active_w - sd->power_idle_w) * d->busy_s) / 3600.0;
     r->energy_wh += o->energy_wh;
     sum += o->token_utilization;
     sum2 += o->token_utilization * o->token_utilization;

@@ -21,50 +21,50 @@
 
 /* Scalar metrics: (dotted name, field). Every one is a double in es_result;
  * counts are whole numbers. Order here is the order of CSV columns. */
-#define ES_METRICS(X)                                 \
-  X("requests.generated", generated)                  \
-  X("requests.edge_served", edge_served)              \
-  X("requests.redirected", redirected)                \
-  X("requests.dropped", dropped)                      \
-  X("requests.rejected_fraction", rejected_fraction)  \
-  X("tokens.generated", tok_generated)                \
-  X("tokens.edge", tok_edge)                          \
-  X("tokens.cloud", tok_cloud)                        \
-  X("tokens.dropped", tok_dropped)                    \
-  X("tokens.cloud_fraction", tok_cloud_fraction)      \
-  X("cost.cloud_usd", cloud_usd)                      \
-  X("cost.edge_energy_wh", energy_wh)                 \
-  X("cost.edge_energy_usd", energy_usd)               \
-  X("cost.total_usd", total_usd)                      \
-  X("cost.cpr_edge_usd", cpr_edge)                    \
-  X("cost.cpr_cloud_usd", cpr_cloud)                  \
-  X("latency_s.edge.mean", lat[0][0])                 \
-  X("latency_s.edge.p50", lat[0][1])                  \
-  X("latency_s.edge.p95", lat[0][2])                  \
-  X("latency_s.edge.p99", lat[0][3])                  \
-  X("latency_s.cloud.mean", lat[1][0])                \
-  X("latency_s.cloud.p50", lat[1][1])                 \
-  X("latency_s.cloud.p95", lat[1][2])                 \
-  X("latency_s.cloud.p99", lat[1][3])                 \
-  X("latency_s.all.mean", lat[2][0])                  \
-  X("latency_s.all.p50", lat[2][1])                   \
-  X("latency_s.all.p95", lat[2][2])                   \
-  X("latency_s.all.p99", lat[2][3])                   \
-  X("utilization.mean", util_mean)                    \
-  X("utilization.std", util_std)                      \
-  X("utilization.cv", util_cv)                        \
-  X("utilization.slot_mean", slot_mean)              \
-  X("pcr.utility", pcr_utility)                       \
-  X("pcr.cpr_usd", pcr_cpr)                           \
+#define ES_METRICS(X)                                                                              \
+  X("requests.generated", generated)                                                               \
+  X("requests.edge_served", edge_served)                                                           \
+  X("requests.redirected", redirected)                                                             \
+  X("requests.dropped", dropped)                                                                   \
+  X("requests.rejected_fraction", rejected_fraction)                                               \
+  X("tokens.generated", tok_generated)                                                             \
+  X("tokens.edge", tok_edge)                                                                       \
+  X("tokens.cloud", tok_cloud)                                                                     \
+  X("tokens.dropped", tok_dropped)                                                                 \
+  X("tokens.cloud_fraction", tok_cloud_fraction)                                                   \
+  X("cost.cloud_usd", cloud_usd)                                                                   \
+  X("cost.edge_energy_wh", energy_wh)                                                              \
+  X("cost.edge_energy_usd", energy_usd)                                                            \
+  X("cost.total_usd", total_usd)                                                                   \
+  X("cost.cpr_edge_usd", cpr_edge)                                                                 \
+  X("cost.cpr_cloud_usd", cpr_cloud)                                                               \
+  X("latency_s.edge.mean", lat[0][0])                                                              \
+  X("latency_s.edge.p50", lat[0][1])                                                               \
+  X("latency_s.edge.p95", lat[0][2])                                                               \
+  X("latency_s.edge.p99", lat[0][3])                                                               \
+  X("latency_s.cloud.mean", lat[1][0])                                                             \
+  X("latency_s.cloud.p50", lat[1][1])                                                              \
+  X("latency_s.cloud.p95", lat[1][2])                                                              \
+  X("latency_s.cloud.p99", lat[1][3])                                                              \
+  X("latency_s.all.mean", lat[2][0])                                                               \
+  X("latency_s.all.p50", lat[2][1])                                                                \
+  X("latency_s.all.p95", lat[2][2])                                                                \
+  X("latency_s.all.p99", lat[2][3])                                                                \
+  X("utilization.mean", util_mean)                                                                 \
+  X("utilization.std", util_std)                                                                   \
+  X("utilization.cv", util_cv)                                                                     \
+  X("utilization.slot_mean", slot_mean)                                                            \
+  X("pcr.utility", pcr_utility)                                                                    \
+  X("pcr.cpr_usd", pcr_cpr)                                                                        \
   X("pcr.ratio", pcr_ratio)
 
 /* Per device instance, (name, field of es_dev_result). */
-#define ES_DEV_METRICS(X)                     \
-  X("served", served)                         \
-  X("rejected", rejected)                     \
-  X("tokens", tokens)                         \
-  X("token_utilization", token_utilization)   \
-  X("slot_utilization", slot_utilization)     \
+#define ES_DEV_METRICS(X)                                                                          \
+  X("served", served)                                                                              \
+  X("rejected", rejected)                                                                          \
+  X("tokens", tokens)                                                                              \
+  X("token_utilization", token_utilization)                                                        \
+  X("slot_utilization", slot_utilization)                                                          \
   X("energy_wh", energy_wh)
 
 typedef struct es_dev_result {
@@ -84,18 +84,18 @@ typedef struct es_result {
   double lat[3][4]; /* edge, cloud, all x mean, p50, p95, p99; seconds */
   double util_mean, util_std, util_cv, slot_mean;
   double pcr_utility, pcr_cpr, pcr_ratio; /* 0 unless every platform has a Q */
-  double utility_sum; /* sum of U over answered requests */
-  hist lat_hist[3]; /* edge, cloud, all */
+  double utility_sum;                     /* sum of U over answered requests */
+  hist lat_hist[3];                       /* edge, cloud, all */
   size_t ndev;
   es_dev_result *dev;
   double events; /* heap events processed plus arrivals */
 } es_result;
 
 typedef struct es_opts {
-  double warmup_s;  /* statistics ignore requests arriving before this */
-  FILE *ts;         /* time series output, or NULL */
+  double warmup_s;      /* statistics ignore requests arriving before this */
+  FILE *ts;             /* time series output, or NULL */
   double ts_interval_s; /* for workloads without steps; 0: 60 */
-  int scan_dispatch; /* tests and benchmarks only: load_aware by the reference scan */
+  int scan_dispatch;    /* tests and benchmarks only: load_aware by the reference scan */
 } es_opts;
 
 es_result *es_result_new(const scn *s);

@@ -43,8 +43,8 @@ void es_err_prefix(es_err *e, const char *prefix) {
 
 const char *es_err_text(int code) {
   switch (code) {
-#define ES_ERR_CASE(name, c, text) \
-  case c:                          \
+#define ES_ERR_CASE(name, c, text)                                                                 \
+  case c:                                                                                          \
     return text;
     ES_ERR_MAP(ES_ERR_CASE)
 #undef ES_ERR_CASE

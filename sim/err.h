@@ -11,9 +11,9 @@
 #include <stddef.h>
 
 /* Exit statuses: the error table. Documented in README and --help. */
-#define ES_ERR_MAP(X)                                                        \
-  X(ES_OK, 0, "success")                                                     \
-  X(ES_ERUNTIME, 1, "runtime failure (I/O, memory, failed internal check)")  \
+#define ES_ERR_MAP(X)                                                                              \
+  X(ES_OK, 0, "success")                                                                           \
+  X(ES_ERUNTIME, 1, "runtime failure (I/O, memory, failed internal check)")                        \
   X(ES_EINPUT, 2, "invalid input or usage")
 
 enum {
@@ -28,8 +28,7 @@ typedef struct es_err {
 } es_err;
 
 /* Records a failure (printf-style message) and returns `code`. */
-int es_fail(es_err *e, int code, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+int es_fail(es_err *e, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* Prefixes the recorded message with "PREFIX: " (context on the way up). */
 void es_err_prefix(es_err *e, const char *prefix);

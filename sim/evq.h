@@ -31,10 +31,10 @@ typedef struct evq_fifo {
 } evq_fifo;
 
 typedef struct evq {
-  heap h;        /* nq == 0: every event */
-  evq_fifo *q;   /* nq classes */
+  heap h;      /* nq == 0: every event */
+  evq_fifo *q; /* nq classes */
   size_t nq;
-  size_t leaves; /* a power of two >= nq */
+  size_t leaves;  /* a power of two >= nq */
   heap_ev *first; /* per leaf: the class's head, or t = +inf when empty */
   uint32_t *win;  /* win[1] the root; win[p] the winning class of nodes 2p
                      and 2p + 1; win[leaves + c] = c */

@@ -37,8 +37,6 @@ void heap_pop(heap *h, heap_ev *out);
 static inline int heap_less(const heap_ev *a, const heap_ev *b) {
   return a->t < b->t || (a->t == b->t && a->ord < b->ord);
 }
-static inline const heap_ev *heap_top(const heap *h) {
-  return h->n ? &h->ev[0] : NULL;
-}
+static inline const heap_ev *heap_top(const heap *h) { return h->n ? &h->ev[0] : NULL; }
 
 #endif

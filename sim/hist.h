@@ -29,7 +29,7 @@ void hist_init(hist *h);
 void hist_add(hist *h, double x);
 /* Adds every sample of `src` into `dst`. */
 void hist_merge(hist *dst, const hist *src);
-double hist_mean(const hist *h);     /* 0 when empty */
+double hist_mean(const hist *h); /* 0 when empty */
 /* Nearest-rank q-quantile, q in (0, 1]; 0 when empty. */
 double hist_quantile(const hist *h, double q);
 

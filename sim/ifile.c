@@ -103,13 +103,13 @@ static int syntax_error(const char *file, const char *buf, size_t len, const cha
     near[n++] = (*p >= 32 && *p < 127) ? *p : '?';
   near[n] = 0;
   if (at >= buf + len)
-    return es_fail(e, ES_EINPUT, "%s:%zu:%zu: JSON syntax error: %s, got the end of the file",
-                   file, line, col, what);
+    return es_fail(e, ES_EINPUT, "%s:%zu:%zu: JSON syntax error: %s, got the end of the file", file,
+                   line, col, what);
   if (!n)
-    return es_fail(e, ES_EINPUT, "%s:%zu:%zu: JSON syntax error: %s, got the end of the line",
-                   file, line, col, what);
-  return es_fail(e, ES_EINPUT, "%s:%zu:%zu: JSON syntax error: %s, got '%s'", file, line, col,
-                 what, near);
+    return es_fail(e, ES_EINPUT, "%s:%zu:%zu: JSON syntax error: %s, got the end of the line", file,
+                   line, col, what);
+  return es_fail(e, ES_EINPUT, "%s:%zu:%zu: JSON syntax error: %s, got '%s'", file, line, col, what,
+                 near);
 }
 
 int ifile_parse_json(const char *file, const char *buf, size_t len, cJSON **out, es_err *e) {
@@ -154,8 +154,7 @@ void ifile_describe(const cJSON *v, char *buf, size_t n) {
       if (strtod(buf, NULL) == v->valuedouble)
         break;
     }
-  }
-  else if (cJSON_IsString(v))
+  } else if (cJSON_IsString(v))
     snprintf(buf, n, "\"%.40s%s\"", v->valuestring, strlen(v->valuestring) > 40 ? "..." : "");
   else if (cJSON_IsBool(v))
     snprintf(buf, n, "%s", cJSON_IsTrue(v) ? "true" : "false");

@@ -142,16 +142,18 @@ static int jnumber(jscan *j) {
 static int jitems(jscan *j, int object) {
   char close = object ? '}' : ']';
   if (++j->depth > CJSON_NESTING_LIMIT)
-    return jfail(j, j->p - 1,
-                 "arrays and objects nested too deeply (the limit is " STR(CJSON_NESTING_LIMIT) ")");
+    return jfail(
+        j, j->p - 1,
+        "arrays and objects nested too deeply (the limit is " STR(CJSON_NESTING_LIMIT) ")");
   jws(j);
   if (more(j) && *j->p == close)
     return j->p++, j->depth--, 0;
   for (;;) {
     jws(j);
     if (more(j) && *j->p == close)
-      return jfail(j, j->p, object ? "expected a key after ',' (JSON has no trailing commas)"
-                                   : "expected a value after ',' (JSON has no trailing commas)");
+      return jfail(j, j->p,
+                   object ? "expected a key after ',' (JSON has no trailing commas)"
+                          : "expected a value after ',' (JSON has no trailing commas)");
     if (object) {
       if (!more(j) || *j->p != '"')
         return jfail(j, j->p, "expected a key in double quotes");
@@ -207,8 +209,9 @@ static int jvalue(jscan *j) {
 int json_first_error(const char *buf, size_t len, const char **at, const char **what) {
   jscan j = {.p = buf, .end = buf + len};
   if (len >= 3 && !memcmp(buf, "\xef\xbb\xbf", 3))
-    jfail(&j, buf, "a UTF-8 byte-order mark (JSON text must not start with one; save the file "
-                   "without it)");
+    jfail(&j, buf,
+          "a UTF-8 byte-order mark (JSON text must not start with one; save the file "
+          "without it)");
   else if (!jvalue(&j)) {
     jws(&j);
     if (!more(&j))

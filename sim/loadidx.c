@@ -23,8 +23,7 @@ static lix_node min2(lix_node a, lix_node b) { return b < a ? b : a; }
  * it mispredict often (callgrind: about half of refresh()'s mispredictions
  * at 10^4 devices with the branchy 4-ary version). */
 static lix_node group_winner(const lix_node *g) {
-  return min2(min2(min2(g[0], g[1]), min2(g[2], g[3])),
-              min2(min2(g[4], g[5]), min2(g[6], g[7])));
+  return min2(min2(min2(g[0], g[1]), min2(g[2], g[3])), min2(min2(g[4], g[5]), min2(g[6], g[7])));
 }
 
 /* Brings device i's leaf and the path above it up to date. A better node

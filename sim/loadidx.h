@@ -63,7 +63,7 @@ typedef struct lix {
   size_t n;
   lix_class *cls; /* ncls classes */
   size_t ncls;
-  lix_place *at;   /* per device: where its leaf is */
+  lix_place *at; /* per device: where its leaf is */
 } lix;
 
 /* Builds the index from the devices' current state. 0, or -1 if out of

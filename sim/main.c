@@ -49,21 +49,19 @@ static const struct opt {
      ALL},
     {"--jobs", "J", "threads for the runs (default: online processors); same output for any J",
      ALL},
-    {"--summary", NULL, "csv: one summary row instead of one row per replication",
-     CMD_RUN},
+    {"--summary", NULL, "csv: one summary row instead of one row per replication", CMD_RUN},
     {"--metrics", "A,B,...",
      "csv columns or text-summary rows by dotted name (cost.cloud_usd,devices.0.served)", ALL},
     {"--timeseries", "FILE", "write one TSV row per step (or --interval) to FILE", CMD_RUN},
-    {"--interval", "S",
-     "with --timeseries: interval for poisson and trace workloads (default 60)", CMD_RUN},
+    {"--interval", "S", "with --timeseries: interval for poisson and trace workloads (default 60)",
+     CMD_RUN},
     {"--warmup", "S", "statistics ignore requests arriving before S seconds (default 0)", ALL},
     {"--models", "DIR", "models directory (default: $EDGESIM_MODELS, SCENARIO/../models)", ALL},
     {"--validate", NULL, "check the scenario and exit; run nothing", CMD_RUN},
     {"--set-a", "PATH=VALUE", "compare: an override of variant A; repeatable", CMD_COMPARE},
     {"--set-b", "PATH=VALUE", "compare: an override of variant B; repeatable", CMD_COMPARE},
     {"--vary", "PATH=V1,V2,...",
-     "sweep: values of one key; repeatable (cartesian product, first --vary outermost)",
-     CMD_SWEEP},
+     "sweep: values of one key; repeatable (cartesian product, first --vary outermost)", CMD_SWEEP},
     {"--help", NULL, "print this help and exit", ALL},
     {"--version", NULL, "print the version and exit", ALL},
 };
@@ -71,17 +69,18 @@ static const struct opt {
 static const char *const CMD_NAME[] = {"", "edgesim", "edgesim compare", "", "edgesim sweep"};
 
 static void usage(FILE *f) {
-  fprintf(f, "usage: edgesim [options] SCENARIO.json\n"
-             "       edgesim compare [options] SCENARIO.json --set-a PATH=VALUE --set-b "
-             "PATH=VALUE\n"
-             "       edgesim sweep [options] SCENARIO.json --vary PATH=V1,V2,... [--vary ...]\n"
-             "       edgesim metrics FILE.json   (the paper's Section IV: U, CPR, PCR per platform)\n\n"
-             "Discrete-event simulation of an edge cluster serving language-model requests,\n"
-             "with sliding-window token limits, dispatch policies and cloud fallback.\n"
-             "compare runs variants A and B on the same seeds (common random numbers) and\n"
-             "reports the paired difference B - A with its 95%% CI; sweep prints one CSV row\n"
-             "per point of the cartesian product of the --vary values.\n"
-             "Results go to stdout; diagnostics to stderr.\n\noptions:\n");
+  fprintf(
+      f, "usage: edgesim [options] SCENARIO.json\n"
+         "       edgesim compare [options] SCENARIO.json --set-a PATH=VALUE --set-b "
+         "PATH=VALUE\n"
+         "       edgesim sweep [options] SCENARIO.json --vary PATH=V1,V2,... [--vary ...]\n"
+         "       edgesim metrics FILE.json   (the paper's Section IV: U, CPR, PCR per platform)\n\n"
+         "Discrete-event simulation of an edge cluster serving language-model requests,\n"
+         "with sliding-window token limits, dispatch policies and cloud fallback.\n"
+         "compare runs variants A and B on the same seeds (common random numbers) and\n"
+         "reports the paired difference B - A with its 95%% CI; sweep prints one CSV row\n"
+         "per point of the cartesian product of the --vary values.\n"
+         "Results go to stdout; diagnostics to stderr.\n\noptions:\n");
   for (size_t i = 0; i < sizeof OPTS / sizeof *OPTS; i++) {
     char lhs[64];
     snprintf(lhs, sizeof lhs, "%s%s%s", OPTS[i].name, OPTS[i].arg ? " " : "",
@@ -136,7 +135,9 @@ static int parse_format(cli *c, const char *v, es_err *e) {
     const char *name;
     enum rep_format f;
     char sep;
-  } F[] = {{"text", REP_TEXT, ','}, {"json", REP_JSON, ','}, {"csv", REP_CSV, ','},
+  } F[] = {{"text", REP_TEXT, ','},
+           {"json", REP_JSON, ','},
+           {"csv", REP_CSV, ','},
            {"tsv", REP_CSV, '\t'}};
   for (size_t i = 0; i < sizeof F / sizeof *F; i++)
     if (!strcmp(v, F[i].name) && (F[i].sep == ',' || c->cmd == CMD_SWEEP) &&
@@ -153,8 +154,8 @@ static int parse_number(cli *c, const char *a, const char *v, es_err *e) {
     /* the whole 64-bit range, so a replication's seed (printed by the runs
      * of --replications) can be run on its own */
     if (parse_u64(v, &c->seed))
-      return es_fail(e, ES_EINPUT,
-                     "edgesim: --seed: must be an integer in [0, 2^64 - 1], got '%s'", v);
+      return es_fail(e, ES_EINPUT, "edgesim: --seed: must be an integer in [0, 2^64 - 1], got '%s'",
+                     v);
     c->has_seed = 1;
   } else if (!strcmp(a, "--replications")) {
     if (parse_u64(v, &c->reps) || c->reps < 1 || c->reps > MAX_REPLICATIONS)
@@ -169,12 +170,12 @@ static int parse_number(cli *c, const char *a, const char *v, es_err *e) {
     c->jobs = (unsigned)u;
   } else if (!strcmp(a, "--interval")) {
     if (parse_seconds(v, &c->run.ts_interval_s) || c->run.ts_interval_s <= 0)
-      return es_fail(e, ES_EINPUT,
-                     "edgesim: --interval: must be a number of seconds > 0, got '%s'", v);
+      return es_fail(e, ES_EINPUT, "edgesim: --interval: must be a number of seconds > 0, got '%s'",
+                     v);
   } else if (!strcmp(a, "--warmup")) {
     if (parse_seconds(v, &c->run.warmup_s))
-      return es_fail(e, ES_EINPUT,
-                     "edgesim: --warmup: must be a number of seconds >= 0, got '%s'", v);
+      return es_fail(e, ES_EINPUT, "edgesim: --warmup: must be a number of seconds >= 0, got '%s'",
+                     v);
   }
   return 0;
 }
@@ -234,8 +235,8 @@ static int parse_args(int argc, char **argv, cli *c, int *done, es_err *e) {
     const struct opt *o = find_opt(a);
     if (a[0] != '-' || !a[1]) {
       if (c->scenario)
-        return es_fail(e, ES_EINPUT, "%s: one scenario only, got '%s' and '%s'",
-                       CMD_NAME[c->cmd], c->scenario, a);
+        return es_fail(e, ES_EINPUT, "%s: one scenario only, got '%s' and '%s'", CMD_NAME[c->cmd],
+                       c->scenario, a);
       c->scenario = a;
       continue;
     }
@@ -253,11 +254,12 @@ static int parse_args(int argc, char **argv, cli *c, int *done, es_err *e) {
   if (!c->scenario && !*done)
     return es_fail(e, ES_EINPUT, "%s: missing SCENARIO.json (see --help)", CMD_NAME[c->cmd]);
   if (!c->header && c->format != REP_CSV && !*done)
-    return es_fail(e, ES_EINPUT, "%s: --no-header: applies to --format csv only",
-                   CMD_NAME[c->cmd]);
+    return es_fail(e, ES_EINPUT, "%s: --no-header: applies to --format csv only", CMD_NAME[c->cmd]);
   if (c->metrics && c->format == REP_JSON && !*done)
-    return es_fail(e, ES_EINPUT, "%s: --metrics: JSON output always has every metric; it "
-                   "selects csv columns or text rows", CMD_NAME[c->cmd]);
+    return es_fail(e, ES_EINPUT,
+                   "%s: --metrics: JSON output always has every metric; it "
+                   "selects csv columns or text rows",
+                   CMD_NAME[c->cmd]);
   return 0;
 }
 
@@ -265,16 +267,18 @@ int cli_check_warmup(const cli *c, const scn *s, es_err *e) {
   if (c->run.ts_interval_s > 0 && !c->timeseries)
     return es_fail(e, ES_EINPUT, "edgesim: --interval: applies only with --timeseries FILE");
   if (c->run.ts_interval_s > 0 && s->wl.kind == WL_STEPS)
-    return es_fail(e, ES_EINPUT, "edgesim: --interval: a steps workload writes one row per step "
-                                 "(workload.step_s); --interval is for poisson and trace");
+    return es_fail(e, ES_EINPUT,
+                   "edgesim: --interval: a steps workload writes one row per step "
+                   "(workload.step_s); --interval is for poisson and trace");
   if (c->run.warmup_s >= s->duration_s)
     return es_fail(e, ES_EINPUT, "edgesim: --warmup: must be < duration_s (%.15g), got %.15g",
                    s->duration_s, c->run.warmup_s);
   double interval = c->run.ts_interval_s > 0 ? c->run.ts_interval_s : 60;
   if (c->timeseries && s->wl.kind != WL_STEPS && s->duration_s / interval > SCN_MAX_STEPS)
-    return es_fail(e, ES_EINPUT, "edgesim: --interval: gives %.15g time-series rows in duration_s "
-                   "(%.15g); at most %.15g are allowed", ceil(s->duration_s / interval),
-                   s->duration_s, SCN_MAX_STEPS);
+    return es_fail(e, ES_EINPUT,
+                   "edgesim: --interval: gives %.15g time-series rows in duration_s "
+                   "(%.15g); at most %.15g are allowed",
+                   ceil(s->duration_s / interval), s->duration_s, SCN_MAX_STEPS);
   return 0;
 }
 
@@ -302,11 +306,13 @@ static int check_run(const cli *c, const scn *s, es_err *e) {
   if (c->summary && c->format != REP_CSV)
     return es_fail(e, ES_EINPUT, "edgesim: --summary: needs --format csv");
   if (c->metrics && c->format == REP_TEXT && c->reps < 2)
-    return es_fail(e, ES_EINPUT, "edgesim: --metrics: selects csv columns, or the rows of the "
-                                 "text summary of --replications N with N >= 2");
+    return es_fail(e, ES_EINPUT,
+                   "edgesim: --metrics: selects csv columns, or the rows of the "
+                   "text summary of --replications N with N >= 2");
   if (c->summary && c->reps < 2)
-    return es_fail(e, ES_EINPUT, "edgesim: --summary: needs --replications N with N >= 2 "
-                                 "(a confidence interval needs two replications)");
+    return es_fail(e, ES_EINPUT,
+                   "edgesim: --summary: needs --replications N with N >= 2 "
+                   "(a confidence interval needs two replications)");
   return cli_check_warmup(c, s, e);
 }
 
@@ -341,8 +347,12 @@ static int simulate(const cli *c, const scn *s, es_err *e) {
   FILE *out = c->timeseries ? open_memstream(&held, &held_len) : stdout;
   if (!out)
     return es_fail(e, ES_ERUNTIME, "edgesim: out of memory");
-  repl_opts ro = {.format = c->format, .header = c->header, .summary = c->summary,
-                  .sep = c->sep, .sel = c->metrics ? &sel : NULL, .out = out};
+  repl_opts ro = {.format = c->format,
+                  .header = c->header,
+                  .summary = c->summary,
+                  .sep = c->sep,
+                  .sel = c->metrics ? &sel : NULL,
+                  .out = out};
   run_ctx x = {s, c->has_seed ? c->seed : s->seed, repl_new(s, c->reps, &ro)};
   ofile ts = {.f = NULL};
   if (!x.p)

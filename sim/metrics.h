@@ -20,24 +20,24 @@
 typedef enum { MT_CLOUD = 0, MT_EDGE = 1 } mt_kind;
 
 typedef struct {
-    char name[64];
-    mt_kind kind;
-    double q;                /* quality, [0,1] */
-    double r;                /* responsiveness: TTFT, seconds */
-    double prompt_tokens;    /* cloud: tokens per request */
-    double output_tokens;    /* cloud: tokens per response */
-    double in_usd_per_mtok;  /* cloud: USD per million input tokens */
-    double out_usd_per_mtok; /* cloud: USD per million output tokens */
-    double energy_wh;        /* edge: Wh per query */
-    int has_paper;           /* 1: the paper's printed values below are set */
-    double paper_cpr_cents, paper_u, paper_pcr;
+  char name[64];
+  mt_kind kind;
+  double q;                /* quality, [0,1] */
+  double r;                /* responsiveness: TTFT, seconds */
+  double prompt_tokens;    /* cloud: tokens per request */
+  double output_tokens;    /* cloud: tokens per response */
+  double in_usd_per_mtok;  /* cloud: USD per million input tokens */
+  double out_usd_per_mtok; /* cloud: USD per million output tokens */
+  double energy_wh;        /* edge: Wh per query */
+  int has_paper;           /* 1: the paper's printed values below are set */
+  double paper_cpr_cents, paper_u, paper_pcr;
 } mt_platform;
 
 typedef struct {
-    double alpha;            /* weight of Q in U, [0,1] */
-    double usd_per_kwh;      /* electricity price */
-    int n;
-    mt_platform *p;          /* (n,) */
+  double alpha;       /* weight of Q in U, [0,1] */
+  double usd_per_kwh; /* electricity price */
+  int n;
+  mt_platform *p; /* (n,) */
 } mt_input;
 
 double mt_utility(double alpha, double q, double r);

@@ -33,8 +33,8 @@ static int unknown(const char *name, size_t len, size_t ndev, es_err *e) {
   if (at < sizeof list)
     snprintf(list + at, sizeof list - at, "}");
   return es_fail(e, ES_EINPUT,
-                 "edgesim: --metrics: unknown metric '%.*s'; valid: %s (K from 0 to %zu)",
-                 (int)len, name, list, ndev ? ndev - 1 : 0);
+                 "edgesim: --metrics: unknown metric '%.*s'; valid: %s (K from 0 to %zu)", (int)len,
+                 name, list, ndev ? ndev - 1 : 0);
 }
 
 /* "devices.K.field" -> column; -1 if the shape does not match. */
@@ -83,8 +83,9 @@ int ms_parse(const char *list, size_t ndev, ms_sel *out, es_err *e) {
 int ms_check(const ms_sel *s, size_t ndev, es_err *e) {
   for (size_t i = 0; i < s->n; i++)
     if (s->col[i].dev >= 0 && (size_t)s->col[i].dev >= ndev)
-      return es_fail(e, ES_EINPUT, "edgesim: --metrics: devices.%ld: this scenario has %zu "
-                                   "device instances (0 to %zu)",
+      return es_fail(e, ES_EINPUT,
+                     "edgesim: --metrics: devices.%ld: this scenario has %zu "
+                     "device instances (0 to %zu)",
                      s->col[i].dev, ndev, ndev ? ndev - 1 : 0);
   return 0;
 }

@@ -53,7 +53,8 @@ void repl_free(repl *p) {
 
 const sum_acc *repl_acc(const repl *p, const ms_sel *sel, size_t i) {
   const ms_col *c = &sel->col[i];
-  return c->dev < 0 ? &p->acc[c->idx] : &p->dev_acc[(size_t)c->dev * es_dev_metric_count() + c->idx];
+  return c->dev < 0 ? &p->acc[c->idx]
+                    : &p->dev_acc[(size_t)c->dev * es_dev_metric_count() + c->idx];
 }
 
 /* ---- CSV ------------------------------------------------------------------ */
@@ -169,10 +170,10 @@ static void json_summary(repl *p) {
 static void text_summary(const repl *p) {
   FILE *f = p->o.out;
   char name[128];
-  fprintf(f, "scenario   %s (policy %s, %zu replications, seed %llu and mixed seeds; "
-             "95%% Student-t CI, t = %.4g)\n\n",
-          p->scenario, p->policy, p->n, (unsigned long long)p->seed0,
-          sum_t975((double)p->n - 1));
+  fprintf(f,
+          "scenario   %s (policy %s, %zu replications, seed %llu and mixed seeds; "
+          "95%% Student-t CI, t = %.4g)\n\n",
+          p->scenario, p->policy, p->n, (unsigned long long)p->seed0, sum_t975((double)p->n - 1));
   fprintf(f, "%-34s %14s   %-12s %12s %12s %12s\n", "metric", "mean", "± ci95", "std", "min",
           "max");
   for (size_t i = 0; i < p->o.sel->n; i++) {

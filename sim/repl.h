@@ -31,10 +31,10 @@
 
 typedef struct repl_opts {
   enum rep_format format;
-  int header;         /* csv: print the header line */
-  int summary;        /* csv: one summary row instead of one row per run */
-  char sep;           /* csv separator; 0: ',' */
-  const ms_sel *sel;  /* csv and text metrics; NULL: every scalar metric */
+  int header;              /* csv: print the header line */
+  int summary;             /* csv: one summary row instead of one row per run */
+  char sep;                /* csv separator; 0: ',' */
+  const ms_sel *sel;       /* csv and text metrics; NULL: every scalar metric */
   const char *lead_names;  /* csv: leading columns (joined by sep), or NULL */
   const char *lead_values; /* their values for this scenario */
   FILE *out;

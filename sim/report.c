@@ -40,8 +40,7 @@ static const char *component(const char *name, int k, int *len) {
   return name;
 }
 
-void rep_json_metrics(FILE *f, int indent, void (*leaf)(FILE *f, size_t i, void *arg),
-                      void *arg) {
+void rep_json_metrics(FILE *f, int indent, void (*leaf)(FILE *f, size_t i, void *arg), void *arg) {
   const char *prev = "";
   int open = 0; /* groups of the previous name still open */
   for (size_t i = 0; i < es_metric_count(); i++) {
@@ -64,9 +63,7 @@ void rep_json_metrics(FILE *f, int indent, void (*leaf)(FILE *f, size_t i, void 
     fprintf(f, "\n%*s}", indent + 2 * (open - 1), "");
 }
 
-static void leaf_value(FILE *f, size_t i, void *arg) {
-  rep_number(f, es_metric_value(arg, i));
-}
+static void leaf_value(FILE *f, size_t i, void *arg) { rep_number(f, es_metric_value(arg, i)); }
 
 static void json_string(FILE *f, const char *s) {
   fputc('"', f);
@@ -124,19 +121,21 @@ void rep_text(FILE *f, const scn *s, const es_result *r) {
   fprintf(f, "scenario   %s (seed %llu, policy %s, %s workload, %.0f s, window %.6g s)\n",
           r->scenario, (unsigned long long)r->seed, r->policy, scn_workload_name(s->wl.kind),
           s->duration_s, s->lim.window_s);
-  fprintf(f, "requests   %.0f generated: %.0f at the edge (%.1f%%), %.0f redirected (%.1f%%), "
-             "%.0f dropped\n",
+  fprintf(f,
+          "requests   %.0f generated: %.0f at the edge (%.1f%%), %.0f redirected (%.1f%%), "
+          "%.0f dropped\n",
           r->generated, r->edge_served, pct(r->edge_served, r->generated), r->redirected,
           pct(r->redirected, r->generated), r->dropped);
-  fprintf(f, "tokens     %.0f generated: %.0f at the edge, %.0f to the cloud (%.1f%%), %.0f "
-             "dropped\n",
-          r->tok_generated, r->tok_edge, r->tok_cloud, 100 * r->tok_cloud_fraction,
-          r->tok_dropped);
+  fprintf(f,
+          "tokens     %.0f generated: %.0f at the edge, %.0f to the cloud (%.1f%%), %.0f "
+          "dropped\n",
+          r->tok_generated, r->tok_edge, r->tok_cloud, 100 * r->tok_cloud_fraction, r->tok_dropped);
   fprintf(f, "cost       cloud $%.4f, edge energy %.2f Wh ($%.4f), total $%.4f\n", r->cloud_usd,
           r->energy_wh, r->energy_usd, r->total_usd);
   fprintf(f, "per reply  edge $%.6f (energy), cloud $%.6f\n", r->cpr_edge, r->cpr_cloud);
   if (s->has_quality)
-    fprintf(f, "pcr        utility %.4f per request, cost $%.6f per response, PCR %.4g per US cent\n",
+    fprintf(f,
+            "pcr        utility %.4f per request, cost $%.6f per response, PCR %.4g per US cent\n",
             r->pcr_utility, r->pcr_cpr, r->pcr_ratio);
   static const char *const which[] = {"edge", "cloud", "all"};
   for (int k = 0; k < 3; k++)

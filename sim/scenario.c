@@ -51,13 +51,20 @@ static const char *const LIM_KINDS[] = {"sliding_window", NULL};
 #define INF HUGE_VAL
 
 /* Row makers: key, where, bounds, flags, default (JSON text), meaning. */
-#define NUM(k, off, lo, hi, fl, d, help) {k, F_NUM, off, 0, lo, hi, fl, d, NULL, 0, help}
-#define INT(k, off, lo, hi, fl, d, help) {k, F_INT, off, 0, lo, hi, fl, d, NULL, 0, help}
-#define STR(k, off, size, help) {k, F_STR, off, size, 0, 0, 0, NULL, NULL, 0, help}
-#define BOOL(k, off, d, help) {k, F_BOOL, off, 0, 0, 0, 0, d, NULL, 0, help}
-#define ENUM(k, off, names, fl, d, help) {k, F_ENUM, off, 0, 0, 0, fl, d, names, 0, help}
-#define DIST(k, off, fl, d, help) {k, F_DIST, off, 0, 0, 0, fl, d, NULL, 0, help}
-#define OBJ(k, tab, slot, fl, d, help) {k, F_OBJ, 0, 0, 0, 0, fl, d, tab, slot, help}
+#define NUM(k, off, lo, hi, fl, d, help)                                                           \
+  { k, F_NUM, off, 0, lo, hi, fl, d, NULL, 0, help }
+#define INT(k, off, lo, hi, fl, d, help)                                                           \
+  { k, F_INT, off, 0, lo, hi, fl, d, NULL, 0, help }
+#define STR(k, off, size, help)                                                                    \
+  { k, F_STR, off, size, 0, 0, 0, NULL, NULL, 0, help }
+#define BOOL(k, off, d, help)                                                                      \
+  { k, F_BOOL, off, 0, 0, 0, 0, d, NULL, 0, help }
+#define ENUM(k, off, names, fl, d, help)                                                           \
+  { k, F_ENUM, off, 0, 0, 0, fl, d, names, 0, help }
+#define DIST(k, off, fl, d, help)                                                                  \
+  { k, F_DIST, off, 0, 0, 0, fl, d, NULL, 0, help }
+#define OBJ(k, tab, slot, fl, d, help)                                                             \
+  { k, F_OBJ, 0, 0, 0, 0, fl, d, tab, slot, help }
 
 static const field BURST_KEYS[] = {
     NUM("every_s", OFF(wl.burst_every_s), 0, INF, REQ | LOX, NULL, "period of bursts, seconds"),
@@ -72,12 +79,10 @@ static const field WL_KEYS[] = {
     ENUM("kind", OFF(wl.kind), WL_KINDS, 0, "\"steps\"",
          "steps (the paper's users in time steps), poisson, or trace (replay a file)"),
     INT("users", OFF(wl.users), 1, SCN_MAX_USERS, 0, NULL, "steps: number of users"),
-    NUM("step_s", OFF(wl.step_s), 0, SCN_MAX_DURATION_S, LOX, "60",
-        "steps: step length, seconds"),
+    NUM("step_s", OFF(wl.step_s), 0, SCN_MAX_DURATION_S, LOX, "60", "steps: step length, seconds"),
     NUM("p_active", OFF(wl.p_active), 0, 1, 0, NULL,
         "steps: probability a user sends one request in a step"),
-    OBJ("burst", BURST_KEYS, M_BURST, 0, NULL,
-        "steps: bursts of higher activity (absent: steady)"),
+    OBJ("burst", BURST_KEYS, M_BURST, 0, NULL, "steps: bursts of higher activity (absent: steady)"),
     NUM("rate_per_s", OFF(wl.rate_per_s), 0, 1e9, LOX, NULL,
         "poisson: arrival rate, requests per second"),
     DIST("prompt_tokens", OFF(wl.prompt), 0, "48",
@@ -99,10 +104,9 @@ static const field LIM_KEYS[] = {
         "window length W, seconds (>= 0.001, <= duration_s)"),
     {0}};
 
-static const field DISP_KEYS[] = {
-    ENUM("policy", OFF(policy), POLICIES, REQ, NULL,
-         "random, weighted (by token capacity) or load_aware"),
-    {0}};
+static const field DISP_KEYS[] = {ENUM("policy", OFF(policy), POLICIES, REQ, NULL,
+                                       "random, weighted (by token capacity) or load_aware"),
+                                  {0}};
 
 static const field CLOUD_KEYS[] = {
     BOOL("enabled", OFF(cloud.enabled), "true",
@@ -124,10 +128,9 @@ static const field UTIL_KEYS[] = {
         "weight of quality Q in the utility U = alpha Q + (1 - alpha) R, R = TTFT"),
     {0}};
 
-static const field ENERGY_KEYS[] = {
-    NUM("price_usd_per_kwh", OFF(energy_price), 0, 1e3, 0, "0.25",
-        "electricity price, USD per kWh"),
-    {0}};
+static const field ENERGY_KEYS[] = {NUM("price_usd_per_kwh", OFF(energy_price), 0, 1e3, 0, "0.25",
+                                        "electricity price, USD per kWh"),
+                                    {0}};
 
 /* Row numbers matter: check_device() and apply_profile() test mask bits. */
 enum { D_NAME, D_COUNT, D_PROFILE, D_LM, D_CAP, D_PAR, D_TGS, D_TTFT, D_PACT, D_PIDLE, D_Q };
@@ -221,8 +224,7 @@ static int get_number(ctx *c, const char *path, const cJSON *v, const field *f, 
   return 0;
 }
 
-static int get_enum(ctx *c, const char *path, const cJSON *v, const char *const *names,
-                    int *out) {
+static int get_enum(ctx *c, const char *path, const cJSON *v, const char *const *names, int *out) {
   if (cJSON_IsString(v))
     for (int i = 0; names[i]; i++)
       if (!strcmp(v->valuestring, names[i]))
@@ -236,8 +238,8 @@ static int get_enum(ctx *c, const char *path, const cJSON *v, const char *const 
   return fail(c, path, "must be one of %s, got %s", allowed, got);
 }
 
-#define NAME_BAD_CHARS                                                                   \
-  "\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a\x0b\x0c\x0d\x0e\x0f\x10\x11\x12\x13\x14\x15\x16" \
+#define NAME_BAD_CHARS                                                                             \
+  "\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a\x0b\x0c\x0d\x0e\x0f\x10\x11\x12\x13\x14\x15\x16"       \
   "\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f\x7f,\""
 
 static int get_string(ctx *c, const char *path, const cJSON *v, char *out, size_t size) {
@@ -327,8 +329,10 @@ static int get_dist(ctx *c, const char *path, const cJSON *v, dist *d) {
   ifile_describe(v, got, sizeof got);
   double x;
   if (!cJSON_IsNumber(v))
-    return fail(c, path, "must be an integer in [1, 1e9] or {\"values\": [...], "
-                         "\"weights\": [...]}, got %s", got);
+    return fail(c, path,
+                "must be an integer in [1, 1e9] or {\"values\": [...], "
+                "\"weights\": [...]}, got %s",
+                got);
   if (get_number(c, path, v, &DIST_VALUE, &x))
     return c->e->code;
   uint64_t one = (uint64_t)x;
@@ -340,8 +344,8 @@ static int get_dist(ctx *c, const char *path, const cJSON *v, dist *d) {
 
 /* ---- objects --------------------------------------------------------------- */
 
-static int parse_obj(ctx *c, const cJSON *obj, const char *path, const field *tab,
-                     char *base, uint64_t *mask);
+static int parse_obj(ctx *c, const cJSON *obj, const char *path, const field *tab, char *base,
+                     uint64_t *mask);
 static int parse_devices(ctx *c, const cJSON *arr, const char *path);
 
 static int parse_value(ctx *c, const cJSON *v, const char *path, const field *f, char *base) {
@@ -393,8 +397,8 @@ static int parse_default(ctx *c, const char *path, const field *f, char *base) {
   return rc;
 }
 
-static int parse_obj(ctx *c, const cJSON *obj, const char *path, const field *tab,
-                     char *base, uint64_t *mask) {
+static int parse_obj(ctx *c, const cJSON *obj, const char *path, const field *tab, char *base,
+                     uint64_t *mask) {
   if (!cJSON_IsObject(obj)) {
     char got[96];
     ifile_describe(obj, got, sizeof got);
@@ -437,8 +441,8 @@ static int valid_name(const char *s) {
 }
 
 /* Reads a positive (or non-negative) number `key` of profile object `o`. */
-static int profile_num(ctx *c, const char *pfile, const cJSON *o, const char *where,
-                       int row, double *out) {
+static int profile_num(ctx *c, const char *pfile, const cJSON *o, const char *where, int row,
+                       double *out) {
   /* The profile's numbers obey the same bounds as the device keys. */
   const field *f = &DEV_KEYS[row];
   char path[256];
@@ -517,8 +521,8 @@ static int apply_profile(ctx *c, scn_device *d, uint64_t mask, const char *path)
     char got[96] = "";
     if (fits)
       ifile_describe(fits, got, sizeof got);
-    rc = fits ? es_fail(c->e, ES_EINPUT, "%s: %sfits: must be true or false, got %s", pfile,
-                        where, got)
+    rc = fits ? es_fail(c->e, ES_EINPUT, "%s: %sfits: must be true or false, got %s", pfile, where,
+                        got)
               : es_fail(c->e, ES_EINPUT, "%s: %sfits: required key is missing (true or false)",
                         pfile, where);
   } else if (!cJSON_IsTrue(fits)) {
@@ -622,8 +626,8 @@ static int check_trace(ctx *c) {
   if (f[0] == '/' || !slash)
     snprintf(s->wl.trace_path, sizeof s->wl.trace_path, "%s", f);
   else
-    snprintf(s->wl.trace_path, sizeof s->wl.trace_path, "%.*s/%s", (int)(slash - c->file),
-             c->file, f);
+    snprintf(s->wl.trace_path, sizeof s->wl.trace_path, "%.*s/%s", (int)(slash - c->file), c->file,
+             f);
   if (s->wl.time_scale == 0)
     s->wl.time_scale = 1;
   trace tr;
@@ -655,8 +659,10 @@ static int check_run_length(ctx *c) {
   if (s->wl.kind == WL_STEPS) {
     double steps = ceil(s->duration_s / s->wl.step_s);
     if (steps > SCN_MAX_STEPS)
-      return fail(c, "workload.step_s", "gives %.15g steps in duration_s (%.15g); at most %.15g "
-                  "steps are allowed", steps, s->duration_s, SCN_MAX_STEPS);
+      return fail(c, "workload.step_s",
+                  "gives %.15g steps in duration_s (%.15g); at most %.15g "
+                  "steps are allowed",
+                  steps, s->duration_s, SCN_MAX_STEPS);
     double p = s->wl.p_active;
     if (s->wl.has_burst && s->wl.burst_p_active > p)
       p = s->wl.burst_p_active;
@@ -675,16 +681,15 @@ static int check_rules(ctx *c) {
   scn *s = c->s;
   uint64_t wl = c->mask[M_WL];
   /* Keys each workload kind needs, and keys it does not use. */
-  static const unsigned NEED[] = {
-      [WL_STEPS] = 1u << W_USERS | 1u << W_PACTIVE | 1u << W_TOKENS,
-      [WL_POISSON] = 1u << W_RATE | 1u << W_TOKENS,
-      [WL_TRACE] = 1u << W_FILE};
-  static const unsigned FORBID[] = {
-      [WL_STEPS] = 1u << W_RATE | 1u << W_FILE | 1u << W_SCALE,
-      [WL_POISSON] = 1u << W_USERS | 1u << W_STEP | 1u << W_PACTIVE | 1u << W_BURST |
-                     1u << W_FILE | 1u << W_SCALE,
-      [WL_TRACE] = 1u << W_USERS | 1u << W_STEP | 1u << W_PACTIVE | 1u << W_BURST |
-                   1u << W_RATE | 1u << W_PROMPT | 1u << W_TOKENS};
+  static const unsigned NEED[] = {[WL_STEPS] = 1u << W_USERS | 1u << W_PACTIVE | 1u << W_TOKENS,
+                                  [WL_POISSON] = 1u << W_RATE | 1u << W_TOKENS,
+                                  [WL_TRACE] = 1u << W_FILE};
+  static const unsigned FORBID[] = {[WL_STEPS] = 1u << W_RATE | 1u << W_FILE | 1u << W_SCALE,
+                                    [WL_POISSON] = 1u << W_USERS | 1u << W_STEP | 1u << W_PACTIVE |
+                                                   1u << W_BURST | 1u << W_FILE | 1u << W_SCALE,
+                                    [WL_TRACE] = 1u << W_USERS | 1u << W_STEP | 1u << W_PACTIVE |
+                                                 1u << W_BURST | 1u << W_RATE | 1u << W_PROMPT |
+                                                 1u << W_TOKENS};
   const char *kind = WL_KINDS[s->wl.kind];
   unsigned need = NEED[s->wl.kind], forbid = FORBID[s->wl.kind];
   for (int pass = 0; pass < 2; pass++) /* missing keys first, then extra ones */
@@ -701,8 +706,9 @@ static int check_rules(ctx *c) {
     return c->e->code;
   s->wl.has_burst = (wl >> 4) & 1;
   if (s->wl.has_burst && s->wl.burst_length_s > s->wl.burst_every_s)
-    return fail(c, "workload.burst.length_s", "must be <= workload.burst.every_s (%.15g), got %.15g",
-                s->wl.burst_every_s, s->wl.burst_length_s);
+    return fail(c, "workload.burst.length_s",
+                "must be <= workload.burst.every_s (%.15g), got %.15g", s->wl.burst_every_s,
+                s->wl.burst_length_s);
   if (s->wl.kind == WL_STEPS && s->wl.step_s > s->duration_s)
     return fail(c, "workload.step_s", "must be <= duration_s (%.15g), got %.15g", s->duration_s,
                 s->wl.step_s);
@@ -723,7 +729,8 @@ static int check_rules(ctx *c) {
 static int apply_set(const char *file, cJSON *root, const char *set, es_err *e) {
   const char *eq = strchr(set, '=');
   if (!eq || eq == set)
-    return es_fail(e, ES_EINPUT, "%s: --set %s: expected PATH=VALUE, e.g. limiter.window_s=30", file, set);
+    return es_fail(e, ES_EINPUT, "%s: --set %s: expected PATH=VALUE, e.g. limiter.window_s=30",
+                   file, set);
   char path[512];
   size_t plen = (size_t)(eq - set);
   if (plen >= sizeof path)
@@ -750,8 +757,9 @@ static int apply_set(const char *file, cJSON *root, const char *set, es_err *e) 
         return es_fail(e, ES_EINPUT, "%s: --set %s: %s is an empty array", file, set, done);
       if (*endp || errno || k < 0 || k >= n || !(*tok >= '0' && *tok <= '9') ||
           (tok[0] == '0' && tok[1]))
-        return es_fail(e, ES_EINPUT, "%s: --set %s: %s has %d entries, index must be 0 to %d, got '%s'",
-                       file, set, done, n, n - 1, tok);
+        return es_fail(e, ES_EINPUT,
+                       "%s: --set %s: %s has %d entries, index must be 0 to %d, got '%s'", file,
+                       set, done, n, n - 1, tok);
       child = cJSON_GetArrayItem(cur, (int)k);
     } else if (cJSON_IsObject(cur)) {
       child = cJSON_GetObjectItemCaseSensitive(cur, tok);
@@ -871,8 +879,8 @@ static int load_text(const char *file, const char *buf, size_t len, const char *
   return 0;
 }
 
-int scn_load(const char *file, const char *const *sets, size_t nsets, const char *mdir,
-             scn **out, es_err *e) {
+int scn_load(const char *file, const char *const *sets, size_t nsets, const char *mdir, scn **out,
+             es_err *e) {
   char *buf;
   size_t len;
   *out = NULL;
@@ -914,7 +922,7 @@ const char *scn_workload_name(enum wl_kind k) { return WL_KINDS[k]; }
 
 static const char *type_name(const field *f) {
   static const char *const names[] = {"number", "integer", "string", "bool",
-                                      "string", "tokens", "object", "array"};
+                                      "string", "tokens",  "object", "array"};
   return names[f->type];
 }
 
@@ -931,7 +939,10 @@ static void print_table(FILE *f, const field *tab, const char *path) {
       continue;
     }
     fprintf(f, "  %-38s %-8s %-9s %s\n", p, type_name(r),
-            r->flags & REQ ? "required" : r->dflt ? r->dflt : "-", r->help);
+            r->flags & REQ ? "required"
+            : r->dflt      ? r->dflt
+                           : "-",
+            r->help);
     if (r->type == F_OBJ)
       print_table(f, r->sub, p);
   }

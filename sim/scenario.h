@@ -26,13 +26,13 @@ typedef struct scn_device {
   char name[SCN_NAME_MAX];
   char profile[SCN_NAME_MAX]; /* "" when the numbers are given inline */
   char lm[SCN_NAME_MAX];
-  uint64_t count;          /* identical instances of this entry */
-  uint64_t token_capacity; /* C: output tokens per window */
-  uint64_t max_parallel;   /* P: requests in flight */
-  double tgs;              /* output tokens per second per request */
-  double ttft_s;           /* time to first token, seconds */
+  uint64_t count;                      /* identical instances of this entry */
+  uint64_t token_capacity;             /* C: output tokens per window */
+  uint64_t max_parallel;               /* P: requests in flight */
+  double tgs;                          /* output tokens per second per request */
+  double ttft_s;                       /* time to first token, seconds */
   double power_active_w, power_idle_w; /* watts */
-  double quality;          /* Q in [0, 1] of its LM; < 0 when unknown */
+  double quality;                      /* Q in [0, 1] of its LM; < 0 when unknown */
 } scn_device;
 
 typedef struct scn {
@@ -74,8 +74,8 @@ typedef struct scn {
 /* Loads FILE, applying `nsets` overrides of the form "PATH=VALUE" first.
  * `models_dir` may be NULL: then $EDGESIM_MODELS, FILE's ../models, or the
  * build's source tree, in that order. */
-int scn_load(const char *file, const char *const *sets, size_t nsets,
-             const char *models_dir, scn **out, es_err *e);
+int scn_load(const char *file, const char *const *sets, size_t nsets, const char *models_dir,
+             scn **out, es_err *e);
 /* As scn_load(), on the `len` bytes at `data` (need not be terminated);
  * `name` stands for the file name in messages and the default name. */
 int scn_load_buffer(const char *name, const char *data, size_t len, const char *const *sets,
@@ -91,14 +91,15 @@ void scn_print_keys(FILE *f);
 /* Documented limits (README, tests/README.md): beyond them a scenario is
  * rejected with a message rather than running out of memory or time. The
  * size of a scenario or profile file is IFILE_MAX_BYTES (ifile.h). */
-#define SCN_MAX_DEVICES 1000000u        /* device instances (sum of counts) */
+#define SCN_MAX_DEVICES 1000000u /* device instances (sum of counts) */
 #define SCN_MAX_USERS 1000000000u
-#define SCN_MAX_DURATION_S 31622400.0   /* one leap year */
-#define SCN_MAX_DIST_VALUES 1000u       /* values of a token distribution */
-#define SCN_MAX_STEPS 1e8               /* duration_s / step_s */
-#define SCN_MAX_REQUESTS 1e10           /* expected requests in one run (upper bound) */
-#define SCN_MAX_TOKEN_CAPACITY 4294967294.0 /* 2^32 - 2: load_aware's index keys
-                                                `used` <= C in 32 bits (loadidx.h) */
-#define SCN_MIN_TGS 1e-3                /* tokens/s: keeps service times finite */
+#define SCN_MAX_DURATION_S 31622400.0 /* one leap year */
+#define SCN_MAX_DIST_VALUES 1000u     /* values of a token distribution */
+#define SCN_MAX_STEPS 1e8             /* duration_s / step_s */
+#define SCN_MAX_REQUESTS 1e10         /* expected requests in one run (upper bound) */
+#define SCN_MAX_TOKEN_CAPACITY                                                                     \
+  4294967294.0           /* 2^32 - 2: load_aware's index keys                                      \
+                             `used` <= C in 32 bits (loadidx.h) */
+#define SCN_MIN_TGS 1e-3 /* tokens/s: keeps service times finite */
 
 #endif

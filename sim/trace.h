@@ -18,9 +18,9 @@
 typedef struct trace {
   FILE *f;
   char path[1024];
-  uint64_t line;  /* line number of the last row read */
-  double t0;      /* absolute time of the first row, seconds */
-  double last;    /* relative time of the last row */
+  uint64_t line; /* line number of the last row read */
+  double t0;     /* absolute time of the first row, seconds */
+  double last;   /* relative time of the last row */
   int started;
 } trace;
 

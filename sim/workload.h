@@ -23,15 +23,15 @@
 typedef struct wl {
   const scn *s;
   gsl_rng *r;
-  uint64_t step;  /* index of the current step */
-  uint64_t left;  /* arrivals still to come in the current step */
-  double u;       /* last sorted uniform of the step, in [0, 1) */
-  double t;       /* last arrival time, seconds */
+  uint64_t step; /* index of the current step */
+  uint64_t left; /* arrivals still to come in the current step */
+  double u;      /* last sorted uniform of the step, in [0, 1) */
+  double t;      /* last arrival time, seconds */
   int started, done;
-  trace tr;         /* trace: the open file */
-  uint64_t prompt;  /* trace: tokens of the last arrival */
+  trace tr;        /* trace: the open file */
+  uint64_t prompt; /* trace: tokens of the last arrival */
   uint64_t tokens;
-  es_err err;       /* trace: set if the file failed mid-run (err.code != 0) */
+  es_err err; /* trace: set if the file failed mid-run (err.code != 0) */
 } wl;
 
 /* 0 on success, -1 if out of memory or the trace cannot be opened (then

@@ -145,7 +145,8 @@ static void ci_covers_erlang_b(void **state) {
   double a = s->wl.rate_per_s / (double)s->ninst *
              (s->dev[0].ttft_s + dist_mean(&s->wl.tokens) / s->dev[0].tgs);
   static cov c;
-  c = (cov){.s = s, .truth = qt_erlang_b((unsigned)s->dev[0].max_parallel, a),
+  c = (cov){.s = s,
+            .truth = qt_erlang_b((unsigned)s->dev[0].max_parallel, a),
             .metric = metric_index("requests.rejected_fraction")};
   assert_true(fabs(c.truth - 0.2) < 1e-12);
   es_opts o = {.warmup_s = 25};

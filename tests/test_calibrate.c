@@ -19,171 +19,192 @@
 #include "jsonfile.h"
 #include "project.h"
 
-static int close_to(double got, double want, double rel) { return fabs(got - want) <= rel * fabs(want); }
+static int close_to(double got, double want, double rel) {
+  return fabs(got - want) <= rel * fabs(want);
+}
 
 /* All expected numbers below are worked out by hand in the comments. */
 static void test_projection(void **state) {
-    (void)state;
-    es_device d = {.memory_gib = 8, .bandwidth_gbs = 68, .fp16_tflops = 10, .power_active_w = 15,
-                   .reserve_gib = 2, .fit_context = 4096};
-    proj_in in = {.decode_bytes = 1e9, .resident_bytes = 1.2e9, .prefill_flops = 2e11, .decode_flops = 2e10,
-                  .kv_bytes_per_token = 1e5, .eff_bw = 0.5, .eff_compute = 0.25, .output_tokens = 100};
-    proj_out p;
-    project(&d, 0, &in, &p);
-    /* bw = 0.5 * 68e9 = 34e9 B/s -> 34 tok/s; one weight pass 1/34 s */
-    assert_true(close_to(p.tgs, 34.0, 1e-12));
-    /* compute 0.25 * 10e12 = 2.5e12 FLOP/s: 2e11 / 2.5e12 = 0.08 s, + 1/34 s */
-    assert_true(close_to(p.ttft_s, 0.08 + 1.0 / 34, 1e-12));
-    /* 15 W * (0.109411765 + 100/34 s) / 3600 = 0.01271078431 Wh */
-    assert_true(close_to(p.energy_wh, 0.01271078431, 1e-9));
-    /* 1.2e9 + 1e5 * 4096 + 2 GiB = 3757083648 B = 3.49905 GiB <= 8 GiB */
-    assert_true(close_to(p.need_gib, 3757083648.0 / 1073741824.0, 1e-12));
-    assert_true(p.fits);
-    /* batch B: max(1/34 s, B * 2e10 / 2.5e12 = B * 8 ms): 34, 68, then compute-bound 125, 125 */
-    assert_true(close_to(p.batch_tps[0], 34, 1e-12) && close_to(p.batch_tps[1], 68, 1e-12));
-    assert_true(close_to(p.batch_tps[2], 125, 1e-12) && close_to(p.batch_tps[3], 125, 1e-12));
-    /* a faster variant's bandwidth overrides the device's: 0.5 * 102e9 / 1e9 = 51 */
-    project(&d, 102, &in, &p);
-    assert_true(close_to(p.tgs, 51.0, 1e-12));
-    /* 6 GiB more resident weights do not fit in 8 GiB */
-    in.resident_bytes += 6.0 * 1073741824.0;
-    project(&d, 0, &in, &p);
-    assert_false(p.fits);
+  (void)state;
+  es_device d = {.memory_gib = 8,
+                 .bandwidth_gbs = 68,
+                 .fp16_tflops = 10,
+                 .power_active_w = 15,
+                 .reserve_gib = 2,
+                 .fit_context = 4096};
+  proj_in in = {.decode_bytes = 1e9,
+                .resident_bytes = 1.2e9,
+                .prefill_flops = 2e11,
+                .decode_flops = 2e10,
+                .kv_bytes_per_token = 1e5,
+                .eff_bw = 0.5,
+                .eff_compute = 0.25,
+                .output_tokens = 100};
+  proj_out p;
+  project(&d, 0, &in, &p);
+  /* bw = 0.5 * 68e9 = 34e9 B/s -> 34 tok/s; one weight pass 1/34 s */
+  assert_true(close_to(p.tgs, 34.0, 1e-12));
+  /* compute 0.25 * 10e12 = 2.5e12 FLOP/s: 2e11 / 2.5e12 = 0.08 s, + 1/34 s */
+  assert_true(close_to(p.ttft_s, 0.08 + 1.0 / 34, 1e-12));
+  /* 15 W * (0.109411765 + 100/34 s) / 3600 = 0.01271078431 Wh */
+  assert_true(close_to(p.energy_wh, 0.01271078431, 1e-9));
+  /* 1.2e9 + 1e5 * 4096 + 2 GiB = 3757083648 B = 3.49905 GiB <= 8 GiB */
+  assert_true(close_to(p.need_gib, 3757083648.0 / 1073741824.0, 1e-12));
+  assert_true(p.fits);
+  /* batch B: max(1/34 s, B * 2e10 / 2.5e12 = B * 8 ms): 34, 68, then compute-bound 125, 125 */
+  assert_true(close_to(p.batch_tps[0], 34, 1e-12) && close_to(p.batch_tps[1], 68, 1e-12));
+  assert_true(close_to(p.batch_tps[2], 125, 1e-12) && close_to(p.batch_tps[3], 125, 1e-12));
+  /* a faster variant's bandwidth overrides the device's: 0.5 * 102e9 / 1e9 = 51 */
+  project(&d, 102, &in, &p);
+  assert_true(close_to(p.tgs, 51.0, 1e-12));
+  /* 6 GiB more resident weights do not fit in 8 GiB */
+  in.resident_bytes += 6.0 * 1073741824.0;
+  project(&d, 0, &in, &p);
+  assert_false(p.fits);
 }
 
 static void test_tiny_bytes(void **state) {
-    (void)state;
-    lm_shape s;
-    char err[256];
-    assert_int_equal(shape_load("models/lm/tiny.json", &s, err, sizeof err), 0);
-    /* per layer 64*64*2 + 2*32*64 + 3*160*64 = 43008 weights;
-     * q4_0: 43008/32*18 = 24192 B + fp32 norms and biases (128+64+32+32)*4 = 1024 B;
-     * 2 layers = 50432 B; head 256*64/32*18 + 64*4 = 9472 B; untied embedding row 36 B */
-    assert_true(shape_decode_bytes(&s, QT_Q4_0) == 59940.0);
-    /* q8_0: (43008/32*34 + 1024) * 2 + 256*64/32*34 + 256 + 68 = 111172 */
-    assert_true(shape_decode_bytes(&s, QT_Q8_0) == 111172.0);
-    /* prefill of 4 tokens: 2*4*2*43008 + 2*256*64 + 4*2*64*(4*5/2) = 688128 + 32768 + 5120 */
-    assert_true(shape_prefill_flops(&s, 4) == 726016.0);
+  (void)state;
+  lm_shape s;
+  char err[256];
+  assert_int_equal(shape_load("models/lm/tiny.json", &s, err, sizeof err), 0);
+  /* per layer 64*64*2 + 2*32*64 + 3*160*64 = 43008 weights;
+   * q4_0: 43008/32*18 = 24192 B + fp32 norms and biases (128+64+32+32)*4 = 1024 B;
+   * 2 layers = 50432 B; head 256*64/32*18 + 64*4 = 9472 B; untied embedding row 36 B */
+  assert_true(shape_decode_bytes(&s, QT_Q4_0) == 59940.0);
+  /* q8_0: (43008/32*34 + 1024) * 2 + 256*64/32*34 + 256 + 68 = 111172 */
+  assert_true(shape_decode_bytes(&s, QT_Q8_0) == 111172.0);
+  /* prefill of 4 tokens: 2*4*2*43008 + 2*256*64 + 4*2*64*(4*5/2) = 688128 + 32768 + 5120 */
+  assert_true(shape_prefill_flops(&s, 4) == 726016.0);
 }
 
 static char *capture(int argc, char **argv, int *rc, char **errtext) {
-    char *o = NULL, *e = NULL;
-    size_t on = 0, en = 0;
-    FILE *out = open_memstream(&o, &on), *err = open_memstream(&e, &en);
-    *rc = calibrate_main(argc, argv, out, err);
-    fclose(out);
-    fclose(err);
-    *errtext = e;
-    return o;
+  char *o = NULL, *e = NULL;
+  size_t on = 0, en = 0;
+  FILE *out = open_memstream(&o, &on), *err = open_memstream(&e, &en);
+  *rc = calibrate_main(argc, argv, out, err);
+  fclose(out);
+  fclose(err);
+  *errtext = e;
+  return o;
 }
 
 static double num(const cJSON *o, const char *k) {
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
-    assert_true(cJSON_IsNumber(v));
-    return v->valuedouble;
+  const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+  assert_true(cJSON_IsNumber(v));
+  return v->valuedouble;
 }
 
 /* One profile written by the run: the fixed keys the simulator reads, the
  * extra keys, and the projection's arithmetic redone from the file. */
 static void check_profile(const char *dir, const char *name) {
-    char path[512], err[256];
-    snprintf(path, sizeof path, "%s/%s.json", dir, name);
-    cJSON *p = jf_load(path, err, sizeof err);
-    assert_non_null(p);
-    const cJSON *prof = cJSON_GetObjectItemCaseSensitive(p, "profile");
-    assert_true(cJSON_IsString(prof));
-    assert_string_equal(prof->valuestring, name);
-    assert_true(num(p, "power_active_w") > 0 && num(p, "power_idle_w") >= 0);
-    assert_true(cJSON_IsString(cJSON_GetObjectItemCaseSensitive(p, "generated_by")));
-    assert_true(cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(p, "host")));
-    assert_true(cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(p, "sources")));
-    const cJSON *dev = cJSON_GetObjectItemCaseSensitive(p, "device");
-    const cJSON *lm = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(p, "lm"), "tiny");
-    assert_true(cJSON_IsObject(lm));
-    double tgs = num(lm, "tgs"), ttft = num(lm, "ttft_s"), eff = num(lm, "efficiency_decode");
-    assert_true(tgs > 0 && ttft > 0 && eff > 0 && eff <= 1);
-    assert_true(cJSON_IsBool(cJSON_GetObjectItemCaseSensitive(lm, "fits")));
-    assert_true(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(lm, "fits"))); /* 60 KB fits anywhere */
-    assert_true(num(lm, "bytes_per_token") == 59940.0);                       /* hand count above */
-    /* TGS = eff * bandwidth / bytes; stored values have 4 significant digits */
-    assert_true(close_to(tgs, eff * num(dev, "bandwidth_gbs") * 1e9 / 59940.0, 2e-3));
-    assert_true(ttft >= 0.999 / tgs); /* at least one pass over the weights */
-    double wh = num(p, "power_active_w") * (ttft + 249.0 / tgs) / 3600.0;
-    assert_true(close_to(num(lm, "energy_wh_per_query"), wh, 3e-3));
-    const cJSON *batch = cJSON_GetObjectItemCaseSensitive(lm, "decode_tps_batch");
-    const char *keys[] = {"1", "2", "4", "8"};
-    for (int i = 0; i < 4; i++) assert_true(num(batch, keys[i]) > 0);
-    assert_true(close_to(num(batch, "1"), tgs, 2e-3));
-    cJSON_Delete(p);
+  char path[512], err[256];
+  snprintf(path, sizeof path, "%s/%s.json", dir, name);
+  cJSON *p = jf_load(path, err, sizeof err);
+  assert_non_null(p);
+  const cJSON *prof = cJSON_GetObjectItemCaseSensitive(p, "profile");
+  assert_true(cJSON_IsString(prof));
+  assert_string_equal(prof->valuestring, name);
+  assert_true(num(p, "power_active_w") > 0 && num(p, "power_idle_w") >= 0);
+  assert_true(cJSON_IsString(cJSON_GetObjectItemCaseSensitive(p, "generated_by")));
+  assert_true(cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(p, "host")));
+  assert_true(cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(p, "sources")));
+  const cJSON *dev = cJSON_GetObjectItemCaseSensitive(p, "device");
+  const cJSON *lm =
+      cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(p, "lm"), "tiny");
+  assert_true(cJSON_IsObject(lm));
+  double tgs = num(lm, "tgs"), ttft = num(lm, "ttft_s"), eff = num(lm, "efficiency_decode");
+  assert_true(tgs > 0 && ttft > 0 && eff > 0 && eff <= 1);
+  assert_true(cJSON_IsBool(cJSON_GetObjectItemCaseSensitive(lm, "fits")));
+  assert_true(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(lm, "fits"))); /* 60 KB fits anywhere */
+  assert_true(num(lm, "bytes_per_token") == 59940.0);                      /* hand count above */
+  /* TGS = eff * bandwidth / bytes; stored values have 4 significant digits */
+  assert_true(close_to(tgs, eff * num(dev, "bandwidth_gbs") * 1e9 / 59940.0, 2e-3));
+  assert_true(ttft >= 0.999 / tgs); /* at least one pass over the weights */
+  double wh = num(p, "power_active_w") * (ttft + 249.0 / tgs) / 3600.0;
+  assert_true(close_to(num(lm, "energy_wh_per_query"), wh, 3e-3));
+  const cJSON *batch = cJSON_GetObjectItemCaseSensitive(lm, "decode_tps_batch");
+  const char *keys[] = {"1", "2", "4", "8"};
+  for (int i = 0; i < 4; i++)
+    assert_true(num(batch, keys[i]) > 0);
+  assert_true(close_to(num(batch, "1"), tgs, 2e-3));
+  cJSON_Delete(p);
 }
 
 static void test_run_tiny(void **state) {
-    (void)state;
-    char dir[] = "/tmp/edgesim_calib_XXXXXX";
-    assert_non_null(mkdtemp(dir));
-    char *argv[] = {"edgesim-calibrate", "--lm", "tiny", "--quick", "--layers", "1", "--out", dir, NULL};
-    int rc;
-    char *e, *o = capture(8, argv, &rc, &e);
-    if (rc) fprintf(stderr, "%s", e);
-    assert_int_equal(rc, 0);
-    assert_non_null(strstr(o, "measured on a subset of layers")); /* 1 of 2 layers, said so */
-    const char *names[] = {"orin_agx", "orin_nano", "phone"};
-    for (int i = 0; i < 3; i++) {
-        check_profile(dir, names[i]);
-        char path[512];
-        snprintf(path, sizeof path, "%s/%s.json", dir, names[i]);
-        unlink(path);
-    }
-    assert_int_equal(rmdir(dir), 0); /* no temp files left behind */
-    free(o);
-    free(e);
+  (void)state;
+  char dir[] = "/tmp/edgesim_calib_XXXXXX";
+  assert_non_null(mkdtemp(dir));
+  char *argv[] = {
+      "edgesim-calibrate", "--lm", "tiny", "--quick", "--layers", "1", "--out", dir, NULL};
+  int rc;
+  char *e, *o = capture(8, argv, &rc, &e);
+  if (rc)
+    fprintf(stderr, "%s", e);
+  assert_int_equal(rc, 0);
+  assert_non_null(strstr(o, "measured on a subset of layers")); /* 1 of 2 layers, said so */
+  const char *names[] = {"orin_agx", "orin_nano", "phone"};
+  for (int i = 0; i < 3; i++) {
+    check_profile(dir, names[i]);
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s.json", dir, names[i]);
+    unlink(path);
+  }
+  assert_int_equal(rmdir(dir), 0); /* no temp files left behind */
+  free(o);
+  free(e);
 }
 
 /* A partial run (a subset of shapes or layers, a smoke run, another weight
  * format) must not replace the shipped models/profiles: without --out it
  * stops before measuring anything. */
-#define PARTIAL                                                                                \
-    "edgesim-calibrate: --lm, --layers, --quick and --quant q8_0 make a partial calibration: " \
-    "pass --out DIR (it would overwrite models/profiles)\n"
+#define PARTIAL                                                                                    \
+  "edgesim-calibrate: --lm, --layers, --quick and --quant q8_0 make a partial calibration: "       \
+  "pass --out DIR (it would overwrite models/profiles)\n"
 
 static void test_usage(void **state) {
-    (void)state;
-    static const struct {
-        int argc;
-        char *argv[6];
-        int rc;
-        const char *err;
-    } cases[] = {
-        {2, {"c", "--bogus"}, 2, "edgesim-calibrate: unknown option '--bogus' (see --help)\n"},
-        {3, {"c", "--quant", "q5_1"}, 2, "edgesim-calibrate: --quant: bad value 'q5_1' (see --help)\n"},
-        {3, {"c", "--threads", "0"}, 2, "edgesim-calibrate: --threads: bad value '0' (see --help)\n"},
-        {2, {"c", "--layers"}, 2, "edgesim-calibrate: --layers: missing value (see --help)\n"},
-        {5, {"c", "--lm", "nope", "--out", "/tmp"}, 2,
-         "edgesim-calibrate: --lm nope: ./models/lm/nope.json: cannot open: No such file or directory\n"},
-        {3, {"c", "--lm", "qwen2.5-0.5b"}, 2, PARTIAL},
-        {3, {"c", "--layers", "4"}, 2, PARTIAL},
-        {2, {"c", "--quick"}, 2, PARTIAL},
-        {3, {"c", "--quant", "q8_0"}, 2, PARTIAL},
-        {5, {"c", "--tokens", "4", "--quick", "--wall"}, 2, PARTIAL},
-        {2, {"c", "--help"}, 0, ""},
-    };
-    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        int rc;
-        char *e, *o = capture(cases[i].argc, (char **)cases[i].argv, &rc, &e);
-        assert_int_equal(rc, cases[i].rc);
-        assert_string_equal(e, cases[i].err);
-        free(o);
-        free(e);
-    }
+  (void)state;
+  static const struct {
+    int argc;
+    char *argv[6];
+    int rc;
+    const char *err;
+  } cases[] = {
+      {2, {"c", "--bogus"}, 2, "edgesim-calibrate: unknown option '--bogus' (see --help)\n"},
+      {3,
+       {"c", "--quant", "q5_1"},
+       2,
+       "edgesim-calibrate: --quant: bad value 'q5_1' (see --help)\n"},
+      {3, {"c", "--threads", "0"}, 2, "edgesim-calibrate: --threads: bad value '0' (see --help)\n"},
+      {2, {"c", "--layers"}, 2, "edgesim-calibrate: --layers: missing value (see --help)\n"},
+      {5,
+       {"c", "--lm", "nope", "--out", "/tmp"},
+       2,
+       "edgesim-calibrate: --lm nope: ./models/lm/nope.json: cannot open: No such file or directory\n"},
+      {3, {"c", "--lm", "qwen2.5-0.5b"}, 2, PARTIAL},
+      {3, {"c", "--layers", "4"}, 2, PARTIAL},
+      {2, {"c", "--quick"}, 2, PARTIAL},
+      {3, {"c", "--quant", "q8_0"}, 2, PARTIAL},
+      {5, {"c", "--tokens", "4", "--quick", "--wall"}, 2, PARTIAL},
+      {2, {"c", "--help"}, 0, ""},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    int rc;
+    char *e, *o = capture(cases[i].argc, (char **)cases[i].argv, &rc, &e);
+    assert_int_equal(rc, cases[i].rc);
+    assert_string_equal(e, cases[i].err);
+    free(o);
+    free(e);
+  }
 }
 
 int main(void) {
-    setenv("EDGESIM_ROOT", ".", 1); /* ctest runs in the project root */
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_projection),
-        cmocka_unit_test(test_tiny_bytes),
-        cmocka_unit_test(test_run_tiny),
-        cmocka_unit_test(test_usage),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+  setenv("EDGESIM_ROOT", ".", 1); /* ctest runs in the project root */
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_projection),
+      cmocka_unit_test(test_tiny_bytes),
+      cmocka_unit_test(test_run_tiny),
+      cmocka_unit_test(test_usage),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
 }

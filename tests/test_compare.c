@@ -68,8 +68,8 @@ static void paired_is_narrower(void **state) {
     double independent = sum_ci95(cmp_acc(ind, i, CMP_DIFF)); /* pairs of unrelated runs */
     double welch_ind = sum_ci95_unpaired(cmp_acc(ind, i, CMP_A), cmp_acc(ind, i, CMP_B));
     print_message("%-22s paired %.4g  unpaired(same runs) %.4g  unpaired(independent) %.4g\n",
-                  sel.col[i].dev < 0 ? es_metric_name(sel.col[i].idx) : "?", paired,
-                  same_runs, welch_ind);
+                  sel.col[i].dev < 0 ? es_metric_name(sel.col[i].idx) : "?", paired, same_runs,
+                  welch_ind);
     assert_true(paired > 0);
     assert_true(paired < same_runs);
     assert_true(paired < welch_ind);

@@ -79,8 +79,8 @@ static void load_aware_rule(void **state) {
   assert_int_equal(disp_load_aware_scan(d, 4, 50), 2);
   assert_int_equal(disp_load_aware_scan(d, 4, 250), -1); /* most left is 300 - 60 = 240 */
   d[2].inflight = 2;                                     /* no free slot */
-  assert_int_equal(disp_load_aware_scan(d, 4, 50), 0);  /* .5 tie between 0, 1, 3 */
-  assert_int_equal(disp_load_aware_scan(d, 4, 150), 3); /* only 3 has 200 left */
+  assert_int_equal(disp_load_aware_scan(d, 4, 50), 0);   /* .5 tie between 0, 1, 3 */
+  assert_int_equal(disp_load_aware_scan(d, 4, 150), 3);  /* only 3 has 200 left */
   assert_int_equal(disp_load_aware_scan(d, 4, 201), -1);
   expire(&l, d, 9.999); /* nothing has left yet */
   assert_int_equal(disp_load_aware_scan(d, 4, 201), -1);

@@ -184,7 +184,7 @@ static void warmup_ignores_early_requests(void **state) {
   (void)state;
   scn *s = tu_load(HAND, NULL, 0);
   es_result *r = run(s, 1, 5);
-  assert_close(r->generated, 5, 0); /* steps 5..9 */
+  assert_close(r->generated, 5, 0);   /* steps 5..9 */
   assert_close(r->edge_served, 0, 0); /* the window is still full from the first 3 */
   assert_close(r->redirected, 5, 0);
   es_result_free(r);
@@ -315,13 +315,20 @@ static void paper_findings(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(hand_computed_window),  cmocka_unit_test(pcr_by_hand),
-      cmocka_unit_test(dropped_without_cloud), cmocka_unit_test(energy_ends_at_last_completion),
-      cmocka_unit_test(completion_before_arrival_at_equal_time), cmocka_unit_test(conservation),
-      cmocka_unit_test(slot_limit),            cmocka_unit_test(warmup_ignores_early_requests),
-      cmocka_unit_test(same_seed_same_bytes),  cmocka_unit_test(policies_share_the_workload),
-      cmocka_unit_test(erlang_b_formula),      cmocka_unit_test(erlang_b_random),
-      cmocka_unit_test(erlang_b_load_aware),   cmocka_unit_test(paper_findings),
+      cmocka_unit_test(hand_computed_window),
+      cmocka_unit_test(pcr_by_hand),
+      cmocka_unit_test(dropped_without_cloud),
+      cmocka_unit_test(energy_ends_at_last_completion),
+      cmocka_unit_test(completion_before_arrival_at_equal_time),
+      cmocka_unit_test(conservation),
+      cmocka_unit_test(slot_limit),
+      cmocka_unit_test(warmup_ignores_early_requests),
+      cmocka_unit_test(same_seed_same_bytes),
+      cmocka_unit_test(policies_share_the_workload),
+      cmocka_unit_test(erlang_b_formula),
+      cmocka_unit_test(erlang_b_random),
+      cmocka_unit_test(erlang_b_load_aware),
+      cmocka_unit_test(paper_findings),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

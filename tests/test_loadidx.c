@@ -182,8 +182,8 @@ static void test_capacity_bound(void **state) {
   win l;
   assert_int_equal(lix_init(&x, d, 3), 0);
   assert_int_equal(win_init(&l, 10.0), 0);
-  admit(&l, &x, d, 0, 0, c);      /* device 0 full of tokens: key C */
-  admit(&l, &x, d, 0, 1, c - 1);  /* device 1 one token left */
+  admit(&l, &x, d, 0, 0, c);                    /* device 0 full of tokens: key C */
+  admit(&l, &x, d, 0, 1, c - 1);                /* device 1 one token left */
   d[2].inflight = 2, admit(&l, &x, d, 0, 2, 0); /* device 2 out of slots */
   check_roots(&x);
   assert_int_equal(lix_pick(&x, 1), 1);
@@ -258,12 +258,9 @@ static void test_runs_scale(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_choice_rule),
-      cmocka_unit_test(test_capacity_bound),
-      cmocka_unit_test(test_random_one_class),
-      cmocka_unit_test(test_random_many_classes),
-      cmocka_unit_test(test_runs_bursty),
-      cmocka_unit_test(test_runs_scale),
+      cmocka_unit_test(test_choice_rule),      cmocka_unit_test(test_capacity_bound),
+      cmocka_unit_test(test_random_one_class), cmocka_unit_test(test_random_many_classes),
+      cmocka_unit_test(test_runs_bursty),      cmocka_unit_test(test_runs_scale),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -14,8 +14,8 @@ static void scalars_and_devices(void **state) {
   (void)state;
   ms_sel s;
   es_err e = {0};
-  assert_int_equal(ms_parse("cost.cloud_usd,requests.redirected,devices.3.token_utilization", 7,
-                            &s, &e), 0);
+  assert_int_equal(
+      ms_parse("cost.cloud_usd,requests.redirected,devices.3.token_utilization", 7, &s, &e), 0);
   assert_int_equal(s.n, 3);
   char name[128];
   for (size_t i = 0; i < 3; i++) {
@@ -33,8 +33,9 @@ static void scalars_and_devices(void **state) {
 static void unknown_lists_valid(void **state) {
   (void)state;
   ms_sel s;
-  const char *bad[] = {"requests.nope", "requests.redirected,,cost.cloud_usd",
-                       "devices.7.served", "devices.x.served", "devices.0.nope", "requests"};
+  const char *bad[] = {"requests.nope",    "requests.redirected,,cost.cloud_usd",
+                       "devices.7.served", "devices.x.served",
+                       "devices.0.nope",   "requests"};
   for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
     es_err e = {0};
     assert_int_equal(ms_parse(bad[i], 7, &s, &e), ES_EINPUT);

@@ -180,9 +180,14 @@ static void missing_directory_is_refused(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(commit_replaces_whole_file), cmocka_unit_test(committed_file_follows_umask), cmocka_unit_test(long_name_fits), cmocka_unit_test(failed_write_keeps_old_file),
-      cmocka_unit_test(abort_removes_temporary),    cmocka_unit_test(device_is_written_in_place),
-      cmocka_unit_test(directory_is_refused),       cmocka_unit_test(missing_directory_is_refused),
+      cmocka_unit_test(commit_replaces_whole_file),
+      cmocka_unit_test(committed_file_follows_umask),
+      cmocka_unit_test(long_name_fits),
+      cmocka_unit_test(failed_write_keeps_old_file),
+      cmocka_unit_test(abort_removes_temporary),
+      cmocka_unit_test(device_is_written_in_place),
+      cmocka_unit_test(directory_is_refused),
+      cmocka_unit_test(missing_directory_is_refused),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -89,7 +89,8 @@ static double stat_of(const cJSON *all, const char *group, const char *name, con
 static double dev_stat(const cJSON *all, int k, const char *name, const char *stat) {
   const cJSON *s = cJSON_GetObjectItemCaseSensitive(all, "summary");
   const cJSON *d = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(s, "devices"), k);
-  const cJSON *v = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(d, name), stat);
+  const cJSON *v =
+      cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(d, name), stat);
   assert_true(cJSON_IsNumber(v));
   return v->valuedouble;
 }
@@ -116,8 +117,8 @@ static double tsv(const char *file, int row, int col) {
 
 static void figure4_images_and_numbers(void **state) {
   (void)state;
-  assert_int_equal(sh("sh '%s/plots/figure4.sh' -n 3 -b '%s' -o \"$PLOTDIR\" >/dev/null", root(),
-                      g_bin), 0);
+  assert_int_equal(
+      sh("sh '%s/plots/figure4.sh' -n 3 -b '%s' -o \"$PLOTDIR\" >/dev/null", root(), g_bin), 0);
   char p[512];
   snprintf(p, sizeof p, "%s/figure4.png", g_dir);
   assert_png(p, 800, 400);
@@ -152,10 +153,12 @@ static void figure4_images_and_numbers(void **state) {
 
 static void other_figures_render(void **state) {
   (void)state;
-  assert_int_equal(sh("sh '%s/plots/timeline.sh' -b '%s' -o \"$PLOTDIR\" >/dev/null", root(),
-                      g_bin), 0);
+  assert_int_equal(
+      sh("sh '%s/plots/timeline.sh' -b '%s' -o \"$PLOTDIR\" >/dev/null", root(), g_bin), 0);
   assert_int_equal(sh("WINDOWS='30 60' POLICIES='random load_aware' sh '%s/plots/window_sweep.sh' "
-                      "-n 2 -b '%s' -o \"$PLOTDIR\" >/dev/null", root(), g_bin), 0);
+                      "-n 2 -b '%s' -o \"$PLOTDIR\" >/dev/null",
+                      root(), g_bin),
+                   0);
   assert_int_equal(sh("sh '%s/plots/calibration.sh' -o \"$PLOTDIR\" >/dev/null%s", root(), ""), 0);
   const char *names[] = {"timeline", "window_sweep", "calibration"};
   for (int i = 0; i < 3; i++) {
@@ -193,29 +196,35 @@ static void failures_leave_nothing(void **state) {
   snprintf(out, sizeof out, "%s/failed", g_dir);
   FILE *f = fopen(wrap, "w");
   assert_non_null(f);
-  fprintf(f, "#!/bin/sh\ncase \"$*\" in *steady_weighted*) echo boom >&2; exit 1 ;; esac\n"
-             "exec '%s' \"$@\"\n", g_bin);
+  fprintf(f,
+          "#!/bin/sh\ncase \"$*\" in *steady_weighted*) echo boom >&2; exit 1 ;; esac\n"
+          "exec '%s' \"$@\"\n",
+          g_bin);
   assert_int_equal(fclose(f), 0);
   assert_int_equal(chmod(wrap, 0755), 0);
-  assert_int_not_equal(sh("sh '%s/plots/figure4.sh' -n 2 -b '%s' \"$PLOTDIR/failed\" 2>/dev/null",
-                          root(), wrap), 0);
+  assert_int_not_equal(
+      sh("sh '%s/plots/figure4.sh' -n 2 -b '%s' \"$PLOTDIR/failed\" 2>/dev/null", root(), wrap), 0);
   assert_int_equal(entries(out), 0);
-  assert_int_not_equal(sh("WINDOWS='30 60' POLICIES='random least_loaded' sh '%s/plots/window_sweep.sh' "
-                          "-n 2 -b '%s' -o \"$PLOTDIR/failed\" 2>/dev/null", root(), g_bin), 0);
+  assert_int_not_equal(
+      sh("WINDOWS='30 60' POLICIES='random least_loaded' sh '%s/plots/window_sweep.sh' "
+         "-n 2 -b '%s' -o \"$PLOTDIR/failed\" 2>/dev/null",
+         root(), g_bin),
+      0);
   assert_int_equal(entries(out), 0);
   /* the positional OUTDIR is where figure4.sh writes */
-  assert_int_equal(sh("sh '%s/plots/figure4.sh' -n 2 -b '%s' \"$PLOTDIR/positional\" >/dev/null",
-                      root(), g_bin), 0);
+  assert_int_equal(
+      sh("sh '%s/plots/figure4.sh' -n 2 -b '%s' \"$PLOTDIR/positional\" >/dev/null", root(), g_bin),
+      0);
   snprintf(out, sizeof out, "%s/positional/figure4.png", g_dir);
   assert_png(out, 800, 400);
 }
 
 static void bad_options_fail_cleanly(void **state) {
   (void)state;
-  assert_int_not_equal(sh("sh '%s/plots/figure4.sh' -n 1 -b '%s' -o \"$PLOTDIR\" 2>/dev/null",
-                          root(), g_bin), 0);
-  assert_int_not_equal(sh("sh '%s/plots/figure4.sh' -b /nonexistent%s -o \"$PLOTDIR\" 2>/dev/null",
-                          root(), ""), 0);
+  assert_int_not_equal(
+      sh("sh '%s/plots/figure4.sh' -n 1 -b '%s' -o \"$PLOTDIR\" 2>/dev/null", root(), g_bin), 0);
+  assert_int_not_equal(
+      sh("sh '%s/plots/figure4.sh' -b /nonexistent%s -o \"$PLOTDIR\" 2>/dev/null", root(), ""), 0);
 }
 
 int main(int argc, char **argv) {

@@ -81,9 +81,11 @@ static void csv_rows(void **state) {
 static void csv_summary(void **state) {
   (void)state;
   ms_sel sel = sel_of("requests.redirected");
-  char *out = print(5, (repl_opts){.format = REP_CSV, .summary = 1, .sep = '\t',
-                                   .lead_names = "k", .lead_values = "v"},
-                    &sel);
+  char *out = print(
+      5,
+      (repl_opts){
+          .format = REP_CSV, .summary = 1, .sep = '\t', .lead_names = "k", .lead_values = "v"},
+      &sel);
   /* 10..50: mean 30, std sqrt(250), ci95 = 2.776445 * sqrt(250) / sqrt(5) */
   char want[256];
   snprintf(want, sizeof want, "v\tdemo\trandom\t5\t100\t30\t%.10g\t%.10g\t10\t50\n", sqrt(250),
@@ -97,7 +99,8 @@ static void json_shape(void **state) {
   (void)state;
   char *out = print(2, (repl_opts){.format = REP_JSON}, NULL);
   assert_true(!strncmp(out, "{\n  \"replications\": 2,\n  \"runs\": [\n    {\n", 40));
-  assert_non_null(strstr(out, "\n    },\n    {\n      \"scenario\": \"demo\",\n      \"seed\": 101"));
+  assert_non_null(
+      strstr(out, "\n    },\n    {\n      \"scenario\": \"demo\",\n      \"seed\": 101"));
   assert_non_null(strstr(out, "\n  ],\n  \"summary\": {\n    \"requests\": {"));
   assert_non_null(strstr(out, "\"redirected\": {\"mean\": 15, \"std\": 7.071067812, "));
   assert_non_null(strstr(out, "{\"name\": \"dev1\", \"served\": {\"mean\": 1.5, "));

@@ -56,7 +56,7 @@ static void json_shape(void **state) {
   assert_int_equal(cJSON_GetArraySize(devs), (int)s->ninst);
   const cJSON *d0 = cJSON_GetArrayItem(devs, 0);
   assert_string_equal(cJSON_GetObjectItemCaseSensitive(d0, "name")->valuestring, "agx[0]");
-  const char *keys[] = {"served", "rejected", "tokens", "token_utilization",
+  const char *keys[] = {"served",           "rejected", "tokens", "token_utilization",
                         "slot_utilization", "energy_wh"};
   for (int k = 0; k < 6; k++)
     assert_true(cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(d0, keys[k])));

@@ -43,7 +43,7 @@ static void parses_and_defaults(void **state) {
 static void set_overrides_before_validation(void **state) {
   (void)state;
   const char *sets[] = {"limiter.window_s=30", "dispatch.policy=random", "devices.0.count=3",
-                        "name=renamed", "cloud.enabled=false", "workload.tokens=77"};
+                        "name=renamed",        "cloud.enabled=false",    "workload.tokens=77"};
   scn *s = tu_load(BASE, sets, 6);
   assert_close(s->lim.window_s, 30, 0);
   assert_int_equal(s->policy, DISP_RANDOM); /* VALUE not JSON: taken as a string */
@@ -76,8 +76,8 @@ static void profiles_are_inherited(void **state) {
   const char *path = tu_write("p.json", BASE);
   assert_int_equal(scn_load(path, sets, 1, dir, &s, &e), 0);
   assert_string_equal(s->dev[1].name, "board"); /* default name: the profile */
-  assert_close(s->dev[1].tgs, 30, 0);            /* overridden */
-  assert_close(s->dev[1].ttft_s, 0.5, 0);        /* inherited */
+  assert_close(s->dev[1].tgs, 30, 0);           /* overridden */
+  assert_close(s->dev[1].ttft_s, 0.5, 0);       /* inherited */
   assert_close(s->dev[1].power_active_w, 30, 0);
   assert_close(s->dev[1].power_idle_w, 5, 0);
   scn_free(s);
@@ -151,9 +151,10 @@ static void bad_values_say_where(void **state) {
 static const struct {
   const char *text, *msg;
 } BAD_TEXTS[] = {
-    {"{\"duration_s\": 10,\n \"workload\": }", "bad.json:2:14: JSON syntax error: expected a value, got '}'"},
+    {"{\"duration_s\": 10,\n \"workload\": }",
+     "bad.json:2:14: JSON syntax error: expected a value, got '}'"},
     {"{\"duration_s\": 10", "bad.json:1:18: JSON syntax error: expected ',' or '}', got the end "
-                         "of the file"},
+                            "of the file"},
     {"  \n ", "bad.json: empty file; expected a JSON object"},
     {"[1, 2]", "bad.json: the top level must be a JSON object, got an array"},
     {"{\"duration_s\": 10}", "bad.json: workload: required key is missing (the demand)"},
@@ -228,10 +229,10 @@ static void shipped_scenarios_load(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(parses_and_defaults),     cmocka_unit_test(set_overrides_before_validation),
-      cmocka_unit_test(profiles_are_inherited),  cmocka_unit_test(bad_values_say_where),
-      cmocka_unit_test(bad_files_say_where),     cmocka_unit_test(bad_set_paths),
-      cmocka_unit_test(unreadable_inputs),       cmocka_unit_test(shipped_scenarios_load),
+      cmocka_unit_test(parses_and_defaults),    cmocka_unit_test(set_overrides_before_validation),
+      cmocka_unit_test(profiles_are_inherited), cmocka_unit_test(bad_values_say_where),
+      cmocka_unit_test(bad_files_say_where),    cmocka_unit_test(bad_set_paths),
+      cmocka_unit_test(unreadable_inputs),      cmocka_unit_test(shipped_scenarios_load),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

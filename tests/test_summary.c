@@ -73,9 +73,9 @@ static void welch_unpaired(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(t_quantile_small_n),  cmocka_unit_test(mean_std_ci_by_hand),
+      cmocka_unit_test(t_quantile_small_n),      cmocka_unit_test(mean_std_ci_by_hand),
       cmocka_unit_test(five_replications_use_t), cmocka_unit_test(degenerate_cases),
-      cmocka_unit_test(welford_is_stable),   cmocka_unit_test(welch_unpaired),
+      cmocka_unit_test(welford_is_stable),       cmocka_unit_test(welch_unpaired),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

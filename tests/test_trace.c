@@ -21,7 +21,7 @@ static void reads_both_time_formats(void **state) {
   assert_int_equal(r.prompt, 374);
   assert_int_equal(r.tokens, 44);
   assert_int_equal(trace_next(&tr, &r, &e), 1);
-  assert_close(r.t, 1.75, 1e-9); /* across midnight */
+  assert_close(r.t, 1.75, 1e-9);                /* across midnight */
   assert_int_equal(trace_next(&tr, &r, &e), 1); /* blank line skipped, CRLF ok */
   assert_close(r.t, 1.75, 1e-9);
   assert_int_equal(r.prompt, 0);
@@ -71,10 +71,8 @@ static const struct {
      ":2: TIME: 2023-04-31 is not a date (months 01-12, days as in the calendar)"},
     {"2023-04-00 00:00:00,2,3",
      ":2: TIME: 2023-04-00 is not a date (months 01-12, days as in the calendar)"},
-    {"2023-04-01 24:00:00,2,3",
-     ":2: TIME: 24:00:00 is not a time of day (00:00:00 to 23:59:59)"},
-    {"2023-04-01 23:59:60,2,3",
-     ":2: TIME: 23:59:60 is not a time of day (00:00:00 to 23:59:59)"},
+    {"2023-04-01 24:00:00,2,3", ":2: TIME: 24:00:00 is not a time of day (00:00:00 to 23:59:59)"},
+    {"2023-04-01 23:59:60,2,3", ":2: TIME: 23:59:60 is not a time of day (00:00:00 to 23:59:59)"},
     {"1,-2,3", ":2: PROMPT must be an integer in [0, 1000000000], got '-2'"},
     {"1, 2,3", ":2: PROMPT must be an integer in [0, 1000000000], got ' 2'"},
     {"1,0x2,3", ":2: PROMPT must be an integer in [0, 1000000000], got '0x2'"},
@@ -90,7 +88,7 @@ static const struct {
 static void good_times(void **state) {
   (void)state;
   const char *p = tu_write("g.csv", "TIME,PROMPT,OUTPUT\n"
-                                    "2024-02-29 00:00:00,1,1\n"  /* leap year */
+                                    "2024-02-29 00:00:00,1,1\n"   /* leap year */
                                     "2024-03-01 00:00:00.5,1,1\n" /* one day later */
                                     "2000-02-29 00:00:00,1,1\n"); /* leap (by 400) */
   trace tr;
@@ -174,10 +172,12 @@ static void files_and_headers(void **state) {
                          "TIMESTAMP,ContextTokens,GeneratedTokens), got '0,1,1'"},
       {"TIME,PROMPT\n", ":1: expected the header TIME,PROMPT,OUTPUT (or "
                         "TIMESTAMP,ContextTokens,GeneratedTokens), got 'TIME,PROMPT'"},
-      {"TIME, PROMPT, OUTPUT\n", ":1: expected the header TIME,PROMPT,OUTPUT (or "
-                                 "TIMESTAMP,ContextTokens,GeneratedTokens), got 'TIME, PROMPT, OUTPUT'"},
-      {"TIME,PROMPT,OUTPUT,\n", ":1: expected the header TIME,PROMPT,OUTPUT (or "
-                                "TIMESTAMP,ContextTokens,GeneratedTokens), got 'TIME,PROMPT,OUTPUT,'"},
+      {"TIME, PROMPT, OUTPUT\n",
+       ":1: expected the header TIME,PROMPT,OUTPUT (or "
+       "TIMESTAMP,ContextTokens,GeneratedTokens), got 'TIME, PROMPT, OUTPUT'"},
+      {"TIME,PROMPT,OUTPUT,\n",
+       ":1: expected the header TIME,PROMPT,OUTPUT (or "
+       "TIMESTAMP,ContextTokens,GeneratedTokens), got 'TIME,PROMPT,OUTPUT,'"},
       {"\n0,1,1\n", ":1: expected the header TIME,PROMPT,OUTPUT (or "
                     "TIMESTAMP,ContextTokens,GeneratedTokens), got ''"},
       {"TIME,PROMPT,OUTPUT\n0,1,1\n1,1,1\n\n2,1", ":5: expected three fields TIME,PROMPT,OUTPUT"},
@@ -242,7 +242,8 @@ static void replay_by_hand(void **state) {
   fputs("{\"duration_s\": 100, \"workload\": {\"kind\": \"trace\", \"file\": \"r.csv\"},"
         " \"devices\": [{\"token_capacity\": 35, \"max_parallel\": 9, \"tgs\": 10,"
         " \"ttft_s\": 0, \"power_active_w\": 1, \"power_idle_w\": 1}],"
-        " \"limiter\": {\"window_s\": 10}, \"dispatch\": {\"policy\": \"load_aware\"}}", f);
+        " \"limiter\": {\"window_s\": 10}, \"dispatch\": {\"policy\": \"load_aware\"}}",
+        f);
   fclose(f);
   es_err e = {0};
   scn *s = NULL;

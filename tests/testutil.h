@@ -18,8 +18,8 @@
 static inline const char *tu_write(const char *name, const char *text) {
   static char path[512];
   const char *dir = getenv("TMPDIR");
-  snprintf(path, sizeof path, "%s/edgesim-test-%ld-%s", dir && *dir ? dir : "/tmp",
-           (long)getpid(), name);
+  snprintf(path, sizeof path, "%s/edgesim-test-%ld-%s", dir && *dir ? dir : "/tmp", (long)getpid(),
+           name);
   FILE *f = fopen(path, "w");
   assert_non_null(f);
   fputs(text, f);
@@ -42,11 +42,11 @@ static inline const char *tu_scenario(const char *name) {
   return path;
 }
 
-#define assert_close(a, b, tol)                                                    \
-  do {                                                                             \
-    double a_ = (a), b_ = (b);                                                     \
-    if (!(a_ - b_ <= (tol) && b_ - a_ <= (tol)))                                   \
-      fail_msg("%s = %.12g, expected %.12g within %g", #a, a_, b_, (double)(tol)); \
+#define assert_close(a, b, tol)                                                                    \
+  do {                                                                                             \
+    double a_ = (a), b_ = (b);                                                                     \
+    if (!(a_ - b_ <= (tol) && b_ - a_ <= (tol)))                                                   \
+      fail_msg("%s = %.12g, expected %.12g within %g", #a, a_, b_, (double)(tol));                 \
   } while (0)
 
 #endif
@@ -64,8 +64,8 @@ static inline scn *tu_load(const char *json, const char *const *sets, size_t nse
 }
 
 /* Loads scenario text that must fail; returns the message (static). */
-static inline const char *tu_load_error(const char *json, const char *const *sets,
-                                        size_t nsets, int *code) {
+static inline const char *tu_load_error(const char *json, const char *const *sets, size_t nsets,
+                                        int *code) {
   static es_err e;
   scn *s = NULL;
   memset(&e, 0, sizeof e);

@@ -12,14 +12,15 @@
 
 void *big_alloc(size_t bytes) {
 #if defined(__linux__) && defined(MADV_HUGEPAGE)
-    if (bytes >= HUGE_PAGE) {
-        size_t n = (bytes + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
-        void *p = aligned_alloc(HUGE_PAGE, n);
-        if (p) madvise(p, n, MADV_HUGEPAGE); /* advice only: failure is harmless */
-        return p;
-    }
+  if (bytes >= HUGE_PAGE) {
+    size_t n = (bytes + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
+    void *p = aligned_alloc(HUGE_PAGE, n);
+    if (p)
+      madvise(p, n, MADV_HUGEPAGE); /* advice only: failure is harmless */
+    return p;
+  }
 #endif
-    return malloc(bytes ? bytes : 1);
+  return malloc(bytes ? bytes : 1);
 }
 
 void big_free(void *p) { free(p); }

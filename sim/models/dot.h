@@ -17,10 +17,10 @@ typedef enum { DOT_PORTABLE = 0, DOT_AVX2 = 1, DOT_VNNI = 2 } dot_level;
 /* W row (nb blocks) . x (nb blocks) -> scalar */
 typedef float (*dot_fn)(const void *w, qa_row x, int nb);
 
-dot_level dot_detect(void);              /* best level this CPU supports */
-int dot_supported(dot_level l);          /* 1 if this CPU can run level l */
+dot_level dot_detect(void);     /* best level this CPU supports */
+int dot_supported(dot_level l); /* 1 if this CPU can run level l */
 const char *dot_level_name(dot_level l);
-dot_fn dot_get(qt_type t, dot_level l);  /* l must be supported */
+dot_fn dot_get(qt_type t, dot_level l); /* l must be supported */
 
 /* W rows 0..nrows-1 (row_bytes apart, nb blocks each) . x -> y (nrows,);
  * y[r] is bit-identical to dot(row r, x, nb). A multi-row kernel loads each
@@ -37,14 +37,15 @@ float dot_q4_0_avx2(const void *w, qa_row x, int nb);
 float dot_q8_0_vnni(const void *w, qa_row x, int nb);
 float dot_q4_0_vnni(const void *w, qa_row x, int nb);
 void dotn_q4_0_vnni(const void *w, size_t row_bytes, qa_row x, int nb, int nrows, float *y);
-void dotn_q4_0_vbmi(const void *w, size_t row_bytes, qa_row x, int nb, int nrows, float *y); /* + AVX512-VBMI */
+void dotn_q4_0_vbmi(const void *w, size_t row_bytes, qa_row x, int nb, int nrows,
+                    float *y); /* + AVX512-VBMI */
 
 /* The fixed final reduction; SIMD versions do the same additions in registers. */
 static inline float dot_reduce8(const float a[8]) {
-    float s04 = a[0] + a[4], s15 = a[1] + a[5];
-    float s26 = a[2] + a[6], s37 = a[3] + a[7];
-    float e = s04 + s26, o = s15 + s37;
-    return e + o;
+  float s04 = a[0] + a[4], s15 = a[1] + a[5];
+  float s26 = a[2] + a[6], s37 = a[3] + a[7];
+  float e = s04 + s26, o = s15 + s37;
+  return e + o;
 }
 
 #endif

@@ -13,17 +13,17 @@
 #include "pool.h"
 
 typedef struct {
-    es_pool *pool;   /* borrowed */
-    dot_level level; /* SIMD level for every dot product */
+  es_pool *pool;   /* borrowed */
+  dot_level level; /* SIMD level for every dot product */
 } mm_ctx;
 
 typedef struct {
-    const qt_tensor *w;  /* W (d,n) */
-    const int8_t *xq;    /* X codes (nx, n) */
-    const float *xd;     /* X scales (nx, n/QK) */
-    const int32_t *xs;   /* X code sums (nx, n/QK) */
-    float *y;            /* Y (nx, d) */
-    int nx;
+  const qt_tensor *w; /* W (d,n) */
+  const int8_t *xq;   /* X codes (nx, n) */
+  const float *xd;    /* X scales (nx, n/QK) */
+  const int32_t *xs;  /* X code sums (nx, n/QK) */
+  float *y;           /* Y (nx, d) */
+  int nx;
 } mm_task;
 
 /* Runs ntasks tasks (up to 4, all sharing one pool run). */

@@ -21,39 +21,39 @@
 #include "shape.h"
 
 typedef struct {
-    float *att_norm, *ffn_norm;  /* (dim,) each */
-    float *bq, *bk, *bv;         /* (dim,), (kv_dim,), (kv_dim,); NULL without bias */
-    qt_tensor wq, wk, wv, wo;    /* (dim,dim) (kv_dim,dim) (kv_dim,dim) (dim,dim) */
-    qt_tensor w1, w3, w2;        /* (hidden,dim) (hidden,dim) (dim,hidden) */
+  float *att_norm, *ffn_norm; /* (dim,) each */
+  float *bq, *bk, *bv;        /* (dim,), (kv_dim,), (kv_dim,); NULL without bias */
+  qt_tensor wq, wk, wv, wo;   /* (dim,dim) (kv_dim,dim) (kv_dim,dim) (dim,dim) */
+  qt_tensor w1, w3, w2;       /* (hidden,dim) (hidden,dim) (dim,hidden) */
 } lm_layer;
 
 typedef struct {
-    lm_shape shape;
-    qt_type type;
-    int n_layers;        /* layers allocated and run, <= shape.n_layers */
-    qt_tensor emb;       /* (vocab, dim) */
-    qt_tensor cls;       /* (vocab, dim); data aliases emb.data when tied */
-    float *final_norm;   /* (dim,) */
-    lm_layer *layers;    /* (n_layers,) */
+  lm_shape shape;
+  qt_type type;
+  int n_layers;      /* layers allocated and run, <= shape.n_layers */
+  qt_tensor emb;     /* (vocab, dim) */
+  qt_tensor cls;     /* (vocab, dim); data aliases emb.data when tied */
+  float *final_norm; /* (dim,) */
+  lm_layer *layers;  /* (n_layers,) */
 } lm_model;
 
 typedef struct {
-    int max_rows;        /* rows per step */
-    int n_seq;           /* sequences with a KV cache */
-    int seq_len;         /* positions per sequence */
-    float *x, *xb, *xb2; /* (max_rows, dim) */
-    float *q;            /* (max_rows, dim) */
-    float *k, *v;        /* (max_rows, kv_dim) */
-    float *hb, *hb2;     /* (max_rows, hidden) */
-    float *att;          /* (LM_ATT_SLOTS, seq_len): attention scores, one row per thread */
-    int8_t *xq;          /* activation codes (max_rows, max(dim,hidden)) */
-    float *xd;           /* activation scales (max_rows, max(dim,hidden)/QK) */
-    int32_t *xs;         /* activation code sums, same shape as xd */
-    float *logits;       /* (max_rows, vocab) */
-    float *kcache, *vcache; /* (n_seq, n_layers, seq_len, kv_dim) */
-    clockid_t clock;     /* clock for t_body/t_head; state_init sets CLOCK_MONOTONIC */
-    double t_body;       /* seconds in embedding + layers, accumulated */
-    double t_head;       /* seconds in final norm + output head, accumulated */
+  int max_rows;           /* rows per step */
+  int n_seq;              /* sequences with a KV cache */
+  int seq_len;            /* positions per sequence */
+  float *x, *xb, *xb2;    /* (max_rows, dim) */
+  float *q;               /* (max_rows, dim) */
+  float *k, *v;           /* (max_rows, kv_dim) */
+  float *hb, *hb2;        /* (max_rows, hidden) */
+  float *att;             /* (LM_ATT_SLOTS, seq_len): attention scores, one row per thread */
+  int8_t *xq;             /* activation codes (max_rows, max(dim,hidden)) */
+  float *xd;              /* activation scales (max_rows, max(dim,hidden)/QK) */
+  int32_t *xs;            /* activation code sums, same shape as xd */
+  float *logits;          /* (max_rows, vocab) */
+  float *kcache, *vcache; /* (n_seq, n_layers, seq_len, kv_dim) */
+  clockid_t clock;        /* clock for t_body/t_head; state_init sets CLOCK_MONOTONIC */
+  double t_body;          /* seconds in embedding + layers, accumulated */
+  double t_head;          /* seconds in final norm + output head, accumulated */
 } lm_state;
 
 /* Attention heads are shared among at most this many pool threads. */

@@ -23,13 +23,13 @@
 typedef enum { QT_Q8_0 = 0, QT_Q4_0 = 1 } qt_type;
 
 typedef struct {
-    uint16_t d;     /* fp16 scale */
-    int8_t qs[QK];  /* codes in [-127,127] */
+  uint16_t d;    /* fp16 scale */
+  int8_t qs[QK]; /* codes in [-127,127] */
 } block_q8_0;
 
 typedef struct {
-    uint16_t d;          /* fp16 scale */
-    uint8_t qs[QK / 2];  /* byte j: value j in low nibble, value j+16 in high */
+  uint16_t d;         /* fp16 scale */
+  uint8_t qs[QK / 2]; /* byte j: value j in low nibble, value j+16 in high */
 } block_q4_0;
 
 /* A quantized activation row of n values: block b is codes qs[32b..32b+31]
@@ -37,16 +37,16 @@ typedef struct {
  * separate arrays so that SIMD code loads eight of them at once; the sums
  * let it multiply unsigned Q4 codes. */
 typedef struct {
-    const int8_t *qs;  /* (n,) */
-    const float *d;    /* (n/QK,) */
-    const int32_t *s;  /* (n/QK,) */
+  const int8_t *qs; /* (n,) */
+  const float *d;   /* (n/QK,) */
+  const int32_t *s; /* (n/QK,) */
 } qa_row;
 
 /* A quantized matrix W (rows, cols), row-major, each row cols/QK blocks. */
 typedef struct {
-    qt_type type;
-    int rows, cols;  /* cols a multiple of QK */
-    void *data;      /* rows * qt_row_bytes(type, cols) bytes */
+  qt_type type;
+  int rows, cols; /* cols a multiple of QK */
+  void *data;     /* rows * qt_row_bytes(type, cols) bytes */
 } qt_tensor;
 
 /* IEEE half <-> single, round to nearest even; exact for half -> single. */

@@ -10,27 +10,27 @@
 #include "quant.h"
 
 typedef struct {
-    char name[64];
-    int dim;         /* hidden size */
-    int n_layers;
-    int n_heads;
-    int n_kv_heads;  /* grouped-query attention: n_heads % n_kv_heads == 0 */
-    int hidden_dim;  /* MLP intermediate size */
-    int vocab;
-    int tied;        /* 1: the output head is the embedding table */
-    int qkv_bias;    /* 1: q, k, v projections have fp32 biases */
-    float rope_theta;
-    float norm_eps;
+  char name[64];
+  int dim; /* hidden size */
+  int n_layers;
+  int n_heads;
+  int n_kv_heads; /* grouped-query attention: n_heads % n_kv_heads == 0 */
+  int hidden_dim; /* MLP intermediate size */
+  int vocab;
+  int tied;     /* 1: the output head is the embedding table */
+  int qkv_bias; /* 1: q, k, v projections have fp32 biases */
+  float rope_theta;
+  float norm_eps;
 } lm_shape;
 
 /* 0 ok; -1 with one line in err naming the file and key. */
 int shape_load(const char *path, lm_shape *s, char *err, size_t errlen);
 
-int shape_head_dim(const lm_shape *s);                 /* dim / n_heads */
-int shape_kv_dim(const lm_shape *s);                   /* n_kv_heads * head_dim */
-double shape_layer_params(const lm_shape *s);          /* quantized weights per layer */
-double shape_layer_bytes(const lm_shape *s, qt_type t);   /* one layer, incl. fp32 norms/biases */
-double shape_head_bytes(const lm_shape *s, qt_type t);    /* output head + final norm */
+int shape_head_dim(const lm_shape *s);                  /* dim / n_heads */
+int shape_kv_dim(const lm_shape *s);                    /* n_kv_heads * head_dim */
+double shape_layer_params(const lm_shape *s);           /* quantized weights per layer */
+double shape_layer_bytes(const lm_shape *s, qt_type t); /* one layer, incl. fp32 norms/biases */
+double shape_head_bytes(const lm_shape *s, qt_type t);  /* output head + final norm */
 /* Weight bytes read per decoded token: all layers, the head, and (untied
  * only) one embedding row. KV-cache reads are not included. */
 double shape_decode_bytes(const lm_shape *s, qt_type t);

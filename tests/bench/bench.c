@@ -31,7 +31,8 @@
 #ifndef EDGESIM_SOURCE_DIR
 #define EDGESIM_SOURCE_DIR "."
 #endif
-#define DEFAULT_SCENARIO EDGESIM_SOURCE_DIR "/scenarios/scale/poisson_1m_users_2000rps_1k_devices.json"
+#define DEFAULT_SCENARIO                                                                           \
+  EDGESIM_SOURCE_DIR "/scenarios/scale/poisson_1m_users_2000rps_1k_devices.json"
 
 typedef struct opts {
   const char *scenario;
@@ -119,10 +120,9 @@ static void throughput(const opts *o) {
     snprintf(set, sizeof set, "dispatch.policy=%s", np == 3 ? POLICIES[p] : o->policy);
     scn *s = load(o, extra, o->policy ? 1 : 0);
     sample x = run(o, s);
-    printf("%-10s %8zu %12.0f %12.0f %8.3f %8.3f %10.2f %10.2f %8.4f %9.1f\n",
-           label(o, s->policy), s->ninst, x.requests, x.events, x.wall_s, x.cpu_s,
-           x.requests / x.wall_s / 1e6, x.events / x.wall_s / 1e6, x.rejected_fraction,
-           peak_rss_mb());
+    printf("%-10s %8zu %12.0f %12.0f %8.3f %8.3f %10.2f %10.2f %8.4f %9.1f\n", label(o, s->policy),
+           s->ninst, x.requests, x.events, x.wall_s, x.cpu_s, x.requests / x.wall_s / 1e6,
+           x.events / x.wall_s / 1e6, x.rejected_fraction, peak_rss_mb());
     fflush(stdout);
     scn_free(s);
   }
@@ -176,8 +176,8 @@ static void sizes(const opts *o) {
       double ns = x.wall_s / x.requests * 1e9, cpu = x.cpu_s / x.requests * 1e9;
       if (k == 0)
         first = ns, first_cpu = cpu;
-      printf("%-10s %8zu %12.0f %8.4f %10.1f %7.2fx %8.1f %7.2fx\n", label(o, s->policy),
-             s->ninst, x.requests, x.rejected_fraction, ns, ns / first, cpu, cpu / first_cpu);
+      printf("%-10s %8zu %12.0f %8.4f %10.1f %7.2fx %8.1f %7.2fx\n", label(o, s->policy), s->ninst,
+             x.requests, x.rejected_fraction, ns, ns / first, cpu, cpu / first_cpu);
       fflush(stdout);
       scn_free(s);
     }

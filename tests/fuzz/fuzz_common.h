@@ -69,8 +69,7 @@ static void fuzz_run(const scn *s) {
 static void fuzz_load(const char *data, size_t len, const char *const *sets, size_t nsets) {
   scn *s = NULL;
   es_err e = {0};
-  int rc = scn_load_buffer(FUZZ_FILE, data, len, sets, nsets, EDGESIM_SOURCE_DIR "/models", &s,
-                           &e);
+  int rc = scn_load_buffer(FUZZ_FILE, data, len, sets, nsets, EDGESIM_SOURCE_DIR "/models", &s, &e);
   if (rc) {
     if (s)
       fuzz_die("a scenario was returned with an error", e.msg);
