@@ -73,7 +73,7 @@ static int run(const cli *c, cmp_ctx *x, size_t n, es_err *e) {
     char a[2048], b[2048];
     join(a, sizeof a, c->set_a, c->nset_a);
     join(b, sizeof b, c->set_b, c->nset_b);
-    cmp_labels l = {a, b, scn_policy_name(x->s[0]->policy), scn_policy_name(x->s[1]->policy)};
+    cmp_labels l = {a, b, scn_policy_name(x->s[0]), scn_policy_name(x->s[1])};
     cmp_print(x->c, stdout, c->format, c->header, &l);
   }
   cmp_free(x->c);

@@ -3,10 +3,11 @@
  * Owned by the engine (one array of instances); dispatch policies read it.
  * Admission rule (the core semantics): a device admits a request of `tok`
  * output tokens at time t iff inflight < P and used(t) + tok <= C, where
- * used(t) counts tokens admitted in (t - W, t]. The admissions themselves
- * sit in the cluster's one window log (window.h), owned by the engine, which
- * brings every `used` to t before each dispatch decision at t. Statistics
- * cover [stats_from, duration).
+ * used(t) is what its limiter counts against C at t (sliding_window: the
+ * tokens admitted in (t - W, t]). The limiter's state sits in its group
+ * (limiter.h), which keeps `used` current; the engine brings every group to
+ * t before each dispatch decision at t. Statistics cover [stats_from,
+ * duration).
  */
 #ifndef ES_DEVICE_H
 #define ES_DEVICE_H
@@ -26,6 +27,7 @@ typedef struct dev {
   uint32_t inflight;          /* requests holding a slot (<= P) */
   uint32_t max_par;           /* P (<= 10^6, scenario bound) */
   uint32_t spec;              /* index of its scenario device entry */
+  uint32_t grp;               /* index of its limiter group (limiter.h) */
   double busy_since;          /* start of the current busy period (inflight >= 1) */
   double busy_s, slot_s;      /* statistics: seconds with >= 1 in flight; slot-seconds */
   uint64_t served;            /* statistics */

@@ -1,58 +1,65 @@
-/* dispatch.h: device selection policies, one row of an ops table each.
+/* dispatch.h: device selection policies, one row of disp_ops per policy.
  *
- * pick() returns the instance a request of `tok` tokens is sent to, or -1
- * when the policy rejects it outright; the devices' `used` must already be
- * brought to the arrival time (the engine pops the window log first).
- * `random` and `weighted` make one attempt (the engine rejects the request
- * if that device cannot admit it, as in the paper); `load_aware` returns only
- * a device that admits, the one with the largest remaining fraction
- * (C - used) / C, ties to the lowest index. The dispatcher borrows the device
- * array; it owns its RNG (stream RNG_DISPATCH) and tables.
+ * pick() returns the device a request of `tok` tokens at time t is sent
+ * to, or -1 when the policy rejects it outright; the engine has brought
+ * every limiter group to t first (limiter.h). The engine then admits the
+ * request iff that device admits it (disp_admits), else rejects it and
+ * counts the rejection on the returned device. A policy that makes one
+ * attempt (random, weighted) returns its pick whether or not it admits;
+ * one that searches (load_aware) returns only a device that admits.
  *
- * load_aware keeps an index of device state (loadidx.h) instead of scanning
- * all devices: after disp_init(), every admission, window expiry and
- * completion must be reported with disp_admitted() / disp_expired() /
- * disp_completed() (the engine does). The plain scan stays as the reference
- * (disp_load_aware_scan, disp_use_scan).
+ * Each policy is one file in sim/kinds/ (disp_*.c) plus one registry line;
+ * its name, keys, per-run state (d->st, from init) and hooks live in its
+ * row. A policy that tracks device state gets every admission, expiry and
+ * completion through its hooks (the engine reports them). The dispatcher
+ * borrows the device array; it owns its RNG (stream RNG_DISPATCH) and state.
  */
 #ifndef ES_DISPATCH_H
 #define ES_DISPATCH_H
 
-#include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 #include <stddef.h>
 
 #include "device.h"
-#include "loadidx.h"
-#include "scenario.h"
+#include "keys.h"
+#include "limiter.h"
 
 typedef struct disp disp;
 
 typedef struct disp_ops {
-  const char *name;
-  long (*pick)(disp *d, uint64_t tok);
+  kind_hdr h; /* name, help, keys, cfg */
+  /* Builds the policy's state in d->st (d's other fields set); 0, or -1 if
+   * out of memory (destroy is still called). NULL: no state. */
+  int (*init)(disp *d);
+  void (*destroy)(disp *d); /* frees d->st's contents; NULL if nothing */
+  long (*pick)(disp *d, uint64_t tok, double t);
   /* Hooks for policies that track device state; NULL when not needed.
    * admitted: device i took a request (used and inflight updated).
-   * expired: an admission of device i left its window (used updated).
+   * expired: device i's `used` dropped (an admission left its window).
    * completed: device i released a slot (inflight updated). */
   void (*admitted)(disp *d, size_t i);
   void (*expired)(disp *d, size_t i);
   void (*completed)(disp *d, size_t i);
+  size_t state_size; /* bytes of d->st, zeroed before init */
 } disp_ops;
 
 struct disp {
   const disp_ops *ops;
-  dev *devs; /* borrowed: n instances */
+  const void *cfg; /* the policy's parameters (scenario-owned) */
+  dev *devs;       /* borrowed: n instances */
   size_t n;
+  lim_set *lims; /* borrowed: the devices' limiter groups (NULL in some tests) */
   gsl_rng *r;
-  gsl_ran_discrete_t *by_capacity; /* weighted: P(i) proportional to C_i */
-  lix la;                          /* load_aware: classes and trees */
+  void *st;
 };
 
-int disp_init(disp *d, enum disp_policy p, dev *devs, size_t n, uint64_t seed);
+/* 0, or -1 if out of memory (disp_destroy is still safe). `lims` may be
+ * NULL when every device's `used` is kept current by the caller. */
+int disp_init(disp *d, const disp_ops *ops, const void *cfg, dev *devs, size_t n, lim_set *lims,
+              uint64_t seed);
 void disp_destroy(disp *d);
 
-static inline long disp_pick(disp *d, uint64_t tok) { return d->ops->pick(d, tok); }
+static inline long disp_pick(disp *d, uint64_t tok, double t) { return d->ops->pick(d, tok, t); }
 static inline void disp_admitted(disp *d, size_t i) {
   if (d->ops->admitted)
     d->ops->admitted(d, i);
@@ -64,6 +71,13 @@ static inline void disp_expired(disp *d, size_t i) {
 static inline void disp_completed(disp *d, size_t i) {
   if (d->ops->completed)
     d->ops->completed(d, i);
+}
+
+/* Brings device i's limiter to t (lazy kinds) and tests it. */
+static inline int disp_admits(disp *d, size_t i, uint64_t tok, double t) {
+  if (d->lims && d->lims->lazy)
+    lim_sync(&d->lims->g[d->devs[i].grp], (uint32_t)i, t);
+  return dev_admits(&d->devs[i], tok);
 }
 
 /* Testing and benchmarks: makes a load_aware dispatcher use the plain scan

@@ -1,15 +1,15 @@
 /* engine.c: the run loop.
  *
- * The event queue holds completions only (evq.h: one FIFO per service
- * class, i.e. per device entry and token count, merged in (time, sequence)
- * order); the workload yields arrivals in time order, and before each
- * arrival at t every completion at or before t is processed (so completions
- * precede arrivals at equal times, and equal-time completions leave in the
- * order they were scheduled). Then every admission whose window ended by t
- * leaves the cluster's window log (window.h: one log, since all devices
- * share W), so the dispatcher sees each device's `used` at t. No event is
- * processed at or after duration_s: busy periods still open then are cut at
- * the horizon.
+ * Two sources of events: the workload yields arrivals in time order, and
+ * the calendar (cal.h) holds every other event, typed, in (time, sequence)
+ * order: today completions (EV_DONE), which go to its per-class FIFOs while
+ * service times are fixed. Before each arrival at t every calendar event
+ * at or before t runs (so completions precede arrivals at equal times, and
+ * equal-time events leave in the order they were scheduled), through the
+ * table of event types below: a new event type is one row and a handler,
+ * not a change to the loop. Then every limiter group is brought to t
+ * (limiter.h), so the dispatcher sees each device's `used` at t. Busy
+ * periods still open at duration_s are cut at the horizon.
  */
 #include "engine.h"
 
@@ -18,13 +18,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cal.h"
 #include "dispatch.h"
-#include "evq.h"
-#include "rng.h"
-#include "window.h"
+#include "limiter.h"
 #include "workload.h"
 
-enum { EV_DONE = 1 };
 enum { EVQ_MAX_CLASSES = 1 << 16 };
 
 typedef struct run {
@@ -32,13 +30,11 @@ typedef struct run {
   es_result *r;
   dev *devs;
   size_t n;
-  evq q;       /* completions */
-  win log;     /* admissions still inside their window, every device */
-  size_t ntok; /* token values: service class = spec * ntok + token index */
-  uint64_t seq;
+  cal q;        /* every event but arrivals */
+  lim_set lims; /* the devices' limiter groups */
+  size_t ntok;  /* token values: service class = spec * ntok + token index */
   wl w;
   disp d;
-  gsl_rng *tok_rng;
   double from, to; /* statistics window [from, to), seconds */
   /* time series: interval k covers [k * ts_len, (k + 1) * ts_len) */
   FILE *ts;
@@ -77,6 +73,8 @@ void es_result_free(es_result *r) {
 
 /* ---- setup ---------------------------------------------------------------- */
 
+static void on_drop(void *ctx, uint32_t i) { disp_expired(&((run *)ctx)->d, i); }
+
 static int setup(run *u, const scn *s, uint64_t seed, const es_opts *o, es_result *r) {
   memset(u, 0, sizeof *u);
   u->s = s;
@@ -106,21 +104,20 @@ static int setup(run *u, const scn *s, uint64_t seed, const es_opts *o, es_resul
                  (unsigned long long)j);
     }
   }
-  /* One window log for all devices: they share W (the scenario's one
-   * limiter.window_s). */
-  if (win_init(&u->log, s->lim.window_s))
+  if (lim_set_init(&u->lims, s, u->devs, u->n, on_drop, u))
     return -1;
-  /* One FIFO per service class; past EVQ_MAX_CLASSES classes, a plain heap
-   * of every completion, reserved for the slots (completions in flight never
-   * exceed them; capped, beyond it the heap doubles). Either way the run
-   * allocates nothing per event in steady state. */
-  u->ntok = s->wl.tokens.n;
+  /* Completions of a fixed service time go to one FIFO per service class;
+   * past EVQ_MAX_CLASSES classes (or for traces, whose token counts are
+   * unbounded), to a plain heap reserved for the slots (completions in
+   * flight never exceed them; capped, beyond it the heap doubles). Either
+   * way the run allocates nothing per event in steady state. */
+  u->ntok = s->wl.ops->classes(s->wl.cfg);
   size_t classes = s->ndev * u->ntok;
-  if (evq_init(&u->q, classes <= EVQ_MAX_CLASSES ? classes : 0,
+  if (cal_init(&u->q, classes <= EVQ_MAX_CLASSES ? classes : 0,
                slots < (1u << 22) ? (size_t)slots + 1 : (1u << 22)))
     return -1;
-  if (wl_init(&u->w, s, seed) || disp_init(&u->d, s->policy, u->devs, u->n, seed) ||
-      !(u->tok_rng = rng_stream_new(seed, RNG_TOKENS)))
+  if (wl_init(&u->w, s, seed) ||
+      disp_init(&u->d, s->disp.ops, s->disp.cfg, u->devs, u->n, &u->lims, seed))
     return -1;
   if (o->scan_dispatch)
     disp_use_scan(&u->d);
@@ -128,20 +125,19 @@ static int setup(run *u, const scn *s, uint64_t seed, const es_opts *o, es_resul
     hist_init(&r->lat_hist[i]);
   snprintf(r->scenario, sizeof r->scenario, "%s", s->name);
   r->seed = seed;
-  r->policy = scn_policy_name(s->policy);
+  r->policy = scn_policy_name(s);
   u->ts = o->ts;
-  u->ts_len = s->wl.kind == WL_STEPS ? s->wl.step_s : o->ts_interval_s > 0 ? o->ts_interval_s : 60;
+  double step = scn_step_s(s);
+  u->ts_len = step > 0 ? step : o->ts_interval_s > 0 ? o->ts_interval_s : 60;
   return 0;
 }
 
 static void teardown(run *u) {
   free(u->devs);
-  win_destroy(&u->log);
-  evq_destroy(&u->q);
+  lim_set_destroy(&u->lims);
+  cal_destroy(&u->q);
   wl_destroy(&u->w);
   disp_destroy(&u->d);
-  if (u->tok_rng)
-    gsl_rng_free(u->tok_rng);
 }
 
 /* ---- time series ------------------------------------------------------------ */
@@ -161,9 +157,9 @@ static void ts_flush(run *u) {
     t1 = u->s->duration_s;
   fprintf(u->ts, "%.10g\t%.0f\t%.0f\t%.0f\t%.0f\t%.0f\t%.0f\t%.10g", t0, u->ts_arr, u->ts_served,
           u->ts_redir, u->ts_drop, u->ts_tok_edge, u->ts_tok_cloud, u->ts_usd);
-  double scale = u->s->lim.window_s / (t1 - t0);
   for (size_t i = 0; i < u->n; i++) {
     dev *d = &u->devs[i];
+    double scale = u->s->dev[d->spec].lim.window_s / (t1 - t0);
     fprintf(u->ts, "\t%.6g", (double)d->ts_tokens / (double)d->cap_tokens * scale);
     d->ts_tokens = 0;
   }
@@ -181,46 +177,48 @@ static void ts_advance(run *u, double t) {
 
 /* ---- events ------------------------------------------------------------------ */
 
-static void complete(run *u, const heap_ev *ev) {
+/* A request finished on device ev->arg: its slot is free. */
+static int fire_done(run *u, const heap_ev *ev) {
   dev *d = &u->devs[ev->arg];
   if (--d->inflight == 0)
     d->busy_s += clip(u, d->busy_since, ev->t);
   disp_completed(&u->d, ev->arg);
+  return 0;
 }
 
-/* Processes every completion due at or before t; returns how many. */
-static double complete_due(run *u, double t) {
+/* The event types: one row each. A new type is a row and a handler. */
+enum { EV_DONE = 1, EV_TYPES_END };
+static const struct ev_type {
+  const char *name;
+  int (*fire)(run *u, const heap_ev *ev); /* 0, or -1 if out of memory */
+} EV_TYPES[EV_TYPES_END] = {
+    [EV_DONE] = {"done", fire_done},
+};
+
+/* Runs every calendar event due at or before t; returns how many, or -1. */
+static double run_due(run *u, double t) {
   double n = 0;
-  while (evq_next_t(&u->q) <= t) {
+  while (cal_next_t(&u->q) <= t) {
     heap_ev ev;
-    evq_pop(&u->q, &ev);
-    complete(u, &ev);
+    cal_pop(&u->q, &ev);
+    if (EV_TYPES[ev.kind].fire(u, &ev))
+      return -1;
     n++;
   }
   return n;
 }
 
-/* Takes out of the window every admission that left it by t. */
-static void expire(run *u, double t) {
-  win_entry e;
-  while (win_pop_due(&u->log, t, &e)) {
-    u->devs[e.dev].used -= e.tokens;
-    disp_expired(&u->d, e.dev);
-  }
-}
-
-static int admit(run *u, size_t i, double t, uint64_t tok, size_t tok_index) {
+static int admit(run *u, size_t i, double t, const wl_arrival *a) {
   dev *d = &u->devs[i];
-  if (win_add(&u->log, t, (uint32_t)i, tok))
+  uint64_t tok = a->tokens;
+  if (lim_admit(&u->lims.g[d->grp], (uint32_t)i, tok, t))
     return -1;
-  d->used += tok;
   if (d->inflight++ == 0)
     d->busy_since = t;
   disp_admitted(&u->d, i);
   const scn_device *sd = &u->s->dev[d->spec]; /* a few entries: always cached */
   double service = sd->ttft_s + (double)tok / sd->tgs;
-  heap_ev ev = {t + service, u->seq++, EV_DONE, (uint32_t)i};
-  if (evq_push(&u->q, d->spec * u->ntok + tok_index, ev))
+  if (cal_push_fifo(&u->q, d->spec * u->ntok + a->cls, t + service, EV_DONE, (uint32_t)i))
     return -1;
   u->ts_served++;
   u->ts_tok_edge += (double)tok;
@@ -265,25 +263,18 @@ static void reject(run *u, long picked, double t, uint64_t prompt, uint64_t tok)
 }
 
 static int arrive(run *u, double t) {
-  uint64_t prompt, tok;
-  size_t tok_index = 0; /* service class; traces have none (ntok == 0) */
-  if (u->s->wl.kind == WL_TRACE) {
-    prompt = u->w.prompt, tok = u->w.tokens;
-  } else {
-    prompt = dist_draw(&u->s->wl.prompt, u->tok_rng);
-    tok_index = dist_draw_index(&u->s->wl.tokens, u->tok_rng);
-    tok = u->s->wl.tokens.values[tok_index];
-  }
+  const wl_arrival *a = &u->w.a;
+  uint64_t tok = a->tokens;
   if (u->ts)
     ts_advance(u, t);
   u->ts_arr++;
   if (t >= u->from)
     u->r->generated++, u->r->tok_generated += (double)tok;
-  expire(u, t);
-  long i = disp_pick(&u->d, tok);
-  if (i >= 0 && dev_admits(&u->devs[i], tok))
-    return admit(u, (size_t)i, t, tok, tok_index);
-  reject(u, i, t, prompt, tok);
+  lim_set_advance(&u->lims, t);
+  long i = disp_pick(&u->d, tok, t);
+  if (i >= 0 && disp_admits(&u->d, (size_t)i, tok, t))
+    return admit(u, (size_t)i, t, a);
+  reject(u, i, t, a->prompt, tok);
   return 0;
 }
 
@@ -305,7 +296,8 @@ static void finish_devices(run *u) {
     o->served = (double)d->served;
     o->rejected = (double)d->rejected;
     o->tokens = (double)d->tokens;
-    o->token_utilization = ratio((double)d->tokens, (double)d->cap_tokens * span / s->lim.window_s);
+    o->token_utilization =
+        ratio((double)d->tokens, (double)d->cap_tokens * span / sd->lim.window_s);
     o->slot_utilization = ratio(d->slot_s, (double)d->max_par * span);
     o->energy_wh =
         (sd->power_idle_w * span + (sd->power_active_w - sd->power_idle_w) * d->busy_s) / 3600.0;
@@ -379,16 +371,20 @@ int es_run(const scn *s, uint64_t seed, const es_opts *o, es_result *r, es_err *
   }
   if (u.ts)
     ts_header(&u);
-  double events = 0;
+  double events = 0, n;
   for (double t = wl_next(&u.w); !rc && t < INFINITY; t = wl_next(&u.w)) {
-    events += complete_due(&u, t); /* completions at t come before the arrival */
-    rc = arrive(&u, t);
-    events++;
+    if ((n = run_due(&u, t)) < 0) /* events at t come before the arrival */
+      rc = -1;
+    else
+      rc = arrive(&u, t);
+    events += n + 1;
   }
   /* The requests still in flight after the last arrival finish too: a device
    * is busy (for energy) until its last completion, not until duration_s. */
-  if (!rc)
-    events += complete_due(&u, u.to);
+  if (!rc && (n = run_due(&u, u.to)) < 0)
+    rc = -1;
+  else if (!rc)
+    events += n;
   if (rc || u.w.err.code) {
     if (u.w.err.code)
       rc = es_fail(e, ES_ERUNTIME, "%s", u.w.err.msg);

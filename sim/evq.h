@@ -58,4 +58,13 @@ static inline double evq_next_t(const evq *e) {
   return e->h.n ? e->h.ev[0].t : INFINITY;
 }
 
+/* The earliest event, or NULL when empty. */
+static inline const heap_ev *evq_peek(const evq *e) {
+  if (e->nq) {
+    const heap_ev *f = &e->first[e->win[1]];
+    return f->t < INFINITY ? f : NULL;
+  }
+  return e->h.n ? &e->h.ev[0] : NULL;
+}
+
 #endif

@@ -266,7 +266,7 @@ static int parse_args(int argc, char **argv, cli *c, int *done, es_err *e) {
 int cli_check_warmup(const cli *c, const scn *s, es_err *e) {
   if (c->run.ts_interval_s > 0 && !c->timeseries)
     return es_fail(e, ES_EINPUT, "edgesim: --interval: applies only with --timeseries FILE");
-  if (c->run.ts_interval_s > 0 && s->wl.kind == WL_STEPS)
+  if (c->run.ts_interval_s > 0 && scn_step_s(s) > 0)
     return es_fail(e, ES_EINPUT,
                    "edgesim: --interval: a steps workload writes one row per step "
                    "(workload.step_s); --interval is for poisson and trace");
@@ -274,7 +274,7 @@ int cli_check_warmup(const cli *c, const scn *s, es_err *e) {
     return es_fail(e, ES_EINPUT, "edgesim: --warmup: must be < duration_s (%.15g), got %.15g",
                    s->duration_s, c->run.warmup_s);
   double interval = c->run.ts_interval_s > 0 ? c->run.ts_interval_s : 60;
-  if (c->timeseries && s->wl.kind != WL_STEPS && s->duration_s / interval > SCN_MAX_STEPS)
+  if (c->timeseries && scn_step_s(s) == 0 && s->duration_s / interval > SCN_MAX_STEPS)
     return es_fail(e, ES_EINPUT,
                    "edgesim: --interval: gives %.15g time-series rows in duration_s "
                    "(%.15g); at most %.15g are allowed",
@@ -382,7 +382,7 @@ static int cmd_run(const cli *c, es_err *e) {
   int rc = scn_load(c->scenario, c->sets, c->nsets, c->models, &s, e);
   if (!rc && c->validate)
     fprintf(stderr, "%s: valid (%zu device instances, policy %s)\n", c->scenario, s->ninst,
-            scn_policy_name(s->policy));
+            scn_policy_name(s));
   else if (!rc)
     rc = simulate(c, s, e);
   scn_free(s);

@@ -119,8 +119,8 @@ static double pct(double a, double b) { return b > 0 ? 100 * a / b : 0; }
 
 void rep_text(FILE *f, const scn *s, const es_result *r) {
   fprintf(f, "scenario   %s (seed %llu, policy %s, %s workload, %.0f s, window %.6g s)\n",
-          r->scenario, (unsigned long long)r->seed, r->policy, scn_workload_name(s->wl.kind),
-          s->duration_s, s->lim.window_s);
+          r->scenario, (unsigned long long)r->seed, r->policy, scn_workload_name(s), s->duration_s,
+          s->lim.window_s);
   fprintf(f,
           "requests   %.0f generated: %.0f at the edge (%.1f%%), %.0f redirected (%.1f%%), "
           "%.0f dropped\n",

@@ -15,12 +15,21 @@
 
 #include "dist.h"
 #include "err.h"
+#include "keys.h"
 
-enum wl_kind { WL_STEPS, WL_POISSON, WL_TRACE };
-enum disp_policy { DISP_RANDOM, DISP_WEIGHTED, DISP_LOAD_AWARE, DISP_COUNT };
-enum lim_kind { LIM_SLIDING_WINDOW };
+struct wl_ops;
+struct lim_ops;
+struct disp_ops;
+struct kctx;
 
 #define SCN_NAME_MAX 64
+
+/* A limiter: its kind's row, the kind's parameters, and W. */
+typedef struct scn_lim {
+  const struct lim_ops *ops;
+  void *cfg;       /* owned by whoever parsed it (the scenario or the device entry) */
+  double window_s; /* W, seconds */
+} scn_lim;
 
 typedef struct scn_device {
   char name[SCN_NAME_MAX];
@@ -33,6 +42,9 @@ typedef struct scn_device {
   double ttft_s;                       /* time to first token, seconds */
   double power_active_w, power_idle_w; /* watts */
   double quality;                      /* Q in [0, 1] of its LM; < 0 when unknown */
+  scn_lim lim;                         /* its limiter: its own, or the scenario's (cfg borrowed) */
+  int own_lim;                         /* lim.cfg is this entry's (a `limiter` key of its own) */
+  const cJSON *lim_json;               /* while loading: its `limiter` object, or NULL */
 } scn_device;
 
 typedef struct scn {
@@ -41,34 +53,27 @@ typedef struct scn {
   uint64_t seed;
   double duration_s;
   struct {
-    enum wl_kind kind;
-    uint64_t users;
-    double step_s, p_active;
-    int has_burst;
-    double burst_every_s, burst_length_s, burst_p_active;
-    double rate_per_s;
-    dist prompt, tokens;   /* steps and poisson */
-    char trace_file[512];  /* trace: as written in the scenario */
-    char trace_path[1024]; /* trace: resolved against the scenario's folder */
-    double time_scale;     /* trace: multiplies the trace's times */
+    const struct wl_ops *ops;
+    void *cfg; /* the kind's parameters, owned */
   } wl;
   scn_device *dev; /* ndev entries, in file order */
   size_t ndev;
   size_t ninst; /* sum of counts: device instances */
+  scn_lim lim;  /* the default limiter (`limiter`); cfg owned */
   struct {
-    enum lim_kind kind;
-    double window_s;
-  } lim;
-  enum disp_policy policy;
+    const struct disp_ops *ops;
+    void *cfg; /* the policy's parameters, owned */
+  } disp;
   struct {
     int enabled;
     double price_in, price_out; /* USD per million tokens */
     double rtt_s, ttft_s, tgs;
     double quality; /* Q in [0, 1]; < 0 when unknown */
   } cloud;
-  double energy_price; /* USD per kWh */
-  double alpha;        /* weight of Q in the utility U = alpha Q + (1 - alpha) R */
-  int has_quality;     /* every device and the cloud have a Q: PCR is reported */
+  double energy_price;                    /* USD per kWh */
+  int has_cloud, has_energy, has_utility; /* the blocks were given */
+  double alpha;    /* weight of Q in the utility U = alpha Q + (1 - alpha) R */
+  int has_quality; /* every device and the cloud have a Q: PCR is reported */
 } scn;
 
 /* Loads FILE, applying `nsets` overrides of the form "PATH=VALUE" first.
@@ -82,8 +87,17 @@ int scn_load_buffer(const char *name, const char *data, size_t len, const char *
                     size_t nsets, const char *models_dir, scn **out, es_err *e);
 void scn_free(scn *s);
 
-const char *scn_policy_name(enum disp_policy p);
-const char *scn_workload_name(enum wl_kind k);
+const char *scn_policy_name(const scn *s);
+const char *scn_workload_name(const scn *s);
+const char *scn_limiter_name(const scn_lim *l);
+/* The workload's own time-series step (steps: step_s), 0 if it has none. */
+double scn_step_s(const scn *s);
+/* Expected arrivals of the workload in duration_s (an upper bound). */
+double scn_expected_requests(const scn *s);
+
+/* For workload kinds: refuses a run whose expected arrivals exceed
+ * SCN_MAX_REQUESTS, naming `path`. */
+int scn_check_requests(struct kctx *c, const char *path, double expected, double duration_s);
 
 /* Prints the table of scenario keys (path, type, default, meaning). */
 void scn_print_keys(FILE *f);

@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "batch.h"
+#include "workload.h"
 #include "qtheory.h"
 #include "rng.h"
 #include "summary.h"
@@ -142,8 +143,9 @@ static size_t metric_index(const char *name) {
 static void ci_covers_erlang_b(void **state) {
   (void)state;
   scn *s = load("tests/repl/erlang_b.json", NULL);
-  double a = s->wl.rate_per_s / (double)s->ninst *
-             (s->dev[0].ttft_s + dist_mean(&s->wl.tokens) / s->dev[0].tgs);
+  double rate = scn_expected_requests(s) / s->duration_s; /* poisson: rate_per_s */
+  const wl_tokens *k = s->wl.cfg;
+  double a = rate / (double)s->ninst * (s->dev[0].ttft_s + dist_mean(&k->tokens) / s->dev[0].tgs);
   static cov c;
   c = (cov){.s = s,
             .truth = qt_erlang_b((unsigned)s->dev[0].max_parallel, a),

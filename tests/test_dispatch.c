@@ -3,7 +3,7 @@
 
 #include <math.h>
 
-#include "dispatch.h"
+#include "kinds.h"
 #include "window.h"
 
 /* Four devices with capacities 100, 200, 300, 400 and 2 slots each. */
@@ -32,7 +32,7 @@ static void expire(win *l, dev *d, double t) {
 static double chi2_of(disp *d, const double *p, int n) {
   double count[4] = {0};
   for (int i = 0; i < n; i++)
-    count[disp_pick(d, 1)]++;
+    count[disp_pick(d, 1, 0)]++;
   double chi2 = 0;
   for (int k = 0; k < 4; k++)
     chi2 += (count[k] - n * p[k]) * (count[k] - n * p[k]) / (n * p[k]);
@@ -44,7 +44,7 @@ static void random_is_uniform(void **state) {
   dev d[4];
   make_devs(d, 4);
   disp x;
-  assert_int_equal(disp_init(&x, DISP_RANDOM, d, 4, 1), 0);
+  assert_int_equal(disp_init(&x, &disp_random, NULL, d, 4, NULL, 1), 0);
   const double p[] = {0.25, 0.25, 0.25, 0.25};
   assert_true(chi2_of(&x, p, 100000) < 16.27); /* 99.9% point, 3 dof */
   disp_destroy(&x);
@@ -55,7 +55,7 @@ static void weighted_follows_capacity(void **state) {
   dev d[4];
   make_devs(d, 4);
   disp x;
-  assert_int_equal(disp_init(&x, DISP_WEIGHTED, d, 4, 2), 0);
+  assert_int_equal(disp_init(&x, &disp_weighted, NULL, d, 4, NULL, 2), 0);
   const double p[] = {0.1, 0.2, 0.3, 0.4};
   assert_true(chi2_of(&x, p, 100000) < 16.27);
   disp_destroy(&x);

@@ -12,7 +12,7 @@
 
 #include <cmocka.h>
 
-#include "dispatch.h"
+#include "kinds.h"
 #include "engine.h"
 #include "loadidx.h"
 #include "report.h"
@@ -88,7 +88,7 @@ static void random_case(uint64_t seed, size_t n, size_t ncap, size_t npar, int s
   const double w = 1.0;
   devs_init(d, n, cap, par);
   disp dp;
-  assert_int_equal(disp_init(&dp, DISP_LOAD_AWARE, d, n, seed), 0);
+  assert_int_equal(disp_init(&dp, &disp_load_aware, NULL, d, n, NULL, seed), 0);
   win l;
   assert_int_equal(win_init(&l, w), 0);
   double t = 0;
@@ -98,18 +98,18 @@ static void random_case(uint64_t seed, size_t n, size_t ncap, size_t npar, int s
     uint64_t r = next_u64(&s) % 10;
     if (r < 6) { /* an arrival */
       uint64_t tok = toks[next_u64(&s) % 6];
-      expire(&l, &dp.la, d, t);
-      long fast = disp_pick(&dp, tok);
+      expire(&l, (lix *)dp.st, d, t);
+      long fast = disp_pick(&dp, tok, 0);
       long scan = disp_load_aware_scan(d, n, tok);
       assert_int_equal(fast, scan);
-      check_roots(&dp.la);
+      check_roots((lix *)dp.st);
       if (fast < 0) {
         rejected++;
         continue;
       }
       assert_true(dev_admits(&d[fast], tok));
       d[fast].inflight++;
-      admit(&l, &dp.la, d, t, (size_t)fast, tok);
+      admit(&l, (lix *)dp.st, d, t, (size_t)fast, tok);
       admitted++;
     } else { /* a completion on a random busy device, if any */
       size_t i = next_u64(&s) % n;

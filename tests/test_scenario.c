@@ -1,4 +1,5 @@
 #include "scenario.h"
+#include "workload.h"
 #include "testutil.h"
 
 #include <sys/stat.h>
@@ -21,14 +22,17 @@ static void parses_and_defaults(void **state) {
   scn *s = tu_load(BASE, NULL, 0);
   assert_int_equal(s->seed, 7);
   assert_close(s->duration_s, 3600, 0);
-  assert_int_equal(s->wl.kind, WL_STEPS);
-  assert_true(s->wl.has_burst);
-  assert_close(dist_mean(&s->wl.tokens), 158.5, 1e-12);
-  assert_close(dist_mean(&s->wl.prompt), 48, 0); /* default prompt */
+  assert_string_equal(scn_workload_name(s), "steps");
+  const wl_tokens *k = s->wl.cfg; /* the steps kind's cfg starts with its token sizes */
+  assert_close(dist_mean(&k->tokens), 158.5, 1e-12);
+  assert_close(dist_mean(&k->prompt), 48, 0); /* default prompt */
+  assert_close(scn_step_s(s), 60, 0);
+  assert_string_equal(scn_limiter_name(&s->lim), "sliding_window");
+  assert_ptr_equal(s->dev[0].lim.cfg, s->lim.cfg); /* borrowed: no limiter of its own */
   assert_int_equal(s->ndev, 2);
   assert_int_equal(s->ninst, 3);
   assert_string_equal(s->dev[1].name, "small");
-  assert_int_equal(s->policy, DISP_WEIGHTED);
+  assert_string_equal(scn_policy_name(s), "weighted");
   assert_true(s->cloud.enabled); /* cloud block defaults */
   assert_close(s->cloud.price_in, 30, 0);
   assert_close(s->cloud.price_out, 60, 0);
@@ -46,11 +50,11 @@ static void set_overrides_before_validation(void **state) {
                         "name=renamed",        "cloud.enabled=false",    "workload.tokens=77"};
   scn *s = tu_load(BASE, sets, 6);
   assert_close(s->lim.window_s, 30, 0);
-  assert_int_equal(s->policy, DISP_RANDOM); /* VALUE not JSON: taken as a string */
+  assert_string_equal(scn_policy_name(s), "random"); /* VALUE not JSON: taken as a string */
   assert_int_equal(s->ninst, 4);
   assert_string_equal(s->name, "renamed");
   assert_false(s->cloud.enabled);
-  assert_close(dist_mean(&s->wl.tokens), 77, 0);
+  assert_close(dist_mean(&((const wl_tokens *)s->wl.cfg)->tokens), 77, 0);
   scn_free(s);
 }
 
@@ -116,11 +120,10 @@ static const struct {
                                       "5 numbers, one per value, got an array of 2"},
     {"workload.tokens=0", "bad.json: workload.tokens: must be an integer in [1, 1000000000], "
                           "got 0"},
-    {"workload.kind=poisson", "bad.json: workload.rate_per_s: required key is missing when "
-                              "workload.kind is \"poisson\" (poisson: arrival rate, requests "
-                              "per second)"},
-    {"workload.rate_per_s=3", "bad.json: workload.rate_per_s: not used when workload.kind is "
-                              "\"steps\"; remove it"},
+    {"workload.kind=poisson", "bad.json: workload.users: not a key of workload kind 'poisson' "
+                              "(it belongs to 'steps')"},
+    {"workload.rate_per_s=3", "bad.json: workload.rate_per_s: not a key of workload kind 'steps' "
+                              "(it belongs to 'poisson')"},
     {"limiter.window_s=7200", "bad.json: limiter.window_s: must be <= duration_s (3600), got "
                               "7200"},
     {"devices=[]", "bad.json: devices: must be a non-empty array of device objects, got an "
@@ -221,7 +224,8 @@ static void shipped_scenarios_load(void **state) {
     scn *s = NULL;
     if (scn_load(tu_scenario(names[i]), NULL, 0, NULL, &s, &e))
       fail_msg("%s", e.msg);
-    assert_int_equal(s->wl.users, 30);
+    double p = strstr(names[i], "bursty") ? 0.9 : 0.3;         /* the largest p_active */
+    assert_close(scn_expected_requests(s), 30 * p * 60, 1e-9); /* 30 users, 60 steps */
     assert_close(s->duration_s, 3600, 0);
     scn_free(s);
   }

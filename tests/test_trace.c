@@ -271,7 +271,7 @@ static void replay_by_hand(void **state) {
   /* keys that do not apply to a trace, and a bad trace, are input errors */
   const char *tok[] = {"workload.tokens=10"};
   assert_int_equal(scn_load(scen, tok, 1, NULL, &s, &e), ES_EINPUT);
-  assert_non_null(strstr(e.msg, "workload.tokens: not used when workload.kind is \"trace\""));
+  assert_non_null(strstr(e.msg, "workload.tokens: not a key of workload kind 'trace'"));
   const char *nofile[] = {"workload={\"kind\": \"trace\"}"};
   assert_int_equal(scn_load(scen, nofile, 1, NULL, &s, &e), ES_EINPUT);
   assert_non_null(strstr(e.msg, "workload.file: required key is missing"));

@@ -25,6 +25,7 @@
 #include <time.h>
 
 #include "engine.h"
+#include "kinds.h"
 #include "scenario.h"
 
 #define MAX_SETS 64
@@ -48,11 +49,18 @@ typedef struct sample {
   double wall_s, cpu_s, requests, events, rejected_fraction;
 } sample;
 
-static const char *const POLICIES[] = {"random", "weighted", "load_aware"};
+/* Every registered policy, in registry order. */
+static size_t npolicies(void) {
+  size_t n = 0;
+  while (DISP_REGISTRY.rows[n])
+    n++;
+  return n;
+}
+static const char *policy(size_t p) { return DISP_REGISTRY.rows[p]->name; }
 
 /* The policy as printed: load_aware under --scan is marked. */
-static const char *label(const opts *o, enum disp_policy p) {
-  return o->scan && p == DISP_LOAD_AWARE ? "la_scan" : scn_policy_name(p);
+static const char *label(const opts *o, const scn *s) {
+  return o->scan && !strcmp(scn_policy_name(s), "load_aware") ? "la_scan" : scn_policy_name(s);
 }
 
 static double clock_s(clockid_t c) {
@@ -113,14 +121,14 @@ static sample run(const opts *o, const scn *s) {
 static void throughput(const opts *o) {
   printf("%-10s %8s %12s %12s %8s %8s %10s %10s %8s %9s\n", "policy", "devices", "requests",
          "events", "wall_s", "cpu_s", "Mreq/s", "Mevents/s", "rejected", "peak_MB");
-  size_t np = o->policy && !strcmp(o->policy, "all") ? 3 : 1;
+  size_t np = o->policy && !strcmp(o->policy, "all") ? npolicies() : 1;
   for (size_t p = 0; p < np; p++) {
     char set[64];
     const char *extra[1] = {set};
-    snprintf(set, sizeof set, "dispatch.policy=%s", np == 3 ? POLICIES[p] : o->policy);
+    snprintf(set, sizeof set, "dispatch.policy=%s", np > 1 ? policy(p) : o->policy);
     scn *s = load(o, extra, o->policy ? 1 : 0);
     sample x = run(o, s);
-    printf("%-10s %8zu %12.0f %12.0f %8.3f %8.3f %10.2f %10.2f %8.4f %9.1f\n", label(o, s->policy),
+    printf("%-10s %8zu %12.0f %12.0f %8.3f %8.3f %10.2f %10.2f %8.4f %9.1f\n", label(o, s),
            s->ninst, x.requests, x.events, x.wall_s, x.cpu_s, x.requests / x.wall_s / 1e6,
            x.events / x.wall_s / 1e6, x.rejected_fraction, peak_rss_mb());
     fflush(stdout);
@@ -158,16 +166,17 @@ static void sizes(const opts *o) {
   const char *sets[3 * 16 + 2];
   printf("%-10s %8s %12s %8s %10s %8s %8s %8s\n", "policy", "devices", "requests", "rejected",
          "ns/req", "vs_10", "cpu_ns", "vs_10");
-  for (size_t p = 0; p < 3; p++) {
-    if (o->policy && strcmp(o->policy, "all") && strcmp(o->policy, POLICIES[p]))
+  for (size_t p = 0; p < npolicies(); p++) {
+    if (o->policy && strcmp(o->policy, "all") && strcmp(o->policy, policy(p)))
       continue;
     double first = 0, first_cpu = 0;
     for (size_t k = 0; k < sizeof SIZES / sizeof *SIZES; k++) {
       size_t n = scale_sets(base, SIZES[k], buf, sets);
-      snprintf(buf[n], 64, "dispatch.policy=%s", POLICIES[p]);
+      snprintf(buf[n], 64, "dispatch.policy=%s", policy(p));
       sets[n] = buf[n], n++;
-      if (base->wl.kind == WL_POISSON) {
-        double d = fmax(o->requests / base->wl.rate_per_s, base->lim.window_s); /* >= W */
+      if (!strcmp(scn_workload_name(base), "poisson")) {
+        double rate = scn_expected_requests(base) / base->duration_s;
+        double d = fmax(o->requests / rate, base->lim.window_s); /* >= W */
         snprintf(buf[n], 64, "duration_s=%.17g", d);
         sets[n] = buf[n], n++;
       }
@@ -176,7 +185,7 @@ static void sizes(const opts *o) {
       double ns = x.wall_s / x.requests * 1e9, cpu = x.cpu_s / x.requests * 1e9;
       if (k == 0)
         first = ns, first_cpu = cpu;
-      printf("%-10s %8zu %12.0f %8.4f %10.1f %7.2fx %8.1f %7.2fx\n", label(o, s->policy), s->ninst,
+      printf("%-10s %8zu %12.0f %8.4f %10.1f %7.2fx %8.1f %7.2fx\n", label(o, s), s->ninst,
              x.requests, x.rejected_fraction, ns, ns / first, cpu, cpu / first_cpu);
       fflush(stdout);
       scn_free(s);

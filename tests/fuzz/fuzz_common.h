@@ -38,15 +38,11 @@ static void fuzz_check_error(int rc, const es_err *e) {
     fuzz_die("message does not name the file", e->msg);
 }
 
-/* Upper bound on the requests of a run, as check_run_length() computes it. */
+/* Upper bound on the work of a run: the workload's expected requests (as
+ * the run-length limit computes them), plus its steps. */
 static double fuzz_expected(const scn *s) {
-  if (s->wl.kind == WL_POISSON)
-    return s->wl.rate_per_s * s->duration_s;
-  double p = s->wl.p_active;
-  if (s->wl.has_burst && s->wl.burst_p_active > p)
-    p = s->wl.burst_p_active;
-  double steps = ceil(s->duration_s / s->wl.step_s);
-  return (double)s->wl.users * p * steps + steps;
+  double step = scn_step_s(s);
+  return scn_expected_requests(s) + (step > 0 ? ceil(s->duration_s / step) : 0);
 }
 
 /* Runs small scenarios and checks every metric is finite. */

@@ -1,0 +1,56 @@
+/* disp_load_aware.c: among the devices that admit, the one with the largest
+ * free fraction (C - used) / C, ties to the lowest index; -1 if none
+ * admits. O(K + log D) per decision through the class index (loadidx.h);
+ * disp_load_aware_scan() is the reference it is tested against. */
+#include "kinds.h"
+#include "loadidx.h"
+
+long disp_load_aware_scan(const dev *devs, size_t n, uint64_t tok) {
+  long best = -1;
+  double best_frac = -1;
+  for (size_t i = 0; i < n; i++) {
+    if (!dev_admits(&devs[i], tok))
+      continue;
+    double f = dev_free_frac(&devs[i]);
+    if (f > best_frac) /* strict: ties keep the lowest index */
+      best = (long)i, best_frac = f;
+  }
+  return best;
+}
+
+static int init(disp *d) { return lix_init(d->st, d->devs, d->n); }
+static void destroy(disp *d) { lix_destroy(d->st); }
+
+static long pick(disp *d, uint64_t tok, double t) {
+  (void)t;
+  return lix_pick(d->st, tok);
+}
+static void changed(disp *d, size_t i) { lix_changed(d->st, i); }
+static void completed(disp *d, size_t i) { lix_completed(d->st, i); }
+
+static long pick_scan(disp *d, uint64_t tok, double t) {
+  (void)t;
+  return disp_load_aware_scan(d->devs, d->n, tok);
+}
+
+#define HELP "the device with the largest free fraction (C - used) / C that admits"
+
+const disp_ops disp_load_aware = {
+    .h = {"load_aware", HELP, NULL, 0, NULL, NULL},
+    .init = init,
+    .destroy = destroy,
+    .pick = pick,
+    .admitted = changed,
+    .expired = changed,
+    .completed = completed,
+    .state_size = sizeof(lix),
+};
+
+/* The same rule by the plain scan (tests and benchmarks; not registered). */
+const disp_ops disp_load_aware_by_scan = {
+    .h = {"load_aware", HELP, NULL, 0, NULL, NULL},
+    .init = init,
+    .destroy = destroy,
+    .pick = pick_scan,
+    .state_size = sizeof(lix),
+};

@@ -1,0 +1,32 @@
+/* kinds.h: every row of the three variation points, and their registries.
+ *
+ * Adding a kind: write sim/kinds/<point>_<name>.c defining one const row
+ * (wl_ops, lim_ops or disp_ops: its name, keys, cfg, state and hooks),
+ * declare it below and add it to its registry in registry.c. Nothing else
+ * names it: the scenario reader, --help, error messages and the README
+ * check read the registries.
+ */
+#ifndef ES_KINDS_H
+#define ES_KINDS_H
+
+#include <math.h>
+#include <stddef.h>
+
+#include "dispatch.h"
+#include "keys.h"
+#include "limiter.h"
+#include "scenario.h"
+#include "workload.h"
+
+/* workloads (wl_*.c) */
+extern const wl_ops wl_steps, wl_poisson, wl_trace;
+/* limiters (lim_*.c) */
+extern const lim_ops lim_sliding_window;
+/* dispatch policies (disp_*.c) */
+extern const disp_ops disp_random, disp_weighted, disp_load_aware;
+extern const disp_ops disp_load_aware_by_scan; /* tests and benchmarks */
+
+/* The registries: "workload.kind", "limiter.kind", "dispatch.policy". */
+extern const kind_reg WL_REGISTRY, LIM_REGISTRY, DISP_REGISTRY;
+
+#endif

@@ -1,0 +1,40 @@
+/* lim_sliding_window.c: the paper's limiter. used(t) counts the tokens
+ * admitted in (t - W, t]; an admission at a leaves the window at a + W
+ * exactly. The group keeps one exact log of its members' admissions
+ * (window.h): they share W, so admissions leave in the order they came.
+ * The log holds at most the sum of the members' C entries (every entry has
+ * at least one token). */
+#include "kinds.h"
+#include "window.h"
+
+static int init(lim_grp *g) { return win_init(g->st, g->w); }
+
+static void destroy(lim_grp *g) {
+  if (g->st)
+    win_destroy(g->st);
+}
+
+static void advance(lim_grp *g, double t) {
+  win_entry e;
+  while (win_pop_due(g->st, t, &e)) {
+    g->devs[e.dev].used -= e.tokens;
+    g->on_drop(g->ctx, e.dev);
+  }
+}
+
+static int admit(lim_grp *g, uint32_t i, uint64_t tok, double t) {
+  if (win_add(g->st, t, i, tok))
+    return -1;
+  g->devs[i].used += tok;
+  return 0;
+}
+
+const lim_ops lim_sliding_window = {
+    .h = {"sliding_window", "tokens admitted in (t - W, t], exact (the paper's)", NULL, 0, NULL,
+          NULL},
+    .init = init,
+    .destroy = destroy,
+    .advance = advance,
+    .admit = admit,
+    .state_size = sizeof(win),
+};

@@ -1,0 +1,33 @@
+/* registry.c: the rows a user can name, one line each, in --help order. */
+#include "kinds.h"
+
+static const kind_hdr *const WL_ROWS[] = {
+    &wl_steps.h,
+    &wl_poisson.h,
+    &wl_trace.h,
+    NULL,
+};
+
+static const kind_hdr *const LIM_ROWS[] = {
+    &lim_sliding_window.h,
+    NULL,
+};
+
+static const kind_hdr *const DISP_ROWS[] = {
+    &disp_random.h,
+    &disp_weighted.h,
+    &disp_load_aware.h,
+    NULL,
+};
+
+/* Keys every limiter kind takes, bound into the scenario's scn_lim. */
+static const key_row LIM_COMMON[] = {
+    /* at least 1 ms: a limit "C tokens per 1e-320 s" is no limit at all (the
+     * window is empty before the next arrival), which hides a typo */
+    KEY_NUM("window_s", offsetof(scn_lim, window_s), 1e-3, SCN_MAX_DURATION_S, K_REQ, NULL,
+            "window length W, seconds (>= 0.001, <= duration_s)"),
+    KEY_END};
+
+const kind_reg WL_REGISTRY = {"workload kind", "kind", WL_ROWS, "steps", NULL};
+const kind_reg LIM_REGISTRY = {"limiter kind", "kind", LIM_ROWS, "sliding_window", LIM_COMMON};
+const kind_reg DISP_REGISTRY = {"dispatch policy", "policy", DISP_ROWS, NULL, NULL};

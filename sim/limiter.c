@@ -1,0 +1,68 @@
+#include "limiter.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "scenario.h"
+
+/* Same kind, same W, same parameters (a limiter cfg is plain data). */
+static int same(const lim_grp *g, const scn_lim *l) {
+  return g->ops == l->ops && g->w == l->window_s && !memcmp(g->cfg, l->cfg, l->ops->h.cfg_size);
+}
+
+static size_t group_of(lim_set *ls, const scn_lim *l) {
+  for (size_t k = 0; k < ls->n; k++)
+    if (same(&ls->g[k], l))
+      return k;
+  ls->g[ls->n] = (lim_grp){.ops = l->ops, .cfg = l->cfg, .w = l->window_s};
+  return ls->n++;
+}
+
+int lim_set_init(lim_set *ls, const scn *s, dev *devs, size_t n,
+                 void (*on_drop)(void *ctx, uint32_t i), void *ctx) {
+  *ls = (lim_set){0};
+  if (!(ls->g = calloc(s->ndev, sizeof *ls->g)))
+    return -1;
+  size_t *grp_of_entry = malloc(s->ndev * sizeof *grp_of_entry);
+  if (!grp_of_entry)
+    return -1;
+  for (size_t i = 0; i < s->ndev; i++) {
+    grp_of_entry[i] = group_of(ls, &s->dev[i].lim);
+    ls->g[grp_of_entry[i]].nmem += s->dev[i].count;
+  }
+  int rc = 0;
+  for (size_t k = 0; k < ls->n && !rc; k++) {
+    lim_grp *g = &ls->g[k];
+    g->members = malloc(g->nmem * sizeof *g->members);
+    g->devs = devs, g->on_drop = on_drop, g->ctx = ctx;
+    ls->lazy |= g->ops->sync != NULL;
+    rc = g->members ? 0 : -1;
+    g->nmem = 0;
+  }
+  for (size_t i = 0; i < n && !rc; i++) {
+    lim_grp *g = &ls->g[grp_of_entry[devs[i].spec]];
+    devs[i].grp = (uint32_t)(g - ls->g);
+    g->members[g->nmem++] = (uint32_t)i;
+  }
+  free(grp_of_entry);
+  for (size_t k = 0; k < ls->n && !rc; k++) {
+    lim_grp *g = &ls->g[k];
+    if (g->ops->state_size && !(g->st = calloc(1, g->ops->state_size)))
+      rc = -1;
+    else if (g->ops->init && g->ops->init(g))
+      rc = -1;
+  }
+  return rc;
+}
+
+void lim_set_destroy(lim_set *ls) {
+  for (size_t k = 0; ls->g && k < ls->n; k++) {
+    lim_grp *g = &ls->g[k];
+    if (g->ops->destroy)
+      g->ops->destroy(g);
+    free(g->st);
+    free(g->members);
+  }
+  free(ls->g);
+  *ls = (lim_set){0};
+}

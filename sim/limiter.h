@@ -1,0 +1,96 @@
+/* limiter.h: per-device rate limiters, one row of lim_ops per kind.
+ *
+ * The contract every kind keeps (the core semantics): after the run has
+ * brought the limiter to time t (lim_advance for the device's group, then
+ * lim_sync for the device when the kind is lazy), the device's `used`
+ * (device.h) is such that the limiter admits a request of k output tokens
+ * iff used + k <= C, and its free fraction is (C - used) / C. A kind whose
+ * exact state is fractional (a token bucket's level) keeps `used` at the
+ * ceiling of its exact value: with k and C integers, x + k <= C iff
+ * ceil(x) + k <= C, so the admission test stays exact.
+ *
+ * Devices are grouped by limiter (kind and parameters: the scenario's
+ * `limiter` object, or a device entry's own). A group owns the state of its
+ * members, e.g. sliding_window's one log of admissions (every member has the
+ * same W, so admissions leave in the order they came). The engine advances
+ * every group before each dispatch decision; a group reports each device
+ * whose `used` dropped through on_drop (the dispatcher's index listens).
+ *
+ * Each row is one file in sim/kinds/ (lim_*.c) plus one line in the
+ * registry; the name, keys, state and hooks live in the row.
+ */
+#ifndef ES_LIMITER_H
+#define ES_LIMITER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "device.h"
+#include "keys.h"
+
+typedef struct lim_grp lim_grp;
+
+typedef struct lim_ops {
+  kind_hdr h; /* name, help, keys (besides window_s), cfg */
+  /* Builds the group's state (g->st zeroed, members listed); 0, or -1 if
+   * out of memory (destroy is still called). */
+  int (*init)(lim_grp *g);
+  void (*destroy)(lim_grp *g); /* NULL if nothing to free */
+  /* Brings every member to time t (never decreasing); calls
+   * g->on_drop(g->ctx, i) for each device i whose `used` dropped. */
+  void (*advance)(lim_grp *g, double t);
+  /* Brings one member's `used` to t; NULL when advance keeps every member
+   * current (then lim_sync is free). */
+  void (*sync)(lim_grp *g, uint32_t i, double t);
+  /* Records that device i admitted `tok` tokens at t (it passed the
+   * admission test at t): updates `used`. 0, or -1 if out of memory. */
+  int (*admit)(lim_grp *g, uint32_t i, uint64_t tok, double t);
+  size_t state_size; /* bytes of g->st */
+} lim_ops;
+
+struct lim_grp {
+  const lim_ops *ops;
+  const void *cfg; /* the kind's parameters (scenario-owned) */
+  double w;        /* W: window_s, seconds */
+  dev *devs;       /* borrowed: every device of the run */
+  uint32_t *members;
+  size_t nmem;
+  void *st; /* the kind's state */
+  void (*on_drop)(void *ctx, uint32_t i);
+  void *ctx;
+};
+
+/* Brings group g to t. */
+static inline void lim_advance(lim_grp *g, double t) { g->ops->advance(g, t); }
+/* Brings device i of group g to t (no-op for eager kinds). */
+static inline void lim_sync(lim_grp *g, uint32_t i, double t) {
+  if (g->ops->sync)
+    g->ops->sync(g, i, t);
+}
+static inline int lim_admit(lim_grp *g, uint32_t i, uint64_t tok, double t) {
+  return g->ops->admit(g, i, tok, t);
+}
+
+/* The run's groups: every device's limiter, grouped by (kind, parameters).
+ * Owns the groups and their member lists; borrows the devices (whose `grp`
+ * it sets). */
+typedef struct lim_set {
+  lim_grp *g;
+  size_t n;
+  int lazy; /* some group has a sync hook */
+} lim_set;
+
+struct scn;
+/* Groups the devices of scenario s (instances in order, dev[k].spec set)
+ * and builds each group. 0, or -1 if out of memory (lim_set_destroy is
+ * still safe). */
+int lim_set_init(lim_set *ls, const struct scn *s, dev *devs, size_t n,
+                 void (*on_drop)(void *ctx, uint32_t i), void *ctx);
+void lim_set_destroy(lim_set *ls);
+
+static inline void lim_set_advance(lim_set *ls, double t) {
+  for (size_t k = 0; k < ls->n; k++)
+    lim_advance(&ls->g[k], t);
+}
+
+#endif
