@@ -428,8 +428,7 @@ static void kinds_with(const kind_reg *reg, const key_row *k, char *buf, size_t 
 void key_print_kinds(FILE *f, const kind_reg *reg, const char *path) {
   char p[160], note[512];
   key_join(p, sizeof p, path, reg->selector);
-  fprintf(f, "  %-38s %-8s %-9s %s\n", p, "string", reg->dflt ? reg->dflt : "required",
-          reg->what);
+  fprintf(f, "  %-38s %-8s %-9s %s\n", p, "string", reg->dflt ? reg->dflt : "required", reg->what);
   for (const kind_hdr *const *r = reg->rows; *r; r++)
     fprintf(f, "  %-38s %-8s %-9s   \"%s\": %s\n", "", "", "", (*r)->name, (*r)->help);
   key_print_rows(f, reg->common, path, NULL);

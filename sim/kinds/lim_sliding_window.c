@@ -4,8 +4,9 @@
  * (window.h): they share W, so admissions leave in the order they came.
  * The log holds at most the sum of the members' C entries (every entry has
  * at least one token). */
+#include "lim_sliding_window.h"
+
 #include "kinds.h"
-#include "window.h"
 
 static int init(lim_grp *g) { return win_init(g->st, g->w); }
 
@@ -15,18 +16,9 @@ static void destroy(lim_grp *g) {
 }
 
 static void advance(lim_grp *g, double t) {
-  win_entry e;
-  while (win_pop_due(g->st, t, &e)) {
-    g->devs[e.dev].used -= e.tokens;
-    g->on_drop(g->ctx, e.dev);
-  }
-}
-
-static int admit(lim_grp *g, uint32_t i, uint64_t tok, double t) {
-  if (win_add(g->st, t, i, tok))
-    return -1;
-  g->devs[i].used += tok;
-  return 0;
+  uint32_t i;
+  while (lim_sw_pop(g, t, &i))
+    g->on_drop(g->ctx, i);
 }
 
 const lim_ops lim_sliding_window = {
@@ -35,6 +27,6 @@ const lim_ops lim_sliding_window = {
     .init = init,
     .destroy = destroy,
     .advance = advance,
-    .admit = admit,
+    .admit = lim_sw_admit,
     .state_size = sizeof(win),
 };
