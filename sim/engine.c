@@ -36,6 +36,11 @@ typedef struct run {
   lim_set lims;  /* the devices' limiter groups */
   size_t ntok;   /* token values: service class = spec * ntok + token index */
   double events; /* calendar events run plus arrivals */
+  /* Exact totals over the statistics window (integers: a double loses
+   * tokens past 2^53; 10^10 requests of up to 10^9 tokens, the documented
+   * limits, fit in 64 bits): requests, then output tokens. */
+  uint64_t n_gen, n_edge, n_redir, n_drop;
+  uint64_t k_gen, k_edge, k_cloud, k_drop;
   wl w;
   disp d;
   double from, to; /* statistics window [from, to), seconds */
@@ -248,8 +253,8 @@ static int admit(run *u, size_t i, double t, const wl_arrival *a) {
   es_result *r = u->r;
   d->served++;
   d->tokens += tok;
-  r->edge_served++;
-  r->tok_edge += (double)tok;
+  u->n_edge++;
+  u->k_edge += tok;
   r->utility_sum += u->s->alpha * sd->quality + (1 - u->s->alpha) * sd->ttft_s;
   hist_add(&r->lat_hist[0], service); /* "all" is edge + cloud, merged in finish() */
   return 0;
@@ -264,7 +269,7 @@ static void reject(run *u, long picked, double t, uint64_t prompt, uint64_t tok)
   if (!s->cloud.enabled) {
     u->ts_drop++;
     if (counted)
-      r->dropped++, r->tok_dropped += (double)tok;
+      u->n_drop++, u->k_drop += tok;
     return;
   }
   double usd = ((double)prompt * s->cloud.price_in + (double)tok * s->cloud.price_out) / 1e6;
@@ -274,8 +279,8 @@ static void reject(run *u, long picked, double t, uint64_t prompt, uint64_t tok)
   if (!counted)
     return;
   double lat = s->cloud.rtt_s + s->cloud.ttft_s + (double)tok / s->cloud.tgs;
-  r->redirected++;
-  r->tok_cloud += (double)tok;
+  u->n_redir++;
+  u->k_cloud += tok;
   r->utility_sum += s->alpha * s->cloud.quality + (1 - s->alpha) * s->cloud.ttft_s;
   r->cloud_usd += usd;
   hist_add(&r->lat_hist[1], lat);
@@ -288,7 +293,7 @@ static int arrive(run *u, double t) {
     ts_advance(u, t);
   u->ts_arr++;
   if (t >= u->from)
-    u->r->generated++, u->r->tok_generated += (double)tok;
+    u->n_gen++, u->k_gen += tok;
   advance_limiters(u, t);
   long i = disp_pick(&u->d, tok, t);
   if (i >= 0 && disp_admits(&u->d, (size_t)i, tok, t))
@@ -334,6 +339,10 @@ static void finish_devices(run *u) {
 
 static void finish(run *u) {
   es_result *r = u->r;
+  r->generated = (double)u->n_gen, r->edge_served = (double)u->n_edge;
+  r->redirected = (double)u->n_redir, r->dropped = (double)u->n_drop;
+  r->tok_generated = (double)u->k_gen, r->tok_edge = (double)u->k_edge;
+  r->tok_cloud = (double)u->k_cloud, r->tok_dropped = (double)u->k_drop;
   finish_devices(u);
   r->energy_usd = r->energy_wh / 1000.0 * u->s->energy_price;
   r->total_usd = r->energy_usd + r->cloud_usd;
@@ -358,22 +367,24 @@ static void finish(run *u) {
   }
 }
 
-/* Conservation: every request and token is accounted for exactly once. */
+/* Conservation: every request and token is accounted for exactly once
+ * (in integers). */
 static int check(const run *u, es_err *e) {
-  const es_result *r = u->r;
-  double served = 0, tokens = 0;
+  uint64_t served = 0, tokens = 0;
   for (size_t i = 0; i < u->n; i++)
-    served += r->dev[i].served, tokens += r->dev[i].tokens;
-  if (r->generated != r->edge_served + r->redirected + r->dropped || served != r->edge_served)
+    served += u->devs[i].served, tokens += u->devs[i].tokens;
+  if (u->n_gen != u->n_edge + u->n_redir + u->n_drop || served != u->n_edge)
     return es_fail(e, ES_ERUNTIME,
-                   "internal check failed: requests generated %.0f != edge %.0f + redirected "
-                   "%.0f + dropped %.0f",
-                   r->generated, r->edge_served, r->redirected, r->dropped);
-  if (r->tok_generated != r->tok_edge + r->tok_cloud + r->tok_dropped || tokens != r->tok_edge)
+                   "internal check failed: requests generated %llu != edge %llu + redirected "
+                   "%llu + dropped %llu",
+                   (unsigned long long)u->n_gen, (unsigned long long)u->n_edge,
+                   (unsigned long long)u->n_redir, (unsigned long long)u->n_drop);
+  if (u->k_gen != u->k_edge + u->k_cloud + u->k_drop || tokens != u->k_edge)
     return es_fail(e, ES_ERUNTIME,
-                   "internal check failed: tokens generated %.0f != edge %.0f + cloud %.0f + "
-                   "dropped %.0f",
-                   r->tok_generated, r->tok_edge, r->tok_cloud, r->tok_dropped);
+                   "internal check failed: tokens generated %llu != edge %llu + cloud %llu + "
+                   "dropped %llu",
+                   (unsigned long long)u->k_gen, (unsigned long long)u->k_edge,
+                   (unsigned long long)u->k_cloud, (unsigned long long)u->k_drop);
   return 0;
 }
 
