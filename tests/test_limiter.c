@@ -19,7 +19,7 @@ enum { MAXD = 12, MAXA = 400 };
 typedef struct ref_dev {
   uint64_t cap, par;
   double w, tgs, ttft;
-  size_t n;              /* admissions so far */
+  size_t n; /* admissions so far */
   double at[MAXA], done[MAXA];
   uint64_t tok[MAXA];
   uint64_t served;
@@ -83,7 +83,8 @@ static void one_case(uint64_t seed) {
            "], \"limiter\": {\"kind\": \"sliding_window\", \"window_s\": 1}, "
            "\"dispatch\": {\"policy\": \"load_aware\"}}");
   /* arrivals on a 1/8 s grid, so that a + W == t happens exactly */
-  size_t na = 100 + rnd(&s) % 300, tl = (size_t)snprintf(trace, sizeof trace, "TIME,PROMPT,OUTPUT\n");
+  size_t na = 100 + rnd(&s) % 300,
+         tl = (size_t)snprintf(trace, sizeof trace, "TIME,PROMPT,OUTPUT\n");
   double ta[MAXA];
   uint64_t tt[MAXA];
   double t = 0;
