@@ -309,7 +309,7 @@ static double ratio(double a, double b) { return b > 0 ? a / b : 0; }
 static void finish_devices(run *u) {
   const scn *s = u->s;
   es_result *r = u->r;
-  double span = u->to - u->from, sum = 0, sum2 = 0, slots = 0;
+  double span = u->to - u->from, sum = 0, slots = 0;
   r->energy_wh = 0;
   for (size_t i = 0; i < u->n; i++) {
     dev *d = &u->devs[i];
@@ -327,12 +327,15 @@ static void finish_devices(run *u) {
         (sd->power_idle_w * span + (sd->power_active_w - sd->power_idle_w) * d->busy_s) / 3600.0;
     r->energy_wh += o->energy_wh;
     sum += o->token_utilization;
-    sum2 += o->token_utilization * o->token_utilization;
     slots += o->slot_utilization;
   }
-  double n = (double)u->n, var = sum2 / n - (sum / n) * (sum / n);
-  r->util_mean = sum / n;
-  r->util_std = var > 0 ? sqrt(var) : 0;
+  /* Two passes: the mean, then squared deviations from it (sum2/n - mean^2
+   * cancels: three equal utilizations gave a std of 3.3e-10, not 0). */
+  double n = (double)u->n, mean = sum / n, dev2 = 0;
+  for (size_t i = 0; i < u->n; i++)
+    dev2 += (r->dev[i].token_utilization - mean) * (r->dev[i].token_utilization - mean);
+  r->util_mean = mean;
+  r->util_std = sqrt(dev2 / n);
   r->util_cv = ratio(r->util_std, r->util_mean);
   r->slot_mean = slots / n;
 }

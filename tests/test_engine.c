@@ -152,6 +152,32 @@ static void completion_before_arrival_at_equal_time(void **state) {
   }
 }
 
+/* Equal utilizations have a std of exactly 0 (two-pass variance; the
+ * one-pass sum2/n - mean^2 gives 2.9e-11 here). */
+static void equal_utilization_std_is_zero(void **state) {
+  (void)state;
+  const char *csv = tu_write("eq3.csv", "TIME,PROMPT,OUTPUT\n0,1,7\n0,1,7\n0,1,7\n");
+  char json[1024], path[512];
+  snprintf(path, sizeof path, "%s", csv);
+  snprintf(json, sizeof json,
+           "{\"duration_s\": 10, \"workload\": {\"kind\": \"trace\", \"file\": \"%s\"},"
+           " \"devices\": [{\"count\": 3, \"token_capacity\": 1000, \"max_parallel\": 1,"
+           " \"tgs\": 10, \"ttft_s\": 0, \"power_active_w\": 1, \"power_idle_w\": 1}],"
+           " \"limiter\": {\"window_s\": 3.3}, \"dispatch\": {\"policy\": \"load_aware\"}}",
+           strrchr(csv, '/') + 1);
+  scn *s = tu_load(json, NULL, 0);
+  es_result *r = run(s, 1, 0);
+  assert_close(r->edge_served, 3, 0);
+  for (int i = 0; i < 3; i++)
+    assert_close(r->dev[i].served, 1, 0); /* one each: the same utilization */
+  assert_true(r->util_mean > 0);
+  assert_true(r->util_std == 0);
+  assert_true(r->util_cv == 0);
+  es_result_free(r);
+  scn_free(s);
+  unlink(path);
+}
+
 /* Conservation, checked on its own: every request and token of every
  * shipped Figure-4 scenario is served, redirected or dropped exactly once,
  * and the devices' sums are the totals (es_run() also checks it and fails). */
@@ -321,6 +347,7 @@ int main(void) {
       cmocka_unit_test(energy_ends_at_last_completion),
       cmocka_unit_test(completion_before_arrival_at_equal_time),
       cmocka_unit_test(conservation),
+      cmocka_unit_test(equal_utilization_std_is_zero),
       cmocka_unit_test(slot_limit),
       cmocka_unit_test(warmup_ignores_early_requests),
       cmocka_unit_test(same_seed_same_bytes),
