@@ -18,7 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cal.h"
+#include "run.h"
 #include "dispatch.h"
 #include "kinds.h"
 #include "lim_sliding_window.h"
@@ -26,39 +26,6 @@
 #include "workload.h"
 
 enum { EVQ_MAX_CLASSES = 1 << 16 };
-
-typedef struct run {
-  const scn *s;
-  es_result *r;
-  dev *devs;
-  size_t n;
-  cal q;         /* every event but arrivals */
-  lim_set lims;  /* the devices' limiter groups */
-  size_t ntok;   /* token values: service class = spec * ntok + token index */
-  double events; /* calendar events run plus arrivals */
-  /* Exact totals over the statistics window (integers: a double loses
-   * tokens past 2^53; 10^10 requests of up to 10^9 tokens, the documented
-   * limits, fit in 64 bits): requests, then output tokens. */
-  uint64_t n_gen, n_edge, n_redir, n_drop;
-  uint64_t k_gen, k_edge, k_cloud, k_drop;
-  wl w;
-  disp d;
-  double from, to; /* statistics window [from, to), seconds */
-  /* time series: interval k covers [k * ts_len, (k + 1) * ts_len) */
-  FILE *ts;
-  double ts_len;
-  uint64_t ts_k;
-  double ts_arr, ts_served, ts_redir, ts_drop, ts_tok_edge, ts_tok_cloud, ts_usd;
-} run;
-
-/* Length of [a, b) inside the statistics window. */
-static double clip(const run *u, double a, double b) {
-  if (a < u->from)
-    a = u->from;
-  if (b > u->to)
-    b = u->to;
-  return b > a ? b - a : 0;
-}
 
 es_result *es_result_new(const scn *s) {
   es_result *r = calloc(1, sizeof *r);
@@ -189,7 +156,7 @@ static void ts_advance(run *u, double t) {
 static int fire_done(run *u, const heap_ev *ev) {
   dev *d = &u->devs[ev->arg];
   if (--d->inflight == 0)
-    d->busy_s += clip(u, d->busy_since, ev->t);
+    d->busy_s += run_clip(u, d->busy_since, ev->t);
   disp_completed(&u->d, ev->arg);
   return 0;
 }
@@ -247,7 +214,7 @@ static int admit(run *u, size_t i, double t, const wl_arrival *a) {
   u->ts_served++;
   u->ts_tok_edge += (double)tok;
   d->ts_tokens += tok;
-  d->slot_s += clip(u, t, t + service); /* the part inside [from, to), like busy_s */
+  d->slot_s += run_clip(u, t, t + service); /* the part inside [from, to), like busy_s */
   if (t < u->from)
     return 0;
   es_result *r = u->r;
@@ -316,7 +283,7 @@ static void finish_devices(run *u) {
     const scn_device *sd = &s->dev[d->spec];
     es_dev_result *o = &r->dev[i];
     if (d->inflight)
-      d->busy_s += clip(u, d->busy_since, u->to);
+      d->busy_s += run_clip(u, d->busy_since, u->to);
     o->served = (double)d->served;
     o->rejected = (double)d->rejected;
     o->tokens = (double)d->tokens;

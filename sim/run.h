@@ -1,0 +1,55 @@
+/* run.h: the state of one run, shared by the engine and the modules that
+ * add behaviour to it (event handlers, the cloud, queues), so that each
+ * lives in its own file. Internal to sim/: the CLI sees only engine.h.
+ *
+ * Invariants between events: every device's `used` is current for eager
+ * limiter kinds (lazy ones are synced before they are tested); `inflight`
+ * counts requests holding a slot; the totals below count requests that
+ * arrived in the statistics window [from, to).
+ */
+#ifndef ES_RUN_H
+#define ES_RUN_H
+
+#include <stdio.h>
+
+#include "cal.h"
+#include "device.h"
+#include "dispatch.h"
+#include "engine.h"
+#include "limiter.h"
+#include "workload.h"
+
+typedef struct run {
+  const scn *s;
+  es_result *r;
+  dev *devs;
+  size_t n;
+  cal q;         /* every event but arrivals */
+  lim_set lims;  /* the devices' limiter groups */
+  size_t ntok;   /* token values: service class = spec * ntok + token index */
+  double events; /* calendar events run plus arrivals */
+  /* Exact totals over the statistics window (integers: a double loses
+   * tokens past 2^53; 10^10 requests of up to 10^9 tokens, the documented
+   * limits, fit in 64 bits): requests, then output tokens. */
+  uint64_t n_gen, n_edge, n_redir, n_drop;
+  uint64_t k_gen, k_edge, k_cloud, k_drop;
+  wl w;
+  disp d;
+  double from, to; /* statistics window [from, to), seconds */
+  /* time series: interval k covers [k * ts_len, (k + 1) * ts_len) */
+  FILE *ts;
+  double ts_len;
+  uint64_t ts_k;
+  double ts_arr, ts_served, ts_redir, ts_drop, ts_tok_edge, ts_tok_cloud, ts_usd;
+} run;
+
+/* Length of [a, b) inside the statistics window. */
+static inline double run_clip(const run *u, double a, double b) {
+  if (a < u->from)
+    a = u->from;
+  if (b > u->to)
+    b = u->to;
+  return b > a ? b - a : 0;
+}
+
+#endif
