@@ -2,10 +2,7 @@
 #include "kinds.h"
 
 static const kind_hdr *const WL_ROWS[] = {
-    &wl_steps.h,
-    &wl_poisson.h,
-    &wl_trace.h,
-    NULL,
+    &wl_steps.h, &wl_poisson.h, &wl_trace.h, &wl_onoff.h, NULL,
 };
 
 static const kind_hdr *const LIM_ROWS[] = {
