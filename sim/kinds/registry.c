@@ -2,7 +2,13 @@
 #include "kinds.h"
 
 static const kind_hdr *const WL_ROWS[] = {
-    &wl_steps.h, &wl_poisson.h, &wl_trace.h, &wl_onoff.h, NULL,
+    &wl_steps.h,
+    &wl_poisson.h,
+    &wl_trace.h,
+    /* modulated and time-varying Poisson processes (issue 11) */
+    &wl_onoff.h,
+    &wl_mmpp.h,
+    NULL,
 };
 
 static const kind_hdr *const LIM_ROWS[] = {
