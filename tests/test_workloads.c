@@ -223,6 +223,90 @@ static void mmpp_one_state_is_poisson(void **state) {
   scn_free(s);
 }
 
+/* ---- diurnal ------------------------------------------------------------------- */
+
+/* The profile's rate at time of day x, by its own definition: linear
+ * between the points around x, periodic (written apart from the kind). */
+static double profile_at(const double (*pt)[2], int n, double period, double x) {
+  x = fmod(x, period);
+  for (int i = 0; i < n; i++) {
+    double a = pt[i][0], ra = pt[i][1];
+    double b = i + 1 < n ? pt[i + 1][0] : pt[0][0] + period, rb = pt[(i + 1) % n][1];
+    double y = x < pt[0][0] ? x + period : x; /* before the first point: the wrap segment */
+    if (y >= a && y < b)
+      return ra + (rb - ra) * (y - a) / (b - a);
+  }
+  return NAN;
+}
+
+/* Hour buckets over 20 days: each bucket's count is Poisson with mean 20
+ * times the profile's integral over the hour (trapezoids at 1 s steps,
+ * exact as every point is at a whole second); chi-square with 24 degrees
+ * of freedom below 51.18 (p = 0.001), and every |z| < 4.5. The first point
+ * is not at 0, so the run starts inside the wrap segment. */
+static void diurnal_hourly_counts_chi_square(void **state) {
+  (void)state;
+  static const double pt[4][2] = {{3600, 0.1}, {30000, 0.8}, {50000, 1.2}, {80000, 0.3}};
+  const int days = 20;
+  scn *s = load("{\"kind\": \"diurnal\", \"profile\": [[3600, 0.1], [30000, 0.8], [50000, 1.2],"
+                " [80000, 0.3]], \"tokens\": 10}",
+                days * 86400.0);
+  double want[24] = {0}, got[24] = {0}, total = 0;
+  for (int h = 0; h < 24; h++) {
+    for (int x = h * 3600; x < (h + 1) * 3600; x++)
+      want[h] += (profile_at(pt, 4, 86400, x) + profile_at(pt, 4, 86400, x + 1)) / 2;
+    want[h] *= days;
+    total += want[h];
+  }
+  assert_close(scn_expected_requests(s), total, 1e-6 * total);
+  run(s, 21, got, 3600, 24);
+  double chi2 = 0, zmax = 0, n = 0;
+  for (int h = 0; h < 24; h++) {
+    double z = (got[h] - want[h]) / sqrt(want[h]);
+    chi2 += z * z, zmax = fmax(zmax, fabs(z)), n += got[h];
+  }
+  print_message("  %d days, %.0f arrivals (theory %.1f): chi-square %.2f (24 df), max |z| %.2f\n",
+                days, n, total, chi2, zmax);
+  assert_true(chi2 < 51.18);
+  assert_true(zmax < 4.5);
+  scn_free(s);
+}
+
+/* A constant profile is Poisson: mean and variance rate T, as poisson's. */
+static void diurnal_constant_is_poisson(void **state) {
+  (void)state;
+  const char *wls[] = {"{\"kind\": \"diurnal\", \"profile\": [[40000, 2.5]], \"tokens\": 10}",
+                       "{\"kind\": \"diurnal\", \"profile\": [[0, 2.5], [600, 2.5]],"
+                       " \"period_s\": 1000, \"tokens\": 10}",
+                       "{\"kind\": \"poisson\", \"rate_per_s\": 2.5, \"tokens\": 10}"};
+  for (int i = 0; i < 3; i++) {
+    scn *s = load(wls[i], 2000);
+    assert_close(scn_expected_requests(s), 5000, 1e-9);
+    moments m = replicate(s, 200, 40);
+    mean_is(m, 5000);
+    var_is(m, 5000);
+    scn_free(s);
+  }
+}
+
+/* expected() by hand: a triangle 0 -> 1 -> 0 over a day has 5400 requests
+ * in its first 6 hours and 43200 per day; over a 10 s period 0 -> 2 -> 0,
+ * 1.25 in the first 2.5 s. */
+static void diurnal_expected_by_hand(void **state) {
+  (void)state;
+  const char *tri = "{\"kind\": \"diurnal\", \"profile\": [[0, 0], [43200, 1]], \"tokens\": 10}";
+  const char *fast = "{\"kind\": \"diurnal\", \"profile\": [[0, 0], [5, 2]], \"period_s\": 10,"
+                     " \"tokens\": 10}";
+  double cases[][3] = {{0, 21600, 5400},  {0, 86400 + 21600, 48600},
+                       {0, 86400, 43200}, {1, 2.5, 1.25},
+                       {1, 10, 10},       {1, 1002.5, 1001.25}};
+  for (int i = 0; i < 6; i++) {
+    scn *s = load(cases[i][0] ? fast : tri, cases[i][1]);
+    assert_close(scn_expected_requests(s), cases[i][2], 1e-9 * cases[i][2]);
+    scn_free(s);
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(onoff_stationary_mean_and_variance),
@@ -231,6 +315,9 @@ int main(void) {
       cmocka_unit_test(mmpp_sojourn_batch_means),
       cmocka_unit_test(mmpp_two_states_is_onoff),
       cmocka_unit_test(mmpp_one_state_is_poisson),
+      cmocka_unit_test(diurnal_hourly_counts_chi_square),
+      cmocka_unit_test(diurnal_constant_is_poisson),
+      cmocka_unit_test(diurnal_expected_by_hand),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

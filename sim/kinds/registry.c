@@ -8,6 +8,7 @@ static const kind_hdr *const WL_ROWS[] = {
     /* modulated and time-varying Poisson processes (issue 11) */
     &wl_onoff.h,
     &wl_mmpp.h,
+    &wl_diurnal.h,
     NULL,
 };
 
