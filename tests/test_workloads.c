@@ -307,6 +307,54 @@ static void diurnal_expected_by_hand(void **state) {
   }
 }
 
+/* ---- trace token scales ---------------------------------------------------------- */
+
+/* Rounding half up on the double product, output at least 1, prompt 0
+ * allowed: the tokens of each row under (token_scale, prompt_scale). */
+static void trace_token_scale_rounding(void **state) {
+  (void)state;
+  char csv[512]; /* tu_write's buffer is reused by the next call */
+  snprintf(csv, sizeof csv, "%s",
+           tu_write("t.csv", "TIME,PROMPT,OUTPUT\n0,0,1\n1,1,2\n2,3,3\n3,5,5\n4,7,7\n"
+                             "5,15,15\n6,1000000000,1000000000\n"));
+  const char *name = strrchr(csv, '/') + 1; /* beside the scenario */
+  struct {
+    double ts, ps;
+    uint64_t out[7], in[7];
+  } cases[] = {
+      /* 1: the trace's own counts */
+      {1, 1, {1, 2, 3, 5, 7, 15, 1000000000}, {0, 1, 3, 5, 7, 15, 1000000000}},
+      /* 0.5: 0.5 -> 1, 1.5 -> 2, 2.5 -> 3, 3.5 -> 4 (half up, not to even) */
+      {0.5, 0.5, {1, 1, 2, 3, 4, 8, 500000000}, {0, 1, 2, 3, 4, 8, 500000000}},
+      /* 0.1: 0.1 -> 0, so 1 for output; 5 * 0.1 = 0.5 -> 1; 15 * 0.1 = 1.5000000000000002 -> 2 */
+      {0.1, 0.1, {1, 1, 1, 1, 1, 2, 100000000}, {0, 0, 0, 1, 1, 2, 100000000}},
+      /* 0.4 on prompts: 0.4 -> 0, 1.2 -> 1, 2 -> 2, 2.8 -> 3; 1/3 on outputs: 0.33 -> 0 -> 1,
+       * 0.67 -> 1, 1 -> 1, 1.67 -> 2, 2.33 -> 2, 5 -> 5 */
+      {1.0 / 3, 0.4, {1, 1, 1, 2, 2, 5, 333333333}, {0, 0, 1, 2, 3, 6, 400000000}},
+  };
+  for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
+    char wl_json[512];
+    snprintf(wl_json, sizeof wl_json,
+             "{\"kind\": \"trace\", \"file\": \"%s\", \"token_scale\": %.17g,"
+             " \"prompt_scale\": %.17g}",
+             name, cases[c].ts, cases[c].ps);
+    scn *s = load(wl_json, 100);
+    wl w;
+    assert_int_equal(wl_init(&w, s, 1), 0);
+    for (int i = 0; i < 7; i++) {
+      assert_true(wl_next(&w) == i);
+      if (w.a.tokens != cases[c].out[i] || w.a.prompt != cases[c].in[i])
+        fail_msg("scales (%g, %g), row %d: got (%llu, %llu), want (%llu, %llu)", cases[c].ts,
+                 cases[c].ps, i, (unsigned long long)w.a.prompt, (unsigned long long)w.a.tokens,
+                 (unsigned long long)cases[c].in[i], (unsigned long long)cases[c].out[i]);
+    }
+    assert_true(wl_next(&w) == INFINITY);
+    wl_destroy(&w);
+    scn_free(s);
+  }
+  unlink(csv);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(onoff_stationary_mean_and_variance),
@@ -318,6 +366,7 @@ int main(void) {
       cmocka_unit_test(diurnal_hourly_counts_chi_square),
       cmocka_unit_test(diurnal_constant_is_poisson),
       cmocka_unit_test(diurnal_expected_by_hand),
+      cmocka_unit_test(trace_token_scale_rounding),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
