@@ -20,6 +20,7 @@
 
 /* workloads (wl_*.c) */
 extern const wl_ops wl_steps, wl_poisson, wl_trace;
+extern const wl_ops wl_onoff, wl_mmpp, wl_diurnal;
 /* limiters (lim_*.c) */
 extern const lim_ops lim_sliding_window;
 /* dispatch policies (disp_*.c) */

@@ -5,6 +5,10 @@ static const kind_hdr *const WL_ROWS[] = {
     &wl_steps.h,
     &wl_poisson.h,
     &wl_trace.h,
+    /* modulated and time-varying Poisson processes (issue 11) */
+    &wl_onoff.h,
+    &wl_mmpp.h,
+    &wl_diurnal.h,
     NULL,
 };
 
