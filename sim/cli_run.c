@@ -26,7 +26,10 @@ static void run_task(void *arg, size_t i, bat_task *t) {
 
 static int run_sink(void *arg, size_t i, const es_result *r, es_err *e) {
   (void)i;
-  return repl_add(((run_ctx *)arg)->p, r, e);
+  int rc = repl_add(((run_ctx *)arg)->p, r, e);
+  if (!rc && ferror(stdout)) /* a full disk: stop now, not after every replication */
+    rc = es_fail(e, ES_ERUNTIME, "edgesim: writing results to stdout failed");
+  return rc;
 }
 
 static int check_run(const cli *c, const scn *s, es_err *e) {

@@ -172,6 +172,8 @@ static int sink(void *arg, size_t i, const es_result *r, es_err *e) {
     rc = repl_add(w->cur, r, e);
   if (!rc && i % w->n == w->n - 1)
     rc = repl_finish(w->cur, e);
+  if (!rc && ferror(stdout)) /* a full disk: stop now, not after every point */
+    rc = es_fail(e, ES_ERUNTIME, "edgesim: writing results to stdout failed");
   if (rc || i % w->n == w->n - 1) {
     repl_free(w->cur);
     w->cur = NULL;

@@ -11,10 +11,22 @@
 #include "metrics.h"
 #include "ofile.h"
 
+/* Whatever went to stdout (results, --help) must have been written: a full
+ * disk or a closed stream is a runtime failure, never a silent exit 0. */
+static int check_stdout(const char *who, es_err *e) {
+  if (fflush(stdout) == 0 && !ferror(stdout))
+    return 0;
+  return es_fail(e, ES_ERUNTIME, "%s: writing results to stdout failed", who);
+}
+
 int main(int argc, char **argv) {
-  if (argc > 1 && !strcmp(argv[1], "metrics")) /* its own parser: metrics.c */
-    return metrics_main(argc - 1, argv + 1, stdout, stderr);
   es_err e = {0};
+  if (argc > 1 && !strcmp(argv[1], "metrics")) { /* its own parser: metrics.c */
+    int rc = metrics_main(argc - 1, argv + 1, stdout, stderr);
+    if (!rc && check_stdout("edgesim metrics", &e))
+      fprintf(stderr, "%s\n", e.msg);
+    return rc ? rc : e.code;
+  }
   static cli c; /* large: option lists */
   int done = 0, rc = cli_parse(argc, argv, &c, &done, &e);
   if (!rc && !done) {
@@ -26,8 +38,8 @@ int main(int argc, char **argv) {
     else
       rc = cli_run(&c, &e);
   }
-  if (!rc && (fflush(stdout) != 0 || ferror(stdout)))
-    rc = es_fail(&e, ES_ERUNTIME, "edgesim: writing results to stdout failed");
+  if (!rc)
+    rc = check_stdout("edgesim", &e);
   if (rc)
     fprintf(stderr, "%s\n", e.msg);
   return rc;
