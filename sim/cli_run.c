@@ -21,7 +21,7 @@ typedef struct run_ctx {
 
 static void run_task(void *arg, size_t i, bat_task *t) {
   const run_ctx *x = arg;
-  *t = (bat_task){x->s, rng_replication_seed(x->seed, i)};
+  *t = (bat_task){.s = x->s, .seed = rng_replication_seed(x->seed, i)};
 }
 
 static int run_sink(void *arg, size_t i, const es_result *r, es_err *e) {
@@ -109,9 +109,24 @@ static int simulate(const cli *c, const scn *s, es_err *e) {
   return rc;
 }
 
+/* --validate: every check a run makes before it starts, without running
+ * or creating anything. */
+static int validate(const cli *c, const scn *s, es_err *e) {
+  ms_sel sel = {0};
+  int rc = check_run(c, s, e);
+  if (!rc && c->metrics)
+    rc = ms_parse(c->metrics, s->ninst, &sel, e);
+  ms_free(&sel);
+  if (!rc && c->timeseries)
+    rc = ofile_check(c->timeseries, e);
+  return rc;
+}
+
 int cli_run(const cli *c, es_err *e) {
   scn *s = NULL;
   int rc = scn_load(c->scenario, c->sets, c->nsets, c->models, &s, e);
+  if (!rc && c->validate)
+    rc = validate(c, s, e);
   if (!rc && c->validate)
     fprintf(stderr, "%s: valid (%zu device instances, policy %s)\n", c->scenario, s->ninst,
             scn_policy_name(s->policy));

@@ -72,7 +72,10 @@ static int is_stdout(const struct stat *st) {
          so.st_ino == st->st_ino;
 }
 
-int ofile_open(ofile *o, const char *path, es_err *e) {
+/* Resolves and checks the target: o->path is PATH, or the file a symbolic
+ * link names; *kind is 0 (does not exist), 'r' (a regular file) or 'o' (a
+ * device or pipe). */
+static int target(ofile *o, const char *path, int *kind, es_err *e) {
   const char *given = path;
   memset(o, 0, sizeof *o);
   o->slot = -1;
@@ -91,14 +94,40 @@ int ofile_open(ofile *o, const char *path, es_err *e) {
     snprintf(o->path, sizeof o->path, "%s", real);
     path = o->path;
   }
-  if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+  *kind = stat(path, &st) != 0 ? 0 : S_ISREG(st.st_mode) ? 'r' : 'o';
+  if (*kind && S_ISDIR(st.st_mode))
     return es_fail(e, ES_EINPUT, "%s: is a directory", path);
-  if (stat(path, &st) == 0 && is_stdout(&st))
+  if (*kind && is_stdout(&st))
     return es_fail(e, ES_EINPUT,
                    "%s: is the same file as stdout, where the results go; give it another file",
                    given);
+  return 0;
+}
+
+int ofile_check(const char *path, es_err *e) {
+  ofile o;
+  int kind;
+  if (target(&o, path, &kind, e))
+    return e->code;
+  if (kind == 'o')
+    return access(o.path, W_OK)
+               ? es_fail(e, ES_EINPUT, "%s: cannot open: %s", o.path, strerror(errno))
+               : 0;
+  char dir[sizeof o.path];
+  const char *slash = strrchr(o.path, '/');
+  snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - o.path) + 1 : 1, slash ? o.path : ".");
+  if (access(dir, W_OK | X_OK))
+    return es_fail(e, ES_EINPUT, "%s: cannot create: %s", o.path, strerror(errno));
+  return 0;
+}
+
+int ofile_open(ofile *o, const char *path, es_err *e) {
+  int kind;
+  if (target(o, path, &kind, e))
+    return e->code;
+  path = o->path;
   ofile_signals();
-  if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+  if (kind == 'o') {
     /* A device or pipe (/dev/stdout, /dev/full, a FIFO): written in place,
      * since a temporary file renamed over it would replace the device. */
     if (!(o->f = fopen(path, "w")))

@@ -33,6 +33,10 @@ typedef struct ofile {
 } ofile;
 
 int ofile_open(ofile *o, const char *path, es_err *e);
+/* The checks of ofile_open() without creating anything (--validate): the
+ * same ES_EINPUT messages for an empty or too long path, a directory,
+ * stdout's own file, a folder that does not exist or cannot be written. */
+int ofile_check(const char *path, es_err *e);
 int ofile_close(ofile *o, es_err *e);
 int ofile_commit(ofile *o, es_err *e);
 void ofile_abort(ofile *o);
