@@ -13,6 +13,28 @@ void rep_number(FILE *f, double x) {
     fprintf(f, "%.10g", x);
 }
 
+void rep_cell(FILE *f, const char *fmt, double x) {
+  char buf[128];
+  snprintf(buf, sizeof buf, fmt, x);
+  char *minus = strchr(buf, '-');                     /* fmt's own text holds no '-' */
+  size_t mant = minus ? strcspn(minus + 1, "eE") : 0; /* "-1e-07" is not a zero */
+  int zero = minus != NULL;
+  for (size_t i = 0; i < mant; i++)
+    zero &= !(minus[1 + i] >= '1' && minus[1 + i] <= '9');
+  const char *conv = strchr(fmt, '%') + 1;
+  size_t flags = strspn(conv, "-+ #0");
+  int width = conv[flags] >= '1' && conv[flags] <= '9', left = memchr(conv, '-', flags) != NULL;
+  if (zero && width && !left)
+    *minus = ' ';           /* right-aligned in a width: keep it */
+  else if (zero && width) { /* left-aligned: the number moves left a place */
+    char *end = minus + 1 + strspn(minus + 1, "0123456789.eE+-");
+    memmove(minus, minus + 1, (size_t)(end - minus - 1));
+    end[-1] = ' ';
+  } else if (zero)
+    memmove(minus, minus + 1, strlen(minus)); /* "-0" is "0" */
+  fputs(buf, f);
+}
+
 /* Length of the common group prefix of two dotted names, in components. */
 static int depth_of(const char *name) {
   int d = 0;

@@ -141,10 +141,44 @@ static void json_strings_always_valid(void **state) {
   }
 }
 
+/* rep_cell never prints a negative zero, whatever the format. */
+static void cells_have_no_negative_zero(void **state) {
+  (void)state;
+  static const struct {
+    const char *fmt;
+    double x;
+    const char *want;
+  } cases[] = {
+      {"%g", -0.0, "0"},
+      {"alpha %g", -0.0, "alpha 0"},
+      {"%6.3f", -0.0001, " 0.000"},
+      {" %9.2f", -0.004, "      0.00"},
+      {"%.2f", -0.004, "0.00"},
+      {"%-6.2f|", -0.0, "0.00  |"},
+      {"%6.2f", -0.5, " -0.50"},
+      {"%g", -1e-7, "-1e-07"},
+      {"%10.5g", -0.0, "         0"},
+      {"%.0f", -0.4, "0"},
+      {"%5.2f", 1.25, " 1.25"},
+      {"%e", -0.0, "0.000000e+00"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    rep_cell(f, cases[i].fmt, cases[i].x);
+    fclose(f);
+    if (strcmp(buf, cases[i].want))
+      fail_msg("case %zu: '%s', want '%s'", i, buf, cases[i].want);
+    free(buf);
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(json_shape),
       cmocka_unit_test(json_strings_always_valid),
+      cmocka_unit_test(cells_have_no_negative_zero),
       cmocka_unit_test(csv_header_matches_row),
       cmocka_unit_test(numbers_print_deterministically),
   };
