@@ -13,6 +13,7 @@
 #include "bench.h"
 #include "device.h"
 #include "jsonfile.h"
+#include "ofile.h"
 #include "probe.h"
 #include "project.h"
 #include "published.h"
@@ -562,28 +563,23 @@ static cJSON *profile_json(const options *o, const es_device *d, const host *h, 
   return j;
 }
 
-/* Writes DIR/NAME.json through a temp file and rename: readers never see a
- * partial profile. 0 ok, -1 with a message on err. */
+/* Writes DIR/NAME.json through sim/ofile.c (a temporary file renamed into
+ * place): readers never see a partial profile. 0 ok, -1 with a message on
+ * err. */
 static int write_atomic(const char *dir, const char *name, const char *text, FILE *err) {
-  char path[4096], tmp[4200];
-  if (snprintf(path, sizeof path, "%s/%s.json", dir, name) >= (int)sizeof path ||
-      snprintf(tmp, sizeof tmp, "%s/.%s.json.XXXXXX", dir, name) >= (int)sizeof tmp) {
-    fprintf(err, "edgesim-calibrate: %s: path too long\n", dir);
-    return -1;
+  char path[4096];
+  ofile o;
+  es_err e = {0};
+  if (snprintf(path, sizeof path, "%s/%s.json", dir, name) >= (int)sizeof path)
+    es_fail(&e, ES_EINPUT, "%s: path too long", dir);
+  else if (!ofile_open(&o, path, &e)) {
+    fputs(text, o.f); /* a failed write shows in ofile_commit (ferror, fclose) */
+    fputc('\n', o.f);
+    ofile_commit(&o, &e);
   }
-  int fd = mkstemp(tmp);
-  FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
-  int ok = f && fputs(text, f) >= 0 && fputc('\n', f) != EOF;
-  if (f)
-    ok = fclose(f) == 0 && ok;
-  else if (fd >= 0)
-    close(fd);
-  if (ok && chmod(tmp, 0644) == 0 && rename(tmp, path) == 0)
-    return 0;
-  fprintf(err, "edgesim-calibrate: %s: cannot write (%s)\n", path, strerror(errno));
-  if (fd >= 0)
-    unlink(tmp);
-  return -1;
+  if (e.code)
+    fprintf(err, "edgesim-calibrate: %s\n", e.msg);
+  return e.code ? -1 : 0;
 }
 
 static int write_profiles(const options *o, const char *dir, const es_device *dev, int ndev,

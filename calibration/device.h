@@ -1,8 +1,8 @@
 /* device.h: a target device (models/devices/<name>.json).
  * Ownership: device_load fills the struct and owns `sources` (a cJSON copy);
  * device_destroy frees it. Units are in the field comments. */
-#ifndef ES_DEVICE_H
-#define ES_DEVICE_H
+#ifndef ES_CALIB_DEVICE_H
+#define ES_CALIB_DEVICE_H
 
 #include <cjson/cJSON.h>
 #include <stddef.h>

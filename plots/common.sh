@@ -58,16 +58,28 @@ run_edgesim() {
   [ -s "$f" ] || die "edgesim printed nothing: $BIN $*"
 }
 
-# render SCRIPT.gp BASENAME VARS [WIDTH,HEIGHT]: BASENAME.png and .svg in
-# $STAGE, VARS being gnuplot assignments ("dir='...'; reps=20").
+# render SCRIPT.gp BASENAME WIDTH,HEIGHT [NAME VALUE]...: BASENAME.png and
+# .svg in $STAGE. Each NAME (an identifier) is set to the string VALUE in
+# gnuplot through $STAGE/vars.tsv, read by render.gp as data, never as
+# gnuplot or shell text, so folder and scenario names with ' ; or $ are
+# safe. gnuplot runs in $STAGE: the scripts name their data files relative
+# to it. In VALUE, tabs and newlines become spaces and '"' becomes "'"
+# (gnuplot's data reader would end the field there); a script turns a
+# number back with `+ 0`.
 render() {
-  gp=$1 base=$2 vars=$3 size=${4:-1500,520}
+  gp=$1 base=$2 size=$3
+  shift 3
+  : >"$STAGE/vars.tsv"
+  while [ $# -ge 2 ]; do
+    printf '%s\t%s\n' "$1" "$(printf '%s' "$2" | tr '\t\n"' "  '")" >>"$STAGE/vars.tsv"
+    shift 2
+  done
   for fmt in png svg; do
     case $fmt in
       png) term="pngcairo size $size noenhanced font 'Sans,11'" ;;
       svg) term="svg size $size dynamic noenhanced font 'Sans,11'" ;;
     esac
-    gnuplot -e "$vars; set terminal $term; set output '$STAGE/$base.$fmt'" "$PLOTS_DIR/$gp" ||
+    gnuplot -c "$PLOTS_DIR/render.gp" "$PLOTS_DIR/$gp" "$base.$fmt" "$term" "$STAGE" ||
       die "gnuplot failed on $gp"
     [ -s "$STAGE/$base.$fmt" ] || die "gnuplot wrote no $base.$fmt"
   done

@@ -1,5 +1,5 @@
 # figure4.gp: the paper's Figure 4 from the TSV files figure4.sh writes in
-# `dir`; `reps` is the number of replications (for the title). Bars are
+# the current folder; `reps` is the number of replications (for the title). Bars are
 # means, error bars 95% confidence intervals.
 set datafile separator "\t"
 set datafile columnheaders
@@ -11,10 +11,10 @@ set bmargin 7
 set xrange [-0.6:3.6]
 set yrange [0:*]
 set bars 1.5
-req = dir."/figure4_requests.tsv"
-util = dir."/figure4_utilization.tsv"
-means = dir."/figure4_util_means.tsv"
-set multiplot layout 1,3 title sprintf("edgesim: the paper's Figure 4 (means of %d replications, 95%% CI)", reps)
+req = "figure4_requests.tsv"
+util = "figure4_utilization.tsv"
+means = "figure4_util_means.tsv"
+set multiplot layout 1,3 title sprintf("edgesim: the paper's Figure 4 (means of %d replications, 95%% CI)", reps + 0)
 
 set title "requests: edge vs rejected"
 set ylabel "requests per run"

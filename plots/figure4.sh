@@ -45,7 +45,7 @@ done
 
 # Device names from one run of the bursty scenario (one per line).
 run_edgesim names.json --format json "$SC/bursty_random.json"
-sed -n 's/.*{"name": "\([^"]*\)".*/\1/p' "$STAGE/names.json" >"$STAGE/names"
+jq -r '.devices[].name' "$STAGE/names.json" >"$STAGE/names" || die "cannot read the device names"
 n=$(wc -l <"$STAGE/names")
 [ "$n" -gt 0 ] || die "no devices in $SC/bursty_random.json"
 devs=$(seq 0 $((n - 1)) | sed 's/.*/devices.&.token_utilization/')
@@ -64,6 +64,6 @@ printf 'random\t%s\n' "$ROW" >>"$M"
 summary bursty_loadaware utilization.mean
 printf 'load_aware\t%s\n' "$ROW" >>"$M"
 
-render figure4.gp figure4 "dir='$STAGE'; reps=$REPS" 1600,620
+render figure4.gp figure4 1600,620 reps "$REPS"
 publish figure4_requests.tsv figure4_utilization.tsv figure4_util_means.tsv figure4.png figure4.svg
 echo "$OUT/figure4.png"

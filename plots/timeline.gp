@@ -1,15 +1,19 @@
-# timeline.gp: reads datafile (edgesim --timeseries TSV), scenario (a title).
-# Left: requests per step; right: token utilization of each device per step
-# as a heat map (one row per device).
+# timeline.gp: reads timeline.tsv (edgesim --timeseries), heat.tsv (t, row,
+# utilization) and rows.tsv (row, label) written by timeline.sh; scenario
+# and rows_note are strings for the titles. Left: requests per step; right:
+# token utilization per step as a heat map, one row per device or group of
+# devices (rows_note says which).
 set datafile separator "\t"
+datafile = "timeline.tsv"
+heatfile = "heat.tsv"
+rowsfile = "rows.tsv"
 set grid ytics lc rgb "#dddddd"
 set xlabel "time (min)"
-stats datafile using 1 nooutput
-ncol = STATS_columns
 step = 1
 stats datafile using ($1/60) nooutput
 if (STATS_records > 1) step = (STATS_max - STATS_min) / (STATS_records - 1)
-name(c) = system(sprintf("head -n 1 '%s' | cut -f %d | sed 's/^util_//'", datafile, c))
+stats rowsfile using 1 nooutput
+nrows = STATS_records
 set multiplot layout 1,2 title sprintf("%s: one run, per step", scenario)
 set key below horizontal
 set bmargin 6
@@ -22,17 +26,17 @@ set title "arrivals, served at the edge, redirected to the cloud"
 plot datafile using ($1/60 + step/2):2 with histeps lw 2 lc rgb "#444444" title "arrivals", \
      ""       using ($1/60 + step/2):3 with histeps lw 2 lc rgb "#1b9e77" title "edge served", \
      ""       using ($1/60 + step/2):4 with histeps lw 2 lc rgb "#d95f02" title "redirected"
-set title "token utilization of each device in each step (admitted / capacity)"
+set title sprintf("token utilization in each step (admitted / capacity)\n%s", rows_note)
 unset ylabel
 unset grid
-set yrange [-0.5:ncol-9+0.5] reverse
-set ytics () nomirror
-do for [c=9:ncol] { set ytics add (name(c) c-9) }
+set yrange [nrows-0.5:-0.5]
+set ytics nomirror font ",".(nrows > 20 ? 8 : 10)
 set cbrange [0:1]
 set cblabel "token utilization"
 set palette defined (0 "#ffffff", 0.5 "#6baed6", 0.8 "#fd8d3c", 1 "#a50f15")
 set xrange [0:*]
 unset key
 set style fill solid noborder
-plot for [c=9:ncol] datafile using ($1/60 + step/2):(c-9):(step/2):(0.45):(column(c)) with boxxy fc palette
+plot heatfile using ($1/60 + step/2):2:(step/2):(0.45):3 with boxxy fc palette, \
+     rowsfile using (NaN):1:ytic(2) with points notitle
 unset multiplot

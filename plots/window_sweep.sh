@@ -5,7 +5,7 @@
 # scenario (C is scaled with W), so the sweep isolates the window's effect:
 # short windows recover from bursts quickly but cannot absorb them; long
 # windows smooth bursts but, once full, stay full for W seconds.
-# Writes OUTDIR/window_sweep.tsv and window_sweep.png / .svg.
+# Writes OUTDIR/window_sweep.tsv and window_sweep.png / .svg. Needs jq.
 set -eu
 usage() { echo "usage: $0 [-b BIN] [-o OUTDIR] [-n REPLICATIONS] [SCENARIO.json]  (default scenarios/bursty_random.json)"; }
 . "$(dirname "$0")/common.sh"
@@ -20,12 +20,12 @@ for w in $WINDOWS; do
 done
 
 "$BIN" --validate "$SCEN" 2>/dev/null || die "$SCEN is not a valid scenario (edgesim --validate says why)"
-# The scenario's window and each device's capacity, read from the file.
-W0=$(sed -n 's/.*"window_s": *\([0-9.e+-]*\).*/\1/p' "$SCEN" | head -n 1)
-[ -n "$W0" ] || die "$SCEN: cannot read limiter.window_s"
-caps=$(tr -d ' \n' <"$SCEN" | grep -o '"token_capacity":[0-9]*' | cut -d: -f2)
-[ -n "$caps" ] || die "$SCEN: devices need an explicit token_capacity for this sweep"
-
+# The scenario's window and each device's capacity, read as JSON by jq
+# (8e2 is 800; a device without an explicit token_capacity is refused).
+command -v jq >/dev/null 2>&1 || die "jq is not installed (Debian: apt-get install jq)"
+W0=$(jq -er '.limiter.window_s | numbers' "$SCEN") || die "$SCEN: cannot read limiter.window_s"
+caps=$(jq -er '.devices[] | .token_capacity | numbers' "$SCEN") && [ -n "$caps" ] ||
+  die "$SCEN: devices need an explicit token_capacity for this sweep"
 begin_output
 T=$STAGE/window_sweep.tsv
 printf 'policy\twindow_s\trejected_fraction\trejected_fraction_ci95\tcloud_usd\tcloud_usd_ci95\n' >"$T"
@@ -44,6 +44,7 @@ for p in $POLICIES; do
       "$STAGE/row.csv" >>"$T" || die "unexpected output from edgesim at W=$w, $p"
   done
 done
-render window_sweep.gp window_sweep "datafile='$T'; scenario='$(basename "$SCEN" .json)'; reps=$REPS; policies='$POLICIES'; windows='$WINDOWS'" 1400,560
+render window_sweep.gp window_sweep 1400,560 scenario "$(basename "$SCEN" .json)" reps "$REPS" \
+  policies "$(echo $POLICIES)" windows "$(echo $WINDOWS)" policy_list "$(echo $POLICIES | sed 's/ /, /g')"
 publish window_sweep.tsv window_sweep.png window_sweep.svg
 echo "$OUT/window_sweep.png"

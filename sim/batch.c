@@ -35,7 +35,10 @@ unsigned bat_default_jobs(void) {
 static int run_one(const es_opts *o, bat_task_fn task, void *arg, size_t i, es_result **res,
                    es_err *e) {
   bat_task t = {0};
+  *res = NULL;
   task(arg, i, &t);
+  if (t.rc)
+    return *e = t.err, t.rc;
   *res = es_result_new(t.s);
   if (!*res)
     return es_fail(e, ES_ERUNTIME, "edgesim: out of memory");

@@ -1,6 +1,7 @@
-/* cli.h: the parsed command line shared by main.c and the subcommands
- * (cli_compare.c, cli_sweep.c). Strings point into argv; nothing is owned.
- * Each subcommand returns 0 or an es_err code and prints only results. */
+/* cli.h: the parsed command line (cli_common.c) shared by main.c and the
+ * commands (cli_run.c, cli_compare.c, cli_sweep.c). Strings point into
+ * argv; nothing is owned. Each command returns 0 or an es_err code and
+ * prints only results; main.c prints the error. */
 #ifndef ES_CLI_H
 #define ES_CLI_H
 
@@ -32,9 +33,15 @@ typedef struct cli {
   es_opts run;
 } cli;
 
-/* ES_EINPUT unless the warm-up ends before the horizon. */
+/* Parses argv into c; returns 0, or ES_EINPUT with a message; *done is set
+ * for --help and --version (already printed on stdout). */
+int cli_parse(int argc, char **argv, cli *c, int *done, es_err *e);
+
+/* ES_EINPUT unless the warm-up ends before the horizon and --interval fits
+ * the scenario's workload. */
 int cli_check_warmup(const cli *c, const scn *s, es_err *e);
 
+int cli_run(const cli *c, es_err *e);
 int cli_compare(const cli *c, es_err *e);
 int cli_sweep(const cli *c, es_err *e);
 

@@ -23,7 +23,7 @@ typedef struct cmp_ctx {
 
 static void task(void *arg, size_t i, bat_task *t) {
   const cmp_ctx *x = arg;
-  *t = (bat_task){x->s[i % 2], rng_replication_seed(x->seed, i / 2)};
+  *t = (bat_task){.s = x->s[i % 2], .seed = rng_replication_seed(x->seed, i / 2)};
 }
 
 static int sink(void *arg, size_t i, const es_result *r, es_err *e) {
@@ -46,13 +46,24 @@ static int load(const cli *c, const char *const *extra, size_t nextra, const cha
   return rc;
 }
 
-static void join(char *buf, size_t n, const char *const *sets, size_t k) {
-  size_t at = 0;
+/* The overrides of one variant joined by spaces, for the labels: a new
+ * string (NULL: out of memory), whole whatever its length. */
+static char *join(const char *const *sets, size_t k) {
+  size_t n = 1;
+  for (size_t i = 0; i < k; i++)
+    n += strlen(sets[i]) + 1;
+  char *buf = malloc(k ? n : sizeof "(scenario as is)");
+  if (!buf || !k)
+    return buf ? strcpy(buf, "(scenario as is)") : NULL;
   buf[0] = 0;
-  for (size_t i = 0; i < k && at < n; i++)
-    at += (size_t)snprintf(buf + at, n - at, "%s%s", i ? " " : "", sets[i]);
-  if (!k)
-    snprintf(buf, n, "(scenario as is)");
+  for (size_t i = 0, at = 0; i < k; i++) {
+    if (i)
+      buf[at++] = ' ';
+    size_t l = strlen(sets[i]);
+    memcpy(buf + at, sets[i], l + 1);
+    at += l;
+  }
+  return buf;
 }
 
 static int selection(const cli *c, const scn *const *s, ms_sel *sel, es_err *e) {
@@ -69,13 +80,15 @@ static int run(const cli *c, cmp_ctx *x, size_t n, es_err *e) {
     rc = es_fail(e, ES_ERUNTIME, "edgesim: out of memory");
   if (!rc)
     rc = bat_run(2 * n, c->jobs, &c->run, task, sink, x, e);
+  char *a = rc ? NULL : join(c->set_a, c->nset_a), *b = rc ? NULL : join(c->set_b, c->nset_b);
+  if (!rc && (!a || !b))
+    rc = es_fail(e, ES_ERUNTIME, "edgesim: out of memory");
   if (!rc) {
-    char a[2048], b[2048];
-    join(a, sizeof a, c->set_a, c->nset_a);
-    join(b, sizeof b, c->set_b, c->nset_b);
     cmp_labels l = {a, b, scn_policy_name(x->s[0]), scn_policy_name(x->s[1])};
     cmp_print(x->c, stdout, c->format, c->header, &l);
   }
+  free(a);
+  free(b);
   cmp_free(x->c);
   ms_free(&sel);
   return rc;

@@ -2,17 +2,22 @@
  *
  * Points are the cartesian product of the --vary lists, the first --vary
  * outermost (like nested shell loops in the same order). Point p is the
- * scenario with --set then "PATH=Vk" for each --vary; all points are loaded
- * and validated before anything runs. Each point prints one row: its
+ * scenario with --set then "PATH=Vk" for each --vary. Every point is
+ * loaded and validated before anything runs (and freed again), so a bad
+ * point prints nothing; then each point is built again just before its
+ * first replication runs and freed after its last, so memory holds a few
+ * points (at most 2 * jobs + 2), not all of them. Each point prints one row: its
  * varied values, then exactly the row `edgesim --set ... --format csv`
  * prints for it (one replication), or the `--summary` row with
  * --replications N >= 2. Every point uses the same seeds (--seed or its
  * scenario's seed), so points are compared under common random numbers. */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "batch.h"
 #include "cli.h"
+#include "ifile.h"
 #include "repl.h"
 #include "rng.h"
 #include "scenario.h"
@@ -32,11 +37,20 @@ typedef struct sweep {
   const cli *c;
   axis *ax;
   size_t nax, npoints, n; /* n: replications per point */
-  scn **s;                /* npoints scenarios */
+  char *text;             /* the scenario file, read once */
+  size_t len;
   ms_sel sel;
-  repl *cur;         /* the point being printed */
-  char names[8192];  /* leading header columns: the --vary paths */
-  char values[8192]; /* leading columns of the current point */
+  repl *cur;       /* the point being printed */
+  char *names;     /* leading header columns: the --vary paths */
+  char *values;    /* leading columns of the current point */
+  size_t lead_max; /* bytes of names and values, enough for any point */
+  /* The points being run: point p in ring[p % nring] (ring_point[p %
+   * nring] == p), loaded by the first task of p under mu, freed by the sink
+   * after its last replication. Tasks in flight span at most 2 * jobs
+   * consecutive tasks, so at most 2 * jobs + 1 points are alive. */
+  pthread_mutex_t mu;
+  scn **ring;
+  size_t *ring_point, nring;
 } sweep;
 
 /* Splits at commas outside brackets, braces and JSON strings, so values
@@ -95,24 +109,45 @@ static size_t coord(const sweep *w, size_t p, size_t k) {
   return p % w->ax[k].nval;
 }
 
-/* Appends one CSV/TSV field, quoted if it holds the separator or a quote. */
-static size_t field(char *buf, size_t at, size_t n, const char *v, char sep, int first) {
+/* Appends one CSV/TSV field at buf + at, quoted if it holds the separator,
+ * a quote or a newline; returns the new end. buf has room for 2 * strlen(v)
+ * + 4 more bytes (lead_bound()). */
+static size_t field(char *buf, size_t at, const char *v, char sep, int first) {
   int q = strchr(v, sep) || strchr(v, '"') || strchr(v, '\n');
-  if (at < n && !first)
-    at += (size_t)snprintf(buf + at, n - at, "%c", sep);
-  if (at < n && q)
-    at += (size_t)snprintf(buf + at, n - at, "\"");
-  for (; *v && at < n; v++)
-    at += (size_t)snprintf(buf + at, n - at, *v == '"' && q ? "\"\"" : "%c", *v);
-  if (at < n && q)
-    at += (size_t)snprintf(buf + at, n - at, "\"");
+  if (!first)
+    buf[at++] = sep;
+  if (q)
+    buf[at++] = '"';
+  for (; *v; v++) {
+    if (*v == '"' && q)
+      buf[at++] = '"';
+    buf[at++] = *v;
+  }
+  if (q)
+    buf[at++] = '"';
+  buf[at] = 0;
   return at;
 }
 
-static int load_point(sweep *w, size_t p, es_err *e) {
+/* Bytes the leading columns of any point (or the header) can take. */
+static size_t lead_bound(const sweep *w) {
+  size_t n = 1;
+  for (size_t k = 0; k < w->nax; k++) {
+    size_t longest = strlen(w->ax[k].path);
+    for (size_t j = 0; j < w->ax[k].nval; j++)
+      if (strlen(w->ax[k].val[j]) > longest)
+        longest = strlen(w->ax[k].val[j]);
+    n += 2 * longest + 3;
+  }
+  return n;
+}
+
+/* Builds point p into *out (main thread, or a worker under w->mu: the
+ * override buffers are static). */
+static int load_point(sweep *w, size_t p, scn **out, es_err *e) {
   const cli *c = w->c;
   const char *sets[2 * CLI_MAX_SETS];
-  static char own[CLI_MAX_SETS][VALUE_MAX]; /* main thread only */
+  static char own[CLI_MAX_SETS][VALUE_MAX];
   char where[1200] = "edgesim sweep: point";
   memcpy(sets, c->sets, c->nsets * sizeof *sets);
   for (size_t k = 0; k < w->nax; k++) {
@@ -125,33 +160,51 @@ static int load_point(sweep *w, size_t p, es_err *e) {
       memcpy(where + at + 1, own[k], len + 1);
     }
   }
-  int rc = scn_load(c->scenario, sets, c->nsets + w->nax, c->models, &w->s[p], e);
+  int rc =
+      scn_load_buffer(c->scenario, w->text, w->len, sets, c->nsets + w->nax, c->models, out, e);
   if (!rc)
-    rc = cli_check_warmup(c, w->s[p], e);
+    rc = cli_check_warmup(c, *out, e);
   if (!rc && c->metrics)
-    rc = ms_check(&w->sel, w->s[p]->ninst, e);
-  if (rc)
+    rc = ms_check(&w->sel, (*out)->ninst, e);
+  if (rc) {
+    scn_free(*out);
+    *out = NULL;
     es_err_prefix(e, where);
+  }
   return rc;
 }
 
+/* The scenario of point p, built if this is the first task of p to ask. */
 static void task(void *arg, size_t i, bat_task *t) {
-  const sweep *w = arg;
-  const scn *s = w->s[i / w->n];
-  uint64_t seed = w->c->has_seed ? w->c->seed : s->seed;
-  *t = (bat_task){s, rng_replication_seed(seed, i % w->n)};
+  sweep *w = arg;
+  size_t p = i / w->n, r = p % w->nring;
+  pthread_mutex_lock(&w->mu);
+  if (!w->ring[r] || w->ring_point[r] != p) {
+    scn_free(w->ring[r]); /* never alive: its last replication was delivered */
+    w->ring[r] = NULL;
+    t->rc = load_point(w, p, &w->ring[r], &t->err);
+    w->ring_point[r] = p;
+  }
+  const scn *s = w->ring[r];
+  pthread_mutex_unlock(&w->mu);
+  if (!t->rc) {
+    uint64_t seed = w->c->has_seed ? w->c->seed : s->seed;
+    t->s = s;
+    t->seed = rng_replication_seed(seed, i % w->n);
+  }
 }
 
-static void lead(const sweep *w, size_t p, char *buf, size_t n) {
+static void lead(const sweep *w, size_t p, char *buf) {
   size_t at = 0;
+  buf[0] = 0;
   for (size_t k = 0; k < w->nax; k++) {
     const char *v = p == (size_t)-1 ? w->ax[k].path : w->ax[k].val[coord(w, p, k)];
-    at = field(buf, at, n, v, w->c->sep, !k);
+    at = field(buf, at, v, w->c->sep, !k);
   }
 }
 
 static int begin_point(sweep *w, size_t p, es_err *e) {
-  lead(w, p, w->values, sizeof w->values);
+  lead(w, p, w->values);
   repl_opts o = {.format = REP_CSV,
                  .header = w->c->header && p == 0,
                  .summary = w->n > 1,
@@ -160,8 +213,22 @@ static int begin_point(sweep *w, size_t p, es_err *e) {
                  .lead_names = w->names,
                  .lead_values = w->values,
                  .out = stdout};
-  w->cur = repl_new(w->s[p], w->n, &o);
+  pthread_mutex_lock(&w->mu);
+  const scn *s = w->ring[p % w->nring];
+  pthread_mutex_unlock(&w->mu);
+  w->cur = repl_new(s, w->n, &o);
   return w->cur ? 0 : es_fail(e, ES_ERUNTIME, "edgesim: out of memory");
+}
+
+/* Point p is done: its scenario goes. */
+static void end_point(sweep *w, size_t p) {
+  size_t r = p % w->nring;
+  pthread_mutex_lock(&w->mu);
+  if (w->ring_point[r] == p) {
+    scn_free(w->ring[r]);
+    w->ring[r] = NULL;
+  }
+  pthread_mutex_unlock(&w->mu);
 }
 
 /* Results arrive point by point, replications in order. */
@@ -172,9 +239,12 @@ static int sink(void *arg, size_t i, const es_result *r, es_err *e) {
     rc = repl_add(w->cur, r, e);
   if (!rc && i % w->n == w->n - 1)
     rc = repl_finish(w->cur, e);
+  if (!rc && ferror(stdout)) /* a full disk: stop now, not after every point */
+    rc = es_fail(e, ES_ERUNTIME, "edgesim: writing results to stdout failed");
   if (rc || i % w->n == w->n - 1) {
     repl_free(w->cur);
     w->cur = NULL;
+    end_point(w, i / w->n);
   }
   return rc;
 }
@@ -208,36 +278,51 @@ static int prepare(sweep *w, es_err *e) {
   }
   if (!rc)
     rc = count_points(w, e);
-  if (!rc && !(w->s = calloc(w->npoints, sizeof *w->s)))
-    rc = es_fail(e, ES_ERUNTIME, "edgesim: out of memory");
+  if (!rc)
+    rc = ifile_read(c->scenario, "a JSON file", &w->text, &w->len, e);
+  /* Every point is valid before the first runs (then freed: O(1) memory). */
   for (size_t p = 0; p < w->npoints && !rc; p++) {
-    rc = load_point(w, p, e);
+    scn *s = NULL;
+    rc = load_point(w, p, &s, e);
     if (!rc && p == 0 && c->metrics)
-      rc = ms_parse(c->metrics, w->s[0]->ninst, &w->sel, e);
+      rc = ms_parse(c->metrics, s->ninst, &w->sel, e);
+    scn_free(s);
   }
-  lead(w, (size_t)-1, w->names, sizeof w->names);
+  w->lead_max = lead_bound(w);
+  w->nring = 2 * (size_t)c->jobs + 2;
+  if (!rc && (!(w->names = malloc(w->lead_max)) || !(w->values = malloc(w->lead_max)) ||
+              !(w->ring = calloc(w->nring, sizeof *w->ring)) ||
+              !(w->ring_point = calloc(w->nring, sizeof *w->ring_point))))
+    rc = es_fail(e, ES_ERUNTIME, "edgesim: out of memory");
+  if (!rc)
+    lead(w, (size_t)-1, w->names);
   return rc;
 }
 
 static void destroy(sweep *w) {
-  for (size_t p = 0; w->s && p < w->npoints; p++)
-    scn_free(w->s[p]);
+  for (size_t r = 0; w->ring && r < w->nring; r++)
+    scn_free(w->ring[r]);
   for (size_t k = 0; w->ax && k < w->nax; k++) {
     free(w->ax[k].buf);
     free(w->ax[k].val);
   }
-  free(w->s);
+  free(w->ring);
+  free(w->ring_point);
   free(w->ax);
+  free(w->text);
+  free(w->names);
+  free(w->values);
   ms_free(&w->sel);
   repl_free(w->cur);
 }
 
 int cli_sweep(const cli *c, es_err *e) {
-  static sweep w; /* large buffers */
-  w = (sweep){.c = c, .n = c->reps};
+  sweep w = {.c = c, .n = c->reps};
+  pthread_mutex_init(&w.mu, NULL);
   int rc = prepare(&w, e);
   if (!rc)
     rc = bat_run(w.npoints * w.n, c->jobs, &c->run, task, sink, &w, e);
   destroy(&w);
+  pthread_mutex_destroy(&w.mu);
   return rc;
 }

@@ -83,10 +83,11 @@ static void leaf(FILE *f, size_t i, void *arg) {
 }
 
 static void json_variant(FILE *f, const char *key, const char *sets, const char *policy) {
-  fprintf(f, "  \"%s\": {\"set\": \"", key);
-  for (const char *s = sets; *s; s++)
-    fprintf(f, (*s == '"' || *s == '\\') ? "\\%c" : "%c", *s);
-  fprintf(f, "\", \"policy\": \"%s\"},\n", policy);
+  fprintf(f, "  \"%s\": {\"set\": ", key);
+  rep_json_string(f, sets);
+  fputs(", \"policy\": ", f);
+  rep_json_string(f, policy);
+  fputs("},\n", f);
 }
 
 static void print_json(const cmp *c, FILE *f, const cmp_labels *l) {

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "ifile.h"
+#include "report.h"
 
 double mt_utility(double alpha, double q, double r) { return alpha * q + (1.0 - alpha) * r; }
 
@@ -250,8 +251,8 @@ static void print_table(const mt_input *in, FILE *out) {
   int paper = 0;
   for (int i = 0; i < in->n; i++)
     paper |= in->p[i].has_paper;
-  fprintf(out, "alpha %g, electricity $%g/kWh; CPR in US cents, PCR = U / CPR(cents)\n", in->alpha,
-          in->usd_per_kwh);
+  rep_cell(out, "alpha %g", in->alpha);
+  rep_cell(out, ", electricity $%g/kWh; CPR in US cents, PCR = U / CPR(cents)\n", in->usd_per_kwh);
   fprintf(out, "%-28s %-5s %5s %6s %7s %10s %9s", "platform", "kind", "Q", "R (s)", "U", "CPR (c)",
           "PCR");
   if (paper)
@@ -260,11 +261,18 @@ static void print_table(const mt_input *in, FILE *out) {
   for (int i = 0; i < in->n; i++) {
     const mt_platform *p = &in->p[i];
     double u = mt_utility(in->alpha, p->q, p->r), cpr = mt_platform_cpr_usd(in, p);
-    fprintf(out, "%-28s %-5s %5.2f %6.2f %7.4f %10.5g %9.2f", p->name,
-            p->kind == MT_CLOUD ? "cloud" : "edge", p->q, p->r, u, cpr * 100.0, mt_pcr(u, cpr));
-    if (p->has_paper)
-      fprintf(out, "  | %14.4g %6.3f %8.2f %13.2f", p->paper_cpr_cents, p->paper_u, p->paper_pcr,
-              u / p->paper_cpr_cents);
+    fprintf(out, "%-28s %-5s", p->name, p->kind == MT_CLOUD ? "cloud" : "edge");
+    rep_cell(out, " %5.2f", p->q);
+    rep_cell(out, " %6.2f", p->r);
+    rep_cell(out, " %7.4f", u);
+    rep_cell(out, " %10.5g", cpr * 100.0);
+    rep_cell(out, " %9.2f", mt_pcr(u, cpr));
+    if (p->has_paper) {
+      rep_cell(out, "  | %14.4g", p->paper_cpr_cents);
+      rep_cell(out, " %6.3f", p->paper_u);
+      rep_cell(out, " %8.2f", p->paper_pcr);
+      rep_cell(out, " %13.2f", u / p->paper_cpr_cents);
+    }
     fputc('\n', out);
   }
 }

@@ -1,6 +1,5 @@
 #include "mselect.h"
 
-#include <errno.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,20 +36,32 @@ static int unknown(const char *name, size_t len, size_t ndev, es_err *e) {
                  name, list, ndev ? ndev - 1 : 0);
 }
 
-/* "devices.K.field" -> column; -1 if the shape does not match. */
-static int device_col(const char *name, size_t len, size_t ndev, ms_col *c) {
+/* "devices.K.field" -> column: 0, -1 if the name is not of that shape, or
+ * ES_EINPUT (in e) when K is not a device index in [0, ndev): K is decimal
+ * digits only, no sign, space or leading zero (strtoul would take
+ * "-18446744073709551615" as 1 and " +0" as 0). */
+static int device_col(const char *name, size_t len, size_t ndev, ms_col *c, es_err *e) {
   if (len < 9 || strncmp(name, "devices.", 8))
     return -1;
-  char *end;
-  errno = 0;
-  unsigned long k = strtoul(name + 8, &end, 10);
-  if (errno || end == name + 8 || *end != '.' || (size_t)(end - name) >= len || k >= ndev)
+  const char *k = name + 8, *dot = memchr(k, '.', len - 8);
+  size_t klen = dot ? (size_t)(dot - k) : len - 8;
+  unsigned long long v = 0;
+  int ok = klen > 0 && klen <= 19 && !(klen > 1 && k[0] == '0');
+  for (size_t i = 0; i < klen && ok; i++)
+    ok = k[i] >= '0' && k[i] <= '9', v = 10 * v + (unsigned long long)(k[i] - '0');
+  if (!ok || v >= ndev)
+    return es_fail(e, ES_EINPUT,
+                   "edgesim: --metrics: '%.*s%s': the device index must be a whole number from "
+                   "0 to %zu (this scenario has %zu device instances), got '%.*s%s'",
+                   len > 80 ? 80 : (int)len, name, len > 80 ? "..." : "", ndev ? ndev - 1 : 0, ndev,
+                   klen > 40 ? 40 : (int)klen, k, klen > 40 ? "..." : "");
+  if (!dot)
     return -1;
-  const char *field = end + 1;
+  const char *field = dot + 1;
   size_t flen = len - (size_t)(field - name);
   for (size_t i = 0; i < es_dev_metric_count(); i++)
     if (strlen(es_dev_metric_name(i)) == flen && !strncmp(field, es_dev_metric_name(i), flen))
-      return *c = (ms_col){(long)k, i}, 0;
+      return *c = (ms_col){(long)v, i}, 0;
   return -1;
 }
 
@@ -58,9 +69,8 @@ static int resolve(const char *name, size_t len, size_t ndev, ms_col *c, es_err 
   for (size_t i = 0; i < es_metric_count(); i++)
     if (strlen(es_metric_name(i)) == len && !strncmp(name, es_metric_name(i), len))
       return *c = (ms_col){-1, i}, 0;
-  if (!device_col(name, len, ndev, c))
-    return 0;
-  return unknown(name, len, ndev, e);
+  int rc = device_col(name, len, ndev, c, e);
+  return rc >= 0 ? rc : unknown(name, len, ndev, e);
 }
 
 int ms_parse(const char *list, size_t ndev, ms_sel *out, es_err *e) {

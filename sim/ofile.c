@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,26 +14,69 @@
 #define MAX_OPEN 16
 static char g_tmp[MAX_OPEN][2100]; /* "" where free; read by the handler */
 static volatile sig_atomic_t g_used[MAX_OPEN];
+static sigset_t g_handled; /* the signals on_signal() handles */
+static int g_installed;
+
+/* Every signal whose default action ends the process (SIGKILL and SIGSTOP
+ * cannot be caught), the real-time signals follow. */
+static const int FATAL[] = {
+    SIGHUP,    SIGINT,  SIGQUIT, SIGILL,  SIGTRAP, SIGABRT, SIGBUS,    SIGFPE,  SIGUSR1, SIGSEGV,
+    SIGUSR2,   SIGPIPE, SIGALRM, SIGTERM, SIGXCPU, SIGXFSZ, SIGVTALRM, SIGPROF, SIGPOLL, SIGSYS,
+#ifdef SIGSTKFLT
+    SIGSTKFLT,
+#endif
+#ifdef SIGPWR
+    SIGPWR,
+#endif
+};
 
 static void on_signal(int sig) {
   for (int i = 0; i < MAX_OPEN; i++)
     if (g_used[i])
       unlink(g_tmp[i]);
   signal(sig, SIG_DFL);
-  raise(sig);
+  raise(sig); /* delivered when the handler returns: the default action */
+}
+
+static void install(int sig, const struct sigaction *sa) {
+  struct sigaction old;
+  /* Only where the default action applies: a signal the parent ignored
+   * (nohup's SIGHUP, SIGPIPE) stays ignored, and a handler already there
+   * (the sanitizers' SIGSEGV) stays. */
+  if (sigaction(sig, NULL, &old) == 0 && old.sa_handler == SIG_DFL &&
+      !(old.sa_flags & SA_SIGINFO) && sigaction(sig, sa, NULL) == 0)
+    sigaddset(&g_handled, sig);
 }
 
 void ofile_signals(void) {
+  if (g_installed)
+    return;
+  g_installed = 1;
   struct sigaction sa;
   memset(&sa, 0, sizeof sa);
   sa.sa_handler = on_signal;
   sigemptyset(&sa.sa_mask);
-  sigaction(SIGINT, &sa, NULL);
-  sigaction(SIGTERM, &sa, NULL);
-  sigaction(SIGHUP, &sa, NULL);
+  sigemptyset(&g_handled);
+  for (size_t i = 0; i < sizeof FATAL / sizeof *FATAL; i++)
+    install(FATAL[i], &sa);
+  for (int sig = SIGRTMIN; sig <= SIGRTMAX; sig++)
+    install(sig, &sa);
 }
 
-int ofile_open(ofile *o, const char *path, es_err *e) {
+/* The same file as stdout: renaming over it, or writing it, would destroy
+ * the results printed there (`--timeseries out.txt > out.txt`, or
+ * `--timeseries /dev/stdout > out.txt`). */
+static int is_stdout(const struct stat *st) {
+  struct stat so;
+  return fstat(STDOUT_FILENO, &so) == 0 && S_ISREG(so.st_mode) && so.st_dev == st->st_dev &&
+         so.st_ino == st->st_ino;
+}
+
+/* Resolves and checks the target: o->path is PATH, or the file a symbolic
+ * link names; *kind is 0 (does not exist), 'r' (a regular file) or 'o' (a
+ * device or pipe). */
+static int target(ofile *o, const char *path, int *kind, es_err *e) {
+  const char *given = path;
   memset(o, 0, sizeof *o);
   o->slot = -1;
   if (!*path)
@@ -50,9 +94,40 @@ int ofile_open(ofile *o, const char *path, es_err *e) {
     snprintf(o->path, sizeof o->path, "%s", real);
     path = o->path;
   }
-  if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+  *kind = stat(path, &st) != 0 ? 0 : S_ISREG(st.st_mode) ? 'r' : 'o';
+  if (*kind && S_ISDIR(st.st_mode))
     return es_fail(e, ES_EINPUT, "%s: is a directory", path);
-  if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+  if (*kind && is_stdout(&st))
+    return es_fail(e, ES_EINPUT,
+                   "%s: is the same file as stdout, where the results go; give it another file",
+                   given);
+  return 0;
+}
+
+int ofile_check(const char *path, es_err *e) {
+  ofile o;
+  int kind;
+  if (target(&o, path, &kind, e))
+    return e->code;
+  if (kind == 'o')
+    return access(o.path, W_OK)
+               ? es_fail(e, ES_EINPUT, "%s: cannot open: %s", o.path, strerror(errno))
+               : 0;
+  char dir[sizeof o.path];
+  const char *slash = strrchr(o.path, '/');
+  snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - o.path) + 1 : 1, slash ? o.path : ".");
+  if (access(dir, W_OK | X_OK))
+    return es_fail(e, ES_EINPUT, "%s: cannot create: %s", o.path, strerror(errno));
+  return 0;
+}
+
+int ofile_open(ofile *o, const char *path, es_err *e) {
+  int kind;
+  if (target(o, path, &kind, e))
+    return e->code;
+  path = o->path;
+  ofile_signals();
+  if (kind == 'o') {
     /* A device or pipe (/dev/stdout, /dev/full, a FIFO): written in place,
      * since a temporary file renamed over it would replace the device. */
     if (!(o->f = fopen(path, "w")))
@@ -67,17 +142,13 @@ int ofile_open(ofile *o, const char *path, es_err *e) {
   else
     snprintf(o->tmp, sizeof o->tmp, ".%.200s.XXXXXX", path);
   /* No signal between creating the file and registering it for removal. */
-  sigset_t block, old;
-  sigemptyset(&block);
-  sigaddset(&block, SIGINT);
-  sigaddset(&block, SIGTERM);
-  sigaddset(&block, SIGHUP);
-  sigprocmask(SIG_BLOCK, &block, &old);
+  sigset_t old;
+  pthread_sigmask(SIG_BLOCK, &g_handled, &old);
   int fd = mkstemp(o->tmp);
   if (fd < 0) {
     int err = errno;
     o->tmp[0] = 0; /* no temporary file */
-    sigprocmask(SIG_SETMASK, &old, NULL);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
     return es_fail(e, ES_EINPUT, "%s: cannot create: %s", path, strerror(err));
   }
   /* mkstemp() makes the file 0600; give it the mode fopen() would have
@@ -90,7 +161,7 @@ int ofile_open(ofile *o, const char *path, es_err *e) {
     close(fd);
     unlink(o->tmp);
     o->tmp[0] = 0;
-    sigprocmask(SIG_SETMASK, &old, NULL);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
     return es_fail(e, ES_ERUNTIME, "%s: cannot open: %s", path, strerror(err));
   }
   for (int i = 0; i < MAX_OPEN; i++)
@@ -100,7 +171,7 @@ int ofile_open(ofile *o, const char *path, es_err *e) {
       o->slot = i;
       break;
     }
-  sigprocmask(SIG_SETMASK, &old, NULL);
+  pthread_sigmask(SIG_SETMASK, &old, NULL);
   return 0;
 }
 

@@ -155,7 +155,8 @@ static void json_summary(repl *p) {
   rep_json_metrics(f, 4, leaf_stats, p);
   fputs(",\n    \"devices\": [", f);
   for (size_t d = 0; d < p->ndev; d++) {
-    fprintf(f, "%s\n      {\"name\": \"%s\"", d ? "," : "", p->dev_name[d]);
+    fprintf(f, "%s\n      {\"name\": ", d ? "," : "");
+    rep_json_string(f, p->dev_name[d]);
     for (size_t k = 0; k < es_dev_metric_count(); k++) {
       fprintf(f, ", \"%s\": ", es_dev_metric_name(k));
       json_stats(f, &p->dev_acc[d * es_dev_metric_count() + k]);

@@ -13,6 +13,28 @@ void rep_number(FILE *f, double x) {
     fprintf(f, "%.10g", x);
 }
 
+void rep_cell(FILE *f, const char *fmt, double x) {
+  char buf[128];
+  snprintf(buf, sizeof buf, fmt, x);
+  char *minus = strchr(buf, '-');                     /* fmt's own text holds no '-' */
+  size_t mant = minus ? strcspn(minus + 1, "eE") : 0; /* "-1e-07" is not a zero */
+  int zero = minus != NULL;
+  for (size_t i = 0; i < mant; i++)
+    zero &= !(minus[1 + i] >= '1' && minus[1 + i] <= '9');
+  const char *conv = strchr(fmt, '%') + 1;
+  size_t flags = strspn(conv, "-+ #0");
+  int width = conv[flags] >= '1' && conv[flags] <= '9', left = memchr(conv, '-', flags) != NULL;
+  if (zero && width && !left)
+    *minus = ' ';           /* right-aligned in a width: keep it */
+  else if (zero && width) { /* left-aligned: the number moves left a place */
+    char *end = minus + 1 + strspn(minus + 1, "0123456789.eE+-");
+    memmove(minus, minus + 1, (size_t)(end - minus - 1));
+    end[-1] = ' ';
+  } else if (zero)
+    memmove(minus, minus + 1, strlen(minus)); /* "-0" is "0" */
+  fputs(buf, f);
+}
+
 /* Length of the common group prefix of two dotted names, in components. */
 static int depth_of(const char *name) {
   int d = 0;
@@ -65,31 +87,53 @@ void rep_json_metrics(FILE *f, int indent, void (*leaf)(FILE *f, size_t i, void 
 
 static void leaf_value(FILE *f, size_t i, void *arg) { rep_number(f, es_metric_value(arg, i)); }
 
-static void json_string(FILE *f, const char *s) {
+/* Length of the valid UTF-8 sequence at s (RFC 3629: no overlong forms,
+ * no surrogates, at most U+10FFFF), or 0. */
+static size_t utf8_len(const unsigned char *s) {
+  unsigned char c = s[0];
+  size_t n = c < 0x80                 ? 1
+             : c >= 0xC2 && c <= 0xDF ? 2
+             : c >= 0xE0 && c <= 0xEF ? 3
+             : c >= 0xF0 && c <= 0xF4 ? 4
+                                      : 0;
+  unsigned char lo = c == 0xE0 ? 0xA0 : c == 0xF0 ? 0x90 : 0x80;
+  unsigned char hi = c == 0xED ? 0x9F : c == 0xF4 ? 0x8F : 0xBF;
+  for (size_t k = 1; k < n; k++)
+    if (s[k] < (k == 1 ? lo : 0x80) || s[k] > (k == 1 ? hi : 0xBF))
+      return 0;
+  return n;
+}
+
+void rep_json_string(FILE *f, const char *s) {
   fputc('"', f);
-  for (; *s; s++) {
-    unsigned char ch = (unsigned char)*s;
-    if (ch == '"' || ch == '\\')
-      fprintf(f, "\\%c", ch);
-    else if (ch < 0x20)
-      fprintf(f, "\\u%04x", ch);
+  for (const unsigned char *p = (const unsigned char *)s; *p;) {
+    size_t n = utf8_len(p);
+    if (*p == '"' || *p == '\\')
+      fprintf(f, "\\%c", *p);
+    else if (*p == '\n' || *p == '\t')
+      fputs(*p == '\n' ? "\\n" : "\\t", f);
+    else if (*p < 0x20 || *p == 0x7f)
+      fprintf(f, "\\u%04x", *p);
+    else if (n)
+      fwrite(p, 1, n, f);
     else
-      fputc(ch, f);
+      fputs("\\ufffd", f); /* a byte that is not UTF-8 (a file name's) */
+    p += n ? n : 1;
   }
   fputc('"', f);
 }
 
 void rep_json(FILE *f, const es_result *r) {
   fputs("{\n  \"scenario\": ", f);
-  json_string(f, r->scenario);
+  rep_json_string(f, r->scenario);
   fprintf(f, ",\n  \"seed\": %llu,\n  \"policy\": ", (unsigned long long)r->seed);
-  json_string(f, r->policy);
+  rep_json_string(f, r->policy);
   fputc(',', f);
   rep_json_metrics(f, 2, leaf_value, (void *)r);
   fputs(",\n  \"devices\": [", f);
   for (size_t i = 0; i < r->ndev; i++) {
     fprintf(f, "%s\n    {\"name\": ", i ? "," : "");
-    json_string(f, r->dev[i].name);
+    rep_json_string(f, r->dev[i].name);
     for (size_t k = 0; k < es_dev_metric_count(); k++) {
       fprintf(f, ", \"%s\": ", es_dev_metric_name(k));
       rep_number(f, es_dev_metric_value(&r->dev[i], k));

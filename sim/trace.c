@@ -62,6 +62,17 @@ static int known_header(const char *line) {
   return 0;
 }
 
+/* At most 40 bytes of line for a message, "..." if cut, each byte that is
+ * not printable ASCII as '?': the first line of a file given by mistake
+ * (a binary, another format) must not put control characters, terminal
+ * escapes or broken UTF-8 into the one-line error. */
+static void excerpt(const char *line, char *out, size_t n) {
+  size_t k = 0;
+  for (; line[k] && k < 40 && k + 4 < n; k++)
+    out[k] = line[k] >= 0x20 && line[k] < 0x7f ? line[k] : '?';
+  snprintf(out + k, n - k, "%s", line[k] ? "..." : "");
+}
+
 int trace_open(trace *tr, const char *path, es_err *e) {
   memset(tr, 0, sizeof *tr);
   snprintf(tr->path, sizeof tr->path, "%s", path);
@@ -74,10 +85,11 @@ int trace_open(trace *tr, const char *path, es_err *e) {
             path);
   else if (rc == 1 && !strncmp(line, "\xEF\xBB\xBF", 3)) /* invisible in the message below */
     bad(tr, e, "starts with a UTF-8 byte order mark; expected the header %s", HEADERS[0]);
-  else if (rc == 1 && !known_header(line))
-    bad(tr, e, "expected the header %s (or %s), got '%.40s%s'", HEADERS[0], HEADERS[1], line,
-        strlen(line) > 40 ? "..." : "");
-  else if (rc == 1)
+  else if (rc == 1 && !known_header(line)) {
+    char got[48];
+    excerpt(line, got, sizeof got);
+    bad(tr, e, "expected the header %s (or %s), got '%s'", HEADERS[0], HEADERS[1], got);
+  } else if (rc == 1)
     return 0;
   trace_close(tr);
   return e->code;

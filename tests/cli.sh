@@ -52,5 +52,12 @@ check "metrics: Table I, exit 0" "[ $? -eq 0 ] && grep -q '144.59' $T/m && grep 
 "$ES" metrics "$S" >"$T/o" 2>"$T/e"
 check "metrics on a simulation scenario: exit 2, one line" "[ $? -eq 2 ] && [ \$(wc -l <$T/e) -eq 1 ] && [ ! -s $T/o ]"
 
+cat >"$T/negzero.json" <<'J'
+{"alpha": -0, "electricity_usd_per_kwh": 0.25, "platforms": [{"name": "e", "kind": "edge",
+ "q": -0, "r": -0.0, "energy_wh": 1, "paper": {"cpr_cents": 1, "u": -0.0001, "pcr": -0}}]}
+J
+"$ES" metrics "$T/negzero.json" >"$T/m" 2>"$T/e"
+check "metrics: never a negative zero" "[ $? -eq 0 ] && ! grep -qE -- '-0([^.0-9]|\\.0*([^0-9]|\$)|\$)' $T/m && grep -q '^alpha 0,' $T/m"
+
 echo "$pass passed, $failed failed"
 [ "$failed" -eq 0 ]

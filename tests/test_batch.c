@@ -28,7 +28,7 @@ typedef struct rec {
 } rec;
 
 static void task(void *arg, size_t i, bat_task *t) {
-  *t = (bat_task){((rec *)arg)->s, rng_replication_seed(3, i)};
+  *t = (bat_task){.s = ((rec *)arg)->s, .seed = rng_replication_seed(3, i)};
 }
 
 static int sink(void *arg, size_t i, const es_result *r, es_err *e) {
@@ -111,7 +111,7 @@ typedef struct cov {
 } cov;
 
 static void cov_task(void *arg, size_t i, bat_task *t) {
-  *t = (bat_task){((cov *)arg)->s, rng_replication_seed(20240501, i)};
+  *t = (bat_task){.s = ((cov *)arg)->s, .seed = rng_replication_seed(20240501, i)};
 }
 
 static int cov_sink(void *arg, size_t i, const es_result *r, es_err *e) {

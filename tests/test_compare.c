@@ -25,7 +25,7 @@ typedef struct ctx {
 
 static void task(void *arg, size_t i, bat_task *t) {
   const ctx *x = arg;
-  *t = (bat_task){x->s[i % 2], rng_replication_seed(x->seed[i % 2], i / 2)};
+  *t = (bat_task){.s = x->s[i % 2], .seed = rng_replication_seed(x->seed[i % 2], i / 2)};
 }
 
 static int sink(void *arg, size_t i, const es_result *r, es_err *e) {

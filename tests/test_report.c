@@ -106,9 +106,79 @@ static void numbers_print_deterministically(void **state) {
   free(buf);
 }
 
+/* rep_json_string: whatever the bytes, the output parses with cJSON and
+ * decodes to the input with each byte that is not UTF-8 replaced by U+FFFD. */
+static void json_strings_always_valid(void **state) {
+  (void)state;
+  static const struct {
+    const char *in, *out;
+  } cases[] = {
+      {"plain", "plain"},
+      {"back\\slash \"quoted\"", "back\\slash \"quoted\""},
+      {"line\nbreak\ttab\x01\x1f\x7f", "line\nbreak\ttab\x01\x1f\x7f"},
+      {"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80", "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80"},
+      {"bad\xff\xfe", "bad\xef\xbf\xbd\xef\xbf\xbd"},                           /* never UTF-8 */
+      {"\xc0\xaf", "\xef\xbf\xbd\xef\xbf\xbd"},                                 /* overlong '/' */
+      {"\xed\xa0\x80x", "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbdx"},               /* a surrogate */
+      {"\xf4\x90\x80\x80", "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"}, /* > U+10FFFF */
+      {"cut\xc3", "cut\xef\xbf\xbd"},                                           /* truncated */
+      {"\xe2\x82", "\xef\xbf\xbd\xef\xbf\xbd"},
+      {"", ""},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    rep_json_string(f, cases[i].in);
+    fclose(f);
+    cJSON *v = cJSON_Parse(buf);
+    if (!cJSON_IsString(v) || strcmp(v->valuestring, cases[i].out))
+      fail_msg("case %zu: printed %s", i, buf);
+    for (size_t k = 0; k < len; k++) /* ASCII escapes or valid UTF-8 only */
+      assert_true((unsigned char)buf[k] >= 0x20 && buf[k] != 0x7f);
+    cJSON_Delete(v);
+    free(buf);
+  }
+}
+
+/* rep_cell never prints a negative zero, whatever the format. */
+static void cells_have_no_negative_zero(void **state) {
+  (void)state;
+  static const struct {
+    const char *fmt;
+    double x;
+    const char *want;
+  } cases[] = {
+      {"%g", -0.0, "0"},
+      {"alpha %g", -0.0, "alpha 0"},
+      {"%6.3f", -0.0001, " 0.000"},
+      {" %9.2f", -0.004, "      0.00"},
+      {"%.2f", -0.004, "0.00"},
+      {"%-6.2f|", -0.0, "0.00  |"},
+      {"%6.2f", -0.5, " -0.50"},
+      {"%g", -1e-7, "-1e-07"},
+      {"%10.5g", -0.0, "         0"},
+      {"%.0f", -0.4, "0"},
+      {"%5.2f", 1.25, " 1.25"},
+      {"%e", -0.0, "0.000000e+00"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    rep_cell(f, cases[i].fmt, cases[i].x);
+    fclose(f);
+    if (strcmp(buf, cases[i].want))
+      fail_msg("case %zu: '%s', want '%s'", i, buf, cases[i].want);
+    free(buf);
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(json_shape),
+      cmocka_unit_test(json_strings_always_valid),
+      cmocka_unit_test(cells_have_no_negative_zero),
       cmocka_unit_test(csv_header_matches_row),
       cmocka_unit_test(numbers_print_deterministically),
   };

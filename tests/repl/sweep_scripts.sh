@@ -20,7 +20,37 @@ parallel)
     "$E" sweep $S --vary limiter.window_s=30,120 --vary dispatch.policy=random,weighted,load_aware \
       --replications $n --metrics requests.redirected,cost.cloud_usd >"$T/s"
     cmp "$T/p" "$T/s" || { diff "$T/p" "$T/s"; exit 1; }
-  done ;;
+  done
+  # A scenario path with a space, an apostrophe and a $: the same rows.
+  H="$T/it's a \$HOME dir"
+  mkdir "$H" && cp $S "$H/s.json"
+  EDGESIM=$E WINDOWS="30" POLICIES="random" JOBS=2 \
+    sh scenarios/sweeps/parallel_sweep.sh "$H/s.json" >"$T/p" 2>"$T/e" || { cat "$T/e"; exit 1; }
+  "$E" sweep "$H/s.json" --vary limiter.window_s=30 --vary dispatch.policy=random >"$T/s"
+  cmp "$T/p" "$T/s" || { diff "$T/p" "$T/s"; exit 1; }
+  # Bad input: exit 2, one line, nothing on stdout (no partial CSV).
+  fails() { # STATUS VAR=VALUE...: the script must fail so
+    want=$1; shift
+    set +e
+    env EDGESIM=$E WINDOWS="30 60" JOBS=2 "$@" sh scenarios/sweeps/parallel_sweep.sh $S >"$T/p" 2>"$T/e"
+    rc=$?
+    set -e
+    [ $rc -eq "$want" ] || { echo "$*: exit $rc, want $want"; cat "$T/e"; exit 1; }
+    [ "$(wc -l <"$T/e")" -eq 1 ] || { echo "$*: stderr is not one line"; cat "$T/e"; exit 1; }
+    [ ! -s "$T/p" ] || { echo "$*: partial output"; exit 1; }
+  }
+  fails 2 REPLICATIONS=abc
+  fails 2 REPLICATIONS=-1
+  fails 2 "POLICIES=random nope"
+  fails 2 "WINDOWS=30 60 -5"
+  fails 2 METRICS=nope
+  fails 2 JOBS=many
+  # A run that fails at the third point, after two rows were printed: exit 1.
+  printf '#!/bin/sh\ncase "$*" in *--validate*) ;; *window_s=60*weighted*) echo "boom" >&2; exit 1 ;; esac\nexec "%s" "$@"\n' \
+    "$(cd "$(dirname "$E")" && pwd)/$(basename "$E")" >"$T/wrap"
+  chmod +x "$T/wrap"
+  fails 1 EDGESIM="$T/wrap" "POLICIES=random weighted"
+  grep -q boom "$T/e" || { echo "the failing run's message is lost"; exit 1; } ;;
 slurm)
   i=0
   while [ $i -lt 15 ]; do
