@@ -128,6 +128,60 @@ static void simulator_streams_are_still_mt19937(void **state) {
   gsl_rng_free(m);
 }
 
+/* ---- the seed mapping (rng.h, README) ----------------------------------------- */
+
+static int cmp_u64(const void *a, const void *b) {
+  uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+  return (x > y) - (x < y);
+}
+
+/* Printed replication seeds keep today's values (the generator switch must
+ * not renumber them), and r -> S_r is injective: S_0 = S, no S_r repeats. */
+static void replication_seeds_are_pinned_and_distinct(void **state) {
+  (void)state;
+  assert_int_equal(rng_replication_seed(1, 1), 10656555742707267947ULL);
+  assert_int_equal(rng_replication_seed(1, 2), 6819843148182937379ULL);
+  assert_int_equal(rng_replication_seed(MAX64, 1), 15348787353333110843ULL);
+  enum { N = 100000 };
+  uint64_t *s = malloc(N * sizeof *s);
+  const uint64_t base[] = {0, 1, MAX64};
+  for (int b = 0; b < 3; b++) {
+    for (uint64_t r = 0; r < N; r++)
+      s[r] = rng_replication_seed(base[b], r);
+    assert_int_equal(s[0], base[b]);
+    qsort(s, N, sizeof *s, cmp_u64);
+    for (size_t i = 1; i < N; i++)
+      assert_true(s[i] != s[i - 1]);
+  }
+  free(s);
+}
+
+/* Issue 12's pairs: seeds 16596 and 89059, and replications 36715 and 42657
+ * of seed 1, give MT19937 the same 32-bit seed for the workload stream (so
+ * equal runs when nothing else draws); their Philox keys differ. */
+static void mt_collisions_are_distinct_keys(void **state) {
+  (void)state;
+  const uint64_t pairs[2][2] = {{16596, 89059},
+                                {rng_replication_seed(1, 36715), rng_replication_seed(1, 42657)}};
+  for (int p = 0; p < 2; p++) {
+    gsl_rng *a = rng_mt19937_stream_new(pairs[p][0], RNG_WORKLOAD);
+    gsl_rng *b = rng_mt19937_stream_new(pairs[p][1], RNG_WORKLOAD);
+    gsl_rng *x = rng_stream_new_rep(pairs[p][0], RNG_WORKLOAD, 0);
+    gsl_rng *y = rng_stream_new_rep(pairs[p][1], RNG_WORKLOAD, 0);
+    int mt_same = 1, philox_same = 1;
+    for (int i = 0; i < 1000; i++) {
+      mt_same &= gsl_rng_get(a) == gsl_rng_get(b);
+      philox_same &= gsl_rng_get(x) == gsl_rng_get(y);
+    }
+    assert_true(mt_same);
+    assert_false(philox_same);
+    gsl_rng_free(a);
+    gsl_rng_free(b);
+    gsl_rng_free(x);
+    gsl_rng_free(y);
+  }
+}
+
 /* ---- GSL distributions on the wrapped generator ------------------------------ */
 
 static void uniform_mean_variance_chi_square(void **state) {
@@ -198,7 +252,7 @@ static void inline_matches_gsl(void **state) {
     assert_int_equal(rng_discrete(a, g), gsl_ran_discrete(b, g));
     double x = rng_exponential(a, 3.0), y = gsl_ran_exponential(b, 3.0);
     assert_true(fabs(x - y) <= 6e-16 * y); /* log vs log1p: the last bit */
-    if (i % 3 == 0)                                 /* mixed: one word each */
+    if (i % 3 == 0)                        /* mixed: one word each */
       assert_int_equal(rng_next64(a), gsl_rng_get(b));
     else
       assert_true(rng_u01(a) == (double)(gsl_rng_get(b) >> 11) * 0x1p-53);
@@ -279,6 +333,8 @@ int main(void) {
       cmocka_unit_test(keys_give_distinct_sequences),
       cmocka_unit_test(largest_seed_works),
       cmocka_unit_test(simulator_streams_are_still_mt19937),
+      cmocka_unit_test(replication_seeds_are_pinned_and_distinct),
+      cmocka_unit_test(mt_collisions_are_distinct_keys),
       cmocka_unit_test(uniform_mean_variance_chi_square),
       cmocka_unit_test(exponential_binomial_discrete_int),
       cmocka_unit_test(inline_matches_gsl),
