@@ -47,28 +47,36 @@ void rng_philox_block(const uint64_t ctr[4], const uint64_t key[2], uint64_t out
 }
 
 uint64_t rng_philox_refill(rng_philox *s) {
-  rng_philox_block(s->ctr, s->key, s->buf);
-  s->ctr[0]++; /* wraps after 2^64 blocks */
+  philox4x64_key_t k = {{s->key[0], s->key[1]}};
+  philox4x64_ctr_t c[RNG_BLOCKS], b[RNG_BLOCKS];
+  for (int j = 0; j < RNG_BLOCKS; j++) /* block indices wrap after 2^64 blocks */
+    c[j] = (philox4x64_ctr_t){{s->ctr[0] + (uint64_t)j, s->ctr[1], s->ctr[2], s->ctr[3]}};
+  for (int j = 0; j < RNG_BLOCKS; j++)
+    b[j] = philox4x64(c[j], k);
+  for (int j = 0; j < RNG_BLOCKS; j++)
+    for (int i = 0; i < 4; i++)
+      s->buf[4 * j + i] = b[j].v[i];
+  s->ctr[0] += RNG_BLOCKS;
   s->next = 1;
   return s->buf[0];
 }
 
 static void philox_reset(rng_philox *s, uint64_t seed, uint64_t stream, uint64_t rep) {
-  *s = (rng_philox){.next = 4, .key = {seed, stream}, .ctr = {0, rep, 0, 0}};
+  *s = (rng_philox){.next = RNG_BUF, .key = {seed, stream}, .ctr = {0, rep, 0, 0}};
 }
 
 static void philox_set(void *state, unsigned long seed) { philox_reset(state, seed, 0, 0); }
 
 static unsigned long philox_get(void *state) {
   rng_philox *s = state;
-  return s->next < 4 ? s->buf[s->next++] : rng_philox_refill(s);
+  return s->next < RNG_BUF ? s->buf[s->next++] : rng_philox_refill(s);
 }
 
 static double philox_get_double(void *state) { return (double)(philox_get(state) >> 11) * 0x1p-53; }
 
-static const gsl_rng_type philox_type = {
+const gsl_rng_type rng_philox_type = {
     "philox4x64-10", ULONG_MAX, 0, sizeof(rng_philox), philox_set, philox_get, philox_get_double};
-const gsl_rng_type *rng_philox4x64 = &philox_type;
+const gsl_rng_type *rng_philox4x64 = &rng_philox_type;
 
 void rng_set(gsl_rng *r, uint64_t seed, uint64_t stream, uint64_t rep) {
   philox_reset(r->state, seed, stream, rep);

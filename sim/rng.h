@@ -82,18 +82,26 @@ gsl_rng *rng_mt19937_stream_new(uint64_t seed, enum rng_stream stream);
 
 /* ---- Philox4x64-10 ------------------------------------------------------- */
 
+/* Blocks computed per refill: independent blocks overlap in the CPU (one
+ * block is a chain of 10 dependent rounds). Does not change the words. */
+#ifndef RNG_BLOCKS
+#define RNG_BLOCKS 4
+#endif
+#define RNG_BUF (4 * RNG_BLOCKS)
+
 /* The state behind a gsl_rng of type rng_philox4x64. */
 typedef struct rng_philox {
-  uint64_t buf[4]; /* the current block */
-  unsigned next;   /* next unread word of buf; 4: the block is used up */
-  uint64_t key[2]; /* {seed, stream} */
-  uint64_t ctr[4]; /* {index of the next block, replication word, 0, 0} */
+  uint64_t buf[RNG_BUF]; /* the current blocks, in counter order */
+  unsigned next;         /* next unread word of buf; RNG_BUF: all used */
+  uint64_t key[2];       /* {seed, stream} */
+  uint64_t ctr[4];       /* {index of the next block, replication word, 0, 0} */
 } rng_philox;
 
 /* get() returns whole 64-bit words: min 0, max 2^64 - 1; get_double() the
  * top 53 bits of a word times 2^-53, in [0, 1). gsl_rng_set(r, s) sets key
  * {s, 0} and counter 0. */
-extern const gsl_rng_type *rng_philox4x64;
+extern const gsl_rng_type rng_philox_type;
+extern const gsl_rng_type *rng_philox4x64; /* &rng_philox_type, GSL's style */
 
 /* A Philox4x64-10 stream with key {seed, stream}, replication word `rep`,
  * at draw 0; NULL if out of memory. */
@@ -105,15 +113,15 @@ void rng_set(gsl_rng *r, uint64_t seed, uint64_t stream, uint64_t rep);
 /* One Philox4x64-10 block: out = philox(ctr, key) (Random123's function). */
 void rng_philox_block(const uint64_t ctr[4], const uint64_t key[2], uint64_t out[4]);
 
-/* Computes the next block into s->buf and returns its first word. */
+/* Computes the next RNG_BLOCKS blocks into s->buf, returns their first word. */
 uint64_t rng_philox_refill(rng_philox *s);
 
-static inline int rng_is_philox(const gsl_rng *r) { return r->type == rng_philox4x64; }
+static inline int rng_is_philox(const gsl_rng *r) { return r->type == &rng_philox_type; }
 
 /* The next 64-bit word of a Philox stream (r must be one). */
 static inline uint64_t rng_next64(gsl_rng *r) {
   rng_philox *s = r->state;
-  if (__builtin_expect(s->next < 4, 1))
+  if (__builtin_expect(s->next < RNG_BUF, 1))
     return s->buf[s->next++];
   return rng_philox_refill(s);
 }
@@ -170,10 +178,8 @@ static inline double rng_exponential(gsl_rng *r, double mean) {
 static inline size_t rng_discrete(gsl_rng *r, const gsl_ran_discrete_t *g) {
   double u = rng_u01(r);
   size_t c = (size_t)(u * (double)g->K);
-  double f = g->F[c];
-  if (f == 1.0 || u < f)
-    return c;
-  return g->A[c];
+  size_t a = g->A[c];         /* loaded either way: a conditional move, not a branch */
+  return u < g->F[c] ? c : a; /* GSL also tests F[c] == 1.0, implied: u < 1 */
 }
 
 #endif
