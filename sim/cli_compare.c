@@ -3,7 +3,9 @@
  * Variant A is the scenario with --set then --set-a overrides, B with --set
  * then --set-b. Replication r of both runs with seed
  * rng_replication_seed(base, r), base = --seed or A's scenario seed, so the
- * two variants share arrivals and token sizes (common random numbers). */
+ * two variants share arrivals and token sizes (common random numbers). A
+ * seed for one variant only (--set-a seed=N) would break that and is
+ * refused. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -101,6 +103,14 @@ int cli_compare(const cli *c, es_err *e) {
                    "edgesim compare: --replications: must be >= 2 for a "
                    "confidence interval, got %zu",
                    n);
+  for (size_t i = 0; i < c->nset_a + c->nset_b; i++) {
+    const char *set = i < c->nset_a ? c->set_a[i] : c->set_b[i - c->nset_a];
+    if (!strncmp(set, "seed=", 5))
+      return es_fail(e, ES_EINPUT,
+                     "edgesim compare: --set-%c %s: both variants run on the same seeds "
+                     "(common random numbers); give the seed with --seed or --set seed=N",
+                     i < c->nset_a ? 'a' : 'b', set);
+  }
   if (!c->nset_a && !c->nset_b)
     return es_fail(e, ES_EINPUT,
                    "edgesim compare: give the variants with --set-a PATH=VALUE "

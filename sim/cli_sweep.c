@@ -10,7 +10,9 @@
  * varied values, then exactly the row `edgesim --set ... --format csv`
  * prints for it (one replication), or the `--summary` row with
  * --replications N >= 2. Every point uses the same seeds (--seed or its
- * scenario's seed), so points are compared under common random numbers. */
+ * scenario's seed), so points are compared under common random numbers;
+ * --vary seed=... gives each point its own base seed, and is refused with
+ * --seed, which would override it. */
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -269,6 +271,10 @@ static int prepare(sweep *w, es_err *e) {
   w->nax = c->nvary;
   for (size_t k = 0; k < w->nax && !rc; k++) {
     rc = parse_axis(c->vary[k], &w->ax[k], e);
+    if (!rc && c->has_seed && !strcmp(w->ax[k].path, "seed"))
+      rc = es_fail(e, ES_EINPUT,
+                   "edgesim sweep: --vary seed and --seed both give the base seed (drop "
+                   "--seed: each point then runs with its own seed)");
     for (size_t j = 0; j < k && !rc; j++)
       if (!strcmp(w->ax[j].path, w->ax[k].path))
         rc = es_fail(e, ES_EINPUT,

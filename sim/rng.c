@@ -1,5 +1,8 @@
 #include "rng.h"
 
+#include <Random123/philox.h>
+#include <limits.h>
+
 uint64_t rng_mix64(uint64_t x) {
   x += 0x9e3779b97f4a7c15ULL;
   x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
@@ -14,6 +17,10 @@ uint64_t rng_replication_seed(uint64_t seed, uint64_t r) {
 }
 
 gsl_rng *rng_stream_new(uint64_t seed, enum rng_stream stream) {
+  return rng_mt19937_stream_new(seed, stream);
+}
+
+gsl_rng *rng_mt19937_stream_new(uint64_t seed, enum rng_stream stream) {
   gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
   if (!r)
     return NULL;
@@ -22,5 +29,62 @@ gsl_rng *rng_stream_new(uint64_t seed, enum rng_stream stream) {
   uint64_t m = rng_mix64(rng_mix64(seed) + (uint64_t)stream);
   unsigned long s = (unsigned long)((m ^ (m >> 32)) & 0xffffffffUL);
   gsl_rng_set(r, s ? s : 0x2545f491UL);
+  return r;
+}
+
+/* ---- Philox4x64-10 as a gsl_rng_type ---------------------------------------- */
+
+/* get() hands out whole words, so unsigned long must hold 64 bits (LP64). */
+_Static_assert(ULONG_MAX == UINT64_MAX, "rng_philox4x64 needs a 64-bit unsigned long");
+_Static_assert(R123_USE_PHILOX_64BIT, "Random123 cannot do 64-bit Philox with this compiler");
+
+void rng_philox_block(const uint64_t ctr[4], const uint64_t key[2], uint64_t out[4]) {
+  philox4x64_ctr_t c = {{ctr[0], ctr[1], ctr[2], ctr[3]}};
+  philox4x64_key_t k = {{key[0], key[1]}};
+  philox4x64_ctr_t b = philox4x64(c, k);
+  for (int i = 0; i < 4; i++)
+    out[i] = b.v[i];
+}
+
+uint64_t rng_philox_refill(rng_philox *s) {
+  philox4x64_key_t k = {{s->key[0], s->key[1]}};
+  philox4x64_ctr_t c[RNG_BLOCKS], b[RNG_BLOCKS];
+  for (int j = 0; j < RNG_BLOCKS; j++) /* block indices wrap after 2^64 blocks */
+    c[j] = (philox4x64_ctr_t){{s->ctr[0] + (uint64_t)j, s->ctr[1], s->ctr[2], s->ctr[3]}};
+  for (int j = 0; j < RNG_BLOCKS; j++)
+    b[j] = philox4x64(c[j], k);
+  for (int j = 0; j < RNG_BLOCKS; j++)
+    for (int i = 0; i < 4; i++)
+      s->buf[4 * j + i] = b[j].v[i];
+  s->ctr[0] += RNG_BLOCKS;
+  s->next = 1;
+  return s->buf[0];
+}
+
+static void philox_reset(rng_philox *s, uint64_t seed, uint64_t stream, uint64_t rep) {
+  *s = (rng_philox){.next = RNG_BUF, .key = {seed, stream}, .ctr = {0, rep, 0, 0}};
+}
+
+static void philox_set(void *state, unsigned long seed) { philox_reset(state, seed, 0, 0); }
+
+static unsigned long philox_get(void *state) {
+  rng_philox *s = state;
+  return s->next < RNG_BUF ? s->buf[s->next++] : rng_philox_refill(s);
+}
+
+static double philox_get_double(void *state) { return (double)(philox_get(state) >> 11) * 0x1p-53; }
+
+const gsl_rng_type rng_philox_type = {
+    "philox4x64-10", ULONG_MAX, 0, sizeof(rng_philox), philox_set, philox_get, philox_get_double};
+const gsl_rng_type *rng_philox4x64 = &rng_philox_type;
+
+void rng_set(gsl_rng *r, uint64_t seed, uint64_t stream, uint64_t rep) {
+  philox_reset(r->state, seed, stream, rep);
+}
+
+gsl_rng *rng_stream_new_rep(uint64_t seed, uint64_t stream, uint64_t rep) {
+  gsl_rng *r = gsl_rng_alloc(rng_philox4x64);
+  if (r)
+    rng_set(r, seed, stream, rep);
   return r;
 }

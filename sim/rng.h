@@ -1,15 +1,69 @@
-/* rng.h: independent random streams seeded from (seed, stream id).
+/* rng.h: independent random streams, keyed by (seed, stream id).
  *
  * Every source of randomness has its own gsl_rng, so changing how one source
  * is used (say, the dispatch policy) never shifts the numbers another source
  * sees: runs that differ only in policy share arrivals and token sizes
- * (common random numbers). The caller owns the returned generator and frees
- * it with gsl_rng_free().
+ * (common random numbers). The caller owns a returned generator and frees it
+ * with gsl_rng_free().
+ *
+ * Two generators live here:
+ *
+ * - rng_mt19937_stream_new(): GSL's MT19937 seeded with a 32-bit mix of
+ *   (seed, stream). This is what rng_stream_new() returns today, so outputs
+ *   do not change until the simulator switches generator on purpose.
+ *
+ * - rng_philox4x64: Random123's Philox4x64-10 counter-based generator
+ *   (Salmon et al., SC'11) as a gsl_rng_type, so every GSL distribution
+ *   (gsl_ran_*, alias tables, gsl_ran_binomial) runs on it. Word d of a
+ *   stream is word d mod 4 of the block
+ *
+ *       Philox4x64-10(counter = {d / 4, rep, 0, 0}, key = {seed, stream})
+ *
+ *   i.e. key = (64-bit seed, stream id), counter = (draw block, replication
+ *   word, 0, 0). Philox is a bijection of the 256-bit counter for each key:
+ *   within one key, distinct (rep, block) pairs can never give the same
+ *   block. Different keys are different members of the family. A stream has
+ *   2^66 words before its block index wraps. Why this one: its 2 x 64-bit
+ *   key holds (seed, stream) exactly; 64-bit words come out of one x86-64
+ *   mul each, so it costs half of Philox4x32-10 per 64 bits and the same as
+ *   Threefry4x64-20 (about 3 ns per word here, gcc -O2); 10 rounds are
+ *   Random123's default, 3 above the fewest that pass BigCrush; numpy's
+ *   Philox is this one.
+ *
+ * Which key and counter a run uses (the mapping README documents):
+ *   base seed S       --seed, else the scenario's "seed" (default 1)
+ *   replication r     runs as a plain run with seed S_r =
+ *                     rng_replication_seed(S, r): S_0 = S, and for r >= 1
+ *                     S_r = mix(mix(S) ^ mix(0x5245504c + r)), injective
+ *                     in r. The printed seed S_r reruns it alone.
+ *   plain run, seed P stream k (RNG_WORKLOAD 1, RNG_TOKENS 2, RNG_DISPATCH 3)
+ *                     uses key (P, k), counter (block, 0, 0, 0).
+ *   compare           both variants of replication r use S_r: same keys,
+ *                     same counters (common random numbers); a seed for
+ *                     one variant only (--set-a seed=N) is refused.
+ *   sweep             every point uses the same S_r for replication r (the
+ *                     point is in neither key nor counter: common random
+ *                     numbers across points); with --vary seed each point's
+ *                     S is its own seed.
+ * The counter's replication word stays 0 in every run the CLI starts: the
+ * printed seed has to rerun a replication alone, so the replication must be
+ * inside the 64-bit seed. rng_stream_new_rep() exposes the word for callers
+ * that do not need that promise (tests, benchmarks, future sub-streams).
+ *
+ * Hot path: rng_u01(), rng_u01_pos(), rng_uniform_int(), rng_exponential()
+ * and rng_discrete() below are inline and read the Philox state directly
+ * (no indirect call through the gsl_rng_type). They consume the same words
+ * of the same stream as the GSL wrapper, so GSL calls and inline draws may
+ * be mixed freely. On any other gsl_rng (MT19937) each falls back to the
+ * GSL function it replaces, giving exactly GSL's values: replacing calls is
+ * byte-identical until the generator itself is switched.
  */
 #ifndef ES_RNG_H
 #define ES_RNG_H
 
+#include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
+#include <math.h>
 #include <stdint.h>
 
 enum rng_stream {
@@ -24,7 +78,114 @@ uint64_t rng_mix64(uint64_t x);
 /* Seed of replication r of a run with base seed `seed` (documented mixing). */
 uint64_t rng_replication_seed(uint64_t seed, uint64_t r);
 
-/* A new MT19937 generator for `stream` under `seed`; NULL if out of memory. */
+/* The generator of the simulator's streams (today MT19937, see above);
+ * NULL if out of memory. */
 gsl_rng *rng_stream_new(uint64_t seed, enum rng_stream stream);
+
+/* GSL's MT19937 seeded with a 32-bit mix of (seed, stream): distinct pairs
+ * can share a seed (2^32 seeds); kept for comparison. NULL if out of memory. */
+gsl_rng *rng_mt19937_stream_new(uint64_t seed, enum rng_stream stream);
+
+/* ---- Philox4x64-10 ------------------------------------------------------- */
+
+/* Blocks computed per refill: independent blocks overlap in the CPU (one
+ * block is a chain of 10 dependent rounds). Does not change the words. */
+#ifndef RNG_BLOCKS
+#define RNG_BLOCKS 4
+#endif
+#define RNG_BUF (4 * RNG_BLOCKS)
+
+/* The state behind a gsl_rng of type rng_philox4x64. */
+typedef struct rng_philox {
+  uint64_t buf[RNG_BUF]; /* the current blocks, in counter order */
+  unsigned next;         /* next unread word of buf; RNG_BUF: all used */
+  uint64_t key[2];       /* {seed, stream} */
+  uint64_t ctr[4];       /* {index of the next block, replication word, 0, 0} */
+} rng_philox;
+
+/* get() returns whole 64-bit words: min 0, max 2^64 - 1; get_double() the
+ * top 53 bits of a word times 2^-53, in [0, 1). gsl_rng_set(r, s) sets key
+ * {s, 0} and counter 0. */
+extern const gsl_rng_type rng_philox_type;
+extern const gsl_rng_type *rng_philox4x64; /* &rng_philox_type, GSL's style */
+
+/* A Philox4x64-10 stream with key {seed, stream}, replication word `rep`,
+ * at draw 0; NULL if out of memory. */
+gsl_rng *rng_stream_new_rep(uint64_t seed, uint64_t stream, uint64_t rep);
+
+/* Moves a Philox gsl_rng to draw 0 of key {seed, stream}, word `rep`. */
+void rng_set(gsl_rng *r, uint64_t seed, uint64_t stream, uint64_t rep);
+
+/* One Philox4x64-10 block: out = philox(ctr, key) (Random123's function). */
+void rng_philox_block(const uint64_t ctr[4], const uint64_t key[2], uint64_t out[4]);
+
+/* Computes the next RNG_BLOCKS blocks into s->buf, returns their first word. */
+uint64_t rng_philox_refill(rng_philox *s);
+
+static inline int rng_is_philox(const gsl_rng *r) { return r->type == &rng_philox_type; }
+
+/* The next 64-bit word of a Philox stream (r must be one). */
+static inline uint64_t rng_next64(gsl_rng *r) {
+  rng_philox *s = r->state;
+  if (__builtin_expect(s->next < RNG_BUF, 1))
+    return s->buf[s->next++];
+  return rng_philox_refill(s);
+}
+
+/* Uniform on [0, 1), 53 bits: k * 2^-53, k uniform in [0, 2^53). Equals
+ * gsl_rng_uniform() on the same stream. */
+static inline double rng_u01(gsl_rng *r) {
+  if (__builtin_expect(!rng_is_philox(r), 0))
+    return gsl_rng_uniform(r);
+  return (double)(rng_next64(r) >> 11) * 0x1p-53;
+}
+
+/* Uniform on (0, 1): rng_u01() drawn again while it is 0 (probability
+ * 2^-53). Equals gsl_rng_uniform_pos(). */
+static inline double rng_u01_pos(gsl_rng *r) {
+  double u;
+  do
+    u = rng_u01(r);
+  while (__builtin_expect(u == 0, 0));
+  return u;
+}
+
+/* Uniform integer in [0, n), n >= 1, exactly (Lemire 2019, multiply and
+ * reject): one word per try, a second try with probability < n / 2^64.
+ * Not the same values as gsl_rng_uniform_int(), which it replaces (and
+ * calls on a non-Philox generator). */
+static inline uint64_t rng_uniform_int(gsl_rng *r, uint64_t n) {
+  if (__builtin_expect(!rng_is_philox(r), 0))
+    return gsl_rng_uniform_int(r, n);
+  __extension__ typedef unsigned __int128 u128;
+  u128 m = (u128)rng_next64(r) * n;
+  if (__builtin_expect((uint64_t)m < n, 0)) {
+    uint64_t reject = -n % n; /* 2^64 mod n: low products below it are biased */
+    while ((uint64_t)m < reject)
+      m = (u128)rng_next64(r) * n;
+  }
+  return (uint64_t)(m >> 64);
+}
+
+/* Exponential with the given mean: -mean * log(1 - u), u = rng_u01(). 1 - u
+ * is exact (a multiple of 2^-53 in (0, 1]), so this is log of the exact
+ * uniform GSL's -mean * log1p(-u) uses, rounded once; glibc's log is the
+ * faster of the two. May differ from gsl_ran_exponential() in the last bit
+ * (which it calls on a non-Philox generator). */
+static inline double rng_exponential(gsl_rng *r, double mean) {
+  if (__builtin_expect(!rng_is_philox(r), 0))
+    return gsl_ran_exponential(r, mean);
+  return -mean * log(1.0 - rng_u01(r));
+}
+
+/* A draw from a GSL alias table, the same index as gsl_ran_discrete() on
+ * the same stream: GSL's steps (Knuth's convention, F[c] = (c + p_c) / K)
+ * on rng_u01(). */
+static inline size_t rng_discrete(gsl_rng *r, const gsl_ran_discrete_t *g) {
+  double u = rng_u01(r);
+  size_t c = (size_t)(u * (double)g->K);
+  size_t a = g->A[c];         /* loaded either way: a conditional move, not a branch */
+  return u < g->F[c] ? c : a; /* GSL also tests F[c] == 1.0, implied: u < 1 */
+}
 
 #endif
