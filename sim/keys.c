@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "ifile.h"
+#include "jsonint.h"
+#include "names.h"
 
 #define KEY_MAX_ROWS 64 /* ifile_key's bound: one bit per row */
 
@@ -64,6 +66,36 @@ int key_number(kctx *c, const char *path, const cJSON *v, const key_row *f, doub
   return 0;
 }
 
+/* Any integer in [0, 2^64 - 1], exactly: from the number's text when the
+ * tree has it (key_parse_json), else from the double if that is exact. */
+static int get_u64(kctx *c, const char *path, const cJSON *v, uint64_t *out) {
+  char got[96];
+  const char *why = "not a JSON number";
+  ifile_describe(v, got, sizeof got);
+  if (cJSON_IsNumber(v) && v->valuestring) {
+    if (!json_uint64(v->valuestring, strlen(v->valuestring), out, &why))
+      return 0;
+    snprintf(got, sizeof got, "%.60s", v->valuestring);
+  } else if (cJSON_IsNumber(v)) {
+    double x = v->valuedouble;
+    if (x >= 0 && x <= 9007199254740992.0 && floor(x) == x)
+      return *out = (uint64_t)x, 0;
+    why = x < 0 ? "negative" : floor(x) != x ? "not an integer" : "not exact in a double";
+  }
+  return key_fail(c, path, "must be an integer in [0, 18446744073709551615], got %s (%s)", got,
+                  why);
+}
+
+int key_parse_json(const char *file, const char *buf, size_t len, cJSON **out, es_err *e) {
+  int rc = ifile_parse_json(file, buf, len, out, e);
+  if (!rc && json_attach_number_text(*out, buf, len)) {
+    cJSON_Delete(*out);
+    *out = NULL;
+    return es_fail(e, ES_ERUNTIME, "edgesim: out of memory");
+  }
+  return rc;
+}
+
 static int get_enum(kctx *c, const char *path, const cJSON *v, const char *const *names, int *out) {
   if (cJSON_IsString(v))
     for (int i = 0; names[i]; i++)
@@ -86,8 +118,8 @@ static int get_string(kctx *c, const char *path, const cJSON *v, char *out, size
   size_t n = strlen(v->valuestring);
   if (n == 0 || n >= size)
     return key_fail(c, path, "must be a string of 1 to %zu characters, got %s", size - 1, got);
-  size_t bad = strcspn(v->valuestring, KEY_NAME_BAD_CHARS);
-  if (bad < n)
+  size_t bad;
+  if (es_name_bad_char(v->valuestring, &bad))
     return key_fail(c, path, "must not contain control characters, ',' or '\"' (character %zu)",
                     bad + 1);
   memcpy(out, v->valuestring, n + 1);
@@ -183,6 +215,8 @@ int key_parse_value(kctx *c, const cJSON *v, const char *path, const key_row *f,
       return c->e->code;
     *(uint64_t *)(base + f->off) = (uint64_t)x;
     return 0;
+  case K_U64:
+    return get_u64(c, path, v, (uint64_t *)(base + f->off));
   case K_STR:
     return get_string(c, path, v, base + f->off, f->size);
   case K_BOOL:
@@ -213,8 +247,10 @@ int key_parse_value(kctx *c, const cJSON *v, const char *path, const key_row *f,
 
 static int parse_default(kctx *c, const char *path, const key_row *f, char *base) {
   cJSON *v = cJSON_Parse(f->dflt);
-  if (!v)
+  if (!v || json_attach_number_text(v, f->dflt, strlen(f->dflt))) {
+    cJSON_Delete(v);
     return es_fail(c->e, ES_ERUNTIME, "internal: bad default for %s", path);
+  }
   int rc = key_parse_value(c, v, path, f, base);
   cJSON_Delete(v);
   if (!rc && f->type == K_OBJ)
@@ -380,8 +416,8 @@ int key_parse_kinded(kctx *c, const cJSON *obj, const char *path, const kind_reg
 /* ---- help ---------------------------------------------------------------------- */
 
 static const char *type_name(const key_row *f) {
-  static const char *const names[] = {"number", "integer", "string", "bool",
-                                      "string", "tokens",  "object", "value"};
+  static const char *const names[] = {"number", "integer", "integer", "string", "bool",
+                                      "string", "tokens",  "object",  "value"};
   return f->type == K_FUNC && f->type_text ? f->type_text : names[f->type];
 }
 

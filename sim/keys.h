@@ -29,7 +29,8 @@
 
 enum key_type {
   K_NUM,  /* double */
-  K_INT,  /* uint64_t, an exact integer */
+  K_INT,  /* uint64_t, an exact integer (bounds as doubles, so <= 2^53) */
+  K_U64,  /* uint64_t, any of 0 .. 2^64 - 1, read exactly from the number's text */
   K_STR,  /* char[size], a name: no control characters, ',' or '"' */
   K_BOOL, /* int */
   K_ENUM, /* int: index into `names` */
@@ -63,6 +64,8 @@ struct key_row {
   { k, K_NUM, off, 0, lo, hi, fl, d, NULL, NULL, help, NULL }
 #define KEY_INT(k, off, lo, hi, fl, d, help)                                                       \
   { k, K_INT, off, 0, lo, hi, fl, d, NULL, NULL, help, NULL }
+#define KEY_U64(k, off, d, help)                                                                   \
+  { k, K_U64, off, 0, 0, 0, 0, d, NULL, NULL, help, NULL }
 #define KEY_STR(k, off, size, help)                                                                \
   { k, K_STR, off, size, 0, 0, 0, NULL, NULL, NULL, help, NULL }
 #define KEY_BOOL(k, off, d, help)                                                                  \
@@ -141,11 +144,9 @@ void key_join(char *out, size_t n, const char *path, const char *key);
 /* "an array of N" or what v is, for "got ..." in messages. */
 void key_count_text(const cJSON *v, char *buf, size_t n);
 
-/* Characters a name may not hold (they would break CSV rows, TSV headers or
- * one-line messages). */
-#define KEY_NAME_BAD_CHARS                                                                         \
-  "\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a\x0b\x0c\x0d\x0e\x0f\x10\x11\x12\x13\x14\x15\x16"       \
-  "\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f\x7f,\""
+/* Parses `len` bytes of JSON text (buf[len] == 0) like ifile_parse_json(),
+ * and gives every number its text (jsonint.h), so K_U64 rows read exactly. */
+int key_parse_json(const char *file, const char *buf, size_t len, cJSON **out, es_err *e);
 
 /* ---- help -------------------------------------------------------------------- */
 

@@ -17,6 +17,7 @@
 
 #include "ifile.h"
 #include "kinds.h"
+#include "names.h"
 #include "profile.h"
 #include "setpatch.h"
 
@@ -123,8 +124,7 @@ static int parse_devices(kctx *c, const cJSON *arr, const char *path, const key_
 
 static const key_row TOP_KEYS[] = {
     KEY_STR("name", OFF(name), sizeof(((scn *)0)->name), "scenario name (default: the file name)"),
-    KEY_INT("seed", OFF(seed), 0, 9007199254740992.0, 0, "1",
-            "base random seed (--seed overrides)"),
+    KEY_U64("seed", OFF(seed), "1", "base random seed, 0 to 2^64 - 1 (--seed overrides)"),
     KEY_NUM("duration_s", OFF(duration_s), 0, SCN_MAX_DURATION_S, K_REQ | K_LOX, NULL,
             "simulated horizon, seconds"),
     KEY_FUNC("workload", 0, parse_workload, K_REQ, NULL, "object", "the demand"),
@@ -329,17 +329,27 @@ static int check_rules(kctx *c, const cJSON *root) {
 
 /* ---- load ---------------------------------------------------------------------- */
 
-/* The file's stem, with characters a name may not hold replaced by '_'. */
+/* The file's stem (at most 100 bytes, cut at a UTF-8 boundary), with each
+ * character a name may not hold (names.h) replaced by one '_'. */
 static void default_name(scn *s, const char *file) {
   const char *b = strrchr(file, '/');
   b = b ? b + 1 : file;
   size_t l = strcspn(b, ".");
-  snprintf(s->name, sizeof s->name, "%.*s", (int)(l < 100 ? l : 100), b);
+  if (l > 100) {
+    l = 100;
+    while (l && ((unsigned char)b[l] & 0xC0) == 0x80)
+      l--;
+  }
+  snprintf(s->name, sizeof s->name, "%.*s", (int)l, b);
   if (!s->name[0])
     snprintf(s->name, sizeof s->name, "scenario");
-  for (char *p = s->name; *p; p++)
-    if (strchr(KEY_NAME_BAD_CHARS, *p))
-      *p = '_';
+  size_t pos;
+  while (es_name_bad_char(s->name, &pos)) {
+    unsigned char c = (unsigned char)s->name[pos];
+    size_t k = c == 0xC2 ? 2 : c == 0xE2 ? 3 : 1; /* C1 controls; bidi controls */
+    s->name[pos] = '_';
+    memmove(s->name + pos + 1, s->name + pos + k, strlen(s->name + pos + k) + 1);
+  }
 }
 
 /* Parses, overrides and validates the text of `file` (buf[len] == 0). */
@@ -348,7 +358,7 @@ static int load_text(const char *file, const char *buf, size_t len, const char *
   char mbuf[1024];
   cJSON *root;
   *out = NULL;
-  int rc = ifile_parse_json(file, buf, len, &root, e);
+  int rc = key_parse_json(file, buf, len, &root, e);
   if (rc)
     return rc;
   if (!cJSON_IsObject(root)) {

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "jsoncheck.h"
+#include "jsonint.h"
 
 /* Applies "PATH=VALUE" to the tree: PATH is dotted, numbers index arrays;
  * missing object keys are created (validation then rejects unknown ones).
@@ -61,6 +62,10 @@ int setpatch_apply(const char *file, cJSON *root, const char *set, es_err *e) {
         return es_fail(e, ES_EINPUT, "%s: --set %s: VALUE is not valid JSON: %s at character %zu",
                        file, set, what, (size_t)(at - val) + 1);
       cJSON *v = strict ? cJSON_ParseWithOpts(val, NULL, 1) : NULL;
+      if (v && json_attach_number_text(v, val, strlen(val))) { /* exact integers */
+        cJSON_Delete(v);
+        return es_fail(e, ES_ERUNTIME, "edgesim: out of memory");
+      }
       if (!v)
         v = cJSON_CreateString(val);
       if (!v)

@@ -215,6 +215,66 @@ static void unreadable_inputs(void **state) {
 }
 
 /* The shipped scenarios all load. */
+/* Seeds are exact 64-bit integers in files and through --set; a number
+ * that is not exactly such an integer is an error, never rounded. */
+static void seeds_are_exact(void **state) {
+  (void)state;
+  static const struct {
+    const char *set;
+    uint64_t seed;
+  } ok[] = {{"seed=9007199254740993", 9007199254740993ull},
+            {"seed=18446744073709551615", UINT64_MAX},
+            {"seed=1e3", 1000},
+            {"seed=0", 0}};
+  for (size_t i = 0; i < sizeof ok / sizeof *ok; i++) {
+    scn *s = tu_load(BASE, &ok[i].set, 1);
+    assert_true(s->seed == ok[i].seed);
+    scn_free(s);
+  }
+  static const struct {
+    const char *set, *want;
+  } bad[] = {
+      {"seed=1.0000000000000001", "bad.json: seed: must be an integer in [0, "
+                                  "18446744073709551615], got 1.0000000000000001 (not an integer)"},
+      {"seed=18446744073709551616", "bad.json: seed: must be an integer in [0, "
+                                    "18446744073709551615], got 18446744073709551616 (larger "
+                                    "than 2^64 - 1)"},
+      {"seed=-1", "bad.json: seed: must be an integer in [0, 18446744073709551615], got -1 "
+                  "(negative)"},
+      {"seed=\"7\"", "bad.json: seed: must be an integer in [0, 18446744073709551615], got "
+                     "\"7\" (not a JSON number)"},
+  };
+  for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+    int code;
+    const char *got = tu_load_error(BASE, &bad[i].set, 1, &code);
+    assert_int_equal(code, ES_EINPUT);
+    if (strcmp(got, bad[i].want))
+      fail_msg("--set %s\n got: %s\nwant: %s", bad[i].set, got, bad[i].want);
+  }
+  /* in the file itself, too */
+  const char *f = strstr(BASE, "\"seed\": 7");
+  assert_non_null(f);
+  char text[4096];
+  snprintf(text, sizeof text, "%.*s\"seed\": 18446744073709551615%s", (int)(f - BASE), BASE,
+           f + strlen("\"seed\": 7"));
+  scn *s = tu_load(text, NULL, 0);
+  assert_true(s->seed == UINT64_MAX);
+  scn_free(s);
+}
+
+/* Names refuse C1 controls and bidirectional overrides too (names.h). */
+static void names_refuse_invisible_controls(void **state) {
+  (void)state;
+  static const char *sets[] = {"devices.1.name=\"a\\u0085b\"", "devices.1.name=\"ab\\u202ec\"",
+                               "name=\"x\\u2066y\""};
+  for (size_t i = 0; i < 3; i++) {
+    int code;
+    const char *got = tu_load_error(BASE, &sets[i], 1, &code);
+    assert_int_equal(code, ES_EINPUT);
+    assert_non_null(strstr(got, "must not contain control characters"));
+  }
+}
+
 static void shipped_scenarios_load(void **state) {
   (void)state;
   const char *names[] = {"steady_random.json", "steady_weighted.json", "bursty_random.json",
@@ -237,6 +297,7 @@ int main(void) {
       cmocka_unit_test(profiles_are_inherited), cmocka_unit_test(bad_values_say_where),
       cmocka_unit_test(bad_files_say_where),    cmocka_unit_test(bad_set_paths),
       cmocka_unit_test(unreadable_inputs),      cmocka_unit_test(shipped_scenarios_load),
+      cmocka_unit_test(seeds_are_exact),        cmocka_unit_test(names_refuse_invisible_controls),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
