@@ -70,7 +70,7 @@ static char *join(const char *const *sets, size_t k) {
 
 static int selection(const cli *c, const scn *const *s, ms_sel *sel, es_err *e) {
   if (!c->metrics || c->format == REP_JSON)
-    return ms_all(sel, e); /* JSON always has the full nested shape */
+    return ms_all(sel, ES_MG_ALL, e); /* JSON always has the full nested shape */
   int rc = ms_parse(c->metrics, s[0]->ninst, sel, e);
   return rc ? rc : ms_check(sel, s[1]->ninst, e);
 }
@@ -86,7 +86,8 @@ static int run(const cli *c, cmp_ctx *x, size_t n, es_err *e) {
   if (!rc && (!a || !b))
     rc = es_fail(e, ES_ERUNTIME, "edgesim: out of memory");
   if (!rc) {
-    cmp_labels l = {a, b, scn_policy_name(x->s[0]), scn_policy_name(x->s[1])};
+    cmp_labels l = {a, b, scn_policy_name(x->s[0]), scn_policy_name(x->s[1]),
+                    es_metric_groups(x->s[0]) | es_metric_groups(x->s[1])};
     cmp_print(x->c, stdout, c->format, c->header, &l);
   }
   free(a);

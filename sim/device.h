@@ -35,6 +35,7 @@ typedef struct dev {
   _Alignas(64) uint64_t tokens; /* statistics */
   uint64_t rejected;            /* statistics */
   uint64_t ts_tokens;           /* tokens admitted in the current time-series interval */
+  uint32_t closed; /* reasons it admits nothing (faults.h, DEV_CLOSED_*); max_par is 0 while set */
 } dev;
 _Static_assert(offsetof(dev, tokens) == 64 && sizeof(dev) == 128,
                "dev: one cache line per group of fields");

@@ -19,7 +19,9 @@
 #include <string.h>
 
 #include "run.h"
+#include "cloud.h"
 #include "dispatch.h"
+#include "faults.h"
 #include "kinds.h"
 #include "lim_sliding_window.h"
 #include "limiter.h"
@@ -37,6 +39,7 @@ es_result *es_result_new(const scn *s) {
     return NULL;
   }
   r->ndev = s->ninst;
+  r->groups = es_metric_groups(s);
   return r;
 }
 
@@ -96,6 +99,8 @@ static int setup(run *u, const scn *s, uint64_t seed, const es_opts *o, es_resul
     return -1;
   if (o->scan_dispatch)
     disp_use_scan(&u->d);
+  if (cloud_setup(u, seed) || flt_setup(u, seed)) /* NULL state unless configured */
+    return -1;
   for (int i = 0; i < 3; i++)
     hist_init(&r->lat_hist[i]);
   snprintf(r->scenario, sizeof r->scenario, "%s", s->name);
@@ -113,6 +118,8 @@ static void teardown(run *u) {
   cal_destroy(&u->q);
   wl_destroy(&u->w);
   disp_destroy(&u->d);
+  cloud_teardown(u);
+  flt_teardown(u);
 }
 
 /* ---- time series ------------------------------------------------------------ */
@@ -122,6 +129,8 @@ static void ts_header(run *u) {
                  "cloud_usd");
   for (size_t i = 0; i < u->n; i++)
     fprintf(u->ts, "\tutil_%s", u->r->dev[i].name);
+  if (u->r->groups & ES_MG_FLT)
+    flt_ts_header(u);
   fputc('\n', u->ts);
 }
 
@@ -138,6 +147,8 @@ static void ts_flush(run *u) {
     fprintf(u->ts, "\t%.6g", (double)d->ts_tokens / (double)d->cap_tokens * scale);
     d->ts_tokens = 0;
   }
+  if (u->r->groups & ES_MG_FLT)
+    flt_ts_row(u, t0, t1);
   fputc('\n', u->ts);
   u->ts_arr = u->ts_served = u->ts_redir = u->ts_drop = 0;
   u->ts_tok_edge = u->ts_tok_cloud = u->ts_usd = 0;
@@ -145,7 +156,7 @@ static void ts_flush(run *u) {
 }
 
 /* Flushes every interval that ends at or before t. */
-static void ts_advance(run *u, double t) {
+void run_ts_advance(run *u, double t) {
   while ((double)(u->ts_k + 1) * u->ts_len <= t && (double)u->ts_k * u->ts_len < u->s->duration_s)
     ts_flush(u);
 }
@@ -153,7 +164,7 @@ static void ts_advance(run *u, double t) {
 /* ---- events ------------------------------------------------------------------ */
 
 /* A request finished on device ev->arg: its slot is free. */
-static int fire_done(run *u, const heap_ev *ev) {
+static inline int fire_done(run *u, const heap_ev *ev) {
   dev *d = &u->devs[ev->arg];
   if (--d->inflight == 0)
     d->busy_s += run_clip(u, d->busy_since, ev->t);
@@ -161,13 +172,22 @@ static int fire_done(run *u, const heap_ev *ev) {
   return 0;
 }
 
-/* The event types: one row each. A new type is a row and a handler. */
-enum { EV_DONE = 1, EV_TYPES_END };
+int run_done(run *u, const heap_ev *ev) { return fire_done(u, ev); }
+
+/* The event types (ids in run.h): one row each. A new type is a row and a
+ * handler. */
 static const struct ev_type {
   const char *name;
   int (*fire)(run *u, const heap_ev *ev); /* 0, or -1 if out of memory */
 } EV_TYPES[EV_TYPES_END] = {
     [EV_DONE] = {"done", fire_done},
+    /* faults.c */
+    [EV_FDONE] = {"done (device with failures)", flt_fire_done},
+    [EV_FAIL] = {"failure", flt_fire_fail},
+    [EV_REPAIR] = {"repair", flt_fire_repair},
+    /* cloud.c */
+    [EV_RETRY] = {"cloud retry", cloud_fire_retry},
+    [EV_CLOUD_DONE] = {"cloud done", cloud_fire_done},
 };
 
 /* Runs every calendar event due at or before t, counting them in
@@ -178,7 +198,7 @@ static inline int run_due(run *u, double t) {
     heap_ev ev;
     cal_pop(&u->q, &ev);
     u->events++;
-    if (ev.kind == EV_DONE ? fire_done(u, &ev) : EV_TYPES[ev.kind].fire(u, &ev))
+    if (ev.kind == EV_DONE ? fire_done(u, &ev) : EV_TYPES[ev.kind & EV_KIND_MASK].fire(u, &ev))
       return -1;
   }
   return 0;
@@ -209,7 +229,8 @@ static int admit(run *u, size_t i, double t, const wl_arrival *a) {
   disp_admitted(&u->d, i);
   const scn_device *sd = &u->s->dev[d->spec]; /* a few entries: always cached */
   double service = sd->ttft_s + (double)tok / sd->tgs;
-  if (cal_push_fifo(&u->q, d->spec * u->ntok + a->cls, t + service, EV_DONE, (uint32_t)i))
+  uint32_t kind = u->fl ? flt_admit(u, i, t, a->prompt, tok, service) : EV_DONE; /* faults.h */
+  if (cal_push_fifo(&u->q, d->spec * u->ntok + a->cls, t + service, kind, (uint32_t)i))
     return -1;
   u->ts_served++;
   u->ts_tok_edge += (double)tok;
@@ -227,37 +248,11 @@ static int admit(run *u, size_t i, double t, const wl_arrival *a) {
   return 0;
 }
 
-static void reject(run *u, long picked, double t, uint64_t prompt, uint64_t tok) {
-  const scn *s = u->s;
-  es_result *r = u->r;
-  int counted = t >= u->from;
-  if (picked >= 0 && counted)
-    u->devs[picked].rejected++;
-  if (!s->cloud.enabled) {
-    u->ts_drop++;
-    if (counted)
-      u->n_drop++, u->k_drop += tok;
-    return;
-  }
-  double usd = ((double)prompt * s->cloud.price_in + (double)tok * s->cloud.price_out) / 1e6;
-  u->ts_redir++;
-  u->ts_tok_cloud += (double)tok;
-  u->ts_usd += usd;
-  if (!counted)
-    return;
-  double lat = s->cloud.rtt_s + s->cloud.ttft_s + (double)tok / s->cloud.tgs;
-  u->n_redir++;
-  u->k_cloud += tok;
-  r->utility_sum += s->alpha * s->cloud.quality + (1 - s->alpha) * s->cloud.ttft_s;
-  r->cloud_usd += usd;
-  hist_add(&r->lat_hist[1], lat);
-}
-
 static int arrive(run *u, double t) {
   const wl_arrival *a = &u->w.a;
   uint64_t tok = a->tokens;
   if (u->ts)
-    ts_advance(u, t);
+    run_ts_advance(u, t);
   u->ts_arr++;
   if (t >= u->from)
     u->n_gen++, u->k_gen += tok;
@@ -265,8 +260,7 @@ static int arrive(run *u, double t) {
   long i = disp_pick(&u->d, tok, t);
   if (i >= 0 && disp_admits(&u->d, (size_t)i, tok, t))
     return admit(u, (size_t)i, t, a);
-  reject(u, i, t, a->prompt, tok);
-  return 0;
+  return cloud_reject(u, i, t, a->prompt, tok); /* cloud.h: to the cloud, or dropped */
 }
 
 /* ---- results ------------------------------------------------------------------ */
@@ -314,6 +308,8 @@ static void finish(run *u) {
   r->tok_generated = (double)u->k_gen, r->tok_edge = (double)u->k_edge;
   r->tok_cloud = (double)u->k_cloud, r->tok_dropped = (double)u->k_drop;
   finish_devices(u);
+  cloud_finish(u); /* cloud.h, faults.h: availability, drop reasons, energy while down */
+  flt_finish(u);
   r->energy_usd = r->energy_wh / 1000.0 * u->s->energy_price;
   r->total_usd = r->energy_usd + r->cloud_usd;
   r->cpr_edge = ratio(r->energy_usd, r->edge_served);
@@ -355,7 +351,7 @@ static int check(const run *u, es_err *e) {
                    "dropped %llu",
                    (unsigned long long)u->k_gen, (unsigned long long)u->k_edge,
                    (unsigned long long)u->k_cloud, (unsigned long long)u->k_drop);
-  return 0;
+  return flt_check(u, e); /* dropped by reason, the budget cap */
 }
 
 int es_run(const scn *s, uint64_t seed, const es_opts *o, es_result *r, es_err *e) {
@@ -390,7 +386,7 @@ int es_run(const scn *s, uint64_t seed, const es_opts *o, es_result *r, es_err *
     return rc;
   }
   if (u.ts)
-    ts_advance(&u, INFINITY);
+    run_ts_advance(&u, INFINITY);
   finish(&u);
   r->events = u.events;
   rc = check(&u, e);
@@ -419,12 +415,26 @@ static const struct {
 };
 
 size_t es_dev_metric_count(void) { return sizeof DEV_METRICS / sizeof DEV_METRICS[0]; }
+int es_dev_metric_shown(size_t k, unsigned groups) {
+  return DEV_METRICS[k].off < offsetof(es_dev_result, availability) || (groups & ES_MG_FLT);
+}
 const char *es_dev_metric_name(size_t k) { return DEV_METRICS[k].name; }
 double es_dev_metric_value(const es_dev_result *d, size_t k) {
   return *(const double *)((const char *)d + DEV_METRICS[k].off);
 }
 
 size_t es_metric_count(void) { return sizeof METRICS / sizeof METRICS[0]; }
+int es_metric_shown(size_t i, unsigned groups) {
+  size_t lo = offsetof(es_result, x), hi = lo + sizeof(struct es_flt_result);
+  return METRICS[i].off < lo || METRICS[i].off >= hi || (groups & ES_MG_FLT);
+}
+unsigned es_metric_groups(const scn *s) {
+  unsigned g = s->cx.ext ? ES_MG_FLT : 0;
+  for (size_t i = 0; i < s->ndev; i++)
+    if (s->dev[i].has_failure)
+      g |= ES_MG_FLT;
+  return g;
+}
 const char *es_metric_name(size_t i) { return METRICS[i].name; }
 double es_metric_value(const es_result *r, size_t i) {
   return *(const double *)((const char *)r + METRICS[i].off);

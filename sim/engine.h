@@ -26,6 +26,13 @@
   X("requests.edge_served", edge_served)                                                           \
   X("requests.redirected", redirected)                                                             \
   X("requests.dropped", dropped)                                                                   \
+  X("requests.lost", x.lost)                                                                       \
+  X("requests.failed_over", x.failed_over)                                                         \
+  X("requests.unavailable", x.unavailable)                                                         \
+  X("requests.rate_limited", x.rate_limited)                                                       \
+  X("requests.over_budget", x.over_budget)                                                         \
+  X("requests.cloud_disabled", x.cloud_disabled)                                                   \
+  X("requests.answered_fraction", x.answered_fraction)                                             \
   X("requests.rejected_fraction", rejected_fraction)                                               \
   X("tokens.generated", tok_generated)                                                             \
   X("tokens.edge", tok_edge)                                                                       \
@@ -56,7 +63,20 @@
   X("utilization.slot_mean", slot_mean)                                                            \
   X("pcr.utility", pcr_utility)                                                                    \
   X("pcr.cpr_usd", pcr_cpr)                                                                        \
-  X("pcr.ratio", pcr_ratio)
+  X("pcr.ratio", pcr_ratio)                                                                        \
+  X("cloud.http_429", x.http_429)                                                                  \
+  X("cloud.retries", x.retries)                                                                    \
+  X("cloud.availability", x.cloud_availability)                                                    \
+  X("cloud.peak_period_usd", x.peak_period_usd)                                                    \
+  X("faults.device_availability", x.devices_availability)
+
+/* Opt-in metric groups: a metric whose field lies in es_result.x (or, per
+ * device, from es_dev_result.availability on) is reported only when the
+ * scenario configures device failures or a cloud outage, limit, retry,
+ * budget or latency distribution (es_result.groups & ES_MG_FLT), so
+ * scenarios without those keys print exactly what they printed before. */
+#define ES_MG_FLT 1u
+#define ES_MG_ALL (~0u)
 
 /* Per device instance, (name, field of es_dev_result). */
 #define ES_DEV_METRICS(X)                                                                          \
@@ -65,7 +85,9 @@
   X("tokens", tokens)                                                                              \
   X("token_utilization", token_utilization)                                                        \
   X("slot_utilization", slot_utilization)                                                          \
-  X("energy_wh", energy_wh)
+  X("energy_wh", energy_wh)                                                                        \
+  X("availability", availability)                                                                  \
+  X("down_s", down_s)
 
 typedef struct es_dev_result {
   char name[96]; /* scenario name, with [k] when count > 1 */
@@ -84,8 +106,14 @@ typedef struct es_result {
   double lat[3][4]; /* edge, cloud, all x mean, p50, p95, p99; seconds */
   double util_mean, util_std, util_cv, slot_mean;
   double pcr_utility, pcr_cpr, pcr_ratio; /* 0 unless every platform has a Q */
-  double utility_sum;                     /* sum of U over answered requests */
-  hist lat_hist[3];                       /* edge, cloud, all */
+  unsigned groups;                        /* opt-in metric groups reported (ES_MG_*) */
+  struct es_flt_result {                  /* ES_MG_FLT: faults.c, cloud.c */
+    double lost, failed_over, unavailable, rate_limited, over_budget, cloud_disabled;
+    double answered_fraction; /* (edge_served + redirected) / generated */
+    double http_429, retries, cloud_availability, peak_period_usd, devices_availability;
+  } x;
+  double utility_sum; /* sum of U over answered requests */
+  hist lat_hist[3];   /* edge, cloud, all */
   size_t ndev;
   es_dev_result *dev;
   double events; /* heap events processed plus arrivals */
@@ -110,9 +138,15 @@ size_t es_metric_count(void);
 const char *es_metric_name(size_t i);
 double es_metric_value(const es_result *r, size_t i);
 
+/* True iff metric i (of ES_METRICS) is reported under `groups`. */
+int es_metric_shown(size_t i, unsigned groups);
+/* The opt-in groups a run of `s` reports (ES_MG_*). */
+unsigned es_metric_groups(const scn *s);
+
 /* The same for the per-device fields of ES_DEV_METRICS. */
 size_t es_dev_metric_count(void);
 const char *es_dev_metric_name(size_t k);
 double es_dev_metric_value(const es_dev_result *d, size_t k);
+int es_dev_metric_shown(size_t k, unsigned groups);
 
 #endif

@@ -45,6 +45,12 @@ void hist_add(hist *h, double x) {
   h->count[bucket_of(x)]++;
 }
 
+void hist_remove(hist *h, double x) {
+  h->n--;
+  h->sum -= x;
+  h->count[bucket_of(x)]--;
+}
+
 void hist_merge(hist *dst, const hist *src) {
   dst->n += src->n;
   dst->sum += src->sum;

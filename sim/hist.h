@@ -27,6 +27,9 @@ typedef struct hist {
 
 void hist_init(hist *h);
 void hist_add(hist *h, double x);
+/* Removes a sample x added before (faults.c: a request cut by a device
+ * failure); min and max keep it. */
+void hist_remove(hist *h, double x);
 /* Adds every sample of `src` into `dst`. */
 void hist_merge(hist *dst, const hist *src);
 double hist_mean(const hist *h); /* 0 when empty */

@@ -4,13 +4,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-int ms_all(ms_sel *out, es_err *e) {
-  out->n = es_metric_count();
-  out->col = calloc(out->n, sizeof *out->col);
+int ms_all(ms_sel *out, unsigned groups, es_err *e) {
+  out->n = 0;
+  out->col = calloc(es_metric_count(), sizeof *out->col);
   if (!out->col)
     return es_fail(e, ES_ERUNTIME, "edgesim: out of memory");
-  for (size_t i = 0; i < out->n; i++)
-    out->col[i] = (ms_col){-1, i};
+  for (size_t i = 0; i < es_metric_count(); i++)
+    if (es_metric_shown(i, groups))
+      out->col[out->n++] = (ms_col){-1, i};
   return 0;
 }
 

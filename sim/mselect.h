@@ -24,8 +24,10 @@ typedef struct ms_sel {
   size_t n;
 } ms_sel;
 
-/* Every scalar metric, in table order (the default CSV columns). */
-int ms_all(ms_sel *out, es_err *e);
+/* Every scalar metric reported under `groups` (engine.h, ES_MG_*), in
+ * table order (the default CSV columns). ES_MG_ALL: every metric, so that
+ * column i is metric i. */
+int ms_all(ms_sel *out, unsigned groups, es_err *e);
 /* Parses a comma-separated list of names. A device index must be below
  * `ndev`. Unknown names are ES_EINPUT errors listing the valid names. */
 int ms_parse(const char *list, size_t ndev, ms_sel *out, es_err *e);

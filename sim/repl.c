@@ -14,6 +14,7 @@ struct repl {
   char scenario[128], policy[32];
   uint64_t seed0; /* seed of replication 0 */
   const scn *s;
+  unsigned groups; /* opt-in metric groups reported (engine.h) */
 };
 
 repl *repl_new(const scn *s, size_t n, const repl_opts *o) {
@@ -24,11 +25,12 @@ repl *repl_new(const scn *s, size_t n, const repl_opts *o) {
   p->o = *o;
   p->n = n;
   p->s = s;
+  p->groups = es_metric_groups(s);
   p->ndev = s->ninst;
   p->acc = calloc(es_metric_count(), sizeof *p->acc);
   p->dev_acc = calloc(p->ndev * es_dev_metric_count() + 1, sizeof *p->dev_acc);
   p->dev_name = calloc(p->ndev + 1, sizeof *p->dev_name);
-  if (!p->acc || !p->dev_acc || !p->dev_name || (!o->sel && ms_all(&p->all, &e)))
+  if (!p->acc || !p->dev_acc || !p->dev_name || (!o->sel && ms_all(&p->all, p->groups, &e)))
     return repl_free(p), NULL;
   if (!o->sel)
     p->o.sel = &p->all;
@@ -152,12 +154,14 @@ static void leaf_stats(FILE *f, size_t i, void *arg) { json_stats(f, &((repl *)a
 static void json_summary(repl *p) {
   FILE *f = p->o.out;
   fputs("\n  ],\n  \"summary\": {", f);
-  rep_json_metrics(f, 4, leaf_stats, p);
+  rep_json_metrics(f, 4, p->groups, leaf_stats, p);
   fputs(",\n    \"devices\": [", f);
   for (size_t d = 0; d < p->ndev; d++) {
     fprintf(f, "%s\n      {\"name\": ", d ? "," : "");
     rep_json_string(f, p->dev_name[d]);
     for (size_t k = 0; k < es_dev_metric_count(); k++) {
+      if (!es_dev_metric_shown(k, p->groups))
+        continue;
       fprintf(f, ", \"%s\": ", es_dev_metric_name(k));
       json_stats(f, &p->dev_acc[d * es_dev_metric_count() + k]);
     }

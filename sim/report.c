@@ -62,16 +62,20 @@ static const char *component(const char *name, int k, int *len) {
   return name;
 }
 
-void rep_json_metrics(FILE *f, int indent, void (*leaf)(FILE *f, size_t i, void *arg), void *arg) {
+void rep_json_metrics(FILE *f, int indent, unsigned groups,
+                      void (*leaf)(FILE *f, size_t i, void *arg), void *arg) {
   const char *prev = "";
-  int open = 0; /* groups of the previous name still open */
+  int open = 0, first = 1; /* groups of the previous name still open */
   for (size_t i = 0; i < es_metric_count(); i++) {
+    if (!es_metric_shown(i, groups))
+      continue;
     const char *name = es_metric_name(i);
     int keep = common_groups(prev, name), groups = depth_of(name), len;
     for (; open > keep; open--)
       fprintf(f, "\n%*s}", indent + 2 * (open - 1), "");
-    if (i)
+    if (!first)
       fputc(',', f);
+    first = 0;
     for (; open < groups; open++) {
       const char *c = component(name, open, &len);
       fprintf(f, "\n%*s\"%.*s\": {", indent + 2 * open, "", len, c);
@@ -129,12 +133,14 @@ void rep_json(FILE *f, const es_result *r) {
   fprintf(f, ",\n  \"seed\": %llu,\n  \"policy\": ", (unsigned long long)r->seed);
   rep_json_string(f, r->policy);
   fputc(',', f);
-  rep_json_metrics(f, 2, leaf_value, (void *)r);
+  rep_json_metrics(f, 2, r->groups, leaf_value, (void *)r);
   fputs(",\n  \"devices\": [", f);
   for (size_t i = 0; i < r->ndev; i++) {
     fprintf(f, "%s\n    {\"name\": ", i ? "," : "");
     rep_json_string(f, r->dev[i].name);
     for (size_t k = 0; k < es_dev_metric_count(); k++) {
+      if (!es_dev_metric_shown(k, r->groups))
+        continue;
       fprintf(f, ", \"%s\": ", es_dev_metric_name(k));
       rep_number(f, es_dev_metric_value(&r->dev[i], k));
     }
@@ -146,13 +152,16 @@ void rep_json(FILE *f, const es_result *r) {
 void rep_csv_header(FILE *f) {
   fputs("scenario,policy,seed", f);
   for (size_t i = 0; i < es_metric_count(); i++)
-    fprintf(f, ",%s", es_metric_name(i));
+    if (es_metric_shown(i, 0)) /* the CLI's CSV goes through mselect.h */
+      fprintf(f, ",%s", es_metric_name(i));
   fputc('\n', f);
 }
 
 void rep_csv_row(FILE *f, const es_result *r) {
   fprintf(f, "%s,%s,%llu", r->scenario, r->policy, (unsigned long long)r->seed);
   for (size_t i = 0; i < es_metric_count(); i++) {
+    if (!es_metric_shown(i, 0))
+      continue;
     fputc(',', f);
     rep_number(f, es_metric_value(r, i));
   }
@@ -187,6 +196,19 @@ void rep_text(FILE *f, const scn *s, const es_result *r) {
             r->lat[k][0], r->lat[k][1], r->lat[k][2], r->lat[k][3]);
   fprintf(f, "utilization token mean %.3f, std %.3f, cv %.3f; slot mean %.3f\n", r->util_mean,
           r->util_std, r->util_cv, r->slot_mean);
+  if (r->groups & ES_MG_FLT) {
+    const struct es_flt_result *x = &r->x;
+    fprintf(f,
+            "faults     answered %.4f; dropped: %.0f lost, %.0f unavailable, %.0f rate-limited, "
+            "%.0f over budget, %.0f cloud disabled; %.0f failed over\n",
+            x->answered_fraction, x->lost, x->unavailable, x->rate_limited, x->over_budget,
+            x->cloud_disabled, x->failed_over);
+    fprintf(f,
+            "cloud      availability %.5f, %.0f HTTP 429, %.0f retries, peak period spend $%.4f; "
+            "device availability %.5f\n",
+            x->cloud_availability, x->http_429, x->retries, x->peak_period_usd,
+            x->devices_availability);
+  }
   fprintf(f, "\n%-20s %9s %9s %10s %9s %9s %10s\n", "device", "served", "rejected", "tokens",
           "tok_util", "slot_util", "energy_Wh");
   for (size_t i = 0; i < r->ndev; i++) {

@@ -31,6 +31,7 @@ void rep_csv_row(FILE *f, const es_result *r);
 
 /* Prints the scalar metrics as nested JSON members (no outer braces),
  * indented by `indent`, with leaf(i) printing the value of metric i. */
-void rep_json_metrics(FILE *f, int indent, void (*leaf)(FILE *f, size_t i, void *arg), void *arg);
+void rep_json_metrics(FILE *f, int indent, unsigned groups,
+                      void (*leaf)(FILE *f, size_t i, void *arg), void *arg);
 
 #endif

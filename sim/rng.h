@@ -70,6 +70,12 @@ enum rng_stream {
   RNG_WORKLOAD = 1, /* user activity and arrival times */
   RNG_TOKENS = 2,   /* prompt and output token counts */
   RNG_DISPATCH = 3, /* random and weighted device choice */
+  /* faults.c and cloud.c: far from the ids above, so other modules' new
+   * streams cannot collide with them */
+  RNG_FAULTS = 0x464c0001,    /* device failure and repair times */
+  RNG_OUTAGE = 0x464c0002,    /* cloud outage timeline */
+  RNG_RETRY = 0x464c0003,     /* retry jitter */
+  RNG_CLOUD_LAT = 0x464c0004, /* cloud latency draws */
 };
 
 /* splitmix64 finaliser: a bijective 64-bit mix (Steele et al. 2014). */

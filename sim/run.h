@@ -41,7 +41,29 @@ typedef struct run {
   double ts_len;
   uint64_t ts_k;
   double ts_arr, ts_served, ts_redir, ts_drop, ts_tok_edge, ts_tok_cloud, ts_usd;
+  struct cloud_run *cl; /* cloud.c's state; NULL: the paper's cloud */
+  struct flt_run *fl;   /* faults.c's state; NULL: no device fails */
 } run;
+typedef struct cloud_run cloud_run;
+typedef struct flt_run flt_run;
+
+/* Event types, rows of engine.c's EV_TYPES; heap_ev.kind's low 8 bits
+ * (faults.c keeps a slot index in the upper 24). */
+enum run_ev {
+  EV_DONE = 1,   /* a request finished on device arg */
+  EV_FDONE,      /* the same on a device with failures (faults.c) */
+  EV_FAIL,       /* device arg fails (faults.c) */
+  EV_REPAIR,     /* device arg is repaired (faults.c) */
+  EV_RETRY,      /* a cloud retry, pool record arg (cloud.c) */
+  EV_CLOUD_DONE, /* a cloud request finished (cloud.c, max_concurrency) */
+  EV_TYPES_END
+};
+#define EV_KIND_MASK 0xffu
+
+/* The engine's completion of a request on device ev->arg (frees its slot). */
+int run_done(run *u, const heap_ev *ev);
+/* Writes the time-series rows of every interval that ends at or before t. */
+void run_ts_advance(run *u, double t);
 
 /* Length of [a, b) inside the statistics window. */
 static inline double run_clip(const run *u, double a, double b) {

@@ -19,6 +19,7 @@
 #include "kinds.h"
 #include "names.h"
 #include "profile.h"
+#include "faults.h"
 #include "setpatch.h"
 
 #define OFF(m) offsetof(scn, m)
@@ -75,13 +76,28 @@ static const key_row CLOUD_KEYS[] = {
             "price of prompt tokens, USD per million"),
     KEY_NUM("price_out_usd_per_mtok", OFF(cloud.price_out), 0, 1e6, 0, "60",
             "price of output tokens, USD per million"),
-    KEY_NUM("rtt_s", OFF(cloud.rtt_s), 0, 3600, 0, "0.05",
-            "network round trip to the cloud, seconds"),
-    KEY_NUM("ttft_s", OFF(cloud.ttft_s), 0, 3600, 0, "0.71",
-            "cloud time to first token, seconds (GPT-4 in the paper)"),
-    KEY_NUM("tgs", OFF(cloud.tgs), SCN_MIN_TGS, 1e9, 0, "50", "cloud output tokens per second"),
+    KEY_FUNC("rtt_s", 0, cloud_parse_rtt, 0, "0.05", "latency",
+             "network round trip to the cloud, seconds; or {p50, p95} / {values, weights}"),
+    KEY_FUNC("ttft_s", 0, cloud_parse_ttft, 0, "0.71", "latency",
+             "cloud time to first token, seconds (GPT-4 in the paper); or a distribution"),
+    KEY_FUNC("tgs", 0, cloud_parse_tgs, 0, "50", "latency",
+             "cloud output tokens per second; or a distribution"),
     KEY_NUM("quality", OFF(cloud.quality), 0, 1, 0, NULL,
             "Q of the cloud LM in [0, 1] (GPT-4 in the paper: 0.97); for PCR"),
+    /* cloud.h: outages, limits, retries, budget (opt-in) */
+    KEY_OBJ("outage", OFF(cx.has_outage), CLOUD_OUTAGE_KEYS, 0, NULL,
+            "random outages: alternating up (mtbf_s) and down (mttr_s) times"),
+    KEY_FUNC(
+        "outages", 0, cloud_parse_outages, 0, NULL, "array",
+        "explicit outages [[start_s, end_s], ...], sorted, non-overlapping; down in [start, end)"),
+    KEY_OBJ("limits", OFF(cx.has_limits), CLOUD_LIMIT_KEYS, 0, NULL,
+            "rate limits; a request over one gets HTTP 429"),
+    KEY_OBJ("retry", OFF(cx.has_retry), CLOUD_RETRY_KEYS, 0, NULL,
+            "retries of 429 and unavailable answers (absent: none)"),
+    KEY_NUM("budget_usd", OFF(cx.budget_usd), 0, 1e12, K_LOX, NULL,
+            "spend cap per budget period; a request that would pass it is dropped"),
+    KEY_NUM("budget_period_s", OFF(cx.budget_period_s), 0, SCN_MAX_DURATION_S, K_LOX, NULL,
+            "budget periods [kP, (k+1)P) from t = 0 (absent: the whole run)"),
     KEY_END};
 
 static const key_row UTIL_KEYS[] = {
@@ -113,6 +129,8 @@ static const key_row DEV_KEYS[] = {
             "Q of its LM in [0, 1], for PCR (profile, where published)"),
     KEY_FUNC("limiter", 0, keep_device_limiter, 0, NULL, "object",
              "its own limiter; keys not given are the scenario's `limiter`'s"),
+    KEY_OBJ("failure", DOFF(has_failure), FLT_FAILURE_KEYS, 0, NULL,
+            "failures: alternating up (mtbf_s) and down (mttr_s) times (faults.h)"),
     KEY_END};
 
 /* Device keys without which a device cannot run; the profile gives the
@@ -321,6 +339,8 @@ static int check_rules(kctx *c, const cJSON *root) {
     return c->e->code;
   if (check_limiters(c, root))
     return c->e->code;
+  if (cloud_check_cfg(c, s) || flt_check_cfg(c, s))
+    return c->e->code;
   s->has_quality = s->cloud.quality >= 0;
   for (size_t i = 0; i < s->ndev; i++)
     s->has_quality &= s->dev[i].quality >= 0;
@@ -432,6 +452,7 @@ void scn_free(scn *s) {
   kind_cfg_free(s->wl.ops ? &s->wl.ops->h : NULL, s->wl.cfg);
   kind_cfg_free(s->lim.ops ? &s->lim.ops->h : NULL, s->lim.cfg);
   kind_cfg_free(s->disp.ops ? &s->disp.ops->h : NULL, s->disp.cfg);
+  cloud_cfg_free(&s->cx);
   free(s->dev);
   free(s);
 }

@@ -13,6 +13,7 @@
 
 #include <stdio.h>
 
+#include "cloud.h"
 #include "dist.h"
 #include "err.h"
 #include "keys.h"
@@ -45,6 +46,8 @@ typedef struct scn_device {
   scn_lim lim;                         /* its limiter: its own, or the scenario's (cfg borrowed) */
   int own_lim;                         /* lim.cfg is this entry's (a `limiter` key of its own) */
   const cJSON *lim_json;               /* while loading: its `limiter` object, or NULL */
+  int has_failure;                     /* `failure` given (faults.h) */
+  flt_renewal failure;                 /* its up/down process and on_fail */
 } scn_device;
 
 typedef struct scn {
@@ -70,7 +73,8 @@ typedef struct scn {
     double rtt_s, ttft_s, tgs;
     double quality; /* Q in [0, 1]; < 0 when unknown */
   } cloud;
-  double energy_price;                    /* USD per kWh */
+  cloud_cfg cx;        /* the cloud's outages, limits, retries, budget, latency laws (cloud.h) */
+  double energy_price; /* USD per kWh */
   int has_cloud, has_energy, has_utility; /* the blocks were given */
   double alpha;    /* weight of Q in the utility U = alpha Q + (1 - alpha) R */
   int has_quality; /* every device and the cloud have a Q: PCR is reported */

@@ -78,7 +78,7 @@ static void all_is_the_table(void **state) {
   (void)state;
   ms_sel s;
   es_err e = {0};
-  assert_int_equal(ms_all(&s, &e), 0);
+  assert_int_equal(ms_all(&s, ES_MG_ALL, &e), 0);
   assert_int_equal(s.n, es_metric_count());
   for (size_t i = 0; i < s.n; i++)
     assert_true(s.col[i].dev == -1 && s.col[i].idx == i);
