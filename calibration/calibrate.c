@@ -527,7 +527,8 @@ static const char *method[][2] = {
     {"energy_wh_per_query", "power_active_w x (ttft_s + output_tokens / tgs) / 3600"},
     {"decode_tps_batch",
      "aggregate tokens/s of B sequences decoded in one weight pass: B / max(bytes/bw, B x decode FLOPs / compute)"},
-    {"quality", "GSM8K pass@1 from the paper, Table I (REFERENCE.md sec. 1), where published"},
+    {"quality",
+     "GSM8K pass@1 from the paper, Table I (docs/references.md sec. 1), where published"},
 };
 
 static cJSON *profile_json(const options *o, const es_device *d, const host *h, const lm_run *runs,

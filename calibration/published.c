@@ -1,9 +1,9 @@
 /* published.c: the comparison table (see published.h). */
 #include "published.h"
 
-#define AI_LAB "Jetson AI Lab benchmarks (REFERENCE.md sec. 3)"
-#define TRT "NVIDIA TensorRT-LLM README4Jetson v0.12.0 (REFERENCE.md sec. 3)"
-#define PAPER "Jang & Morabito 2025, Table I (REFERENCE.md sec. 1)"
+#define AI_LAB "Jetson AI Lab benchmarks (docs/references.md sec. 3)"
+#define TRT "NVIDIA TensorRT-LLM README4Jetson v0.12.0 (docs/references.md sec. 3)"
+#define PAPER "Jang & Morabito 2025, Table I (docs/references.md sec. 1)"
 
 const pub_row pub_rows[] = {
     {PUB_DECODE, "orin_nano", 0, "Orin Nano 8GB", "qwen2.5-7b", "Qwen2.5 7B, MLC INT4", 0, 14.2,
@@ -21,9 +21,9 @@ const pub_row pub_rows[] = {
     {PUB_DECODE, "orin_agx", 0, "AGX Orin 64GB", "qwen2.5-7b", "Llama-3-8B, TRT-LLM INT4 AWQ", 0,
      35.9, TRT},
     {PUB_DECODE, "orin_nano", 102, "Orin Nano Super 25W", "qwen2.5-0.5b", "Qwen2.5 0.5B, Ollama", 0,
-     50, "third-party blog (REFERENCE.md sec. 3)"},
+     50, "third-party blog (docs/references.md sec. 3)"},
     {PUB_DECODE, "orin_nano", 102, "Orin Nano Super 25W", "qwen2.5-1.5b",
-     "Qwen2.5-coder 1.5B, Ollama", 0, 34, "third-party blog (REFERENCE.md sec. 3)"},
+     "Qwen2.5-coder 1.5B, Ollama", 0, 34, "third-party blog (docs/references.md sec. 3)"},
     {PUB_TTFT, "orin_agx", 0, "AGX Orin 64GB", "qwen2.5-7b", "Qwen2.5-7B (paper)", 48, 0.28, PAPER},
     {PUB_TTFT, "orin_nano", 0, "Orin Nano 8GB", "qwen2.5-3b", "Qwen2.5-3B (paper)", 48, 0.33,
      PAPER},

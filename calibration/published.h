@@ -1,5 +1,5 @@
 /* published.h: published measurements the projections are compared with
- * (shared/REFERENCE.md sec. 1 and 3). Each row names the closest bundled LM
+ * (docs/references.md sec. 1 and 3). Each row names the closest bundled LM
  * shape; where the published model differs, `note` says so. */
 #ifndef ES_PUBLISHED_H
 #define ES_PUBLISHED_H
