@@ -681,6 +681,34 @@ static int profiles_tsv(const char *dir, FILE *out, FILE *err) {
   return 0;
 }
 
+static int is_dir(const char *path) {
+  struct stat st;
+  return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* The folder holding models/lm and models/devices: $EDGESIM_ROOT; else the
+ * working directory when it has models/lm; else the installed data folder
+ * (EDGESIM_DATA_DIR, relative to the folder of the running binary); else the
+ * source tree this was built from. */
+static const char *data_root(char *buf, size_t n) {
+  const char *env = getenv("EDGESIM_ROOT");
+  if (env && *env)
+    return env;
+  if (is_dir("models/lm"))
+    return ".";
+  char *exe = realpath("/proc/self/exe", NULL);
+  const char *end = exe ? strrchr(exe, '/') : NULL;
+  int found = 0;
+  if (end) {
+    snprintf(buf, n, "%.*s/%s", (int)(end - exe), exe, EDGESIM_DATA_DIR);
+    char lm[4200];
+    snprintf(lm, sizeof lm, "%s/models/lm", buf);
+    found = is_dir(lm);
+  }
+  free(exe);
+  return found ? buf : EDGESIM_SOURCE_DIR;
+}
+
 int calibrate_main(int argc, char **argv, FILE *out, FILE *err) {
   if (argc == 3 && !strcmp(argv[1], "--tsv"))
     return profiles_tsv(argv[2], out, err);
@@ -692,9 +720,8 @@ int calibrate_main(int argc, char **argv, FILE *out, FILE *err) {
   }
   if (rc)
     return rc;
-  const char *root = getenv("EDGESIM_ROOT");
-  if (!root || !*root)
-    root = ".";
+  char rootbuf[1024];
+  const char *root = data_root(rootbuf, sizeof rootbuf);
   static lm_run runs[MAX_LM];
   static es_device dev[MAX_DEV];
   static host h;

@@ -837,6 +837,19 @@ static const char *models_dir(const char *file, const char *given, char *buf, si
   struct stat st;
   if (stat(buf, &st) == 0 && S_ISDIR(st.st_mode))
     return buf;
+  /* installed: EDGESIM_DATA_DIR is the data folder relative to the folder of
+   * the running executable (bin/ -> ../share/edgesim), so an installed tree
+   * can be moved; a binary in the build tree finds none there */
+  char *exe = realpath("/proc/self/exe", NULL);
+  const char *end = exe ? strrchr(exe, '/') : NULL;
+  int found = 0;
+  if (end) {
+    snprintf(buf, n, "%.*s/%s/models", (int)(end - exe), exe, EDGESIM_DATA_DIR);
+    found = stat(buf, &st) == 0 && S_ISDIR(st.st_mode);
+  }
+  free(exe);
+  if (found)
+    return buf;
   return EDGESIM_SOURCE_DIR "/models";
 }
 
