@@ -33,8 +33,9 @@ typedef struct {
   int prompt;        /* prompt tokens (48: the paper's GSM8K average) */
   int output_tokens; /* 249: the paper's GSM8K average */
   int quick;
-  int wall;        /* 1: wall-clock time; 0: process CPU time / threads */
-  const char *out; /* NULL: <root>/models/profiles */
+  int wall;           /* 1: wall-clock time; 0: process CPU time / threads */
+  const char *out;    /* NULL: the user folder (user_dir), or the shipped one */
+  int update_shipped; /* 1: write <root>/models/profiles (on purpose only) */
 } options;
 
 typedef struct { /* one LM measured on the host */
@@ -62,14 +63,18 @@ typedef struct { /* host probes, per bench point */
 
 static const char *usage =
     "usage: edgesim-calibrate [--lm NAME]... [--quant q8_0|q4_0] [--threads N]\n"
-    "                         [--layers N] [--tokens N] [--out DIR] [--wall] [--quick] [--help]\n"
+    "                         [--layers N] [--tokens N] [--out DIR | --update-shipped]\n"
+    "                         [--wall] [--quick] [--help]\n"
     "  --lm NAME     LM shape models/lm/NAME.json (repeatable; default the four Qwen2.5 shapes)\n"
     "  --quant Q     weight format, q4_0 (default, like the 4-bit published runs) or q8_0\n"
     "  --threads N   'all cores' thread count (default: online CPUs); 1 thread is always measured\n"
     "  --layers N    build and time only N layers per shape, scale times per layer (default all)\n"
     "  --tokens N    decode tokens timed per measurement (default 16, --quick 4)\n"
-    "  --out DIR     where profiles are written (default models/profiles; required\n"
-    "                with --lm, --layers, --quick or --quant q8_0)\n"
+    "  --out DIR     where profiles are written (default: the user folder\n"
+    "                $XDG_DATA_HOME/edgesim/models/profiles, else\n"
+    "                ~/.local/share/edgesim/models/profiles)\n"
+    "  --update-shipped  write the shipped models/profiles instead: a full run only, and\n"
+    "                refused when the run's own precision check fails\n"
     "  --wall        time 1-thread runs by the wall clock too (default: CPU time)\n"
     "  --quick       2 layers, 4 tokens, small probes: a smoke run, not a calibration\n"
     "  --tsv DIR     measure nothing: print the profiles in DIR as TSV (device, lm,\n"
@@ -109,6 +114,9 @@ static int parse(int argc, char **argv, options *o, FILE *err) {
     } else if (!strcmp(a, "--wall")) {
       o->wall = 1;
       takes = 0;
+    } else if (!strcmp(a, "--update-shipped")) {
+      o->update_shipped = 1;
+      takes = 0;
     } else if (known && !v) {
       fprintf(err, "edgesim-calibrate: %s: missing value (see --help)\n", a);
       return 2;
@@ -137,10 +145,14 @@ static int parse(int argc, char **argv, options *o, FILE *err) {
     }
     i += takes;
   }
-  if (!o->out && (o->nlm || o->layers || o->quick || o->quant != QT_Q4_0)) {
-    /* the shipped profiles hold every default shape; a partial run would replace them */
-    fprintf(err, "edgesim-calibrate: --lm, --layers, --quick and --quant q8_0 make a partial "
-                 "calibration: pass --out DIR (it would overwrite models/profiles)\n");
+  if (o->update_shipped && o->out) {
+    fprintf(err, "edgesim-calibrate: --update-shipped and --out exclude each other\n");
+    return 2;
+  }
+  if (o->update_shipped && (o->nlm || o->layers || o->quick || o->quant != QT_Q4_0)) {
+    /* the shipped profiles hold every default shape at q4_0, all layers */
+    fprintf(err, "edgesim-calibrate: --update-shipped needs a full run: not with --lm, --layers, "
+                 "--quick or --quant q8_0\n");
     return 2;
   }
   if (o->nlm == 0) {
@@ -681,6 +693,39 @@ static int profiles_tsv(const char *dir, FILE *out, FILE *err) {
   return 0;
 }
 
+/* mkdir -p; 0 ok, -1 with errno set */
+static int mkdirs(char *path) {
+  for (char *p = path + 1; *p; p++)
+    if (*p == '/') {
+      *p = '\0';
+      int rc = mkdir(path, 0777);
+      *p = '/';
+      if (rc && errno != EEXIST)
+        return -1;
+    }
+  return mkdir(path, 0777) && errno != EEXIST ? -1 : 0;
+}
+
+/* The default output: $XDG_DATA_HOME/edgesim/models/profiles, else
+ * $HOME/.local/share/edgesim/models/profiles, created if missing, so that
+ * `edgesim --models <that>/..` uses it. 0 ok, -1 with a message on err. */
+static int user_dir(char *dir, size_t n, FILE *err) {
+  const char *xdg = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
+  if (xdg && *xdg == '/')
+    snprintf(dir, n, "%s/edgesim/models/profiles", xdg);
+  else if (home && *home)
+    snprintf(dir, n, "%s/.local/share/edgesim/models/profiles", home);
+  else {
+    fprintf(err, "edgesim-calibrate: neither XDG_DATA_HOME nor HOME is set: pass --out DIR\n");
+    return -1;
+  }
+  if (mkdirs(dir)) {
+    fprintf(err, "edgesim-calibrate: %s: cannot create directory (%s)\n", dir, strerror(errno));
+    return -1;
+  }
+  return 0;
+}
+
 static int is_dir(const char *path) {
   struct stat st;
   return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
@@ -726,7 +771,14 @@ int calibrate_main(int argc, char **argv, FILE *out, FILE *err) {
   static es_device dev[MAX_DEV];
   static host h;
   int ndev = 0;
+  char dir[4096]; /* where the profiles go, settled before measuring */
   memset(runs, 0, sizeof runs);
+  if (o.out)
+    snprintf(dir, sizeof dir, "%s", o.out);
+  else if (o.update_shipped)
+    snprintf(dir, sizeof dir, "%s/models/profiles", root);
+  else if (user_dir(dir, sizeof dir, err))
+    return 1;
   for (int i = 0; i < o.nlm; i++)
     if (load_lm(root, o.lm[i], &runs[i], err))
       return 2;
@@ -738,16 +790,13 @@ int calibrate_main(int argc, char **argv, FILE *out, FILE *err) {
     rc = measure_lm(&o, &h, &runs[i], out, err) ? 1 : 0;
   h.load[1] = loadavg();
   if (!rc) {
-    char dir[4096];
-    if (o.out)
-      snprintf(dir, sizeof dir, "%s", o.out);
-    else
-      snprintf(dir, sizeof dir, "%s/models/profiles", root);
     print_host(&o, &h, runs, o.nlm, out);
     print_projections(&o, dev, ndev, runs, o.nlm, out);
     print_published(&o, dev, ndev, runs, o.nlm, out);
     fputc('\n', out);
     rc = write_profiles(&o, dir, dev, ndev, &h, runs, o.nlm, out, err) ? 1 : 0;
+    if (!rc && !o.out && !o.update_shipped)
+      fprintf(out, "use them with: edgesim --models %.*s ...\n", (int)(strlen(dir) - 9), dir);
   }
   for (int d = 0; d < ndev; d++)
     device_destroy(&dev[d]);

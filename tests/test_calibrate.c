@@ -155,12 +155,13 @@ static void test_run_tiny(void **state) {
   free(e);
 }
 
-/* A partial run (a subset of shapes or layers, a smoke run, another weight
- * format) must not replace the shipped models/profiles: without --out it
+/* The shipped models/profiles are replaced only on purpose: --update-shipped,
+ * with a full run (every default shape, all layers, q4_0); a partial run (a
+ * subset of shapes or layers, a smoke run, another weight format) with it
  * stops before measuring anything. */
 #define PARTIAL                                                                                    \
-  "edgesim-calibrate: --lm, --layers, --quick and --quant q8_0 make a partial calibration: "       \
-  "pass --out DIR (it would overwrite models/profiles)\n"
+  "edgesim-calibrate: --update-shipped needs a full run: not with --lm, --layers, --quick or "     \
+  "--quant q8_0\n"
 
 static void test_usage(void **state) {
   (void)state;
@@ -181,11 +182,14 @@ static void test_usage(void **state) {
        {"c", "--lm", "nope", "--out", "/tmp"},
        2,
        "edgesim-calibrate: --lm nope: ./models/lm/nope.json: cannot open: No such file or directory\n"},
-      {3, {"c", "--lm", "qwen2.5-0.5b"}, 2, PARTIAL},
-      {3, {"c", "--layers", "4"}, 2, PARTIAL},
-      {2, {"c", "--quick"}, 2, PARTIAL},
-      {3, {"c", "--quant", "q8_0"}, 2, PARTIAL},
-      {5, {"c", "--tokens", "4", "--quick", "--wall"}, 2, PARTIAL},
+      {4, {"c", "--lm", "qwen2.5-0.5b", "--update-shipped"}, 2, PARTIAL},
+      {4, {"c", "--update-shipped", "--layers", "4"}, 2, PARTIAL},
+      {3, {"c", "--quick", "--update-shipped"}, 2, PARTIAL},
+      {4, {"c", "--quant", "q8_0", "--update-shipped"}, 2, PARTIAL},
+      {4,
+       {"c", "--update-shipped", "--out", "/tmp"},
+       2,
+       "edgesim-calibrate: --update-shipped and --out exclude each other\n"},
       {2, {"c", "--help"}, 0, ""},
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
