@@ -12,6 +12,7 @@
 
 #include "bench.h"
 #include "device.h"
+#include "estimate.h"
 #include "jsonfile.h"
 #include "ofile.h"
 #include "probe.h"
@@ -20,7 +21,11 @@
 
 #define MAX_LM 16
 #define MAX_DEV 16
-#define VERSION "edgesim-calibrate 0.1.0"
+#define VERSION "edgesim-calibrate 0.2.0"
+#define MIN_PAIRS 11   /* decode pairs before the precision is first checked */
+#define MIN_PREFILLS 6 /* prefill pairs: the fewest with a 95% median interval */
+#define BATCH_ROUNDS 3 /* rounds of B = 1, 2, 4, 8, 16 for the batch curve */
+#define BODY_BYTES 5e8 /* default layers: enough for this many weight bytes */
 
 static const char *default_lms[] = {"qwen2.5-0.5b", "qwen2.5-1.5b", "qwen2.5-3b", "qwen2.5-7b"};
 
@@ -29,33 +34,42 @@ typedef struct {
   int nlm;
   qt_type quant;
   int threads;       /* "all cores" thread count */
-  int layers;        /* 0: all */
-  int tokens;        /* decode tokens timed per point */
+  int layers;        /* 0: auto (all, or enough for BODY_BYTES of weights) */
+  int tokens;        /* decode tokens per decode run */
+  int pairs;         /* most decode pairs per shape */
+  double precision;  /* target relative half-width of every 95% interval */
+  double noise;      /* > 0: the fake noisy probe (tests) */
   int prompt;        /* prompt tokens (48: the paper's GSM8K average) */
   int output_tokens; /* 249: the paper's GSM8K average */
   int quick;
-  int wall;        /* 1: wall-clock time; 0: process CPU time / threads */
-  const char *out; /* NULL: <root>/models/profiles */
+  int wall;           /* 1: wall-clock time; 0: process CPU time / threads */
+  const char *out;    /* NULL: the user folder (user_dir), or the shipped one */
+  int update_shipped; /* 1: write <root>/models/profiles (on purpose only) */
 } options;
 
 typedef struct { /* one LM measured on the host */
   lm_shape shape;
   double quality; /* < 0: none published */
-  bench_result b;
-  double bytes; /* decode bytes per token, whole model */
-  double frac_triad[2], frac_read[2];
-  double roof_tps[2];  /* host roofline: min(triad / bytes, matvec peak / decode FLOPs) */
-  double frac_roof[2]; /* decode tokens/s over roof_tps */
-  double prefill_frac; /* 1-thread prefill FLOP/s over the batched peak, uncapped */
-  double eff_bw, eff_compute;
+  int layers_run;
+  double bytes;                     /* decode bytes per token, whole model */
+  double dec_flops;                 /* decode FLOPs per token after the prompt */
+  estimate eff_dec;                 /* per pair: decode tokens/s over the host roofline beside it */
+  estimate eff_pre;                 /* per pair: prefill FLOP/s over the batched peak beside it */
+  estimate dec_tps;                 /* 1-thread decode tokens/s */
+  estimate pre_tps;                 /* 1-thread prefill tokens/s */
+  estimate bw;                      /* bytes/s: the better of triad and read-only, per pair */
+  estimate mv_peak;                 /* FLOP/s, matvec on cache-resident weights */
+  estimate bt_peak;                 /* FLOP/s, batched matmul (prompt rows) */
+  double batch_s[BENCH_BATCHES];    /* median seconds of one batched step */
+  double batch_a, batch_b;          /* least squares step(B) = a + b B, host seconds */
+  double host_ratio[BENCH_BATCHES]; /* measured B step(1) / step(B) */
+  double eff_batch;                 /* per-row compute of batched decode over the batched peak */
+  double all_tps, all_bw;           /* all threads: decode tokens/s, triad bytes/s (wall) */
+  int all_threads;
+  double eff_bw, eff_compute; /* the medians, capped at 1 */
 } lm_run;
 
-typedef struct { /* host probes, per bench point */
-  int npoints;
-  int threads[2];
-  probe_bw bw[2];
-  double peak_matvec[2]; /* FLOP/s of decode's one-row matvec, weights in cache */
-  double peak_batch[2];  /* FLOP/s of prefill's batched matmul, weights in cache */
+typedef struct {
   char cpu[128];
   const char *simd;
   double load[2]; /* 1-minute load average before and after measuring; -1 unknown */
@@ -63,16 +77,27 @@ typedef struct { /* host probes, per bench point */
 
 static const char *usage =
     "usage: edgesim-calibrate [--lm NAME]... [--quant q8_0|q4_0] [--threads N]\n"
-    "                         [--layers N] [--tokens N] [--out DIR] [--wall] [--quick] [--help]\n"
+    "                         [--layers N] [--tokens N] [--pairs N] [--precision P]\n"
+    "                         [--out DIR | --update-shipped] [--wall] [--quick] [--help]\n"
     "  --lm NAME     LM shape models/lm/NAME.json (repeatable; default the four Qwen2.5 shapes)\n"
     "  --quant Q     weight format, q4_0 (default, like the 4-bit published runs) or q8_0\n"
-    "  --threads N   'all cores' thread count (default: online CPUs); 1 thread is always measured\n"
-    "  --layers N    build and time only N layers per shape, scale times per layer (default all)\n"
-    "  --tokens N    decode tokens timed per measurement (default 16, --quick 4)\n"
-    "  --out DIR     where profiles are written (default models/profiles; required\n"
-    "                with --lm, --layers, --quick or --quant q8_0)\n"
+    "  --threads N   'all cores' thread count for an extra decode point (default: online\n"
+    "                CPUs; 1: none); the projection uses 1 thread\n"
+    "  --layers N    build and time only N layers per shape, scale times per layer (default:\n"
+    "                all, or enough layers for 500 MB of weights)\n"
+    "  --tokens N    decode tokens per decode run (default 4, --quick 2)\n"
+    "  --pairs N     most decode/probe pairs per shape (default 41)\n"
+    "  --precision P target: every 95% interval within +-P of its median (default 0.03,\n"
+    "                --quick 0.25);\n"
+    "                a run that misses it exits 3 and writes nothing\n"
+    "  --out DIR     where profiles are written (default: the user folder\n"
+    "                $XDG_DATA_HOME/edgesim/models/profiles, else\n"
+    "                ~/.local/share/edgesim/models/profiles)\n"
+    "  --update-shipped  write the shipped models/profiles instead: a full run only, and\n"
+    "                refused when the run's own precision check fails\n"
     "  --wall        time 1-thread runs by the wall clock too (default: CPU time)\n"
-    "  --quick       2 layers, 4 tokens, small probes: a smoke run, not a calibration\n"
+    "  --quick       2 layers, 2 tokens, small probes: a smoke run, not a calibration\n"
+    "  --fake-noise S  tests only: multiply every probe by 1 + S u, u uniform in [-1, 1]\n"
     "  --tsv DIR     measure nothing: print the profiles in DIR as TSV (device, lm,\n"
     "                weights_gb, tgs, ttft_s, fits, energy_wh_per_query), for plots\n";
 
@@ -88,17 +113,28 @@ static int int_arg(const char *s, int lo, int hi, int *out) {
   return 0;
 }
 
+static int num_arg(const char *s, double lo, double hi, double *out) {
+  char *end;
+  errno = 0;
+  double v = strtod(s, &end);
+  if (errno || *end || end == s || !(v >= lo && v <= hi))
+    return -1;
+  *out = v;
+  return 0;
+}
+
 static int parse(int argc, char **argv, options *o, FILE *err) {
   long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
   *o = (options){.quant = QT_Q4_0,
                  .threads = ncpu > 0 ? (int)ncpu : 1,
-                 .tokens = 0,
+                 .pairs = 41,
                  .prompt = 48,
                  .output_tokens = 249};
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
     int bad = 0, takes = 1;
-    static const char *valued[] = {"--lm", "--quant", "--threads", "--layers", "--tokens", "--out"};
+    static const char *valued[] = {"--lm",    "--quant",     "--threads",    "--layers", "--tokens",
+                                   "--pairs", "--precision", "--fake-noise", "--out"};
     int known = 0;
     for (size_t k = 0; k < sizeof valued / sizeof valued[0]; k++)
       known |= !strcmp(a, valued[k]);
@@ -109,6 +145,9 @@ static int parse(int argc, char **argv, options *o, FILE *err) {
       takes = 0;
     } else if (!strcmp(a, "--wall")) {
       o->wall = 1;
+      takes = 0;
+    } else if (!strcmp(a, "--update-shipped")) {
+      o->update_shipped = 1;
       takes = 0;
     } else if (known && !v) {
       fprintf(err, "edgesim-calibrate: %s: missing value (see --help)\n", a);
@@ -126,6 +165,12 @@ static int parse(int argc, char **argv, options *o, FILE *err) {
       bad = int_arg(v, 1, 1000, &o->layers);
     else if (!strcmp(a, "--tokens"))
       bad = int_arg(v, 1, 100000, &o->tokens);
+    else if (!strcmp(a, "--pairs"))
+      bad = int_arg(v, MIN_PAIRS, 10000, &o->pairs);
+    else if (!strcmp(a, "--precision"))
+      bad = num_arg(v, 1e-4, 1.0, &o->precision);
+    else if (!strcmp(a, "--fake-noise"))
+      bad = num_arg(v, 0.0, 0.9, &o->noise);
     else if (!strcmp(a, "--out"))
       o->out = v;
     else {
@@ -138,10 +183,14 @@ static int parse(int argc, char **argv, options *o, FILE *err) {
     }
     i += takes;
   }
-  if (!o->out && (o->nlm || o->layers || o->quick || o->quant != QT_Q4_0)) {
-    /* the shipped profiles hold every default shape; a partial run would replace them */
-    fprintf(err, "edgesim-calibrate: --lm, --layers, --quick and --quant q8_0 make a partial "
-                 "calibration: pass --out DIR (it would overwrite models/profiles)\n");
+  if (o->update_shipped && o->out) {
+    fprintf(err, "edgesim-calibrate: --update-shipped and --out exclude each other\n");
+    return 2;
+  }
+  if (o->update_shipped && (o->nlm || o->layers || o->quick || o->quant != QT_Q4_0)) {
+    /* the shipped profiles hold every default shape at q4_0, all layers */
+    fprintf(err, "edgesim-calibrate: --update-shipped needs a full run: not with --lm, --layers, "
+                 "--quick or --quant q8_0\n");
     return 2;
   }
   if (o->nlm == 0) {
@@ -152,7 +201,9 @@ static int parse(int argc, char **argv, options *o, FILE *err) {
   if (o->quick && o->layers == 0)
     o->layers = 2;
   if (o->tokens == 0)
-    o->tokens = o->quick ? 4 : 16;
+    o->tokens = o->quick ? 2 : 4;
+  if (o->precision == 0) /* a smoke run checks the pipeline, not the host */
+    o->precision = o->quick ? 0.25 : 0.03;
   return 0;
 }
 
@@ -186,32 +237,6 @@ static double loadavg(void) {
   return l;
 }
 
-static int measure_host(const options *o, host *h, FILE *err) {
-  h->load[0] = loadavg();
-  h->npoints = o->threads > 1 ? 2 : 1;
-  h->simd = dot_level_name(dot_detect());
-  cpu_name(h->cpu, sizeof h->cpu);
-  for (int k = 0; k < h->npoints; k++) {
-    es_pool *pool = pool_new(k == 0 ? 1 : o->threads);
-    if (!pool) {
-      fprintf(err, "edgesim-calibrate: cannot start threads\n");
-      return -1;
-    }
-    mm_ctx c = {pool, dot_detect()};
-    h->threads[k] = pool_threads(pool);
-    int rc = probe_bandwidth(pool, o->quick ? 64 : 256, o->quick ? 3 : 6, !o->wall, &h->bw[k]);
-    double secs = o->quick ? 0.1 : 0.5;
-    h->peak_matvec[k] = probe_compute(&c, o->quant, 1, secs, !o->wall);
-    h->peak_batch[k] = probe_compute(&c, o->quant, o->prompt, secs, !o->wall);
-    pool_free(pool);
-    if (rc) {
-      fprintf(err, "edgesim-calibrate: out of memory in the bandwidth probe\n");
-      return -1;
-    }
-  }
-  return 0;
-}
-
 /* ------------------------------------------------------------ measuring */
 
 static double min1(double x) { return x < 1.0 ? x : 1.0; }
@@ -224,38 +249,168 @@ static char over(double frac, int *flags) {
   return '!';
 }
 
-static int measure_lm(const options *o, const host *h, lm_run *r, FILE *out, FILE *err) {
-  fprintf(out, "measuring %s (%s, %d of %d layers)...\n", r->shape.name, qt_name(o->quant),
-          o->layers && o->layers < r->shape.n_layers ? o->layers : r->shape.n_layers,
+/* The probes every shape is compared against, set up once per run. */
+typedef struct {
+  es_pool *pool; /* one thread */
+  mm_ctx c;
+  probe_arrays *arrays;
+  probe_mm *mv, *bt; /* one activation row; `prompt` rows */
+  unsigned long long noise_state;
+  double noise;
+} probes;
+
+static double noisy(probes *P, double x) {
+  return P->noise > 0 ? x * (1.0 + P->noise * est_noise(&P->noise_state)) : x;
+}
+
+static int layers_for(const options *o, const lm_shape *s) {
+  if (o->layers)
+    return o->layers;
+  double per = shape_decode_bytes(s, o->quant) / s->n_layers;
+  int n = (int)ceil(BODY_BYTES / per);
+  return n < s->n_layers ? n : s->n_layers;
+}
+
+/* Least squares step(B) = a + b B over B >= 2 (B = 1 runs decode's
+ * four-row matvec path, B >= 2 the batched one); b >= 0, a > 0 (a weight
+ * pass of ~0 s when the rows' compute hides it: then no KV time is taken out
+ * of b, which keeps eff_batch on the low side). */
+static void fit_line(const double *t, double *a, double *b) {
+  double sx = 0, sy = 0, sxx = 0, sxy = 0, n = BENCH_BATCHES - 1;
+  for (int i = 1; i < BENCH_BATCHES; i++) {
+    double x = bench_batch[i];
+    sx += x;
+    sy += t[i];
+    sxx += x * x;
+    sxy += x * t[i];
+  }
+  *b = (n * sxy - sx * sy) / (n * sxx - sx * sx);
+  if (*b < 0)
+    *b = 0;
+  *a = (sy - *b * sx) / n;
+  if (*a < 1e-9)
+    *a = 1e-9;
+}
+
+/* Decode pairs (bandwidth probe, matvec probe, a short decode run) and
+ * prefill pairs (batched peak, one prefill), interleaved, until every ratio's
+ * 95% interval is within the precision or the pairs run out. */
+static void measure_pairs(const options *o, probes *P, bench_model *bm, lm_run *r) {
+  int maxp = o->pairs, np = 0, nf = 0, cpu = !o->wall, pre_done = 0;
+  double *v = malloc(sizeof(double) * (size_t)maxp * 12);
+  double *ed = v, *dt = v + maxp, *bw = v + 2 * maxp, *mv = v + 3 * maxp;
+  double *ep = v + 4 * maxp, *pt = v + 5 * maxp, *bt = v + 6 * maxp, *tmp = v + 7 * maxp;
+  double run_s = o->quick ? 0.002 : 0.1, probe_s = o->quick ? 0.001 : 0.01;
+  double pflops = shape_prefill_flops(&r->shape, o->prompt);
+  bench_prefill(bm, &P->c, cpu); /* warm-up; fills the prompt's KV */
+  for (; np < maxp; np++) {
+    probe_bw b = probe_bw_run(P->pool, P->arrays, 1, cpu);
+    bw[np] = noisy(P, b.triad_bps > b.read_bps ? b.triad_bps : b.read_bps);
+    mv[np] = noisy(P, probe_mm_run(P->mv, &P->c, probe_s, cpu));
+    dt[np] = bench_decode(bm, &P->c, cpu, run_s);
+    ed[np] = dt[np] / fmin(bw[np] / r->bytes, mv[np] / r->dec_flops);
+    if (!pre_done && (np % 2 == 0 || nf < MIN_PREFILLS)) { /* prefill is the long run */
+      bt[nf] = noisy(P, probe_mm_run(P->bt, &P->c, probe_s, cpu));
+      pt[nf] = bench_prefill(bm, &P->c, cpu);
+      ep[nf] = pt[nf] * pflops / o->prompt / bt[nf];
+      nf++;
+      if (nf >= MIN_PREFILLS) {
+        memcpy(tmp, ep, sizeof(double) * (size_t)nf);
+        est_of(tmp, nf, &r->eff_pre);
+        pre_done = r->eff_pre.rel <= o->precision;
+      }
+    }
+    if (np + 1 >= MIN_PAIRS && nf >= MIN_PREFILLS) {
+      memcpy(tmp, ed, sizeof(double) * (size_t)(np + 1));
+      est_of(tmp, np + 1, &r->eff_dec);
+      if (r->eff_dec.rel <= o->precision && pre_done) {
+        np++;
+        break;
+      }
+    }
+  }
+  if (np > maxp)
+    np = maxp;
+  est_of(ed, np, &r->eff_dec);
+  est_of(dt, np, &r->dec_tps);
+  est_of(bw, np, &r->bw);
+  est_of(mv, np, &r->mv_peak);
+  est_of(ep, nf, &r->eff_pre);
+  est_of(pt, nf, &r->pre_tps);
+  est_of(bt, nf, &r->bt_peak);
+  free(v);
+}
+
+/* The batch curve: BATCH_ROUNDS rounds of one step at each B, the median
+ * per B, a line through them, and the per-row compute efficiency it implies
+ * once the rows' KV-cache reads (at the run's own streaming rate) are
+ * taken out. */
+static void measure_batch(const options *o, probes *P, bench_model *bm, lm_run *r) {
+  double t[BATCH_ROUNDS], host_kv = shape_kv_bytes(&r->shape, bm->ctx, sizeof(float));
+  for (int i = 0; i < BENCH_BATCHES; i++)
+    r->batch_s[i] = 0;
+  double all[BENCH_BATCHES][BATCH_ROUNDS];
+  for (int k = 0; k < BATCH_ROUNDS; k++)
+    for (int i = 0; i < BENCH_BATCHES; i++)
+      all[i][k] = bench_batch_step(bm, &P->c, !o->wall, bench_batch[i]);
+  for (int i = 0; i < BENCH_BATCHES; i++) {
+    estimate e;
+    memcpy(t, all[i], sizeof t);
+    est_of(t, BATCH_ROUNDS, &e);
+    r->batch_s[i] = e.med;
+  }
+  for (int i = 0; i < BENCH_BATCHES; i++)
+    r->host_ratio[i] = bench_batch[i] * r->batch_s[0] / r->batch_s[i];
+  fit_line(r->batch_s, &r->batch_a, &r->batch_b);
+  double stream = r->bytes / r->batch_a; /* bytes/s of the weight pass */
+  double compute = r->batch_b - host_kv / stream;
+  double flops = shape_decode_flops(&r->shape, bm->ctx + 1);
+  r->eff_batch = compute > 0 ? min1(flops / compute / r->bt_peak.med) : 1.0;
+}
+
+/* Informational: decode and triad at all threads, wall clock, best of 3. */
+static void measure_all_threads(const options *o, probes *P, bench_model *bm, lm_run *r) {
+  es_pool *pool = pool_new(o->threads);
+  if (!pool)
+    return;
+  mm_ctx c = {pool, dot_detect()};
+  r->all_threads = pool_threads(pool);
+  r->all_bw = probe_bw_run(pool, P->arrays, 2, 0).triad_bps;
+  for (int k = 0; k < 3; k++) {
+    double tps = bench_decode(bm, &c, 0, o->quick ? 0.002 : 0.05);
+    r->all_tps = tps > r->all_tps ? tps : r->all_tps;
+  }
+  pool_free(pool);
+}
+
+static int measure_lm(const options *o, probes *P, lm_run *r, FILE *out, FILE *err) {
+  int layers = layers_for(o, &r->shape);
+  fprintf(out, "measuring %s (%s, %d of %d layers)...\n", r->shape.name, qt_name(o->quant), layers,
           r->shape.n_layers);
   fflush(out);
-  if (bench_run(&r->shape, o->quant, o->layers, o->threads, o->prompt, o->tokens, !o->wall,
-                &r->b)) {
+  bench_model bm;
+  int ctx = o->prompt + o->output_tokens / 2; /* a mid-answer context for the batch curve */
+  if (bench_open(&bm, &r->shape, o->quant, layers, o->prompt, o->tokens, ctx)) {
     fprintf(err, "edgesim-calibrate: %s: out of memory building the model (try --layers)\n",
             r->shape.name);
     return -1;
   }
+  r->layers_run = bm.layers_run;
   r->bytes = shape_decode_bytes(&r->shape, o->quant);
-  double flops = shape_decode_flops(&r->shape, o->prompt + 1);
-  for (int k = 0; k < r->b.npoints; k++) {
-    double bps = r->bytes * r->b.pt[k].decode_tps;
-    r->frac_triad[k] = bps / h->bw[k].triad_bps;
-    r->frac_read[k] = bps / h->bw[k].read_bps;
-    r->roof_tps[k] = fmin(h->bw[k].triad_bps / r->bytes, h->peak_matvec[k] / flops);
-    r->frac_roof[k] = r->b.pt[k].decode_tps / r->roof_tps[k];
-  }
+  r->dec_flops = shape_decode_flops(&r->shape, o->prompt + 1);
+  measure_pairs(o, P, &bm, r);
+  measure_batch(o, P, &bm, r);
+  if (o->threads > 1)
+    measure_all_threads(o, P, &bm, r);
+  bench_close(&bm);
   /* The projection carries the fraction of the host's roofline that decode
-   * attains to the device's roofline. On a host where the kernel's own
-   * arithmetic is slower than memory that is not the bandwidth fraction: a
-   * GPU does not share the CPU's compute limit. The compute roof is decode's
-   * own matvec on cache-resident weights, so decode cannot beat it except
-   * by measurement noise; the cap only guards the projection against that,
-   * and the report flags it. It uses the single-thread point, timed by CPU
-   * time and so repeatable on a shared host; the all-core point is
-   * wall-clock. Prefill is batched and is compared with the batched peak. */
-  r->eff_bw = min1(r->frac_roof[0]);
-  r->prefill_frac = r->b.pt[0].prefill_flops / h->peak_batch[0];
-  r->eff_compute = min1(r->prefill_frac);
+   * attains to the device's roofline: decode over min(memory roof, compute
+   * roof of decode's own matvec), each pair's probes taken right beside its
+   * decode run so that both see the same contention. The cap only guards
+   * against a noisy probe, and the report flags it. Prefill is batched and
+   * is compared with the batched peak. */
+  r->eff_bw = min1(r->eff_dec.med);
+  r->eff_compute = min1(r->eff_pre.med);
   return 0;
 }
 
@@ -308,65 +463,95 @@ static int load_devices(const char *root, es_device *dev, int *n, FILE *err) {
 
 /* --------------------------------------------------------------- report */
 
-static void proj_inputs(const options *o, const lm_run *r, int prompt, proj_in *in) {
+/* which: 0 the medians, -1 the interval's slow end, +1 its fast end */
+static void proj_inputs(const options *o, const lm_run *r, int prompt, int which, proj_in *in) {
   const lm_shape *s = &r->shape;
-  *in = (proj_in){r->bytes,
-                  shape_resident_bytes(s, o->quant),
-                  shape_prefill_flops(s, prompt),
-                  shape_decode_flops(s, prompt + 1),
-                  shape_kv_bytes(s, 1, 2),
-                  r->eff_bw,
-                  r->eff_compute,
-                  o->output_tokens};
+  double ed = which < 0 ? r->eff_dec.lo : which > 0 ? r->eff_dec.hi : r->eff_dec.med;
+  double ep = which < 0 ? r->eff_pre.lo : which > 0 ? r->eff_pre.hi : r->eff_pre.med;
+  int ctx = o->prompt + o->output_tokens / 2;
+  *in = (proj_in){.decode_bytes = r->bytes,
+                  .resident_bytes = shape_resident_bytes(s, o->quant),
+                  .prefill_flops = shape_prefill_flops(s, prompt),
+                  .prompt = prompt,
+                  .decode_flops = shape_decode_flops(s, ctx + 1),
+                  .kv_bytes_per_token = shape_kv_bytes(s, 1, 2),
+                  .kv_ctx_bytes = shape_kv_bytes(s, ctx, 2),
+                  .eff_bw = min1(ed),
+                  .eff_compute = min1(ep),
+                  .eff_batch = r->eff_batch,
+                  .output_tokens = o->output_tokens};
 }
+
+/* A projection with its spread: the medians, and the ends of the 95%
+ * intervals of both efficiencies (TGS depends on eff_decode only; TTFT on
+ * both, the slow end taking both slow ends). */
+static void project3(const options *o, const es_device *d, double bw, const lm_run *r, int prompt,
+                     proj_out p[3]) {
+  for (int k = 0; k < 3; k++) {
+    proj_in in;
+    proj_inputs(o, r, prompt, k - 1, &in);
+    project(d, bw, &in, &p[k]);
+  }
+}
+
+static double pct(double lo, double hi, double mid) { return 100.0 * (hi - lo) / 2.0 / mid; }
 
 static void print_host(const options *o, const host *h, const lm_run *runs, int nlm, FILE *out) {
   fprintf(out, "\nhost: %s, %ld online CPUs, kernel SIMD %s, weights %s, timed by %s\n", h->cpu,
           sysconf(_SC_NPROCESSORS_ONLN), h->simd, qt_name(o->quant),
           o->wall ? "wall clock" : "CPU time at 1 thread, wall clock at more");
-  for (int k = 0; k < h->npoints; k++)
-    fprintf(out,
-            "  %d thread(s): bandwidth triad %.1f GB/s, read-only %.1f GB/s; kernel compute peak "
-            "(cache-resident) %.1f GFLOP/s matvec, %.1f batched\n",
-            h->threads[k], h->bw[k].triad_bps / 1e9, h->bw[k].read_bps / 1e9,
-            h->peak_matvec[k] / 1e9, h->peak_batch[k] / 1e9);
-  fprintf(out, "\n%-13s %7s %10s %3s %9s %9s %7s %8s %7s %8s %7s\n", "lm", "layers", "MB/token",
-          "thr", "prefill/s", "decode/s", "GB/s", "%triad", "%read", "roof/s", "%roof");
+  fprintf(out, "1 thread; each ratio is a median over pairs (a probe beside a short run), [95%% "
+               "interval]:\n");
+  fprintf(out, "%-13s %7s %5s %9s %7s %8s %8s %-24s %9s %-24s\n", "lm", "layers", "pairs",
+          "decode/s", "GB/s", "probeGB/s", "GFLOP/s", "eff_decode", "prefill/s", "eff_compute");
   int flags = 0;
   for (int i = 0; i < nlm; i++) {
     const lm_run *r = &runs[i];
-    for (int k = 0; k < r->b.npoints; k++) {
-      const bench_point *p = &r->b.pt[k];
-      char layers[32];
-      snprintf(layers, sizeof layers, "%d/%d%s", r->b.layers_run, r->shape.n_layers,
-               r->b.layers_run < r->shape.n_layers ? "*" : "");
-      fprintf(out, "%-13s %7s %10.1f %3d %9.1f %9.2f %7.1f %6.0f%%%c %5.0f%%%c %8.2f %5.0f%%%c\n",
-              r->shape.name, layers, r->bytes / 1e6, p->threads, p->prefill_tps, p->decode_tps,
-              r->bytes * p->decode_tps / 1e9, 100 * r->frac_triad[k],
-              over(r->frac_triad[k], &flags), 100 * r->frac_read[k], over(r->frac_read[k], &flags),
-              r->roof_tps[k], 100 * r->frac_roof[k], over(r->frac_roof[k], &flags));
+    char layers[32], ed[64], ep[64];
+    snprintf(layers, sizeof layers, "%d/%d%s", r->layers_run, r->shape.n_layers,
+             r->layers_run < r->shape.n_layers ? "*" : "");
+    snprintf(ed, sizeof ed, "%.3f%c [%.3f, %.3f]", r->eff_dec.med, over(r->eff_dec.med, &flags),
+             r->eff_dec.lo, r->eff_dec.hi);
+    snprintf(ep, sizeof ep, "%.3f%c [%.3f, %.3f]", r->eff_pre.med, over(r->eff_pre.med, &flags),
+             r->eff_pre.lo, r->eff_pre.hi);
+    fprintf(out, "%-13s %7s %5d %9.2f %7.1f %8.1f %8.1f %-24s %9.1f %-24s\n", r->shape.name, layers,
+            r->eff_dec.n, r->dec_tps.med, r->bytes * r->dec_tps.med / 1e9, r->bw.med / 1e9,
+            r->mv_peak.med / 1e9, ed, r->pre_tps.med, ep);
+  }
+  fprintf(out,
+          "\nbatched decode on the host (1 thread, context %d, KV cache read), step(B) = a + "
+          "b B:\n",
+          o->prompt + o->output_tokens / 2);
+  fprintf(out, "%-13s %9s %9s  %-40s %9s\n", "lm", "a ms", "b ms", "A(B)/A(1) at B = 1/2/4/8/16",
+          "eff_batch");
+  for (int i = 0; i < nlm; i++) {
+    const lm_run *r = &runs[i];
+    fprintf(out, "%-13s %9.2f %9.2f  %6.2f %6.2f %6.2f %6.2f %6.2f        %9.3f\n", r->shape.name,
+            1e3 * r->batch_a, 1e3 * r->batch_b, r->host_ratio[0], r->host_ratio[1],
+            r->host_ratio[2], r->host_ratio[3], r->host_ratio[4], r->eff_batch);
+  }
+  int any_all = 0;
+  for (int i = 0; i < nlm; i++)
+    any_all |= runs[i].all_threads > 1;
+  if (any_all) {
+    fprintf(out, "\nall threads (wall clock, best of 3; not used by the projection):\n");
+    for (int i = 0; i < nlm; i++) {
+      const lm_run *r = &runs[i];
+      if (r->all_threads > 1)
+        fprintf(out,
+                "%-13s %d threads: decode %.2f tok/s = %.1f GB/s, %.0f%% of a %.1f GB/s triad\n",
+                r->shape.name, r->all_threads, r->all_tps, r->bytes * r->all_tps / 1e9,
+                100 * r->bytes * r->all_tps / r->all_bw, r->all_bw / 1e9);
     }
-    fprintf(out,
-            "%-13s batch 1/2/4/8 (%d thr): %.1f / %.1f / %.1f / %.1f tok/s aggregate; "
-            "eff_decode %.2f eff_compute %.2f%s\n",
-            "", r->b.pt[r->b.npoints - 1].threads, r->b.batch_tps[0], r->b.batch_tps[1],
-            r->b.batch_tps[2], r->b.batch_tps[3], r->eff_bw, r->eff_compute,
-            over(r->prefill_frac, &flags) == '!' ? " (prefill above the batched peak!)" : "");
   }
   if (flags)
-    fprintf(
-        out,
-        "! above 100%%: the kernel moved more bytes (or did more FLOPs) per second than the "
-        "probe measured, so that denominator is unreliable (the probe ran at a busier moment, or "
-        "measures other work); the projection caps such efficiencies at 1\n");
+    fprintf(out, "! above 100%%: the kernel did more than the probe beside it measured, so that "
+                 "denominator is unreliable; the projection caps such efficiencies at 1\n");
   if (h->load[0] >= 0)
-    fprintf(
-        out, "load average (1 min) %.2f before measuring, %.2f after%s\n", h->load[0], h->load[1],
-        h->load[0] > 0.5 ? ": other work was running, so the multi-thread (wall-clock) rows are "
-                           "not reliable"
-                         : "");
+    fprintf(out, "load average (1 min) %.2f before measuring, %.2f after\n", h->load[0],
+            h->load[1]);
   for (int i = 0; i < nlm; i++)
-    if (runs[i].b.layers_run < runs[i].shape.n_layers) {
+    if (runs[i].layers_run < runs[i].shape.n_layers) {
       fprintf(out, "* measured on a subset of layers; times scaled per layer "
                    "(t = t_head + t_layers * total/run)\n");
       break;
@@ -375,24 +560,28 @@ static void print_host(const options *o, const host *h, const lm_run *runs, int 
 
 static void print_projections(const options *o, const es_device *dev, int ndev, const lm_run *runs,
                               int nlm, FILE *out) {
-  fprintf(out, "\nprojections (prompt %d, output %d tokens, %s):\n", o->prompt, o->output_tokens,
-          qt_name(o->quant));
-  fprintf(out, "%-10s %-13s %9s %8s %5s %9s %9s\n", "profile", "lm", "TGS tok/s", "TTFT s", "fits",
-          "need GiB", "Wh/query");
+  fprintf(out, "\nprojections (prompt %d, output %d tokens, %s; +- = half the 95%% interval):\n",
+          o->prompt, o->output_tokens, qt_name(o->quant));
+  fprintf(out, "%-10s %-13s %9s %6s %8s %6s %10s %5s %8s %9s  %s\n", "profile", "lm", "TGS tok/s",
+          "+-", "TTFT s", "+-", "prefill/s", "fits", "need GiB", "Wh/query",
+          "A(B)/A(1) B = 2/4/8/16");
   for (int d = 0; d < ndev; d++)
     for (int i = 0; i < nlm; i++) {
-      proj_in in;
-      proj_out p;
-      proj_inputs(o, &runs[i], o->prompt, &in);
-      project(&dev[d], 0, &in, &p);
-      fprintf(out, "%-10s %-13s %9.1f %8.3f %5s %9.2f %9.4f\n", dev[d].name, runs[i].shape.name,
-              p.tgs, p.ttft_s, p.fits ? "yes" : "OOM", p.need_gib, p.energy_wh);
+      proj_out p[3];
+      project3(o, &dev[d], 0, &runs[i], o->prompt, p);
+      fprintf(out,
+              "%-10s %-13s %9.1f %5.1f%% %8.4f %5.1f%% %10.0f %5s %8.2f %9.4f  %.2f %.2f %.2f "
+              "%.2f\n",
+              dev[d].name, runs[i].shape.name, p[1].tgs, pct(p[0].tgs, p[2].tgs, p[1].tgs),
+              p[1].ttft_s, pct(p[2].ttft_s, p[0].ttft_s, p[1].ttft_s), p[1].prefill_tps,
+              p[1].fits ? "yes" : "OOM", p[1].need_gib, p[1].energy_wh, p[1].batch_ratio[1],
+              p[1].batch_ratio[2], p[1].batch_ratio[3], p[1].batch_ratio[4]);
     }
 }
 
 static void print_published(const options *o, const es_device *dev, int ndev, const lm_run *runs,
                             int nlm, FILE *out) {
-  static const char *kinds[] = {"decode tok/s", "TTFT s", "Wh/query"};
+  static const char *kinds[] = {"decode tok/s", "TTFT s", "Wh/query", "A(8)/A(1)"};
   int header = 0;
   for (int j = 0; j < pub_nrows; j++) {
     const pub_row *row = &pub_rows[j];
@@ -407,19 +596,22 @@ static void print_published(const options *o, const es_device *dev, int ndev, co
     if (!d || !r)
       continue;
     if (!header++)
-      fprintf(
-          out,
-          "\nagainst published measurements (4-bit weights, batch 1):\n%-12s %-19s %-28s %-12s %5s %9s %9s %7s\n",
-          "quantity", "device", "published model/stack", "shape", "prompt", "published",
-          "projected", "error");
-    proj_in in;
-    proj_out p;
-    proj_inputs(o, r, row->prompt ? row->prompt : o->prompt, &in);
-    project(d, row->bandwidth_gbs, &in, &p);
-    double v = row->kind == PUB_DECODE ? p.tgs : row->kind == PUB_TTFT ? p.ttft_s : p.energy_wh;
-    fprintf(out, "%-12s %-19s %-28s %-12s %5d %9.4g %9.4g %+6.0f%%\n", kinds[row->kind],
-            row->device, row->published, row->lm, row->prompt, row->value, v,
-            100 * (v - row->value) / row->value);
+      fprintf(out,
+              "\nagainst published measurements (docs/references.md sec. 3 and 8; 4-bit weights; "
+              "batch 1 except A(8)/A(1)):\n%-12s %-19s %-30s %-12s %6s %9s %9s %7s %7s\n",
+              "quantity", "device", "published model/stack", "shape", "prompt", "published",
+              "projected", "+-", "error");
+    proj_out p[3];
+    project3(o, d, row->bandwidth_gbs, r, row->prompt ? row->prompt : o->prompt, p);
+    double v[3];
+    for (int k = 0; k < 3; k++)
+      v[k] = row->kind == PUB_DECODE   ? p[k].tgs
+             : row->kind == PUB_TTFT   ? p[k].ttft_s
+             : row->kind == PUB_ENERGY ? p[k].energy_wh
+                                       : p[k].batch_ratio[3];
+    fprintf(out, "%-12s %-19s %-30s %-12s %6d %9.4g %9.4g %6.1f%% %+6.0f%%\n", kinds[row->kind],
+            row->device, row->published, row->lm, row->prompt, row->value, v[1],
+            pct(fmin(v[0], v[2]), fmax(v[0], v[2]), v[1]), 100 * (v[1] - row->value) / row->value);
   }
   if (header && o->quant != QT_Q4_0)
     fprintf(out, "note: projections use %s weights; the published runs used 4-bit weights\n",
@@ -446,89 +638,101 @@ static cJSON *batch_obj(const double *v) {
   return o;
 }
 
+static cJSON *est_obj(const estimate *e, double scale) {
+  cJSON *o = cJSON_CreateObject();
+  add_num(o, "median", e->med * scale);
+  cJSON *ci = cJSON_AddArrayToObject(o, "ci95");
+  cJSON_AddItemToArray(ci, cJSON_CreateNumber(r4(e->lo * scale)));
+  cJSON_AddItemToArray(ci, cJSON_CreateNumber(r4(e->hi * scale)));
+  cJSON_AddNumberToObject(o, "n", e->n);
+  return o;
+}
+
 static cJSON *host_json(const options *o, const host *h, const lm_run *runs, int nlm) {
-  cJSON *j = cJSON_CreateObject(), *bw = cJSON_CreateObject(), *lms = cJSON_CreateObject();
+  cJSON *j = cJSON_CreateObject(), *lms = cJSON_CreateObject();
   cJSON_AddStringToObject(j, "cpu", h->cpu);
   cJSON_AddNumberToObject(j, "online_cpus", (double)sysconf(_SC_NPROCESSORS_ONLN));
   cJSON_AddStringToObject(j, "simd", h->simd);
   cJSON_AddStringToObject(j, "quant", qt_name(o->quant));
-  cJSON_AddStringToObject(j, "clock",
-                          o->wall ? "wall" : "CPU time at 1 thread, wall clock at more");
+  cJSON_AddStringToObject(j, "clock", o->wall ? "wall" : "CPU time at 1 thread");
+  add_num(j, "precision_target", o->precision);
   cJSON *la = cJSON_AddArrayToObject(j, "loadavg_1min_before_after");
   for (int k = 0; k < 2; k++)
     cJSON_AddItemToArray(la, cJSON_CreateNumber(h->load[k]));
-  for (int k = 0; k < h->npoints; k++) {
-    char t[16];
-    snprintf(t, sizeof t, "%d", h->threads[k]);
-    cJSON *p = cJSON_AddObjectToObject(bw, t);
-    add_num(p, "triad_gbs", h->bw[k].triad_bps / 1e9);
-    add_num(p, "read_gbs", h->bw[k].read_bps / 1e9);
-    add_num(p, "kernel_matvec_peak_gflops", h->peak_matvec[k] / 1e9);
-    add_num(p, "kernel_batch_peak_gflops", h->peak_batch[k] / 1e9);
-  }
-  cJSON_AddItemToObject(j, "threads", bw);
   for (int i = 0; i < nlm; i++) {
     const lm_run *r = &runs[i];
     cJSON *l = cJSON_AddObjectToObject(lms, r->shape.name);
-    cJSON *pre = cJSON_CreateObject(), *dec = cJSON_CreateObject(), *fr = cJSON_CreateObject();
-    cJSON *roof = cJSON_CreateObject(), *froof = cJSON_CreateObject();
-    cJSON_AddNumberToObject(l, "layers_run", r->b.layers_run);
+    cJSON_AddNumberToObject(l, "layers_run", r->layers_run);
     cJSON_AddNumberToObject(l, "layers_total", r->shape.n_layers);
-    cJSON_AddBoolToObject(l, "scaled_per_layer", r->b.layers_run < r->shape.n_layers);
-    cJSON_AddNumberToObject(l, "prompt_tokens", r->b.prompt);
-    for (int k = 0; k < r->b.npoints; k++) {
+    cJSON_AddBoolToObject(l, "scaled_per_layer", r->layers_run < r->shape.n_layers);
+    cJSON_AddNumberToObject(l, "prompt_tokens", o->prompt);
+    cJSON_AddItemToObject(l, "efficiency_decode", est_obj(&r->eff_dec, 1));
+    cJSON_AddItemToObject(l, "efficiency_compute", est_obj(&r->eff_pre, 1));
+    cJSON_AddItemToObject(l, "decode_tps", est_obj(&r->dec_tps, 1));
+    cJSON_AddItemToObject(l, "prefill_tps", est_obj(&r->pre_tps, 1));
+    cJSON_AddItemToObject(l, "bandwidth_gbs", est_obj(&r->bw, 1e-9));
+    cJSON_AddItemToObject(l, "matvec_peak_gflops", est_obj(&r->mv_peak, 1e-9));
+    cJSON_AddItemToObject(l, "batched_peak_gflops", est_obj(&r->bt_peak, 1e-9));
+    cJSON_AddItemToObject(l, "batch_step_s", batch_obj(r->batch_s));
+    cJSON_AddItemToObject(l, "batch_ratio_measured", batch_obj(r->host_ratio));
+    add_num(l, "efficiency_batch_row", r->eff_batch);
+    if (r->all_threads > 1) {
       char t[16];
-      snprintf(t, sizeof t, "%d", r->b.pt[k].threads);
-      add_num(pre, t, r->b.pt[k].prefill_tps);
-      add_num(dec, t, r->b.pt[k].decode_tps);
-      add_num(fr, t, r->frac_triad[k]);
-      add_num(roof, t, r->roof_tps[k]);
-      add_num(froof, t, r->frac_roof[k]);
+      snprintf(t, sizeof t, "%d", r->all_threads);
+      cJSON *a = cJSON_AddObjectToObject(l, "all_threads");
+      cJSON_AddNumberToObject(a, "threads", r->all_threads);
+      add_num(a, "decode_tps", r->all_tps);
+      add_num(a, "triad_gbs", r->all_bw / 1e9);
     }
-    cJSON_AddItemToObject(l, "prefill_tps", pre);
-    cJSON_AddItemToObject(l, "decode_tps", dec);
-    cJSON_AddItemToObject(l, "bandwidth_fraction_triad", fr);
-    cJSON_AddItemToObject(l, "roofline_tps", roof);
-    cJSON_AddItemToObject(l, "roofline_fraction", froof);
-    cJSON_AddItemToObject(l, "decode_tps_batch", batch_obj(r->b.batch_tps));
   }
   cJSON_AddItemToObject(j, "lm", lms);
   return j;
 }
 
 static cJSON *lm_json(const options *o, const es_device *d, const lm_run *r) {
+  proj_out p[3];
+  project3(o, d, 0, r, o->prompt, p);
   proj_in in;
-  proj_out p;
-  proj_inputs(o, r, o->prompt, &in);
-  project(d, 0, &in, &p);
+  proj_inputs(o, r, o->prompt, 0, &in);
   cJSON *l = cJSON_CreateObject();
-  add_num(l, "tgs", p.tgs);
-  add_num(l, "ttft_s", p.ttft_s);
-  cJSON_AddBoolToObject(l, "fits", p.fits);
-  add_num(l, "energy_wh_per_query", p.energy_wh);
+  add_num(l, "tgs", p[1].tgs);
+  add_num(l, "ttft_s", p[1].ttft_s);
+  cJSON_AddBoolToObject(l, "fits", p[1].fits);
+  add_num(l, "energy_wh_per_query", p[1].energy_wh);
   add_num(l, "bytes_per_token", in.decode_bytes);
   add_num(l, "resident_gib", in.resident_bytes / 1073741824.0);
-  add_num(l, "memory_needed_gib", p.need_gib);
+  add_num(l, "memory_needed_gib", p[1].need_gib);
   add_num(l, "prefill_flops", in.prefill_flops);
-  add_num(l, "efficiency_decode", r->eff_bw);
-  add_num(l, "efficiency_compute", r->eff_compute);
-  cJSON_AddItemToObject(l, "decode_tps_batch", batch_obj(p.batch_tps));
+  add_num(l, "efficiency_decode", in.eff_bw);
+  add_num(l, "efficiency_compute", in.eff_compute);
+  cJSON_AddItemToObject(l, "decode_tps_batch", batch_obj(p[1].batch_tps));
   if (r->quality >= 0)
     add_num(l, "quality", r->quality);
+  add_num(l, "prefill_tps", p[1].prefill_tps);
+  cJSON_AddItemToObject(l, "decode_batch_ratio", batch_obj(p[1].batch_ratio));
+  cJSON *ci = cJSON_AddArrayToObject(l, "tgs_ci95");
+  cJSON_AddItemToArray(ci, cJSON_CreateNumber(r4(p[0].tgs)));
+  cJSON_AddItemToArray(ci, cJSON_CreateNumber(r4(p[2].tgs)));
+  ci = cJSON_AddArrayToObject(l, "ttft_s_ci95");
+  cJSON_AddItemToArray(ci, cJSON_CreateNumber(r4(p[2].ttft_s)));
+  cJSON_AddItemToArray(ci, cJSON_CreateNumber(r4(p[0].ttft_s)));
   return l;
 }
 
 static const char *method[][2] = {
     {"tgs",
-     "roofline: efficiency_decode x device bandwidth / bytes_per_token; efficiency_decode = host decode tokens/s over the host roofline min(triad / bytes, kernel matvec peak / decode FLOPs), 1 thread, CPU-timed; the matvec peak is decode's own one-row matvec on cache-resident weights"},
+     "roofline: efficiency_decode x device bandwidth / bytes_per_token; efficiency_decode = the median over pairs of host decode tokens/s over the host roofline min(bandwidth / bytes, kernel matvec peak / decode FLOPs), each pair's probes run beside its decode run, 1 thread, CPU-timed; tgs_ci95 from the median's 95% interval"},
     {"ttft_s",
-     "prefill_flops / (efficiency_compute x fp16_tflops_dense) + bytes_per_token / (efficiency_decode x bandwidth); efficiency_compute = kernel prefill FLOP/s over its own cache-resident batched matmul peak, 1 thread"},
+     "prefill_flops / (efficiency_compute x fp16_tflops_dense) + bytes_per_token / (efficiency_decode x bandwidth); efficiency_compute = the median over pairs of kernel prefill FLOP/s over its cache-resident batched matmul peak beside it, 1 thread"},
+    {"prefill_tps", "prompt tokens / (prefill_flops / (efficiency_compute x fp16_tflops_dense))"},
     {"fits",
      "resident weights + fp16 KV cache for fit_context_tokens + runtime_reserve_gib <= memory_gib"},
     {"energy_wh_per_query", "power_active_w x (ttft_s + output_tokens / tgs) / 3600"},
-    {"decode_tps_batch",
-     "aggregate tokens/s of B sequences decoded in one weight pass: B / max(bytes/bw, B x decode FLOPs / compute)"},
-    {"quality", "GSM8K pass@1 from the paper, Table I (REFERENCE.md sec. 1), where published"},
+    {"decode_batch_ratio",
+     "A(B)/A(1) = B (a + b) / (a + b B): a = bytes_per_token / (efficiency_decode x bandwidth), b = one sequence's fp16 KV-cache read at context prompt + output/2 over the same bandwidth + its decode FLOPs / (efficiency_batch_row x fp16_tflops_dense); efficiency_batch_row from the kernel's own batched decode (B = 1..16, KV cache read) on the host"},
+    {"decode_tps_batch", "aggregate tokens/s of B sequences: tgs x decode_batch_ratio"},
+    {"quality",
+     "GSM8K pass@1 from the paper, Table I (docs/references.md sec. 1), where published"},
 };
 
 static cJSON *profile_json(const options *o, const es_device *d, const host *h, const lm_run *runs,
@@ -676,6 +880,127 @@ static int profiles_tsv(const char *dir, FILE *out, FILE *err) {
   return 0;
 }
 
+/* mkdir -p; 0 ok, -1 with errno set */
+static int mkdirs(char *path) {
+  for (char *p = path + 1; *p; p++)
+    if (*p == '/') {
+      *p = '\0';
+      int rc = mkdir(path, 0777);
+      *p = '/';
+      if (rc && errno != EEXIST)
+        return -1;
+    }
+  return mkdir(path, 0777) && errno != EEXIST ? -1 : 0;
+}
+
+/* The default output: $XDG_DATA_HOME/edgesim/models/profiles, else
+ * $HOME/.local/share/edgesim/models/profiles, created if missing, so that
+ * `edgesim --models <that>/..` uses it. 0 ok, -1 with a message on err. */
+static int user_dir(char *dir, size_t n, FILE *err) {
+  const char *xdg = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
+  if (xdg && *xdg == '/')
+    snprintf(dir, n, "%s/edgesim/models/profiles", xdg);
+  else if (home && *home)
+    snprintf(dir, n, "%s/.local/share/edgesim/models/profiles", home);
+  else {
+    fprintf(err, "edgesim-calibrate: neither XDG_DATA_HOME nor HOME is set: pass --out DIR\n");
+    return -1;
+  }
+  if (mkdirs(dir)) {
+    fprintf(err, "edgesim-calibrate: %s: cannot create directory (%s)\n", dir, strerror(errno));
+    return -1;
+  }
+  return 0;
+}
+
+static int is_dir(const char *path) {
+  struct stat st;
+  return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* The folder holding models/lm and models/devices: $EDGESIM_ROOT; else the
+ * working directory when it has models/lm; else the installed data folder
+ * (EDGESIM_DATA_DIR, relative to the folder of the running binary); else the
+ * source tree this was built from. */
+static const char *data_root(char *buf, size_t n) {
+  const char *env = getenv("EDGESIM_ROOT");
+  if (env && *env)
+    return env;
+  if (is_dir("models/lm"))
+    return ".";
+  char *exe = realpath("/proc/self/exe", NULL);
+  const char *end = exe ? strrchr(exe, '/') : NULL;
+  int found = 0;
+  if (end) {
+    snprintf(buf, n, "%.*s/%s", (int)(end - exe), exe, EDGESIM_DATA_DIR);
+    char lm[4200];
+    snprintf(lm, sizeof lm, "%s/models/lm", buf);
+    found = is_dir(lm);
+  }
+  free(exe);
+  return found ? buf : EDGESIM_SOURCE_DIR;
+}
+
+static int probes_open(const options *o, probes *P, host *h, FILE *err) {
+  h->load[0] = loadavg();
+  h->simd = dot_level_name(dot_detect());
+  cpu_name(h->cpu, sizeof h->cpu);
+  P->noise = o->noise;
+  P->noise_state = 17;
+  P->pool = pool_new(1);
+  if (!P->pool) {
+    fprintf(err, "edgesim-calibrate: cannot start threads\n");
+    return -1;
+  }
+  P->c = (mm_ctx){P->pool, dot_detect()};
+  P->arrays = probe_arrays_new(P->pool, o->quick ? 16 : 256);
+  P->mv = probe_mm_new(o->quant, 1);
+  P->bt = probe_mm_new(o->quant, o->prompt);
+  if (!P->arrays || !P->mv || !P->bt) {
+    fprintf(err, "edgesim-calibrate: out of memory setting up the probes\n");
+    return -1;
+  }
+  return 0;
+}
+
+static void probes_close(probes *P) {
+  probe_arrays_free(P->arrays);
+  probe_mm_free(P->mv);
+  probe_mm_free(P->bt);
+  if (P->pool)
+    pool_free(P->pool);
+}
+
+/* The run's own precision check: every efficiency's 95% interval within
+ * +-precision of its median. 0 ok; -1 with the shapes that missed on err
+ * (then no profile is written, and --update-shipped is refused). */
+static int precise(const options *o, const lm_run *runs, int nlm, FILE *out, FILE *err) {
+  int bad = 0;
+  for (int i = 0; i < nlm; i++) {
+    const lm_run *r = &runs[i];
+    const estimate *e[2] = {&r->eff_dec, &r->eff_pre};
+    const char *what[2] = {"efficiency_decode", "efficiency_compute"};
+    for (int k = 0; k < 2; k++)
+      if (e[k]->rel > o->precision) {
+        fprintf(err,
+                "edgesim-calibrate: %s: %s %.3f, 95%% interval [%.3f, %.3f] = +-%.1f%% over %d "
+                "pairs: wider than the +-%.1f%% asked\n",
+                r->shape.name, what[k], e[k]->med, e[k]->lo, e[k]->hi, 100 * e[k]->rel, e[k]->n,
+                100 * o->precision);
+        bad = 1;
+      }
+  }
+  if (bad)
+    fprintf(err,
+            "edgesim-calibrate: precision not reached: no profiles written%s (re-run on a "
+            "quieter host, or raise --pairs)\n",
+            o->update_shipped ? ", --update-shipped refused" : "");
+  else
+    fprintf(out, "precision: every efficiency's 95%% interval within +-%.1f%% of its median\n",
+            100 * o->precision);
+  return bad ? -1 : 0;
+}
+
 int calibrate_main(int argc, char **argv, FILE *out, FILE *err) {
   if (argc == 3 && !strcmp(argv[1], "--tsv"))
     return profiles_tsv(argv[2], out, err);
@@ -687,35 +1012,43 @@ int calibrate_main(int argc, char **argv, FILE *out, FILE *err) {
   }
   if (rc)
     return rc;
-  const char *root = getenv("EDGESIM_ROOT");
-  if (!root || !*root)
-    root = ".";
+  char rootbuf[1024];
+  const char *root = data_root(rootbuf, sizeof rootbuf);
   static lm_run runs[MAX_LM];
   static es_device dev[MAX_DEV];
   static host h;
+  probes P = {0};
   int ndev = 0;
+  char dir[4096]; /* where the profiles go, settled before measuring */
   memset(runs, 0, sizeof runs);
+  if (o.out)
+    snprintf(dir, sizeof dir, "%s", o.out);
+  else if (o.update_shipped)
+    snprintf(dir, sizeof dir, "%s/models/profiles", root);
+  else if (user_dir(dir, sizeof dir, err))
+    return 1;
   for (int i = 0; i < o.nlm; i++)
     if (load_lm(root, o.lm[i], &runs[i], err))
       return 2;
   if (load_devices(root, dev, &ndev, err))
     rc = 1;
-  else if (measure_host(&o, &h, err))
+  else if (probes_open(&o, &P, &h, err))
     rc = 1;
   for (int i = 0; !rc && i < o.nlm; i++)
-    rc = measure_lm(&o, &h, &runs[i], out, err) ? 1 : 0;
+    rc = measure_lm(&o, &P, &runs[i], out, err) ? 1 : 0;
+  probes_close(&P);
   h.load[1] = loadavg();
   if (!rc) {
-    char dir[4096];
-    if (o.out)
-      snprintf(dir, sizeof dir, "%s", o.out);
-    else
-      snprintf(dir, sizeof dir, "%s/models/profiles", root);
     print_host(&o, &h, runs, o.nlm, out);
     print_projections(&o, dev, ndev, runs, o.nlm, out);
     print_published(&o, dev, ndev, runs, o.nlm, out);
     fputc('\n', out);
+    rc = precise(&o, runs, o.nlm, out, err) ? 3 : 0;
+  }
+  if (!rc) {
     rc = write_profiles(&o, dir, dev, ndev, &h, runs, o.nlm, out, err) ? 1 : 0;
+    if (!rc && !o.out && !o.update_shipped)
+      fprintf(out, "use them with: edgesim --models %.*s ...\n", (int)(strlen(dir) - 9), dir);
   }
   for (int d = 0; d < ndev; d++)
     device_destroy(&dev[d]);

@@ -21,12 +21,12 @@ double probe_clock(int cpu_time, int threads) {
   return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-typedef struct {
+struct probe_arrays {
   double *a, *b, *c;
   size_t n;
   uint64_t sums[64]; /* per-thread read sums, kept so the loop is not removed */
-} arrays;
-
+};
+typedef struct probe_arrays arrays;
 static void span(size_t n, int ith, int nth, size_t *i0, size_t *i1) {
   *i0 = n * (size_t)ith / (size_t)nth;
   *i1 = n * (size_t)(ith + 1) / (size_t)nth;
@@ -84,69 +84,111 @@ static double best_time(es_pool *pool, pool_fn fn, arrays *A, int reps, int cpu)
   return best;
 }
 
-int probe_bandwidth(es_pool *pool, size_t mb, int reps, int cpu_time, probe_bw *out) {
-  arrays A = {0};
-  A.n = mb * 1000000 / sizeof(double);
-  A.a = big_alloc(A.n * sizeof(double)); /* as the weights are allocated */
-  A.b = big_alloc(A.n * sizeof(double));
-  A.c = big_alloc(A.n * sizeof(double));
-  int rc = -1;
-  if (A.a && A.b && A.c) {
-    pool_run(pool, init_part, &A);
-    out->triad_bps = 24.0 * (double)A.n / best_time(pool, triad_part, &A, reps, cpu_time);
-    out->read_bps = 8.0 * (double)A.n / best_time(pool, read_part, &A, reps, cpu_time);
-    rc = 0;
+probe_arrays *probe_arrays_new(es_pool *pool, size_t mb) {
+  arrays *A = calloc(1, sizeof *A);
+  if (!A)
+    return NULL;
+  A->n = mb * 1000000 / sizeof(double);
+  A->a = big_alloc(A->n * sizeof(double)); /* as the weights are allocated */
+  A->b = big_alloc(A->n * sizeof(double));
+  A->c = big_alloc(A->n * sizeof(double));
+  if (!A->a || !A->b || !A->c) {
+    probe_arrays_free(A);
+    return NULL;
   }
-  big_free(A.a);
-  big_free(A.b);
-  big_free(A.c);
-  return rc;
+  pool_run(pool, init_part, A);
+  return A;
 }
 
-double probe_compute(mm_ctx *c, qt_type t, int nx, double seconds, int cpu_time) {
-  enum { ROWS = 256, COLS = 2048 }; /* Q8_0: 557 KB, stays in L2 */
+void probe_arrays_free(probe_arrays *A) {
+  if (!A)
+    return;
+  big_free(A->a);
+  big_free(A->b);
+  big_free(A->c);
+  free(A);
+}
+
+probe_bw probe_bw_run(es_pool *pool, probe_arrays *A, int reps, int cpu_time) {
+  probe_bw r;
+  r.triad_bps = 24.0 * (double)A->n / best_time(pool, triad_part, A, reps, cpu_time);
+  r.read_bps = 8.0 * (double)A->n / best_time(pool, read_part, A, reps, cpu_time);
+  return r;
+}
+
+struct probe_mm {
+  qt_tensor W;
+  int8_t *xq;
+  float *xd, *y;
+  int32_t *xs;
+  int nx, k; /* runs per sample, set on the first probe_mm_run */
+};
+
+enum { ROWS = 256, COLS = 2048 }; /* q8_0: 557 KB, stays in L2 */
+
+void probe_mm_free(probe_mm *p) {
+  if (!p)
+    return;
+  free(p->W.data);
+  free(p->xq);
+  free(p->xd);
+  free(p->xs);
+  free(p->y);
+  free(p);
+}
+
+probe_mm *probe_mm_new(qt_type t, int nx) {
+  probe_mm *p = calloc(1, sizeof *p);
   float *f = malloc(sizeof(float) * COLS * (size_t)(nx > ROWS ? nx : ROWS));
-  void *w = malloc((size_t)ROWS * qt_row_bytes(t, COLS));
-  int8_t *xq = malloc((size_t)nx * COLS);
-  float *xd = malloc(sizeof(float) * (size_t)nx * COLS / QK);
-  int32_t *xs = malloc(sizeof(int32_t) * (size_t)nx * COLS / QK);
-  float *y = malloc(sizeof(float) * (size_t)nx * ROWS);
-  double rate = 0.0;
-  if (f && w && xq && xd && xs && y) {
-    for (size_t i = 0; i < (size_t)COLS * ROWS; i++)
-      f[i] = (float)((i * 7919) % 255) / 127.0f - 1.0f;
-    qt_quantize(t, f, w, ROWS * COLS);
-    for (int b = 0; b < nx; b++) {
-      size_t o = (size_t)b * COLS / QK;
-      qa_quantize(f + (size_t)b * COLS, xq + o * QK, xd + o, xs + o, COLS);
-    }
-    qt_tensor W = {t, ROWS, COLS, w};
-    mm_task task = {&W, xq, xd, xs, y, nx};
-    mm_run(c, &task, 1); /* warm-up */
-    int n = pool_threads(c->pool), k = 1;
-    /* One matvec run takes microseconds, below what the CPU-time clock
-     * resolves on some hosts (a run timed as 0 s gave an infinite peak):
-     * each sample is k runs, k doubled until a sample takes 1 ms. */
-    for (double w = probe_now(); probe_now() - w < 1e-3 && k < (1 << 20); k *= 2) {
-      w = probe_now();
-      for (int i = 0; i < k; i++)
-        mm_run(c, &task, 1);
-    }
-    double best = 1e30, w0 = probe_now();
-    while (probe_now() - w0 < seconds) { /* best sample, like STREAM */
-      double t0 = probe_clock(cpu_time, n);
-      for (int i = 0; i < k; i++)
-        mm_run(c, &task, 1);
-      double t = (probe_clock(cpu_time, n) - t0) / k;
-      best = t > 0 && t < best ? t : best;
-    }
-    rate = best < 1e30 ? 2.0 * ROWS * COLS * (double)nx / best : 0.0;
+  if (!p || !f) {
+    free(f);
+    free(p);
+    return NULL;
+  }
+  p->nx = nx;
+  p->W = (qt_tensor){t, ROWS, COLS, malloc((size_t)ROWS * qt_row_bytes(t, COLS))};
+  p->xq = malloc((size_t)nx * COLS);
+  p->xd = malloc(sizeof(float) * (size_t)nx * COLS / QK);
+  p->xs = malloc(sizeof(int32_t) * (size_t)nx * COLS / QK);
+  p->y = malloc(sizeof(float) * (size_t)nx * ROWS);
+  if (!p->W.data || !p->xq || !p->xd || !p->xs || !p->y) {
+    free(f);
+    probe_mm_free(p);
+    return NULL;
+  }
+  for (size_t i = 0; i < (size_t)COLS * ROWS; i++)
+    f[i] = (float)((i * 7919) % 255) / 127.0f - 1.0f;
+  qt_quantize(t, f, p->W.data, ROWS * COLS);
+  for (int b = 0; b < nx; b++) {
+    size_t o = (size_t)b * COLS / QK;
+    qa_quantize(f + (size_t)b * COLS, p->xq + o * QK, p->xd + o, p->xs + o, COLS);
   }
   free(f);
-  free(w);
-  free(xq);
-  free(xd);
-  free(xs);
-  free(y);
-  return rate;
+  return p;
+}
+
+double probe_mm_run(probe_mm *p, mm_ctx *c, double seconds, int cpu_time) {
+  mm_task task = {&p->W, p->xq, p->xd, p->xs, p->y, p->nx};
+  mm_run(c, &task, 1); /* warm-up */
+  int n = pool_threads(c->pool);
+  /* One matvec run takes microseconds, below what the CPU-time clock
+   * resolves on some hosts (a run timed as 0 s gave an infinite peak):
+   * each sample is k runs, k doubled until a sample takes 1 ms. */
+  if (!p->k)
+    for (double w = probe_now(), k = 1; !p->k; k *= 2) {
+      w = probe_now();
+      for (int i = 0; i < (int)k; i++)
+        mm_run(c, &task, 1);
+      if (probe_now() - w >= 1e-3 || k >= (1 << 20))
+        p->k = (int)k;
+    }
+  double best = 1e30, w0 = probe_now();
+  do { /* best sample, like STREAM */
+    double t0 = probe_clock(cpu_time, n);
+    for (int i = 0; i < p->k; i++)
+      mm_run(c, &task, 1);
+    double t = (probe_clock(cpu_time, n) - t0) / p->k;
+    best = t > 0 && t < best ? t : best;
+  } while (probe_now() - w0 < seconds);
+  return best < 1e30 ? 2.0 * ROWS * COLS * (double)p->nx / best : 0.0;
 }

@@ -26,10 +26,22 @@ typedef struct {
   double read_bps;  /* bytes/s, read-only */
 } probe_bw;
 
-/* mb: megabytes per array (>= 4x the last-level cache); 0 ok, -1 no memory */
-int probe_bandwidth(es_pool *pool, size_t mb, int reps, int cpu_time, probe_bw *out);
-/* peak FLOP/s of mm_run for quantization t at nx activation rows */
-double probe_compute(mm_ctx *c, qt_type t, int nx, double seconds, int cpu_time);
+/* Arrays for the bandwidth probe, kept for a whole run so each probe is
+ * short. mb: megabytes per array (>= 4x the last-level cache). NULL: no
+ * memory. Freed by probe_arrays_free. */
+typedef struct probe_arrays probe_arrays;
+probe_arrays *probe_arrays_new(es_pool *pool, size_t mb);
+void probe_arrays_free(probe_arrays *A);
+/* Best of `reps` triads and read-only sums over A. */
+probe_bw probe_bw_run(es_pool *pool, probe_arrays *A, int reps, int cpu_time);
+
+/* The kernel's mm_run on a cache-resident 256 x 2048 matrix and nx
+ * activation rows, set up once. NULL: no memory. */
+typedef struct probe_mm probe_mm;
+probe_mm *probe_mm_new(qt_type t, int nx);
+void probe_mm_free(probe_mm *p);
+/* Peak FLOP/s: the best sample over `seconds` of back-to-back runs. */
+double probe_mm_run(probe_mm *p, mm_ctx *c, double seconds, int cpu_time);
 
 double probe_now(void); /* monotonic seconds */
 /* seconds on the clock described above */

@@ -1,10 +1,10 @@
 /* published.h: published measurements the projections are compared with
- * (shared/REFERENCE.md sec. 1 and 3). Each row names the closest bundled LM
+ * (docs/references.md sec. 1 and 3). Each row names the closest bundled LM
  * shape; where the published model differs, `note` says so. */
 #ifndef ES_PUBLISHED_H
 #define ES_PUBLISHED_H
 
-typedef enum { PUB_DECODE, PUB_TTFT, PUB_ENERGY } pub_kind;
+typedef enum { PUB_DECODE, PUB_TTFT, PUB_ENERGY, PUB_BATCH8 } pub_kind;
 
 typedef struct {
   pub_kind kind;
@@ -14,7 +14,7 @@ typedef struct {
   const char *lm;        /* bundled shape projected */
   const char *published; /* model and stack as published */
   int prompt;            /* prompt tokens (TTFT, energy) */
-  double value;          /* tok/s, s, or Wh/query */
+  double value;          /* tok/s, s, Wh/query, or A(8)/A(1) */
   const char *source;
 } pub_row;
 

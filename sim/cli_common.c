@@ -9,6 +9,7 @@
 
 #include "batch.h"
 #include "cli.h"
+#include "keys.h"
 #include "err.h"
 #include "scenario.h"
 
@@ -54,6 +55,8 @@ static const struct opt {
     {"--vary", "PATH=V1,V2,...",
      "sweep: values of one key; repeatable (cartesian product, first --vary outermost)", CMD_SWEEP},
     {"--help", NULL, "print this help and exit", ALL},
+    {"--keys", NULL, "print the scenario key table as TSV (path, type, default, meaning) and exit",
+     ALL},
     {"--version", NULL, "print the version and exit", ALL},
 };
 
@@ -177,6 +180,12 @@ static int apply(cli *c, const char *a, const char *v, int *done, es_err *e) {
     return usage(stdout), *done = 1, 0;
   if (!strcmp(a, "--version"))
     return printf("edgesim %s\n", EDGESIM_VERSION), *done = 1, 0;
+  if (!strcmp(a, "--keys")) {
+    key_print_tsv(1);
+    scn_print_keys(stdout);
+    key_print_tsv(0);
+    return *done = 1, 0;
+  }
   if (!strcmp(a, "--set"))
     return add_to(c->sets, &c->nsets, a, v, e);
   if (!strcmp(a, "--set-a"))

@@ -413,6 +413,8 @@ int key_parse_kinded(kctx *c, const cJSON *obj, const char *path, const kind_reg
   return 0;
 }
 
+static int g_tsv; /* key_print_tsv(): rows as PATH TAB TYPE TAB DEFAULT TAB MEANING */
+
 /* ---- help ---------------------------------------------------------------------- */
 
 static const char *type_name(const key_row *f) {
@@ -421,14 +423,21 @@ static const char *type_name(const key_row *f) {
   return f->type == K_FUNC && f->type_text ? f->type_text : names[f->type];
 }
 
+void key_print_line(FILE *f, const char *path, const char *type, const char *dflt,
+                    const char *meaning, const char *note) {
+  if (g_tsv)
+    fprintf(f, "%s\t%s\t%s\t%s%s\n", path, type, dflt, meaning, note ? note : "");
+  else
+    fprintf(f, "  %-38s %-8s %-9s %s%s\n", path, type, dflt, meaning, note ? note : "");
+}
+
+void key_print_tsv(int on) { g_tsv = on; }
+
 void key_print_row(FILE *f, const key_row *r, const char *path, const char *note) {
   char p[160];
   key_join(p, sizeof p, path, r->key);
-  fprintf(f, "  %-38s %-8s %-9s %s%s\n", p, type_name(r),
-          r->flags & K_REQ ? "required"
-          : r->dflt        ? r->dflt
-                           : "-",
-          r->help, note ? note : "");
+  const char *dflt = r->flags & K_REQ ? "required" : r->dflt ? r->dflt : "-";
+  key_print_line(f, p, type_name(r), dflt, r->help, note);
   if (r->type == K_OBJ)
     key_print_rows(f, r->sub, p, note);
 }
@@ -464,9 +473,16 @@ static void kinds_with(const kind_reg *reg, const key_row *k, char *buf, size_t 
 void key_print_kinds(FILE *f, const kind_reg *reg, const char *path) {
   char p[160], note[512];
   key_join(p, sizeof p, path, reg->selector);
-  fprintf(f, "  %-38s %-8s %-9s %s\n", p, "string", reg->dflt ? reg->dflt : "required", reg->what);
-  for (const kind_hdr *const *r = reg->rows; *r; r++)
-    fprintf(f, "  %-38s %-8s %-9s   \"%s\": %s\n", "", "", "", (*r)->name, (*r)->help);
+  key_print_line(f, p, "string", reg->dflt ? reg->dflt : "required", reg->what, NULL);
+  for (const kind_hdr *const *r = reg->rows; *r; r++) {
+    char k[256];
+    if (g_tsv) { /* PATH="NAME" TAB kind TAB - TAB help */
+      snprintf(k, sizeof k, "%s=\"%s\"", p, (*r)->name);
+      key_print_line(f, k, "kind", "-", (*r)->help, NULL);
+    } else {
+      fprintf(f, "  %-38s %-8s %-9s   \"%s\": %s\n", "", "", "", (*r)->name, (*r)->help);
+    }
+  }
   key_print_rows(f, reg->common, path, NULL);
   for (const kind_hdr *const *r = reg->rows; *r; r++)
     for (const key_row *k = (*r)->keys; k && k->key; k++)

@@ -155,6 +155,13 @@ int key_parse_json(const char *file, const char *buf, size_t len, cJSON **out, e
  * kind a key belongs to. */
 void key_print_rows(FILE *f, const key_row *tab, const char *path, const char *note);
 void key_print_row(FILE *f, const key_row *row, const char *path, const char *note);
+/* One printed row (the table's columns, or TSV). */
+void key_print_line(FILE *f, const char *path, const char *type, const char *dflt,
+                    const char *meaning, const char *note);
+/* Rows as PATH TAB TYPE TAB DEFAULT TAB MEANING from now on (1), or the
+ * aligned table of --help (0). A registry's kinds are rows PATH="NAME" of
+ * type "kind". */
+void key_print_tsv(int on);
 /* Prints a registry: the selector with its kinds, the common keys, then
  * each kind's keys marked "(KIND)". */
 void key_print_kinds(FILE *f, const kind_reg *reg, const char *path);

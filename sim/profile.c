@@ -11,6 +11,9 @@
 #ifndef EDGESIM_SOURCE_DIR
 #define EDGESIM_SOURCE_DIR "."
 #endif
+#ifndef EDGESIM_DATA_DIR
+#define EDGESIM_DATA_DIR "../share/edgesim"
+#endif
 
 /* The row of `key` in the device key table (always there). */
 static const key_row *row(const key_row *rows, const char *key) {
@@ -156,6 +159,19 @@ const char *profile_models_dir(const char *file, const char *given, char *buf, s
     snprintf(buf, n, "../models");
   struct stat st;
   if (stat(buf, &st) == 0 && S_ISDIR(st.st_mode))
+    return buf;
+  /* installed: EDGESIM_DATA_DIR is the data folder relative to the folder of
+   * the running executable (bin/ -> ../share/edgesim), so an installed tree
+   * can be moved; a binary in the build tree finds none there */
+  char *exe = realpath("/proc/self/exe", NULL);
+  const char *end = exe ? strrchr(exe, '/') : NULL;
+  int found = 0;
+  if (end) {
+    snprintf(buf, n, "%.*s/%s/models", (int)(end - exe), exe, EDGESIM_DATA_DIR);
+    found = stat(buf, &st) == 0 && S_ISDIR(st.st_mode);
+  }
+  free(exe);
+  if (found)
     return buf;
   return EDGESIM_SOURCE_DIR "/models";
 }

@@ -19,7 +19,9 @@
 int profile_apply(kctx *c, scn_device *d, const key_row *rows, uint64_t seen, const char *path);
 
 /* The models directory: `given` (--models), else $EDGESIM_MODELS, else
- * FILE's ../models if it is a folder, else the source tree's models/.
+ * FILE's ../models if it is a folder, else the installed data folder beside
+ * the running binary (../share/edgesim/models), else the source tree's
+ * models/.
  * Returns `given`, the environment's string, or buf. */
 const char *profile_models_dir(const char *file, const char *given, char *buf, size_t n);
 

@@ -466,14 +466,13 @@ double scn_step_s(const scn *s) { return s->wl.ops->step_s ? s->wl.ops->step_s(s
 double scn_expected_requests(const scn *s) { return s->wl.ops->expected(s->wl.cfg, s->duration_s); }
 
 void scn_print_keys(FILE *f) {
-  fprintf(f, "  %-38s %-8s %-9s %s\n", "key", "type", "default", "meaning");
+  key_print_line(f, "key", "type", "default", "meaning", NULL);
   for (const key_row *r = TOP_KEYS; r->key; r++) {
     if (r->type != K_FUNC) {
       key_print_row(f, r, "", NULL);
       continue;
     }
-    fprintf(f, "  %-38s %-8s %-9s %s\n", r->key, r->type_text, r->flags & K_REQ ? "required" : "-",
-            r->help);
+    key_print_line(f, r->key, r->type_text, r->flags & K_REQ ? "required" : "-", r->help, NULL);
     if (r->fn == parse_workload)
       key_print_kinds(f, &WL_REGISTRY, "workload");
     else if (r->fn == parse_top_limiter)

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <unistd.h>
 
 #include "calibrate.h"
@@ -35,10 +36,13 @@ static void test_projection(void **state) {
   proj_in in = {.decode_bytes = 1e9,
                 .resident_bytes = 1.2e9,
                 .prefill_flops = 2e11,
+                .prompt = 4,
                 .decode_flops = 2e10,
                 .kv_bytes_per_token = 1e5,
+                .kv_ctx_bytes = 1.7e7,
                 .eff_bw = 0.5,
                 .eff_compute = 0.25,
+                .eff_batch = 0.5,
                 .output_tokens = 100};
   proj_out p;
   project(&d, 0, &in, &p);
@@ -46,14 +50,21 @@ static void test_projection(void **state) {
   assert_true(close_to(p.tgs, 34.0, 1e-12));
   /* compute 0.25 * 10e12 = 2.5e12 FLOP/s: 2e11 / 2.5e12 = 0.08 s, + 1/34 s */
   assert_true(close_to(p.ttft_s, 0.08 + 1.0 / 34, 1e-12));
+  /* 4 prompt tokens in 0.08 s of compute */
+  assert_true(close_to(p.prefill_tps, 50.0, 1e-12));
   /* 15 W * (0.109411765 + 100/34 s) / 3600 = 0.01271078431 Wh */
   assert_true(close_to(p.energy_wh, 0.01271078431, 1e-9));
   /* 1.2e9 + 1e5 * 4096 + 2 GiB = 3757083648 B = 3.49905 GiB <= 8 GiB */
   assert_true(close_to(p.need_gib, 3757083648.0 / 1073741824.0, 1e-12));
   assert_true(p.fits);
-  /* batch B: max(1/34 s, B * 2e10 / 2.5e12 = B * 8 ms): 34, 68, then compute-bound 125, 125 */
-  assert_true(close_to(p.batch_tps[0], 34, 1e-12) && close_to(p.batch_tps[1], 68, 1e-12));
-  assert_true(close_to(p.batch_tps[2], 125, 1e-12) && close_to(p.batch_tps[3], 125, 1e-12));
+  /* batch: a = 1/34 s; b = 1.7e7 / 34e9 = 0.5 ms of KV + 2e10 / (0.5 * 10e12) = 4 ms;
+   * A(B)/A(1) = B (a + b) / (a + b B) */
+  const double ratio[] = {1.0, 1.7656967840735067, 2.8610421836228284, 4.147482014388488,
+                          5.350348027842226};
+  for (int i = 0; i < BENCH_BATCHES; i++) {
+    assert_true(close_to(p.batch_ratio[i], ratio[i], 1e-12));
+    assert_true(close_to(p.batch_tps[i], 34.0 * ratio[i], 1e-12));
+  }
   /* a faster variant's bandwidth overrides the device's: 0.5 * 102e9 / 1e9 = 51 */
   project(&d, 102, &in, &p);
   assert_true(close_to(p.tgs, 51.0, 1e-12));
@@ -61,6 +72,34 @@ static void test_projection(void **state) {
   in.resident_bytes += 6.0 * 1073741824.0;
   project(&d, 0, &in, &p);
   assert_false(p.fits);
+}
+
+/* The projected batch curve is monotone non-decreasing in B and A(1) = TGS,
+ * whatever the inputs (a grid of bandwidth, compute and KV sizes). */
+static void test_batch_curve(void **state) {
+  (void)state;
+  es_device d = {.bandwidth_gbs = 68, .fp16_tflops = 10, .power_active_w = 15, .memory_gib = 8};
+  const double eff[] = {0.05, 0.5, 1.0}, kv[] = {0, 1e6, 1e9}, fl[] = {1e6, 1e10, 1e13};
+  for (int i = 0; i < 3; i++)
+    for (int j = 0; j < 3; j++)
+      for (int k = 0; k < 3; k++) {
+        proj_in in = {.decode_bytes = 4e9,
+                      .prefill_flops = 1e12,
+                      .prompt = 48,
+                      .decode_flops = fl[k],
+                      .kv_ctx_bytes = kv[j],
+                      .eff_bw = eff[i],
+                      .eff_compute = 0.5,
+                      .eff_batch = eff[2 - i],
+                      .output_tokens = 249};
+        proj_out p;
+        project(&d, 0, &in, &p);
+        assert_true(p.batch_ratio[0] == 1.0 && p.batch_tps[0] == p.tgs);
+        for (int b = 1; b < BENCH_BATCHES; b++) {
+          assert_true(p.batch_ratio[b] >= p.batch_ratio[b - 1]);
+          assert_true(p.batch_ratio[b] <= bench_batch[b]); /* never more than B x */
+        }
+      }
 }
 
 static void test_tiny_bytes(void **state) {
@@ -124,10 +163,19 @@ static void check_profile(const char *dir, const char *name) {
   double wh = num(p, "power_active_w") * (ttft + 249.0 / tgs) / 3600.0;
   assert_true(close_to(num(lm, "energy_wh_per_query"), wh, 3e-3));
   const cJSON *batch = cJSON_GetObjectItemCaseSensitive(lm, "decode_tps_batch");
-  const char *keys[] = {"1", "2", "4", "8"};
-  for (int i = 0; i < 4; i++)
+  const cJSON *ratio = cJSON_GetObjectItemCaseSensitive(lm, "decode_batch_ratio");
+  const char *keys[] = {"1", "2", "4", "8", "16"};
+  for (int i = 0; i < 5; i++) {
     assert_true(num(batch, keys[i]) > 0);
-  assert_true(close_to(num(batch, "1"), tgs, 2e-3));
+    assert_true(i == 0 || num(ratio, keys[i]) >= num(ratio, keys[i - 1])); /* monotone */
+  }
+  assert_true(num(ratio, "1") == 1.0);
+  assert_true(close_to(num(batch, "1"), tgs, 2e-3)); /* A(1) = tgs */
+  assert_true(num(lm, "prefill_tps") > 0);
+  const cJSON *ci = cJSON_GetObjectItemCaseSensitive(lm, "tgs_ci95");
+  assert_true(cJSON_GetArraySize(ci) == 2);
+  assert_true(cJSON_GetArrayItem(ci, 0)->valuedouble <= tgs * 1.001);
+  assert_true(cJSON_GetArrayItem(ci, 1)->valuedouble >= tgs * 0.999);
   cJSON_Delete(p);
 }
 
@@ -155,12 +203,100 @@ static void test_run_tiny(void **state) {
   free(e);
 }
 
-/* A partial run (a subset of shapes or layers, a smoke run, another weight
- * format) must not replace the shipped models/profiles: without --out it
+static int count_files(const char *dir) {
+  DIR *d = opendir(dir);
+  int n = 0;
+  for (struct dirent *e; d && (e = readdir(d));)
+    n += e->d_name[0] != '.';
+  if (d)
+    closedir(d);
+  return n;
+}
+
+/* A fake noisy probe (every probe reading multiplied by 1 + 0.5 u) spreads
+ * the pair ratios so far that the medians' 95% intervals cannot reach the
+ * +-3% asked: the run says so, exits 3 and writes no profile. */
+static void test_noisy_probe(void **state) {
+  (void)state;
+  char dir[] = "/tmp/edgesim_calib_XXXXXX";
+  assert_non_null(mkdtemp(dir));
+  char *argv[] = {"c",  "--lm",  "tiny", "--quick",     "--fake-noise", "0.5", "--pairs",
+                  "15", "--out", dir,    "--precision", "0.03",         NULL};
+  int rc;
+  char *e, *o = capture(12, argv, &rc, &e);
+  assert_int_equal(rc, 3);
+  assert_non_null(strstr(e, "wider than the +-3.0% asked"));
+  assert_non_null(strstr(e, "precision not reached: no profiles written"));
+  assert_int_equal(count_files(dir), 0);
+  assert_int_equal(rmdir(dir), 0);
+  free(o);
+  free(e);
+}
+
+static void write_file(const char *path, const char *text) {
+  FILE *f = fopen(path, "w");
+  assert_non_null(f);
+  fputs(text, f);
+  assert_int_equal(fclose(f), 0);
+}
+
+static char *read_file(const char *path) {
+  char err[256];
+  cJSON *j = jf_load(path, err, sizeof err);
+  char *t = j ? cJSON_PrintUnformatted(j) : NULL;
+  cJSON_Delete(j);
+  return t;
+}
+
+/* --update-shipped on a root whose four default shapes are the tiny one:
+ * with the noisy probe it is refused (exit 3) and the shipped profile is
+ * untouched; without it, the full run replaces it. */
+static void test_update_shipped(void **state) {
+  (void)state;
+  char root[] = "/tmp/edgesim_root_XXXXXX", path[600], cmd[1400];
+  assert_non_null(mkdtemp(root));
+  snprintf(cmd, sizeof cmd,
+           "mkdir -p %s/models/lm %s/models/profiles && cp -r models/devices %s/models/ && "
+           "for n in qwen2.5-0.5b qwen2.5-1.5b qwen2.5-3b qwen2.5-7b; do sed "
+           "\"s/\\\"tiny\\\"/\\\"$n\\\"/\" models/lm/tiny.json > %s/models/lm/$n.json; done",
+           root, root, root, root);
+  assert_int_equal(system(cmd), 0);
+  snprintf(path, sizeof path, "%s/models/profiles/orin_agx.json", root);
+  write_file(path, "{\"shipped\": true}\n");
+  setenv("EDGESIM_ROOT", root, 1);
+  char *noisy[] = {"c", "--update-shipped", "--fake-noise", "0.5", "--pairs", "11", NULL};
+  int rc;
+  char *e, *o = capture(6, noisy, &rc, &e);
+  assert_int_equal(rc, 3);
+  assert_non_null(strstr(e, "--update-shipped refused"));
+  char *t = read_file(path);
+  assert_string_equal(t, "{\"shipped\":true}"); /* untouched */
+  free(t);
+  free(o);
+  free(e);
+  /* +-25%: a tiny prefill lasts microseconds, too short for +-3% on a busy host */
+  char *clean[] = {"c", "--update-shipped", "--threads", "1", "--precision", "0.25", NULL};
+  o = capture(6, clean, &rc, &e);
+  if (rc)
+    fprintf(stderr, "%s", e);
+  assert_int_equal(rc, 0);
+  t = read_file(path);
+  assert_non_null(strstr(t, "\"qwen2.5-7b\":{\"tgs\":")); /* replaced by the full run */
+  free(t);
+  free(o);
+  free(e);
+  setenv("EDGESIM_ROOT", ".", 1);
+  snprintf(cmd, sizeof cmd, "rm -r %s", root);
+  assert_int_equal(system(cmd), 0);
+}
+
+/* The shipped models/profiles are replaced only on purpose: --update-shipped,
+ * with a full run (every default shape, all layers, q4_0); a partial run (a
+ * subset of shapes or layers, a smoke run, another weight format) with it
  * stops before measuring anything. */
 #define PARTIAL                                                                                    \
-  "edgesim-calibrate: --lm, --layers, --quick and --quant q8_0 make a partial calibration: "       \
-  "pass --out DIR (it would overwrite models/profiles)\n"
+  "edgesim-calibrate: --update-shipped needs a full run: not with --lm, --layers, --quick or "     \
+  "--quant q8_0\n"
 
 static void test_usage(void **state) {
   (void)state;
@@ -181,11 +317,14 @@ static void test_usage(void **state) {
        {"c", "--lm", "nope", "--out", "/tmp"},
        2,
        "edgesim-calibrate: --lm nope: ./models/lm/nope.json: cannot open: No such file or directory\n"},
-      {3, {"c", "--lm", "qwen2.5-0.5b"}, 2, PARTIAL},
-      {3, {"c", "--layers", "4"}, 2, PARTIAL},
-      {2, {"c", "--quick"}, 2, PARTIAL},
-      {3, {"c", "--quant", "q8_0"}, 2, PARTIAL},
-      {5, {"c", "--tokens", "4", "--quick", "--wall"}, 2, PARTIAL},
+      {4, {"c", "--lm", "qwen2.5-0.5b", "--update-shipped"}, 2, PARTIAL},
+      {4, {"c", "--update-shipped", "--layers", "4"}, 2, PARTIAL},
+      {3, {"c", "--quick", "--update-shipped"}, 2, PARTIAL},
+      {4, {"c", "--quant", "q8_0", "--update-shipped"}, 2, PARTIAL},
+      {4,
+       {"c", "--update-shipped", "--out", "/tmp"},
+       2,
+       "edgesim-calibrate: --update-shipped and --out exclude each other\n"},
       {2, {"c", "--help"}, 0, ""},
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -201,10 +340,10 @@ static void test_usage(void **state) {
 int main(void) {
   setenv("EDGESIM_ROOT", ".", 1); /* ctest runs in the project root */
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_projection),
-      cmocka_unit_test(test_tiny_bytes),
-      cmocka_unit_test(test_run_tiny),
-      cmocka_unit_test(test_usage),
+      cmocka_unit_test(test_projection),     cmocka_unit_test(test_batch_curve),
+      cmocka_unit_test(test_tiny_bytes),     cmocka_unit_test(test_run_tiny),
+      cmocka_unit_test(test_usage),          cmocka_unit_test(test_noisy_probe),
+      cmocka_unit_test(test_update_shipped),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

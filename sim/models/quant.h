@@ -1,7 +1,7 @@
 /* quant.h: block quantization formats for weights and activations.
  *
  * Weights use ggml-compatible block sizes so that bytes per weight match the
- * public descriptions (REFERENCE.md sec. 5):
+ * public descriptions (docs/references.md sec. 5):
  *   Q8_0: 32 int8 values + one fp16 scale  = 34 bytes / 32 weights (8.5 bits)
  *   Q4_0: 32 4-bit values + one fp16 scale = 18 bytes / 32 weights (4.5 bits)
  * Both are symmetric: value = d * q. Q8_0 uses q in [-127,127], Q4_0 uses
