@@ -1,11 +1,52 @@
 #include "loadidx.h"
 
+#include <math.h>
 #include <stdlib.h>
 
 /* ---- classes ---------------------------------------------------------------- */
 
-static int same_class(const dev *a, const dev *b) {
-  return a->cap_tokens == b->cap_tokens && a->max_par == b->max_par;
+/* Device i's limiter group when it is lazy (it needs a class of its own),
+ * else NULL. */
+static lim_grp *lazy_grp(const lix *x, size_t i) {
+  if (!x->lims || !x->lims->lazy)
+    return NULL;
+  lim_grp *g = &x->lims->g[x->devs[i].grp];
+  return g->ops->sync ? g : NULL;
+}
+
+static int same_class(const lix *x, size_t a, size_t b) {
+  const dev *p = &x->devs[a], *q = &x->devs[b];
+  return p->cap_tokens == q->cap_tokens && p->max_par == q->max_par &&
+         lazy_grp(x, a) == lazy_grp(x, b);
+}
+
+/* Device i's node in a keyed class. */
+static lix_knode knode_of(const lix *x, const lim_grp *g, size_t i) {
+  const dev *d = &x->devs[i];
+  double key = d->inflight < d->max_par ? g->ops->key(g, (uint32_t)i) : INFINITY;
+  return (lix_knode){key, (uint32_t)i};
+}
+
+static int kless(lix_knode a, lix_knode b) {
+  return a.key < b.key || (a.key == b.key && a.dev < b.dev);
+}
+
+static lix_knode kmin(lix_knode a, lix_knode b) { return kless(b, a) ? b : a; }
+
+/* Brings device i's leaf in keyed class c and the path above it up to
+ * date, stopping at the first node that keeps its value. */
+static void krefresh(lix *x, lix_class *c, size_t i) {
+  size_t p = x->at[i].leaf;
+  lix_knode me = knode_of(x, c->grp, i);
+  if (me.key == c->kt[p].key)
+    return;
+  c->kt[p] = me;
+  for (p /= 2; p >= 1; p /= 2) {
+    lix_knode m = kmin(c->kt[2 * p], c->kt[2 * p + 1]);
+    if (m.key == c->kt[p].key && m.dev == c->kt[p].dev)
+      break;
+    c->kt[p] = m;
+  }
 }
 
 /* Device i's node: its key (used <= C < LIX_FULL, see loadidx.h) and index. */
@@ -32,7 +73,13 @@ static lix_node group_winner(const lix_node *g) {
  * each recomputed from its eight children. Either walk stops at the first
  * node that keeps its value, since its ancestors then keep theirs. */
 static void refresh(lix *x, size_t i) {
-  lix_node *t = x->cls[x->at[i].cls].tree;
+  lix_class *c = &x->cls[x->at[i].cls];
+  if (c->how != LIX_USED) {
+    if (c->how == LIX_KEYED)
+      krefresh(x, c, i);
+    return;
+  }
+  lix_node *t = c->tree;
   size_t p = x->at[i].leaf;
   lix_node me = node_of(&x->devs[i], i), old = t[p];
   if (me == old)
@@ -50,6 +97,7 @@ static void refresh(lix *x, size_t i) {
 /* Sort key of a device: its class, then its index. */
 typedef struct rank {
   uint64_t cap, par;
+  uintptr_t grp; /* lazy group's address, 0 for eager kinds */
   size_t i;
 } rank;
 
@@ -59,6 +107,8 @@ static int by_class(const void *a, const void *b) {
     return x->cap < y->cap ? -1 : 1;
   if (x->par != y->par)
     return x->par < y->par ? -1 : 1;
+  if (x->grp != y->grp)
+    return x->grp < y->grp ? -1 : 1;
   return x->i < y->i ? -1 : x->i > y->i;
 }
 
@@ -69,10 +119,10 @@ static int build_classes(lix *x, size_t *members) {
   if (!r)
     return -1;
   for (size_t i = 0; i < x->n; i++)
-    r[i] = (rank){x->devs[i].cap_tokens, x->devs[i].max_par, i};
+    r[i] = (rank){x->devs[i].cap_tokens, x->devs[i].max_par, (uintptr_t)lazy_grp(x, i), i};
   qsort(r, x->n, sizeof *r, by_class);
   for (size_t j = 0; j < x->n; j++) {
-    if (j == 0 || !same_class(&x->devs[r[j - 1].i], &x->devs[r[j].i]))
+    if (j == 0 || !same_class(x, r[j - 1].i, r[j].i))
       members[x->ncls++] = 0;
     size_t k = x->ncls - 1;
     x->at[r[j].i] = (lix_place){(uint32_t)k, (uint32_t)members[k]++}; /* leaf: rank for now */
@@ -81,35 +131,78 @@ static int build_classes(lix *x, size_t *members) {
   return 0;
 }
 
-static int build_trees(lix *x, const size_t *members) {
-  if (!(x->cls = calloc(x->ncls ? x->ncls : 1, sizeof *x->cls)))
+/* The 8-ary tree keyed by `used` of an eager class (loadidx.h). */
+static int build_used_tree(lix_class *c, size_t members) {
+  for (c->leaves = 1; c->leaves < members;)
+    c->leaves *= 8;
+  c->first_leaf = (c->leaves - 1) / 7;
+  size_t nodes = c->first_leaf + c->leaves, bytes = (nodes + 7) * sizeof *c->mem;
+  if (!(c->mem = aligned_alloc(64, (bytes + 63) / 64 * 64)))
     return -1;
-  for (size_t k = 0; k < x->ncls; k++) {
-    lix_class *c = &x->cls[k];
-    for (c->leaves = 1; c->leaves < members[k];)
-      c->leaves *= 8;
-    c->first_leaf = (c->leaves - 1) / 7;
-    size_t nodes = c->first_leaf + c->leaves, bytes = (nodes + 7) * sizeof *c->mem;
-    if (!(c->mem = aligned_alloc(64, (bytes + 63) / 64 * 64)))
-      return -1;
-    c->tree = c->mem + 7;
-    for (size_t p = c->first_leaf; p < nodes; p++)
-      c->tree[p] = (lix_node)LIX_FULL << 32 | UINT32_MAX; /* padding */
-  }
-  for (size_t i = 0; i < x->n; i++) {
-    lix_class *c = &x->cls[x->at[i].cls];
-    c->cap = x->devs[i].cap_tokens;
-    x->at[i].leaf += (uint32_t)c->first_leaf;
-    c->tree[x->at[i].leaf] = node_of(&x->devs[i], i);
-  }
-  for (size_t k = 0; k < x->ncls; k++)
-    for (size_t p = x->cls[k].first_leaf; p-- > 0;)
-      x->cls[k].tree[p] = group_winner(&x->cls[k].tree[8 * p + 1]);
+  c->tree = c->mem + 7;
+  for (size_t p = c->first_leaf; p < nodes; p++)
+    c->tree[p] = (lix_node)LIX_FULL << 32 | UINT32_MAX; /* padding */
   return 0;
 }
 
-int lix_init(lix *x, dev *devs, size_t n) {
-  *x = (lix){.devs = devs, .n = n};
+/* A lazy class: a binary tree of keys, or the member list of a scan. */
+static int build_lazy(lix_class *c, size_t members) {
+  c->nmem = 0;
+  if (c->how == LIX_SCAN)
+    return (c->mem_of = malloc((members ? members : 1) * sizeof *c->mem_of)) ? 0 : -1;
+  for (c->leaves = 1; c->leaves < members;)
+    c->leaves *= 2;
+  c->first_leaf = c->leaves;
+  if (!(c->kt = malloc(2 * c->leaves * sizeof *c->kt)))
+    return -1;
+  for (size_t p = 0; p < 2 * c->leaves; p++)
+    c->kt[p] = (lix_knode){INFINITY, UINT32_MAX};
+  return 0;
+}
+
+static void place(lix *x, size_t i) {
+  lix_class *c = &x->cls[x->at[i].cls];
+  x->at[i].leaf += (uint32_t)c->first_leaf;
+  if (c->how == LIX_USED)
+    c->tree[x->at[i].leaf] = node_of(&x->devs[i], i);
+  else if (c->how == LIX_KEYED)
+    c->kt[x->at[i].leaf] = knode_of(x, c->grp, i);
+  else
+    c->mem_of[c->nmem++] = (uint32_t)i; /* devices come in index order */
+}
+
+static void build_inner(lix_class *c) {
+  if (c->how == LIX_USED)
+    for (size_t p = c->first_leaf; p-- > 0;)
+      c->tree[p] = group_winner(&c->tree[8 * p + 1]);
+  else if (c->how == LIX_KEYED)
+    for (size_t p = c->leaves; p-- > 1;)
+      c->kt[p] = kmin(c->kt[2 * p], c->kt[2 * p + 1]);
+}
+
+static int build_trees(lix *x, const size_t *members) {
+  if (!(x->cls = calloc(x->ncls ? x->ncls : 1, sizeof *x->cls)))
+    return -1;
+  for (size_t i = 0; i < x->n; i++) { /* each class's C and kind from a member */
+    lix_class *c = &x->cls[x->at[i].cls];
+    c->cap = x->devs[i].cap_tokens;
+    c->grp = lazy_grp(x, i);
+    c->how = !c->grp ? LIX_USED : c->grp->ops->key ? LIX_KEYED : LIX_SCAN;
+  }
+  for (size_t k = 0; k < x->ncls; k++) {
+    lix_class *c = &x->cls[k];
+    if (c->how == LIX_USED ? build_used_tree(c, members[k]) : build_lazy(c, members[k]))
+      return -1;
+  }
+  for (size_t i = 0; i < x->n; i++)
+    place(x, i);
+  for (size_t k = 0; k < x->ncls; k++)
+    build_inner(&x->cls[k]);
+  return 0;
+}
+
+int lix_init(lix *x, dev *devs, size_t n, lim_set *lims) {
+  *x = (lix){.devs = devs, .n = n, .lims = lims};
   size_t *members = malloc((n ? n : 1) * sizeof *members);
   x->at = malloc((n ? n : 1) * sizeof *x->at);
   int rc = -1;
@@ -121,8 +214,11 @@ int lix_init(lix *x, dev *devs, size_t n) {
 
 void lix_destroy(lix *x) {
   if (x->cls)
-    for (size_t k = 0; k < x->ncls; k++)
+    for (size_t k = 0; k < x->ncls; k++) {
       free(x->cls[k].mem);
+      free(x->cls[k].kt);
+      free(x->cls[k].mem_of);
+    }
   free(x->cls);
   free(x->at);
   *x = (lix){0};
@@ -138,20 +234,70 @@ void lix_completed(lix *x, size_t i) {
     refresh(x, i);
 }
 
-long lix_pick(const lix *x, uint64_t tok) {
-  long best = -1;
-  double best_frac = -1;
+/* The best of candidates so far: larger free fraction, then lower index. */
+typedef struct best {
+  long i;
+  double frac;
+} best;
+
+static void offer(best *b, uint64_t cap, uint64_t used, long i) {
+  double f = (double)(cap - used) / (double)cap; /* dev_free_frac() */
+  if (f > b->frac || (f == b->frac && i < b->i))
+    b->i = i, b->frac = f;
+}
+
+/* An eager class: its root is the least used (loadidx.h). */
+static void pick_used(const lix_class *c, uint64_t tok, best *b) {
+  const lix_node root = c->tree[0];
+  uint64_t used = lix_key(root);
+  /* the least used of its class: if it cannot take tok, no member can;
+   * the test and the fraction are dev_admits() and dev_free_frac() */
+  if (used == LIX_FULL || tok > c->cap || used > c->cap - tok)
+    return;
+  offer(b, c->cap, used, (long)lix_dev(root));
+}
+
+/* A keyed class: the least key has the least `used` u at t; the choice is
+ * the leftmost leaf whose key also gives u (used_at is nondecreasing in the
+ * key, so a subtree holds one iff its minimum does). */
+static void pick_keyed(const lix_class *c, uint64_t tok, double t, best *b) {
+  const lim_grp *g = c->grp;
+  lix_knode root = c->kt[1];
+  if (root.key == INFINITY || tok > c->cap)
+    return;
+  uint64_t u = g->ops->used_at(g, c->cap, root.key, t);
+  if (u > c->cap - tok)
+    return;
+  if ((double)(c->cap - u) / (double)c->cap < b->frac)
+    return; /* cannot win: skip the descent */
+  size_t p = 1;
+  while (p < c->leaves) {
+    lix_knode l = c->kt[2 * p];
+    p = l.key != INFINITY && g->ops->used_at(g, c->cap, l.key, t) <= u ? 2 * p : 2 * p + 1;
+  }
+  offer(b, c->cap, u, (long)c->kt[p].dev);
+}
+
+/* A class without an order key: sync and test every member. */
+static void pick_scan(const lix *x, const lix_class *c, uint64_t tok, double t, best *b) {
+  for (size_t k = 0; k < c->nmem; k++) {
+    uint32_t i = c->mem_of[k];
+    lim_sync(c->grp, i, t);
+    if (dev_admits(&x->devs[i], tok))
+      offer(b, c->cap, x->devs[i].used, (long)i);
+  }
+}
+
+long lix_pick(const lix *x, uint64_t tok, double t) {
+  best b = {-1, -1};
   for (size_t k = 0; k < x->ncls; k++) {
     const lix_class *c = &x->cls[k];
-    const lix_node root = c->tree[0];
-    uint64_t used = lix_key(root);
-    /* the least used of its class: if it cannot take tok, no member can;
-     * the test and the fraction are dev_admits() and dev_free_frac() */
-    if (used == LIX_FULL || tok > c->cap || used > c->cap - tok)
-      continue;
-    double f = (double)(c->cap - used) / (double)c->cap;
-    if (f > best_frac || (f == best_frac && (long)lix_dev(root) < best))
-      best = (long)lix_dev(root), best_frac = f;
+    if (c->how == LIX_USED)
+      pick_used(c, tok, &b);
+    else if (c->how == LIX_KEYED)
+      pick_keyed(c, tok, t, &b);
+    else
+      pick_scan(x, c, tok, t, &b);
   }
-  return best;
+  return b.i;
 }

@@ -139,13 +139,13 @@ static void test_choice_rule(void **state) {
   devs_init(d, 5, cap, par);
   lix x;
   win l;
-  assert_int_equal(lix_init(&x, d, 5), 0);
+  assert_int_equal(lix_init(&x, d, 5, NULL), 0);
   assert_int_equal(win_init(&l, 10.0), 0);
   assert_int_equal(x.ncls, 2);
-  assert_int_equal(lix_pick(&x, 100), 0); /* all empty: lowest index */
+  assert_int_equal(lix_pick(&x, 100, 0), 0); /* all empty: lowest index */
   d[0].inflight = 1, admit(&l, &x, d, 0, 0, 100);
   expire(&l, &x, d, 1);
-  assert_int_equal(lix_pick(&x, 100), 1); /* 0 is busy */
+  assert_int_equal(lix_pick(&x, 100, 0), 1); /* 0 is busy */
   d[0].inflight = 0, lix_completed(&x, 0);
   /* used 100 of 1000 (0.9 free) beats 1 and 4 at 200 (0.8); class 400 empty */
   admit(&l, &x, d, 2, 1, 200);
@@ -153,17 +153,17 @@ static void test_choice_rule(void **state) {
   admit(&l, &x, d, 2, 2, 100);
   admit(&l, &x, d, 2, 3, 100);
   expire(&l, &x, d, 3);
-  assert_int_equal(lix_pick(&x, 50), 0);
+  assert_int_equal(lix_pick(&x, 50, 0), 0);
   /* 350 tokens fit only in class 1000 */
-  assert_int_equal(lix_pick(&x, 350), 0);
-  assert_int_equal(lix_pick(&x, 901), -1);
+  assert_int_equal(lix_pick(&x, 350, 0), 0);
+  assert_int_equal(lix_pick(&x, 901, 0), -1);
   /* at t = 10 device 0's admission leaves the window: all of class 1000
    * but 0 at 200, so 0 (used 0) wins again; at 12 everything is empty */
   expire(&l, &x, d, 10);
-  assert_int_equal(lix_pick(&x, 50), 0);
+  assert_int_equal(lix_pick(&x, 50, 0), 0);
   assert_int_equal(d[0].used, 0);
   expire(&l, &x, d, 12);
-  assert_int_equal(lix_pick(&x, 50), 0);
+  assert_int_equal(lix_pick(&x, 50, 0), 0);
   assert_int_equal(d[1].used, 0);
   assert_int_equal(d[3].used, 0);
   lix_destroy(&x);
@@ -180,17 +180,17 @@ static void test_capacity_bound(void **state) {
   devs_init(d, 3, cap, par);
   lix x;
   win l;
-  assert_int_equal(lix_init(&x, d, 3), 0);
+  assert_int_equal(lix_init(&x, d, 3, NULL), 0);
   assert_int_equal(win_init(&l, 10.0), 0);
   admit(&l, &x, d, 0, 0, c);                    /* device 0 full of tokens: key C */
   admit(&l, &x, d, 0, 1, c - 1);                /* device 1 one token left */
   d[2].inflight = 2, admit(&l, &x, d, 0, 2, 0); /* device 2 out of slots */
   check_roots(&x);
-  assert_int_equal(lix_pick(&x, 1), 1);
-  assert_int_equal(lix_pick(&x, 2), -1);
-  assert_int_equal(lix_pick(&x, 1), disp_load_aware_scan(d, 3, 1));
+  assert_int_equal(lix_pick(&x, 1, 0), 1);
+  assert_int_equal(lix_pick(&x, 2, 0), -1);
+  assert_int_equal(lix_pick(&x, 1, 0), disp_load_aware_scan(d, 3, 1));
   d[2].inflight = 1, lix_completed(&x, 2); /* device 2 back, used 0 */
-  assert_int_equal(lix_pick(&x, c), 2);
+  assert_int_equal(lix_pick(&x, c, 0), 2);
   lix_destroy(&x);
   win_destroy(&l);
 }
