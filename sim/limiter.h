@@ -49,7 +49,8 @@ typedef struct lim_ops {
    * load_aware index, loadidx.h); both NULL otherwise. key(g, i) is device
    * i's order key, which changes only when i admits; used_at(g, C, key, t)
    * is the `used` that sync would give at t to a member of capacity C with
-   * that key, and must be nondecreasing in key for every fixed t. */
+   * that key, and must be nondecreasing in key for every fixed t and 0 for
+   * every key <= t. */
   double (*key)(const lim_grp *g, uint32_t i);
   uint64_t (*used_at)(const lim_grp *g, uint64_t cap, double key, double t);
   size_t state_size; /* bytes of g->st */

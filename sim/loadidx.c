@@ -2,6 +2,7 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* ---- classes ---------------------------------------------------------------- */
 
@@ -27,25 +28,42 @@ static lix_knode knode_of(const lix *x, const lim_grp *g, size_t i) {
   return (lix_knode){key, (uint32_t)i};
 }
 
-static int kless(lix_knode a, lix_knode b) {
-  return a.key < b.key || (a.key == b.key && a.dev < b.dev);
+/* A node's place in the tree's order, key then device, as one unsigned
+ * number: keys are +0 or positive (times), whose IEEE bit patterns sort
+ * like their values, +inf last. */
+__extension__ typedef unsigned __int128 lix_u128; /* gcc and clang */
+
+static lix_u128 kord(lix_knode a) {
+  uint64_t bits;
+  memcpy(&bits, &a.key, sizeof bits);
+  return (lix_u128)bits << 32 | a.dev;
 }
+
+static int kless(lix_knode a, lix_knode b) { return kord(a) < kord(b); }
 
 static lix_knode kmin(lix_knode a, lix_knode b) { return kless(b, a) ? b : a; }
 
+/* The least of eight siblings (the leftmost on equal keys: leaves run in
+ * index order). */
+static lix_knode kwinner(const lix_knode *g) {
+  return kmin(kmin(kmin(g[0], g[1]), kmin(g[2], g[3])), kmin(kmin(g[4], g[5]), kmin(g[6], g[7])));
+}
+
 /* Brings device i's leaf in keyed class c and the path above it up to
- * date, stopping at the first node that keeps its value. */
+ * date, as refresh() does for the trees keyed by `used`. */
 static void krefresh(lix *x, lix_class *c, size_t i) {
+  lix_knode *t = c->kt;
   size_t p = x->at[i].leaf;
-  lix_knode me = knode_of(x, c->grp, i);
-  if (me.key == c->kt[p].key)
+  lix_knode me = knode_of(x, c->grp, i), old = t[p];
+  if (me.key == old.key)
     return;
-  c->kt[p] = me;
-  for (p /= 2; p >= 1; p /= 2) {
-    lix_knode m = kmin(c->kt[2 * p], c->kt[2 * p + 1]);
-    if (m.key == c->kt[p].key && m.dev == c->kt[p].dev)
-      break;
-    c->kt[p] = m;
+  t[p] = me;
+  if (kless(me, old)) {
+    while (p > 0 && kless(me, t[p = (p - 1) / 8]))
+      t[p] = me;
+  } else {
+    while (p > 0 && t[p = (p - 1) / 8].dev == i)
+      t[p] = kwinner(&t[8 * p + 1]);
   }
 }
 
@@ -151,11 +169,13 @@ static int build_lazy(lix_class *c, size_t members) {
   if (c->how == LIX_SCAN)
     return (c->mem_of = malloc((members ? members : 1) * sizeof *c->mem_of)) ? 0 : -1;
   for (c->leaves = 1; c->leaves < members;)
-    c->leaves *= 2;
-  c->first_leaf = c->leaves;
-  if (!(c->kt = malloc(2 * c->leaves * sizeof *c->kt)))
+    c->leaves *= 8;
+  c->first_leaf = (c->leaves - 1) / 7;
+  size_t nodes = c->first_leaf + c->leaves, bytes = (nodes + 7) * sizeof *c->kmem;
+  if (!(c->kmem = aligned_alloc(64, (bytes + 63) / 64 * 64)))
     return -1;
-  for (size_t p = 0; p < 2 * c->leaves; p++)
+  c->kt = c->kmem + 3; /* each group of eight siblings, 8p+1.., starts a line */
+  for (size_t p = 0; p < nodes; p++)
     c->kt[p] = (lix_knode){INFINITY, UINT32_MAX};
   return 0;
 }
@@ -163,6 +183,8 @@ static int build_lazy(lix_class *c, size_t members) {
 static void place(lix *x, size_t i) {
   lix_class *c = &x->cls[x->at[i].cls];
   x->at[i].leaf += (uint32_t)c->first_leaf;
+  if (c->lo < 0)
+    c->lo = (long)i; /* devices come in index order */
   if (c->how == LIX_USED)
     c->tree[x->at[i].leaf] = node_of(&x->devs[i], i);
   else if (c->how == LIX_KEYED)
@@ -176,8 +198,23 @@ static void build_inner(lix_class *c) {
     for (size_t p = c->first_leaf; p-- > 0;)
       c->tree[p] = group_winner(&c->tree[8 * p + 1]);
   else if (c->how == LIX_KEYED)
-    for (size_t p = c->leaves; p-- > 1;)
-      c->kt[p] = kmin(c->kt[2 * p], c->kt[2 * p + 1]);
+    for (size_t p = c->first_leaf; p-- > 0;)
+      c->kt[p] = kwinner(&c->kt[8 * p + 1]);
+}
+
+/* The keyed classes, by their lowest member (lix_pick()). */
+static int keyed_order(lix *x) {
+  if (!(x->keyed = malloc((x->ncls ? x->ncls : 1) * sizeof *x->keyed)))
+    return -1;
+  for (size_t k = 0; k < x->ncls; k++) {
+    if (x->cls[k].how != LIX_KEYED)
+      continue;
+    size_t j = x->nkeyed++;
+    for (; j > 0 && x->cls[x->keyed[j - 1]].lo > x->cls[k].lo; j--)
+      x->keyed[j] = x->keyed[j - 1];
+    x->keyed[j] = k;
+  }
+  return 0;
 }
 
 static int build_trees(lix *x, const size_t *members) {
@@ -188,6 +225,7 @@ static int build_trees(lix *x, const size_t *members) {
     c->cap = x->devs[i].cap_tokens;
     c->grp = lazy_grp(x, i);
     c->how = !c->grp ? LIX_USED : c->grp->ops->key ? LIX_KEYED : LIX_SCAN;
+    c->lo = -1;
   }
   for (size_t k = 0; k < x->ncls; k++) {
     lix_class *c = &x->cls[k];
@@ -198,7 +236,7 @@ static int build_trees(lix *x, const size_t *members) {
     place(x, i);
   for (size_t k = 0; k < x->ncls; k++)
     build_inner(&x->cls[k]);
-  return 0;
+  return keyed_order(x);
 }
 
 int lix_init(lix *x, dev *devs, size_t n, lim_set *lims) {
@@ -216,11 +254,12 @@ void lix_destroy(lix *x) {
   if (x->cls)
     for (size_t k = 0; k < x->ncls; k++) {
       free(x->cls[k].mem);
-      free(x->cls[k].kt);
+      free(x->cls[k].kmem);
       free(x->cls[k].mem_of);
     }
   free(x->cls);
   free(x->at);
+  free(x->keyed);
   *x = (lix){0};
 }
 
@@ -257,25 +296,70 @@ static void pick_used(const lix_class *c, uint64_t tok, best *b) {
   offer(b, c->cap, used, (long)lix_dev(root));
 }
 
-/* A keyed class: the least key has the least `used` u at t; the choice is
- * the leftmost leaf whose key also gives u (used_at is nondecreasing in the
- * key, so a subtree holds one iff its minimum does). */
-static void pick_keyed(const lix_class *c, uint64_t tok, double t, best *b) {
+/* Narrows [good, bad) around the largest key giving at most u at t: the
+ * keyed kinds refill at C / W, so that key is t + u W / C up to rounding;
+ * two evaluations a relative 2^-40 either side of it settle nearly every
+ * key of the descent by comparison alone. */
+static void narrow(const lim_grp *g, uint64_t cap, uint64_t u, double t, double *good,
+                   double *bad) {
+  double e = t + (double)u * g->w / (double)cap, lo = e - e * 0x1p-40, hi = e + e * 0x1p-40;
+  if (lo > *good && g->ops->used_at(g, cap, lo, t) <= u)
+    *good = lo;
+  if (hi < *bad && g->ops->used_at(g, cap, hi, t) > u)
+    *bad = hi;
+}
+
+/* A keyed class's root: the least key has the least `used` at t, stored in
+ * *u; 1 if that admits tok. */
+static int keyed_root(const lix_class *c, uint64_t tok, double t, uint64_t *u) {
   const lim_grp *g = c->grp;
-  lix_knode root = c->kt[1];
-  if (root.key == INFINITY || tok > c->cap)
-    return;
-  uint64_t u = g->ops->used_at(g, c->cap, root.key, t);
-  if (u > c->cap - tok)
-    return;
-  if ((double)(c->cap - u) / (double)c->cap < b->frac)
-    return; /* cannot win: skip the descent */
-  size_t p = 1;
-  while (p < c->leaves) {
-    lix_knode l = c->kt[2 * p];
-    p = l.key != INFINITY && g->ops->used_at(g, c->cap, l.key, t) <= u ? 2 * p : 2 * p + 1;
+  double key = c->kt[0].key;
+  if (key == INFINITY || tok > c->cap)
+    return 0;
+  *u = key <= t ? 0 : g->ops->used_at(g, c->cap, key, t);
+  return *u <= c->cap - tok;
+}
+
+/* The member of keyed class c to offer: the leftmost leaf whose key gives
+ * the root's `used` u (used_at is nondecreasing in the key, so a subtree
+ * holds one iff its minimum does). Keys <= good give at most u, keys >= bad
+ * more (and used_at is 0 for keys <= t), so most children are settled by a
+ * comparison. The subtree entered always holds a leaf giving u: if none of
+ * the first seven children does, the eighth does. */
+static long keyed_leftmost(const lix_class *c, uint64_t u, double t) {
+  const lim_grp *g = c->grp;
+  const lix_knode *kt = c->kt;
+  double good = u == 0 && t > kt[0].key ? t : kt[0].key, bad = INFINITY;
+  int narrowed = 0;
+  size_t p = 0;
+  while (p < c->first_leaf) {
+    const lix_knode *ch = &kt[8 * p + 1];
+    unsigned le = 0, open = 0; /* bit m: child m is <= good; is in (good, bad) */
+    for (unsigned m = 0; m < 7; m++) {
+      le |= (unsigned)(ch[m].key <= good) << m;
+      open |= (unsigned)((ch[m].key > good) & (ch[m].key < bad)) << m;
+    }
+    le |= 1u << 7;
+    unsigned m = (unsigned)__builtin_ctz(le);
+    if (open & ((1u << m) - 1)) { /* a child before it needs used_at */
+      if (!narrowed++)
+        narrow(g, c->cap, u, t, &good, &bad);
+      for (m = 0; m < 7; m++) {
+        double k = ch[m].key;
+        if (k <= good)
+          break;
+        if (k < bad) {
+          if (g->ops->used_at(g, c->cap, k, t) <= u) {
+            good = k;
+            break;
+          }
+          bad = k;
+        }
+      }
+    }
+    p = 8 * p + 1 + m;
   }
-  offer(b, c->cap, u, (long)c->kt[p].dev);
+  return (long)kt[p].dev;
 }
 
 /* A class without an order key: sync and test every member. */
@@ -288,16 +372,27 @@ static void pick_scan(const lix *x, const lix_class *c, uint64_t tok, double t, 
   }
 }
 
+/* Eager and scanned classes give their candidate at once; a keyed class's
+ * candidate needs a descent, so it is done last, only for the classes that
+ * can still win (keyed classes in order of their lowest member, so that a
+ * tie on the fraction is usually settled by that alone). */
 long lix_pick(const lix *x, uint64_t tok, double t) {
   best b = {-1, -1};
   for (size_t k = 0; k < x->ncls; k++) {
     const lix_class *c = &x->cls[k];
     if (c->how == LIX_USED)
       pick_used(c, tok, &b);
-    else if (c->how == LIX_KEYED)
-      pick_keyed(c, tok, t, &b);
-    else
+    else if (c->how == LIX_SCAN)
       pick_scan(x, c, tok, t, &b);
+  }
+  for (size_t j = 0; j < x->nkeyed; j++) {
+    const lix_class *c = &x->cls[x->keyed[j]];
+    uint64_t u;
+    if (!keyed_root(c, tok, t, &u))
+      continue;
+    double f = (double)(c->cap - u) / (double)c->cap;
+    if (f > b.frac || (f == b.frac && c->lo < b.i))
+      offer(&b, c->cap, u, keyed_leftmost(c, u, t));
   }
   return b.i;
 }

@@ -25,7 +25,7 @@
  * Lazy limiter kinds (limiter.h) change `used` between events, so their
  * devices form classes of their own, one per (C, P, limiter group):
  * - kinds with an order key (token_bucket, gcra: the time the bucket is
- *   full) keep a binary tree of (key, device index) minima. Every member
+ *   full) keep an 8-ary tree of (key, device index) minima. Every member
  *   refills at the same C / W, so used(t) = used_at(key, t) is
  *   nondecreasing in the key at every t, and the least key holds the least
  *   `used` now. Several keys may give that `used` (full buckets, or keys
@@ -71,9 +71,11 @@ typedef struct lix_class {
   uint64_t cap;     /* C of the class's devices */
   enum lix_how how; /* tree keyed by used (eager kinds), by the kind's key, or a scan */
   lim_grp *grp;     /* LIX_KEYED, LIX_SCAN: the members' limiter group */
-  lix_knode *kt;    /* LIX_KEYED: root at 1, children of p at 2p, 2p+1, leaves last */
+  lix_knode *kt;    /* LIX_KEYED: 8-ary like `tree` (16-byte nodes) */
+  lix_knode *kmem;  /* its 64-byte aligned allocation */
   uint32_t *mem_of; /* LIX_SCAN: the members, in index order */
   size_t nmem;
+  long lo;           /* lowest member index */
   size_t leaves;     /* a power of eight >= members */
   size_t first_leaf; /* node index of the first leaf, (leaves - 1) / 7 */
   lix_node *tree;    /* root at 0, children of p at 8p+1 .. 8p+8, leaves last */
@@ -93,6 +95,8 @@ typedef struct lix {
   size_t ncls;
   lix_place *at; /* per device: where its leaf is */
   lim_set *lims; /* borrowed; NULL: every device's `used` is kept current */
+  size_t *keyed; /* the LIX_KEYED classes, by lowest member index */
+  size_t nkeyed;
 } lix;
 
 /* Builds the index from the devices' current state (lazy groups at t = 0).
