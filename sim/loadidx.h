@@ -18,9 +18,10 @@
  * exactly as disp_load_aware_scan() compares devices. (A root's key is its
  * device's `used`, so a decision reads the K roots and no device.)
  *
- * Expiry is not the index's business: the engine pops the cluster's window
- * log (window.h) before each decision and reports every device whose `used`
- * dropped, so the leaves always hold what the scan would see.
+ * Expiry is not the index's business: the engine advances every limiter
+ * group before each decision (sliding_window pops its log, fixed_window
+ * resets at a boundary) and reports every device whose `used` dropped, so
+ * the leaves of these eager kinds always hold what the scan would see.
  *
  * Lazy limiter kinds (limiter.h) change `used` between events, so their
  * devices form classes of their own, one per (C, P, limiter group):
@@ -30,10 +31,14 @@
  *   nondecreasing in the key at every t, and the least key holds the least
  *   `used` now. Several keys may give that `used` (full buckets, or keys
  *   within one token), so the decision descends to the leftmost leaf whose
- *   key gives it: O(log D) used_at() evaluations, no device synced.
+ *   key gives it, only in classes that can still win. Children are settled
+ *   by comparing keys against a bracket around t + uW/C (found with two
+ *   used_at() calls); used_at() runs only for keys inside it, so a decision
+ *   is O(K + log D) with a few evaluations, and syncs no device.
  * - kinds without one (sliding_counter, whose order changes within a
  *   window) are scanned: every member is synced and tested, O(members of
- *   such classes) per decision.
+ *   such classes) per decision: exact, but not O(log D) (a kinetic
+ *   structure would be; not done).
  *
  * The index borrows the device array. Whoever changes a device's `used` or
  * in-flight count after lix_init() must report it (lix_changed,
