@@ -163,7 +163,7 @@ static int build_used_tree(lix_class *c, size_t members) {
   return 0;
 }
 
-/* A lazy class: a binary tree of keys, or the member list of a scan. */
+/* A lazy class: an 8-ary tree of keys, or the member list of a scan. */
 static int build_lazy(lix_class *c, size_t members) {
   c->nmem = 0;
   if (c->how == LIX_SCAN)
@@ -203,17 +203,29 @@ static void build_inner(lix_class *c) {
 }
 
 /* The keyed classes, by their lowest member (lix_pick()). */
+typedef struct by_lo {
+  long lo;
+  size_t k;
+} by_lo;
+
+static int lo_order(const void *a, const void *b) {
+  const by_lo *x = a, *y = b;
+  return (x->lo > y->lo) - (x->lo < y->lo);
+}
+
 static int keyed_order(lix *x) {
-  if (!(x->keyed = malloc((x->ncls ? x->ncls : 1) * sizeof *x->keyed)))
+  by_lo *o = malloc((x->ncls ? x->ncls : 1) * sizeof *o);
+  if (!o || !(x->keyed = malloc((x->ncls ? x->ncls : 1) * sizeof *x->keyed))) {
+    free(o);
     return -1;
-  for (size_t k = 0; k < x->ncls; k++) {
-    if (x->cls[k].how != LIX_KEYED)
-      continue;
-    size_t j = x->nkeyed++;
-    for (; j > 0 && x->cls[x->keyed[j - 1]].lo > x->cls[k].lo; j--)
-      x->keyed[j] = x->keyed[j - 1];
-    x->keyed[j] = k;
   }
+  for (size_t k = 0; k < x->ncls; k++)
+    if (x->cls[k].how == LIX_KEYED)
+      o[x->nkeyed++] = (by_lo){x->cls[k].lo, k};
+  qsort(o, x->nkeyed, sizeof *o, lo_order);
+  for (size_t j = 0; j < x->nkeyed; j++)
+    x->keyed[j] = o[j].k;
+  free(o);
   return 0;
 }
 
