@@ -45,6 +45,14 @@ typedef struct lim_ops {
   /* Records that device i admitted `tok` tokens at t (it passed the
    * admission test at t): updates `used`. 0, or -1 if out of memory. */
   int (*admit)(lim_grp *g, uint32_t i, uint64_t tok, double t);
+  /* Lazy kinds whose members of one C can be ordered once for all t (the
+   * load_aware index, loadidx.h); both NULL otherwise. key(g, i) is device
+   * i's order key, which changes only when i admits; used_at(g, C, key, t)
+   * is the `used` that sync would give at t to a member of capacity C with
+   * that key, and must be nondecreasing in key for every fixed t and 0 for
+   * every key <= t. */
+  double (*key)(const lim_grp *g, uint32_t i);
+  uint64_t (*used_at)(const lim_grp *g, uint64_t cap, double key, double t);
   size_t state_size; /* bytes of g->st */
 } lim_ops;
 
@@ -69,6 +77,19 @@ static inline void lim_sync(lim_grp *g, uint32_t i, double t) {
 }
 static inline int lim_admit(lim_grp *g, uint32_t i, uint64_t tok, double t) {
   return g->ops->admit(g, i, tok, t);
+}
+
+/* The fixed window holding t, for kinds that cut time into windows of W:
+ * window j is [b(j), b(j + 1)) with b(j) = j * W rounded to a double (one
+ * IEEE multiplication), so t = j * W computed the same way is the first
+ * instant of window j exactly. */
+static inline int64_t lim_window_of(double t, double w) {
+  int64_t j = (int64_t)(t / w);
+  while (j > 0 && (double)j * w > t)
+    j--;
+  while ((double)(j + 1) * w <= t)
+    j++;
+  return j;
 }
 
 /* The run's groups: every device's limiter, grouped by (kind, parameters).

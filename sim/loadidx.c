@@ -1,11 +1,70 @@
 #include "loadidx.h"
 
+#include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* ---- classes ---------------------------------------------------------------- */
 
-static int same_class(const dev *a, const dev *b) {
-  return a->cap_tokens == b->cap_tokens && a->max_par == b->max_par;
+/* Device i's limiter group when it is lazy (it needs a class of its own),
+ * else NULL. */
+static lim_grp *lazy_grp(const lix *x, size_t i) {
+  if (!x->lims || !x->lims->lazy)
+    return NULL;
+  lim_grp *g = &x->lims->g[x->devs[i].grp];
+  return g->ops->sync ? g : NULL;
+}
+
+static int same_class(const lix *x, size_t a, size_t b) {
+  const dev *p = &x->devs[a], *q = &x->devs[b];
+  return p->cap_tokens == q->cap_tokens && p->max_par == q->max_par &&
+         lazy_grp(x, a) == lazy_grp(x, b);
+}
+
+/* Device i's node in a keyed class. */
+static lix_knode knode_of(const lix *x, const lim_grp *g, size_t i) {
+  const dev *d = &x->devs[i];
+  double key = d->inflight < d->max_par ? g->ops->key(g, (uint32_t)i) : INFINITY;
+  return (lix_knode){key, (uint32_t)i};
+}
+
+/* A node's place in the tree's order, key then device, as one unsigned
+ * number: keys are +0 or positive (times), whose IEEE bit patterns sort
+ * like their values, +inf last. */
+__extension__ typedef unsigned __int128 lix_u128; /* gcc and clang */
+
+static lix_u128 kord(lix_knode a) {
+  uint64_t bits;
+  memcpy(&bits, &a.key, sizeof bits);
+  return (lix_u128)bits << 32 | a.dev;
+}
+
+static int kless(lix_knode a, lix_knode b) { return kord(a) < kord(b); }
+
+static lix_knode kmin(lix_knode a, lix_knode b) { return kless(b, a) ? b : a; }
+
+/* The least of eight siblings (the leftmost on equal keys: leaves run in
+ * index order). */
+static lix_knode kwinner(const lix_knode *g) {
+  return kmin(kmin(kmin(g[0], g[1]), kmin(g[2], g[3])), kmin(kmin(g[4], g[5]), kmin(g[6], g[7])));
+}
+
+/* Brings device i's leaf in keyed class c and the path above it up to
+ * date, as refresh() does for the trees keyed by `used`. */
+static void krefresh(lix *x, lix_class *c, size_t i) {
+  lix_knode *t = c->kt;
+  size_t p = x->at[i].leaf;
+  lix_knode me = knode_of(x, c->grp, i), old = t[p];
+  if (me.key == old.key)
+    return;
+  t[p] = me;
+  if (kless(me, old)) {
+    while (p > 0 && kless(me, t[p = (p - 1) / 8]))
+      t[p] = me;
+  } else {
+    while (p > 0 && t[p = (p - 1) / 8].dev == i)
+      t[p] = kwinner(&t[8 * p + 1]);
+  }
 }
 
 /* Device i's node: its key (used <= C < LIX_FULL, see loadidx.h) and index. */
@@ -32,7 +91,13 @@ static lix_node group_winner(const lix_node *g) {
  * each recomputed from its eight children. Either walk stops at the first
  * node that keeps its value, since its ancestors then keep theirs. */
 static void refresh(lix *x, size_t i) {
-  lix_node *t = x->cls[x->at[i].cls].tree;
+  lix_class *c = &x->cls[x->at[i].cls];
+  if (c->how != LIX_USED) {
+    if (c->how == LIX_KEYED)
+      krefresh(x, c, i);
+    return;
+  }
+  lix_node *t = c->tree;
   size_t p = x->at[i].leaf;
   lix_node me = node_of(&x->devs[i], i), old = t[p];
   if (me == old)
@@ -50,6 +115,7 @@ static void refresh(lix *x, size_t i) {
 /* Sort key of a device: its class, then its index. */
 typedef struct rank {
   uint64_t cap, par;
+  uintptr_t grp; /* lazy group's address, 0 for eager kinds */
   size_t i;
 } rank;
 
@@ -59,6 +125,8 @@ static int by_class(const void *a, const void *b) {
     return x->cap < y->cap ? -1 : 1;
   if (x->par != y->par)
     return x->par < y->par ? -1 : 1;
+  if (x->grp != y->grp)
+    return x->grp < y->grp ? -1 : 1;
   return x->i < y->i ? -1 : x->i > y->i;
 }
 
@@ -69,10 +137,10 @@ static int build_classes(lix *x, size_t *members) {
   if (!r)
     return -1;
   for (size_t i = 0; i < x->n; i++)
-    r[i] = (rank){x->devs[i].cap_tokens, x->devs[i].max_par, i};
+    r[i] = (rank){x->devs[i].cap_tokens, x->devs[i].max_par, (uintptr_t)lazy_grp(x, i), i};
   qsort(r, x->n, sizeof *r, by_class);
   for (size_t j = 0; j < x->n; j++) {
-    if (j == 0 || !same_class(&x->devs[r[j - 1].i], &x->devs[r[j].i]))
+    if (j == 0 || !same_class(x, r[j - 1].i, r[j].i))
       members[x->ncls++] = 0;
     size_t k = x->ncls - 1;
     x->at[r[j].i] = (lix_place){(uint32_t)k, (uint32_t)members[k]++}; /* leaf: rank for now */
@@ -81,35 +149,110 @@ static int build_classes(lix *x, size_t *members) {
   return 0;
 }
 
-static int build_trees(lix *x, const size_t *members) {
-  if (!(x->cls = calloc(x->ncls ? x->ncls : 1, sizeof *x->cls)))
+/* The 8-ary tree keyed by `used` of an eager class (loadidx.h). */
+static int build_used_tree(lix_class *c, size_t members) {
+  for (c->leaves = 1; c->leaves < members;)
+    c->leaves *= 8;
+  c->first_leaf = (c->leaves - 1) / 7;
+  size_t nodes = c->first_leaf + c->leaves, bytes = (nodes + 7) * sizeof *c->mem;
+  if (!(c->mem = aligned_alloc(64, (bytes + 63) / 64 * 64)))
     return -1;
-  for (size_t k = 0; k < x->ncls; k++) {
-    lix_class *c = &x->cls[k];
-    for (c->leaves = 1; c->leaves < members[k];)
-      c->leaves *= 8;
-    c->first_leaf = (c->leaves - 1) / 7;
-    size_t nodes = c->first_leaf + c->leaves, bytes = (nodes + 7) * sizeof *c->mem;
-    if (!(c->mem = aligned_alloc(64, (bytes + 63) / 64 * 64)))
-      return -1;
-    c->tree = c->mem + 7;
-    for (size_t p = c->first_leaf; p < nodes; p++)
-      c->tree[p] = (lix_node)LIX_FULL << 32 | UINT32_MAX; /* padding */
-  }
-  for (size_t i = 0; i < x->n; i++) {
-    lix_class *c = &x->cls[x->at[i].cls];
-    c->cap = x->devs[i].cap_tokens;
-    x->at[i].leaf += (uint32_t)c->first_leaf;
-    c->tree[x->at[i].leaf] = node_of(&x->devs[i], i);
-  }
-  for (size_t k = 0; k < x->ncls; k++)
-    for (size_t p = x->cls[k].first_leaf; p-- > 0;)
-      x->cls[k].tree[p] = group_winner(&x->cls[k].tree[8 * p + 1]);
+  c->tree = c->mem + 7;
+  for (size_t p = c->first_leaf; p < nodes; p++)
+    c->tree[p] = (lix_node)LIX_FULL << 32 | UINT32_MAX; /* padding */
   return 0;
 }
 
-int lix_init(lix *x, dev *devs, size_t n) {
-  *x = (lix){.devs = devs, .n = n};
+/* A lazy class: an 8-ary tree of keys, or the member list of a scan. */
+static int build_lazy(lix_class *c, size_t members) {
+  c->nmem = 0;
+  if (c->how == LIX_SCAN)
+    return (c->mem_of = malloc((members ? members : 1) * sizeof *c->mem_of)) ? 0 : -1;
+  for (c->leaves = 1; c->leaves < members;)
+    c->leaves *= 8;
+  c->first_leaf = (c->leaves - 1) / 7;
+  size_t nodes = c->first_leaf + c->leaves, bytes = (nodes + 7) * sizeof *c->kmem;
+  if (!(c->kmem = aligned_alloc(64, (bytes + 63) / 64 * 64)))
+    return -1;
+  c->kt = c->kmem + 3; /* each group of eight siblings, 8p+1.., starts a line */
+  for (size_t p = 0; p < nodes; p++)
+    c->kt[p] = (lix_knode){INFINITY, UINT32_MAX};
+  return 0;
+}
+
+static void place(lix *x, size_t i) {
+  lix_class *c = &x->cls[x->at[i].cls];
+  x->at[i].leaf += (uint32_t)c->first_leaf;
+  if (c->lo < 0)
+    c->lo = (long)i; /* devices come in index order */
+  if (c->how == LIX_USED)
+    c->tree[x->at[i].leaf] = node_of(&x->devs[i], i);
+  else if (c->how == LIX_KEYED)
+    c->kt[x->at[i].leaf] = knode_of(x, c->grp, i);
+  else
+    c->mem_of[c->nmem++] = (uint32_t)i; /* devices come in index order */
+}
+
+static void build_inner(lix_class *c) {
+  if (c->how == LIX_USED)
+    for (size_t p = c->first_leaf; p-- > 0;)
+      c->tree[p] = group_winner(&c->tree[8 * p + 1]);
+  else if (c->how == LIX_KEYED)
+    for (size_t p = c->first_leaf; p-- > 0;)
+      c->kt[p] = kwinner(&c->kt[8 * p + 1]);
+}
+
+/* The keyed classes, by their lowest member (lix_pick()). */
+typedef struct by_lo {
+  long lo;
+  size_t k;
+} by_lo;
+
+static int lo_order(const void *a, const void *b) {
+  const by_lo *x = a, *y = b;
+  return (x->lo > y->lo) - (x->lo < y->lo);
+}
+
+static int keyed_order(lix *x) {
+  by_lo *o = malloc((x->ncls ? x->ncls : 1) * sizeof *o);
+  if (!o || !(x->keyed = malloc((x->ncls ? x->ncls : 1) * sizeof *x->keyed))) {
+    free(o);
+    return -1;
+  }
+  for (size_t k = 0; k < x->ncls; k++)
+    if (x->cls[k].how == LIX_KEYED)
+      o[x->nkeyed++] = (by_lo){x->cls[k].lo, k};
+  qsort(o, x->nkeyed, sizeof *o, lo_order);
+  for (size_t j = 0; j < x->nkeyed; j++)
+    x->keyed[j] = o[j].k;
+  free(o);
+  return 0;
+}
+
+static int build_trees(lix *x, const size_t *members) {
+  if (!(x->cls = calloc(x->ncls ? x->ncls : 1, sizeof *x->cls)))
+    return -1;
+  for (size_t i = 0; i < x->n; i++) { /* each class's C and kind from a member */
+    lix_class *c = &x->cls[x->at[i].cls];
+    c->cap = x->devs[i].cap_tokens;
+    c->grp = lazy_grp(x, i);
+    c->how = !c->grp ? LIX_USED : c->grp->ops->key ? LIX_KEYED : LIX_SCAN;
+    c->lo = -1;
+  }
+  for (size_t k = 0; k < x->ncls; k++) {
+    lix_class *c = &x->cls[k];
+    if (c->how == LIX_USED ? build_used_tree(c, members[k]) : build_lazy(c, members[k]))
+      return -1;
+  }
+  for (size_t i = 0; i < x->n; i++)
+    place(x, i);
+  for (size_t k = 0; k < x->ncls; k++)
+    build_inner(&x->cls[k]);
+  return keyed_order(x);
+}
+
+int lix_init(lix *x, dev *devs, size_t n, lim_set *lims) {
+  *x = (lix){.devs = devs, .n = n, .lims = lims};
   size_t *members = malloc((n ? n : 1) * sizeof *members);
   x->at = malloc((n ? n : 1) * sizeof *x->at);
   int rc = -1;
@@ -121,10 +264,14 @@ int lix_init(lix *x, dev *devs, size_t n) {
 
 void lix_destroy(lix *x) {
   if (x->cls)
-    for (size_t k = 0; k < x->ncls; k++)
+    for (size_t k = 0; k < x->ncls; k++) {
       free(x->cls[k].mem);
+      free(x->cls[k].kmem);
+      free(x->cls[k].mem_of);
+    }
   free(x->cls);
   free(x->at);
+  free(x->keyed);
   *x = (lix){0};
 }
 
@@ -138,20 +285,126 @@ void lix_completed(lix *x, size_t i) {
     refresh(x, i);
 }
 
-long lix_pick(const lix *x, uint64_t tok) {
-  long best = -1;
-  double best_frac = -1;
+/* The best of candidates so far: larger free fraction, then lower index. */
+typedef struct best {
+  long i;
+  double frac;
+} best;
+
+static void offer(best *b, uint64_t cap, uint64_t used, long i) {
+  double f = (double)(cap - used) / (double)cap; /* dev_free_frac() */
+  if (f > b->frac || (f == b->frac && i < b->i))
+    b->i = i, b->frac = f;
+}
+
+/* An eager class: its root is the least used (loadidx.h). */
+static void pick_used(const lix_class *c, uint64_t tok, best *b) {
+  const lix_node root = c->tree[0];
+  uint64_t used = lix_key(root);
+  /* the least used of its class: if it cannot take tok, no member can;
+   * the test and the fraction are dev_admits() and dev_free_frac() */
+  if (used == LIX_FULL || tok > c->cap || used > c->cap - tok)
+    return;
+  offer(b, c->cap, used, (long)lix_dev(root));
+}
+
+/* Narrows [good, bad) around the largest key giving at most u at t: the
+ * keyed kinds refill at C / W, so that key is t + u W / C up to rounding;
+ * two evaluations a relative 2^-40 either side of it settle nearly every
+ * key of the descent by comparison alone. */
+static void narrow(const lim_grp *g, uint64_t cap, uint64_t u, double t, double *good,
+                   double *bad) {
+  double e = t + (double)u * g->w / (double)cap, lo = e - e * 0x1p-40, hi = e + e * 0x1p-40;
+  if (lo > *good && g->ops->used_at(g, cap, lo, t) <= u)
+    *good = lo;
+  if (hi < *bad && g->ops->used_at(g, cap, hi, t) > u)
+    *bad = hi;
+}
+
+/* A keyed class's root: the least key has the least `used` at t, stored in
+ * *u; 1 if that admits tok. */
+static int keyed_root(const lix_class *c, uint64_t tok, double t, uint64_t *u) {
+  const lim_grp *g = c->grp;
+  double key = c->kt[0].key;
+  if (key == INFINITY || tok > c->cap)
+    return 0;
+  *u = key <= t ? 0 : g->ops->used_at(g, c->cap, key, t);
+  return *u <= c->cap - tok;
+}
+
+/* The member of keyed class c to offer: the leftmost leaf whose key gives
+ * the root's `used` u (used_at is nondecreasing in the key, so a subtree
+ * holds one iff its minimum does). Keys <= good give at most u, keys >= bad
+ * more (and used_at is 0 for keys <= t), so most children are settled by a
+ * comparison. The subtree entered always holds a leaf giving u: if none of
+ * the first seven children does, the eighth does. */
+static long keyed_leftmost(const lix_class *c, uint64_t u, double t) {
+  const lim_grp *g = c->grp;
+  const lix_knode *kt = c->kt;
+  double good = u == 0 && t > kt[0].key ? t : kt[0].key, bad = INFINITY;
+  int narrowed = 0;
+  size_t p = 0;
+  while (p < c->first_leaf) {
+    const lix_knode *ch = &kt[8 * p + 1];
+    unsigned le = 0, open = 0; /* bit m: child m is <= good; is in (good, bad) */
+    for (unsigned m = 0; m < 7; m++) {
+      le |= (unsigned)(ch[m].key <= good) << m;
+      open |= (unsigned)((ch[m].key > good) & (ch[m].key < bad)) << m;
+    }
+    le |= 1u << 7;
+    unsigned m = (unsigned)__builtin_ctz(le);
+    if (open & ((1u << m) - 1)) { /* a child before it needs used_at */
+      if (!narrowed++)
+        narrow(g, c->cap, u, t, &good, &bad);
+      for (m = 0; m < 7; m++) {
+        double k = ch[m].key;
+        if (k <= good)
+          break;
+        if (k < bad) {
+          if (g->ops->used_at(g, c->cap, k, t) <= u) {
+            good = k;
+            break;
+          }
+          bad = k;
+        }
+      }
+    }
+    p = 8 * p + 1 + m;
+  }
+  return (long)kt[p].dev;
+}
+
+/* A class without an order key: sync and test every member. */
+static void pick_scan(const lix *x, const lix_class *c, uint64_t tok, double t, best *b) {
+  for (size_t k = 0; k < c->nmem; k++) {
+    uint32_t i = c->mem_of[k];
+    lim_sync(c->grp, i, t);
+    if (dev_admits(&x->devs[i], tok))
+      offer(b, c->cap, x->devs[i].used, (long)i);
+  }
+}
+
+/* Eager and scanned classes give their candidate at once; a keyed class's
+ * candidate needs a descent, so it is done last, only for the classes that
+ * can still win (keyed classes in order of their lowest member, so that a
+ * tie on the fraction is usually settled by that alone). */
+long lix_pick(const lix *x, uint64_t tok, double t) {
+  best b = {-1, -1};
   for (size_t k = 0; k < x->ncls; k++) {
     const lix_class *c = &x->cls[k];
-    const lix_node root = c->tree[0];
-    uint64_t used = lix_key(root);
-    /* the least used of its class: if it cannot take tok, no member can;
-     * the test and the fraction are dev_admits() and dev_free_frac() */
-    if (used == LIX_FULL || tok > c->cap || used > c->cap - tok)
-      continue;
-    double f = (double)(c->cap - used) / (double)c->cap;
-    if (f > best_frac || (f == best_frac && (long)lix_dev(root) < best))
-      best = (long)lix_dev(root), best_frac = f;
+    if (c->how == LIX_USED)
+      pick_used(c, tok, &b);
+    else if (c->how == LIX_SCAN)
+      pick_scan(x, c, tok, t, &b);
   }
-  return best;
+  for (size_t j = 0; j < x->nkeyed; j++) {
+    const lix_class *c = &x->cls[x->keyed[j]];
+    uint64_t u;
+    if (!keyed_root(c, tok, t, &u))
+      continue;
+    double f = (double)(c->cap - u) / (double)c->cap;
+    if (f > b.frac || (f == b.frac && c->lo < b.i))
+      offer(&b, c->cap, u, keyed_leftmost(c, u, t));
+  }
+  return b.i;
 }

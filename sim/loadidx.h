@@ -18,9 +18,27 @@
  * exactly as disp_load_aware_scan() compares devices. (A root's key is its
  * device's `used`, so a decision reads the K roots and no device.)
  *
- * Expiry is not the index's business: the engine pops the cluster's window
- * log (window.h) before each decision and reports every device whose `used`
- * dropped, so the leaves always hold what the scan would see.
+ * Expiry is not the index's business: the engine advances every limiter
+ * group before each decision (sliding_window pops its log, fixed_window
+ * resets at a boundary) and reports every device whose `used` dropped, so
+ * the leaves of these eager kinds always hold what the scan would see.
+ *
+ * Lazy limiter kinds (limiter.h) change `used` between events, so their
+ * devices form classes of their own, one per (C, P, limiter group):
+ * - kinds with an order key (token_bucket, gcra: the time the bucket is
+ *   full) keep an 8-ary tree of (key, device index) minima. Every member
+ *   refills at the same C / W, so used(t) = used_at(key, t) is
+ *   nondecreasing in the key at every t, and the least key holds the least
+ *   `used` now. Several keys may give that `used` (full buckets, or keys
+ *   within one token), so the decision descends to the leftmost leaf whose
+ *   key gives it, only in classes that can still win. Children are settled
+ *   by comparing keys against a bracket around t + uW/C (found with two
+ *   used_at() calls); used_at() runs only for keys inside it, so a decision
+ *   is O(K + log D) with a few evaluations, and syncs no device.
+ * - kinds without one (sliding_counter, whose order changes within a
+ *   window) are scanned: every member is synced and tested, O(members of
+ *   such classes) per decision: exact, but not O(log D) (a kinetic
+ *   structure would be; not done).
  *
  * The index borrows the device array. Whoever changes a device's `used` or
  * in-flight count after lix_init() must report it (lix_changed,
@@ -34,6 +52,7 @@
 #include <stdint.h>
 
 #include "device.h"
+#include "limiter.h"
 
 #define LIX_FULL UINT32_MAX /* key of a device without a free slot */
 
@@ -44,8 +63,24 @@ typedef uint64_t lix_node;
 static inline uint32_t lix_key(lix_node v) { return (uint32_t)(v >> 32); }
 static inline uint32_t lix_dev(lix_node v) { return (uint32_t)v; }
 
+/* A keyed class's node: the order key (+inf for a device without a free
+ * slot or a padding leaf) and the device (UINT32_MAX for padding). */
+typedef struct lix_knode {
+  double key;
+  uint32_t dev;
+} lix_knode;
+
+enum lix_how { LIX_USED, LIX_KEYED, LIX_SCAN };
+
 typedef struct lix_class {
-  uint64_t cap;      /* C of the class's devices */
+  uint64_t cap;     /* C of the class's devices */
+  enum lix_how how; /* tree keyed by used (eager kinds), by the kind's key, or a scan */
+  lim_grp *grp;     /* LIX_KEYED, LIX_SCAN: the members' limiter group */
+  lix_knode *kt;    /* LIX_KEYED: 8-ary like `tree` (16-byte nodes) */
+  lix_knode *kmem;  /* its 64-byte aligned allocation */
+  uint32_t *mem_of; /* LIX_SCAN: the members, in index order */
+  size_t nmem;
+  long lo;           /* lowest member index */
   size_t leaves;     /* a power of eight >= members */
   size_t first_leaf; /* node index of the first leaf, (leaves - 1) / 7 */
   lix_node *tree;    /* root at 0, children of p at 8p+1 .. 8p+8, leaves last */
@@ -64,18 +99,24 @@ typedef struct lix {
   lix_class *cls; /* ncls classes */
   size_t ncls;
   lix_place *at; /* per device: where its leaf is */
+  lim_set *lims; /* borrowed; NULL: every device's `used` is kept current */
+  size_t *keyed; /* the LIX_KEYED classes, by lowest member index */
+  size_t nkeyed;
 } lix;
 
-/* Builds the index from the devices' current state. 0, or -1 if out of
- * memory (then lix_destroy() is still safe). */
-int lix_init(lix *x, dev *devs, size_t n);
+/* Builds the index from the devices' current state (lazy groups at t = 0).
+ * `lims` (may be NULL: all eager) gives each device's limiter group. 0, or
+ * -1 if out of memory (then lix_destroy() is still safe). */
+int lix_init(lix *x, dev *devs, size_t n, lim_set *lims);
 void lix_destroy(lix *x);
 
 /* Device i's `used` or in-flight count changed (an admission, an expiry). */
 void lix_changed(lix *x, size_t i);
 /* Device i finished a request (inflight already decremented). */
 void lix_completed(lix *x, size_t i);
-/* The load_aware choice for `tok` tokens, or -1 (same as the scan). */
-long lix_pick(const lix *x, uint64_t tok);
+/* The load_aware choice for `tok` tokens at t (every group advanced to t),
+ * or -1: the scan's choice after every device is synced to t. Syncs only
+ * the members of LIX_SCAN classes. */
+long lix_pick(const lix *x, uint64_t tok, double t);
 
 #endif

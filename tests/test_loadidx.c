@@ -2,7 +2,8 @@
  *
  * Random admission / completion / expiry sequences must give the scan's
  * choice at every step, and whole runs must print the same JSON with either
- * implementation. */
+ * implementation. The same for every limiter kind, alone and mixed across
+ * groups: the fast pick must be the scan's after every device is synced. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,6 +18,7 @@
 #include "loadidx.h"
 #include "report.h"
 #include "scenario.h"
+#include "testutil.h"
 #include "window.h"
 
 /* ---- helpers ------------------------------------------------------------------ */
@@ -128,6 +130,108 @@ static void random_case(uint64_t seed, size_t n, size_t ncap, size_t npar, int s
   win_destroy(&l);
 }
 
+/* ---- lazy limiter kinds ------------------------------------------------------------ */
+
+static const lim_ops *const KINDS[] = {&lim_sliding_window, &lim_token_bucket, &lim_gcra,
+                                       &lim_fixed_window, &lim_sliding_counter};
+enum { NKINDS = sizeof KINDS / sizeof *KINDS };
+
+static void drop_to_disp(void *ctx, uint32_t i) { disp_expired(ctx, i); }
+
+/* Drives `steps` random arrivals and completions through load_aware over n
+ * devices in ngrp limiter groups (device i in group i % ngrp; group k of
+ * kind kinds[k], W of 1 or 0.7 s), asserting at every arrival that the
+ * index picks what the scan picks after syncing every device to t. Gaps are
+ * multiples of W/8 (boundaries and refills land on arrivals) or arbitrary. */
+static void kinds_case(uint64_t seed, size_t n, const lim_ops *const *kinds, size_t ngrp,
+                       int steps) {
+  static const uint64_t caps[] = {400, 800, 1000, 250};
+  static const uint64_t toks[] = {50, 100, 200, 300, 500, 1000};
+  uint64_t s = seed * 0x9E3779B97F4A7C15ULL + 5, cap[64], par[64];
+  dev d[64];
+  assert_true(n <= 64 && ngrp <= n);
+  for (size_t i = 0; i < n; i++) {
+    cap[i] = caps[next_u64(&s) % 4];
+    par[i] = 1 + next_u64(&s) % 3;
+  }
+  devs_init(d, n, cap, par);
+  disp dp;
+  lim_set ls = {.n = ngrp};
+  ls.g = calloc(ngrp, sizeof *ls.g);
+  assert_non_null(ls.g);
+  for (size_t k = 0; k < ngrp; k++) {
+    uint32_t mem[64];
+    size_t m = 0;
+    for (size_t i = k; i < n; i += ngrp)
+      mem[m++] = (uint32_t)i, d[i].grp = (uint32_t)k;
+    double w = next_u64(&s) % 2 ? 1.0 : 0.7;
+    tu_grp_init(&ls.g[k], kinds[k], w, d, mem, m, drop_to_disp, &dp);
+    ls.lazy |= kinds[k]->sync != NULL;
+  }
+  assert_int_equal(disp_init(&dp, &disp_load_aware, NULL, d, n, &ls, seed), 0);
+  double t = 0;
+  long admitted = 0, rejected = 0;
+  for (int step = 0; step < steps; step++) {
+    uint64_t r = next_u64(&s) % 10;
+    t += r < 8 ? (double)(next_u64(&s) % 3) / 8 : (double)(next_u64(&s) % 1000) / 3000.0;
+    if (next_u64(&s) % 10 < 6) { /* an arrival */
+      uint64_t tok = toks[next_u64(&s) % 6];
+      lim_set_advance(&ls, t);
+      long fast = disp_pick(&dp, tok, t);
+      for (size_t i = 0; i < n; i++)
+        lim_sync(&ls.g[d[i].grp], (uint32_t)i, t);
+      assert_int_equal(fast, disp_load_aware_scan(d, n, tok));
+      if (fast < 0) {
+        rejected++;
+        continue;
+      }
+      assert_true(disp_admits(&dp, (size_t)fast, tok, t));
+      d[fast].inflight++;
+      assert_int_equal(lim_admit(&ls.g[d[fast].grp], (uint32_t)fast, tok, t), 0);
+      disp_admitted(&dp, (size_t)fast);
+      admitted++;
+    } else { /* a completion on a random busy device, if any */
+      size_t i = next_u64(&s) % n;
+      for (size_t j = 0; j < n && !d[i].inflight; j++)
+        i = (i + 1) % n;
+      if (d[i].inflight) {
+        d[i].inflight--;
+        disp_completed(&dp, i);
+      }
+    }
+  }
+  assert_true(admitted > 0);
+  assert_true(rejected > 0);
+  disp_destroy(&dp);
+  for (size_t k = 0; k < ngrp; k++)
+    tu_grp_destroy(&ls.g[k]);
+  free(ls.g);
+}
+
+/* Each kind alone (one group, and several groups of the kind). */
+static void test_random_each_kind(void **state) {
+  (void)state;
+  for (size_t k = 0; k < NKINDS; k++) {
+    const lim_ops *same[3] = {KINDS[k], KINDS[k], KINDS[k]};
+    for (uint64_t seed = 1; seed <= 30; seed++) {
+      kinds_case(seed, 1 + seed % 40, same, 1, 3000);
+      kinds_case(seed, 3 + seed % 40, same, 3, 3000);
+    }
+  }
+}
+
+/* Kinds mixed across groups, devices of one C in several of them. */
+static void test_random_mixed_kinds(void **state) {
+  (void)state;
+  for (uint64_t seed = 1; seed <= 60; seed++) {
+    const lim_ops *mix[NKINDS];
+    for (size_t k = 0; k < NKINDS; k++)
+      mix[k] = KINDS[(k + seed) % NKINDS];
+    size_t ngrp = 2 + seed % (NKINDS - 1);
+    kinds_case(seed, ngrp + seed % 50, mix, ngrp, 4000);
+  }
+}
+
 /* ---- unit cases ------------------------------------------------------------------ */
 
 /* Hand-made: two classes; ties inside a class go to the lowest index; a
@@ -139,13 +243,13 @@ static void test_choice_rule(void **state) {
   devs_init(d, 5, cap, par);
   lix x;
   win l;
-  assert_int_equal(lix_init(&x, d, 5), 0);
+  assert_int_equal(lix_init(&x, d, 5, NULL), 0);
   assert_int_equal(win_init(&l, 10.0), 0);
   assert_int_equal(x.ncls, 2);
-  assert_int_equal(lix_pick(&x, 100), 0); /* all empty: lowest index */
+  assert_int_equal(lix_pick(&x, 100, 0), 0); /* all empty: lowest index */
   d[0].inflight = 1, admit(&l, &x, d, 0, 0, 100);
   expire(&l, &x, d, 1);
-  assert_int_equal(lix_pick(&x, 100), 1); /* 0 is busy */
+  assert_int_equal(lix_pick(&x, 100, 0), 1); /* 0 is busy */
   d[0].inflight = 0, lix_completed(&x, 0);
   /* used 100 of 1000 (0.9 free) beats 1 and 4 at 200 (0.8); class 400 empty */
   admit(&l, &x, d, 2, 1, 200);
@@ -153,17 +257,17 @@ static void test_choice_rule(void **state) {
   admit(&l, &x, d, 2, 2, 100);
   admit(&l, &x, d, 2, 3, 100);
   expire(&l, &x, d, 3);
-  assert_int_equal(lix_pick(&x, 50), 0);
+  assert_int_equal(lix_pick(&x, 50, 0), 0);
   /* 350 tokens fit only in class 1000 */
-  assert_int_equal(lix_pick(&x, 350), 0);
-  assert_int_equal(lix_pick(&x, 901), -1);
+  assert_int_equal(lix_pick(&x, 350, 0), 0);
+  assert_int_equal(lix_pick(&x, 901, 0), -1);
   /* at t = 10 device 0's admission leaves the window: all of class 1000
    * but 0 at 200, so 0 (used 0) wins again; at 12 everything is empty */
   expire(&l, &x, d, 10);
-  assert_int_equal(lix_pick(&x, 50), 0);
+  assert_int_equal(lix_pick(&x, 50, 0), 0);
   assert_int_equal(d[0].used, 0);
   expire(&l, &x, d, 12);
-  assert_int_equal(lix_pick(&x, 50), 0);
+  assert_int_equal(lix_pick(&x, 50, 0), 0);
   assert_int_equal(d[1].used, 0);
   assert_int_equal(d[3].used, 0);
   lix_destroy(&x);
@@ -180,17 +284,17 @@ static void test_capacity_bound(void **state) {
   devs_init(d, 3, cap, par);
   lix x;
   win l;
-  assert_int_equal(lix_init(&x, d, 3), 0);
+  assert_int_equal(lix_init(&x, d, 3, NULL), 0);
   assert_int_equal(win_init(&l, 10.0), 0);
   admit(&l, &x, d, 0, 0, c);                    /* device 0 full of tokens: key C */
   admit(&l, &x, d, 0, 1, c - 1);                /* device 1 one token left */
   d[2].inflight = 2, admit(&l, &x, d, 0, 2, 0); /* device 2 out of slots */
   check_roots(&x);
-  assert_int_equal(lix_pick(&x, 1), 1);
-  assert_int_equal(lix_pick(&x, 2), -1);
-  assert_int_equal(lix_pick(&x, 1), disp_load_aware_scan(d, 3, 1));
+  assert_int_equal(lix_pick(&x, 1, 0), 1);
+  assert_int_equal(lix_pick(&x, 2, 0), -1);
+  assert_int_equal(lix_pick(&x, 1, 0), disp_load_aware_scan(d, 3, 1));
   d[2].inflight = 1, lix_completed(&x, 2); /* device 2 back, used 0 */
-  assert_int_equal(lix_pick(&x, c), 2);
+  assert_int_equal(lix_pick(&x, c, 0), 2);
   lix_destroy(&x);
   win_destroy(&l);
 }
@@ -250,6 +354,19 @@ static void test_runs_bursty(void **state) {
 
 /* The 1,000-device scale scenario cut to 20 simulated seconds: many
  * equal devices, so ties and class roots change constantly. */
+/* Whole runs with each limiter kind. */
+static void test_runs_kinds(void **state) {
+  (void)state;
+  const char *kinds[] = {"limiter.kind=token_bucket", "limiter.kind=gcra",
+                         "limiter.kind=fixed_window", "limiter.kind=sliding_counter"};
+  for (int k = 0; k < 4; k++) {
+    const char *sets[] = {kinds[k], "limiter.window_s=7"};
+    same_runs("scenarios/bursty_loadaware.json", sets, 2);
+    const char *scale[] = {kinds[k], "duration_s=10", "limiter.window_s=5"};
+    same_runs("scenarios/scale/poisson_1m_users_2000rps_1k_devices.json", scale, 3);
+  }
+}
+
 static void test_runs_scale(void **state) {
   (void)state;
   const char *sets[] = {"duration_s=20", "limiter.window_s=5"};
@@ -261,6 +378,8 @@ int main(void) {
       cmocka_unit_test(test_choice_rule),      cmocka_unit_test(test_capacity_bound),
       cmocka_unit_test(test_random_one_class), cmocka_unit_test(test_random_many_classes),
       cmocka_unit_test(test_runs_bursty),      cmocka_unit_test(test_runs_scale),
+      cmocka_unit_test(test_random_each_kind), cmocka_unit_test(test_random_mixed_kinds),
+      cmocka_unit_test(test_runs_kinds),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

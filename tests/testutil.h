@@ -78,3 +78,28 @@ static inline const char *tu_load_error(const char *json, const char *const *set
   return p ? p : e.msg;
 }
 #endif
+
+#if defined(ES_LIMITER_H) && !defined(ES_TESTUTIL_LIM)
+#define ES_TESTUTIL_LIM
+/* A standalone limiter group of kind `ops` (no kind keys) with window w
+ * over the devices listed in mem (increasing indices into devs). */
+static inline void tu_grp_init(lim_grp *g, const lim_ops *ops, double w, dev *devs,
+                               const uint32_t *mem, size_t nmem,
+                               void (*on_drop)(void *ctx, uint32_t i), void *ctx) {
+  *g = (lim_grp){.ops = ops, .w = w, .devs = devs, .nmem = nmem, .on_drop = on_drop, .ctx = ctx};
+  g->members = malloc((nmem ? nmem : 1) * sizeof *g->members);
+  assert_non_null(g->members);
+  memcpy(g->members, mem, nmem * sizeof *mem);
+  if (ops->state_size)
+    assert_non_null(g->st = calloc(1, ops->state_size));
+  if (ops->init)
+    assert_int_equal(ops->init(g), 0);
+}
+
+static inline void tu_grp_destroy(lim_grp *g) {
+  if (g->ops->destroy)
+    g->ops->destroy(g);
+  free(g->st);
+  free(g->members);
+}
+#endif

@@ -1,6 +1,8 @@
 /* disp_load_aware.c: among the devices that admit, the one with the largest
  * free fraction (C - used) / C, ties to the lowest index; -1 if none
- * admits. O(K + log D) per decision through the class index (loadidx.h);
+ * admits, every device's limiter brought to t. O(K + log D) per decision
+ * through the class index (loadidx.h; O(members) for the classes of a lazy
+ * kind without an order key, sliding_counter);
  * disp_load_aware_scan() is the reference it is tested against. */
 #include "kinds.h"
 #include "loadidx.h"
@@ -18,18 +20,18 @@ long disp_load_aware_scan(const dev *devs, size_t n, uint64_t tok) {
   return best;
 }
 
-static int init(disp *d) { return lix_init(d->st, d->devs, d->n); }
+static int init(disp *d) { return lix_init(d->st, d->devs, d->n, d->lims); }
 static void destroy(disp *d) { lix_destroy(d->st); }
 
-static long pick(disp *d, uint64_t tok, double t) {
-  (void)t;
-  return lix_pick(d->st, tok);
-}
+static long pick(disp *d, uint64_t tok, double t) { return lix_pick(d->st, tok, t); }
 static void changed(disp *d, size_t i) { lix_changed(d->st, i); }
 static void completed(disp *d, size_t i) { lix_completed(d->st, i); }
 
+/* The reference: every device synced to t, then the plain scan. */
 static long pick_scan(disp *d, uint64_t tok, double t) {
-  (void)t;
+  if (d->lims && d->lims->lazy)
+    for (size_t i = 0; i < d->n; i++)
+      lim_sync(&d->lims->g[d->devs[i].grp], (uint32_t)i, t);
   return disp_load_aware_scan(d->devs, d->n, tok);
 }
 

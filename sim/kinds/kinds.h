@@ -23,6 +23,7 @@ extern const wl_ops wl_steps, wl_poisson, wl_trace;
 extern const wl_ops wl_onoff, wl_mmpp, wl_diurnal;
 /* limiters (lim_*.c) */
 extern const lim_ops lim_sliding_window;
+extern const lim_ops lim_token_bucket, lim_gcra, lim_fixed_window, lim_sliding_counter;
 /* dispatch policies (disp_*.c) */
 extern const disp_ops disp_random, disp_weighted, disp_load_aware;
 extern const disp_ops disp_load_aware_by_scan; /* tests and benchmarks */

@@ -14,6 +14,11 @@ static const kind_hdr *const WL_ROWS[] = {
 
 static const kind_hdr *const LIM_ROWS[] = {
     &lim_sliding_window.h,
+    /* token bucket, GCRA and window counters (issue 11) */
+    &lim_token_bucket.h,
+    &lim_gcra.h,
+    &lim_fixed_window.h,
+    &lim_sliding_counter.h,
     NULL,
 };
 

@@ -1,0 +1,74 @@
+/* lim_token_bucket.c: a bucket of C tokens per device, full at t = 0,
+ * refilled continuously at C / W tokens per second; a request of k tokens
+ * is admitted iff the bucket holds at least k, which it then takes.
+ *
+ * State: one double per device, F, the time the bucket would be full again
+ * if nothing were taken (F <= t: full). The bucket's deficit at t is
+ * x(t) = max(0, F - t) * C / W tokens and `used` = ceil(x(t)). Arithmetic,
+ * exactly as computed (IEEE double, round to nearest):
+ *   used(t) = F <= t ? 0 : min(C, ceil(((F - t) * C) / W))
+ *   admitting k at t: F = max(F, t) + (k * W) / C
+ * so a refill that lands on an integer (F - t, C, W small dyadic numbers,
+ * or products that happen to be exact) gives that integer, not one more.
+ * F changes only at admissions and used(t) is nondecreasing in F, so F is
+ * the load_aware index's order key (loadidx.h). O(1) per sync and per
+ * admission; advance does nothing (the kind is lazy). */
+#include "kinds.h"
+
+#include <stdlib.h>
+
+typedef struct tb {
+  double *full_at; /* F per device index (members only), seconds */
+} tb;
+
+static int init(lim_grp *g) {
+  tb *s = g->st;
+  size_t n = g->nmem ? g->members[g->nmem - 1] + 1 : 1;
+  return (s->full_at = calloc(n, sizeof *s->full_at)) ? 0 : -1;
+}
+
+static void destroy(lim_grp *g) {
+  tb *s = g->st;
+  if (s)
+    free(s->full_at);
+}
+
+static void advance(lim_grp *g, double t) { (void)g, (void)t; }
+
+static uint64_t used_at(const lim_grp *g, uint64_t cap, double f, double t) {
+  if (f <= t)
+    return 0;
+  double x = ceil((f - t) * (double)cap / g->w);
+  return x >= (double)cap ? cap : (uint64_t)x;
+}
+
+static double key(const lim_grp *g, uint32_t i) { return ((const tb *)g->st)->full_at[i]; }
+
+static void sync(lim_grp *g, uint32_t i, double t) {
+  dev *d = &g->devs[i];
+  d->used = used_at(g, d->cap_tokens, key(g, i), t);
+}
+
+static int admit(lim_grp *g, uint32_t i, uint64_t tok, double t) {
+  tb *s = g->st;
+  dev *d = &g->devs[i];
+  double f = s->full_at[i] > t ? s->full_at[i] : t;
+  s->full_at[i] = f + (double)tok * g->w / (double)d->cap_tokens;
+  d->used = used_at(g, d->cap_tokens, s->full_at[i], t);
+  return 0;
+}
+
+const lim_ops lim_token_bucket = {
+    .h = {"token_bucket",
+          "a bucket of C tokens, full at t = 0, refilled at C / W per second; admits k iff it "
+          "holds k",
+          NULL, 0, NULL, NULL},
+    .init = init,
+    .destroy = destroy,
+    .advance = advance,
+    .sync = sync,
+    .admit = admit,
+    .key = key,
+    .used_at = used_at,
+    .state_size = sizeof(tb),
+};
