@@ -25,6 +25,7 @@ extern const lim_ops lim_sliding_window;
 /* dispatch policies (disp_*.c) */
 extern const disp_ops disp_random, disp_weighted, disp_load_aware;
 extern const disp_ops disp_round_robin, disp_power_of_d;
+extern const disp_ops disp_least_outstanding, disp_least_latency;
 extern const disp_ops disp_load_aware_by_scan; /* tests and benchmarks */
 
 /* The registries: "workload.kind", "limiter.kind", "dispatch.policy". */

@@ -21,6 +21,8 @@ static const kind_hdr *const DISP_ROWS[] = {
     &disp_load_aware.h,
     &disp_round_robin.h,
     &disp_power_of_d.h,
+    &disp_least_outstanding.h,
+    &disp_least_latency.h,
     NULL,
 };
 // clang-format on
