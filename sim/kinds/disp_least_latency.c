@@ -42,7 +42,7 @@ static int init(disp *d) {
   if (!rc && !(st->entry = malloc((st->x.ncls ? st->x.ncls : 1) * sizeof *st->entry)))
     rc = -1;
   for (size_t k = 0; !rc && k < st->x.ncls; k++)
-    st->entry[k] = &d->s->dev[d->devs[st->x.cls[k].rep].spec];
+    st->entry[k] = &d->s->dev[d->devs[st->x.cls[k].members[0]].spec];
   if (!rc && d->attempts > 1 && !(st->tried = malloc(d->attempts * sizeof *st->tried)))
     rc = -1;
   return rc;
@@ -55,21 +55,31 @@ static void destroy(disp *d) {
   free(st->tried);
 }
 
-/* The best class root for tok tokens, or -1 if no candidate is left. */
+/* The best device for tok tokens by the class roots, or -1 if no
+ * candidate is left; a device is looked up only for the winner and for
+ * exact ties across classes (as least_outstanding's). */
 static long best(const state *st, uint64_t tok) {
-  long b = -1;
+  const ptree *x = &st->x;
+  long bk = -1, b_dev = -1;
   double b_s = 0, b_f = 0;
-  for (size_t k = 0; k < st->x.ncls; k++) {
-    const pt_node *r = pt_root(&st->x, k);
-    if (r->key == PT_NONE)
+  for (size_t k = 0; k < x->ncls; k++) {
+    uint64_t used = pt_root(x, k);
+    if (used == PT_NONE)
       continue;
     const scn_device *e = st->entry[k];
     double s = e->ttft_s + (double)tok / e->tgs;
-    double f = (double)(e->token_capacity - r->key) / (double)e->token_capacity;
-    if (b < 0 || s < b_s || (s == b_s && (f > b_f || (f == b_f && r->dev < b))))
-      b = r->dev, b_s = s, b_f = f;
+    double f = (double)(e->token_capacity - used) / (double)e->token_capacity;
+    if (bk < 0 || s < b_s || (s == b_s && f > b_f)) {
+      bk = (long)k, b_s = s, b_f = f, b_dev = -1;
+    } else if (s == b_s && f == b_f) { /* tie: the lower index */
+      if (b_dev < 0)
+        b_dev = pt_best_dev(x, (size_t)bk);
+      long dv = pt_best_dev(x, k);
+      if (dv < b_dev)
+        bk = (long)k, b_dev = dv;
+    }
   }
-  return b;
+  return bk < 0 || b_dev >= 0 ? b_dev : (long)pt_best_dev(x, (size_t)bk);
 }
 
 static long pick(disp *d, uint64_t tok, double t) {

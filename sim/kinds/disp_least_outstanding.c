@@ -19,6 +19,7 @@
 
 typedef struct state {
   ptree x;
+  uint64_t *cap;   /* per class: its C */
   uint32_t *tried; /* attempts > 1: this request's devices */
 } state;
 
@@ -35,6 +36,10 @@ static int init(disp *d) {
     rc = pt_init(&st->x, d->n, cls, key);
   free(cls);
   free(key);
+  if (!rc && !(st->cap = malloc((st->x.ncls ? st->x.ncls : 1) * sizeof *st->cap)))
+    rc = -1;
+  for (size_t k = 0; !rc && k < st->x.ncls; k++)
+    st->cap[k] = d->devs[st->x.cls[k].members[0]].cap_tokens;
   if (!rc && d->attempts > 1 && !(st->tried = malloc(d->attempts * sizeof *st->tried)))
     rc = -1;
   return rc;
@@ -43,29 +48,40 @@ static int init(disp *d) {
 static void destroy(disp *d) {
   state *st = d->st;
   pt_destroy(&st->x);
+  free(st->cap);
   free(st->tried);
 }
 
-/* The best class root, or -1 when every device is taken out. */
-static long best(const disp *d, const ptree *x) {
-  long b = -1;
+/* The best device by the class roots, or -1 when every device is taken
+ * out. Roots are compared by their keys; a device is looked up (a walk down
+ * one tree) only for the winner and for exact ties across classes. */
+static long best(const state *st) {
+  const ptree *x = &st->x;
+  long bk = -1, b_dev = -1;
   uint64_t b_in = 0;
   double b_f = 0;
   for (size_t k = 0; k < x->ncls; k++) {
-    const pt_node *r = pt_root(x, k);
-    if (r->key == PT_NONE)
+    uint64_t key = pt_root(x, k);
+    if (key == PT_NONE)
       continue;
-    uint64_t in = r->key >> 32, used = r->key & UINT32_MAX, c = d->devs[r->dev].cap_tokens;
+    uint64_t in = key >> 32, used = key & UINT32_MAX, c = st->cap[k];
     double f = (double)(c - used) / (double)c; /* as dev_free_frac() */
-    if (b < 0 || in < b_in || (in == b_in && (f > b_f || (f == b_f && r->dev < b))))
-      b = r->dev, b_in = in, b_f = f;
+    if (bk < 0 || in < b_in || (in == b_in && f > b_f)) {
+      bk = (long)k, b_in = in, b_f = f, b_dev = -1;
+    } else if (in == b_in && f == b_f) { /* tie: the lower index */
+      if (b_dev < 0)
+        b_dev = pt_best_dev(x, (size_t)bk);
+      long dv = pt_best_dev(x, k);
+      if (dv < b_dev)
+        bk = (long)k, b_dev = dv;
+    }
   }
-  return b;
+  return bk < 0 || b_dev >= 0 ? b_dev : (long)pt_best_dev(x, (size_t)bk);
 }
 
 static long pick(disp *d, uint64_t tok, double t) {
   state *st = d->st;
-  long i = best(d, &st->x);
+  long i = best(st);
   if (d->attempts == 1 || i < 0)
     return i;
   size_t k = 0, last = d->attempts < d->n ? d->attempts : d->n;
@@ -74,7 +90,7 @@ static long pick(disp *d, uint64_t tok, double t) {
     if (k >= last || disp_admits(d, (size_t)i, tok, t))
       break;
     pt_set(&st->x, (size_t)i, PT_NONE);
-    i = best(d, &st->x); /* never -1: the last device is never taken out */
+    i = best(st); /* never -1: the last device is never taken out */
   }
   for (size_t j = 0; j + 1 < k; j++)
     pt_set(&st->x, st->tried[j], key_of(&d->devs[st->tried[j]]));
