@@ -20,7 +20,8 @@
 
 typedef struct state {
   ptree x;
-  const scn_device **entry; /* per class: its device entry */
+  const scn_device **entry; /* per class: its device entry (ttft_s, tgs) */
+  uint64_t *cap;            /* per class: C of its devices */
   uint32_t *tried;          /* attempts > 1: this request's devices */
 } state;
 
@@ -39,10 +40,15 @@ static int init(disp *d) {
     rc = pt_init(&st->x, d->n, cls, key);
   free(cls);
   free(key);
-  if (!rc && !(st->entry = malloc((st->x.ncls ? st->x.ncls : 1) * sizeof *st->entry)))
+  size_t nc = st->x.ncls ? st->x.ncls : 1;
+  if (!rc &&
+      (!(st->entry = malloc(nc * sizeof *st->entry)) || !(st->cap = malloc(nc * sizeof *st->cap))))
     rc = -1;
-  for (size_t k = 0; !rc && k < st->x.ncls; k++)
-    st->entry[k] = &d->s->dev[d->devs[st->x.cls[k].members[0]].spec];
+  for (size_t k = 0; !rc && k < st->x.ncls; k++) {
+    const dev *v = &d->devs[st->x.cls[k].members[0]];
+    st->entry[k] = &d->s->dev[v->spec];
+    st->cap[k] = v->cap_tokens;
+  }
   if (!rc && d->attempts > 1 && !(st->tried = malloc(d->attempts * sizeof *st->tried)))
     rc = -1;
   return rc;
@@ -52,6 +58,7 @@ static void destroy(disp *d) {
   state *st = d->st;
   pt_destroy(&st->x);
   free(st->entry);
+  free(st->cap);
   free(st->tried);
 }
 
@@ -68,7 +75,7 @@ static long best(const state *st, uint64_t tok) {
       continue;
     const scn_device *e = st->entry[k];
     double s = e->ttft_s + (double)tok / e->tgs;
-    double f = (double)(e->token_capacity - used) / (double)e->token_capacity;
+    double f = (double)(st->cap[k] - used) / (double)st->cap[k]; /* as dev_free_frac() */
     if (bk < 0 || s < b_s || (s == b_s && f > b_f)) {
       bk = (long)k, b_s = s, b_f = f, b_dev = -1;
     } else if (s == b_s && f == b_f) { /* tie: the lower index */
