@@ -114,7 +114,7 @@ static void changed(disp *d, size_t i) { pt_set(&((state *)d->st)->x, i, key_of(
 
 const disp_ops disp_least_latency = {
     .h = {"least_latency",
-          "the device with a free slot whose ttft_s + tokens / tgs is smallest, one attempt", NULL,
+          "of the devices with a free slot, the one whose ttft_s + tokens / tgs is smallest", NULL,
           0, NULL, NULL},
     .init = init,
     .destroy = destroy,

@@ -101,8 +101,8 @@ static void changed(disp *d, size_t i) { pt_set(&((state *)d->st)->x, i, key_of(
 
 const disp_ops disp_least_outstanding = {
     .h = {"least_outstanding",
-          "the device with the fewest requests in flight (ties: larger free fraction), one attempt",
-          NULL, 0, NULL, NULL},
+          "the device with the fewest requests in flight (ties: larger free fraction)", NULL, 0,
+          NULL, NULL},
     .init = init,
     .destroy = destroy,
     .pick = pick,

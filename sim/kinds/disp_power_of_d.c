@@ -66,9 +66,10 @@ static long pick(disp *d, uint64_t tok, double t) {
 }
 
 const disp_ops disp_power_of_d = {
-    .h = {"power_of_d",
-          "of d devices sampled uniformly, the one that admits with the largest free fraction",
-          KEYS, sizeof(cfg), NULL, NULL},
+    .h =
+        {"power_of_d",
+         "of d devices sampled uniformly, the one that admits with the largest free fraction (attempts: rounds)",
+         KEYS, sizeof(cfg), NULL, NULL},
     .init = init,
     .destroy = destroy,
     .pick = pick,

@@ -30,7 +30,8 @@ static long pick(disp *d, uint64_t tok, double t) {
 }
 
 const disp_ops disp_random = {
-    .h = {"random", "one device uniformly at random, one attempt", NULL, 0, NULL, NULL},
+    .h = {"random", "one device uniformly at random (attempts > 1: distinct draws)", NULL, 0, NULL,
+          NULL},
     .init = init,
     .destroy = destroy,
     .pick = pick,

@@ -18,9 +18,8 @@ static long pick(disp *d, uint64_t tok, double t) {
 }
 
 const disp_ops disp_round_robin = {
-    .h = {"round_robin",
-          "devices in index order: the one after the last tried, wrapping; one attempt", NULL, 0,
-          NULL, NULL},
+    .h = {"round_robin", "devices in index order, from the one after the last tried, wrapping",
+          NULL, 0, NULL, NULL},
     .pick = pick,
     .state_size = sizeof(state),
 };

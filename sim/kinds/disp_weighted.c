@@ -90,8 +90,9 @@ static long pick(disp *d, uint64_t tok, double t) {
 }
 
 const disp_ops disp_weighted = {
-    .h = {"weighted", "one device with probability proportional to C, one attempt", NULL, 0, NULL,
-          NULL},
+    .h = {"weighted",
+          "one device with probability proportional to C (attempts > 1: without replacement)", NULL,
+          0, NULL, NULL},
     .init = init,
     .destroy = destroy,
     .pick = pick,
