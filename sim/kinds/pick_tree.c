@@ -26,7 +26,7 @@ static inline uint64_t group_min(const uint64_t *tree, size_t p) {
 }
 
 static int class_build(pt_class *c, uint32_t *members, size_t m, const uint64_t *key,
-                       uint32_t *leaf_of) {
+                       pt_place *at) {
   for (c->leaves = 1; c->leaves < m; c->leaves *= 8)
     ;
   c->first_leaf = (c->leaves - 1) / 7;
@@ -40,7 +40,7 @@ static int class_build(pt_class *c, uint32_t *members, size_t m, const uint64_t 
   for (size_t l = 0; l < c->leaves; l++) {
     c->tree[c->first_leaf + l] = l < m ? key[members[l]] : PT_NONE;
     if (l < m)
-      leaf_of[members[l]] = (uint32_t)(c->first_leaf + l);
+      at[members[l]].leaf = (uint32_t)(c->first_leaf + l);
   }
   for (size_t p = c->first_leaf; p-- > 0;)
     c->tree[p] = group_min(c->tree, p);
@@ -53,18 +53,17 @@ int pt_init(ptree *x, size_t n, const uint64_t *class_key, const uint64_t *key) 
   size_t m = n ? n : 1;
   ckey *v = malloc(m * sizeof *v);
   x->mem = malloc(m * sizeof *x->mem);
-  x->cls_of = malloc(m * sizeof *x->cls_of);
-  x->leaf_of = malloc(m * sizeof *x->leaf_of);
+  x->at = malloc(m * sizeof *x->at);
   x->cls = calloc(m, sizeof *x->cls);
-  int rc = v && x->mem && x->cls_of && x->leaf_of && x->cls ? 0 : -1;
+  int rc = v && x->mem && x->at && x->cls ? 0 : -1;
   for (size_t i = 0; !rc && i < n; i++)
     v[i] = (ckey){class_key[i], (uint32_t)i};
   if (!rc)
     qsort(v, n, sizeof *v, cmp_ckey); /* by class, members in index order */
   for (size_t a = 0, b; !rc && a < n; a = b) {
     for (b = a; b < n && v[b].key == v[a].key; b++)
-      x->mem[b] = v[b].dev, x->cls_of[v[b].dev] = (uint32_t)x->ncls;
-    rc = class_build(&x->cls[x->ncls++], x->mem + a, b - a, key, x->leaf_of);
+      x->mem[b] = v[b].dev, x->at[v[b].dev].cls = (uint32_t)x->ncls;
+    rc = class_build(&x->cls[x->ncls++], x->mem + a, b - a, key, x->at);
   }
   free(v);
   return rc;
@@ -74,15 +73,15 @@ void pt_destroy(ptree *x) {
   for (size_t k = 0; x->cls && k < x->ncls; k++)
     free(x->cls[k].mem);
   free(x->cls);
-  free(x->cls_of);
-  free(x->leaf_of);
+  free(x->at);
   free(x->mem);
   memset(x, 0, sizeof *x);
 }
 
 void pt_set(ptree *x, size_t i, uint64_t key) {
-  uint64_t *tree = x->cls[x->cls_of[i]].tree;
-  size_t p = x->leaf_of[i];
+  pt_place at = x->at[i];
+  uint64_t *tree = x->cls[at.cls].tree;
+  size_t p = at.leaf;
   tree[p] = key;
   while (p) {
     p = (p - 1) / 8;
@@ -96,11 +95,12 @@ void pt_set(ptree *x, size_t i, uint64_t key) {
 uint32_t pt_best_dev(const ptree *x, size_t k) {
   const pt_class *c = &x->cls[k];
   size_t p = 0;
-  while (p < c->first_leaf) {
-    size_t ch = 8 * p + 1;
-    while (c->tree[ch] != c->tree[p])
-      ch++;
-    p = ch;
+  while (p < c->first_leaf) { /* the leftmost child holding p's key, without branches */
+    const uint64_t *ch = &c->tree[8 * p + 1], v = c->tree[p];
+    unsigned m = 0;
+    for (unsigned j = 0; j < 8; j++)
+      m |= (unsigned)(ch[j] == v) << j;
+    p = 8 * p + 1 + (size_t)__builtin_ctz(m); /* m != 0: some child holds the minimum */
   }
   return c->members[p - c->first_leaf];
 }

@@ -32,12 +32,16 @@ typedef struct pt_class {
   uint32_t *members; /* leaf l holds device members[l] */
 } pt_class;
 
+typedef struct pt_place {
+  uint32_t cls;  /* class of the device */
+  uint32_t leaf; /* node index of its leaf in the class tree */
+} pt_place;
+
 typedef struct ptree {
   pt_class *cls; /* ncls classes, in order of their class key */
   size_t ncls;
-  uint32_t *cls_of;  /* per device: its class */
-  uint32_t *leaf_of; /* per device: node index of its leaf */
-  uint32_t *mem;     /* every class's members, by class */
+  pt_place *at;  /* per device: where its leaf is (one load per update) */
+  uint32_t *mem; /* every class's members, by class */
   size_t n;
 } ptree;
 
