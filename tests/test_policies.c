@@ -248,7 +248,8 @@ static long ref_latency(const dev *d, size_t n, const unsigned char *out, uint64
 /* The rule with up to k attempts: the next candidate in the rule's order
  * until one admits; the last one tried otherwise (-1 if none). */
 static long ref_attempts(rule_fn rule, const dev *d, size_t n, uint64_t tok, uint32_t k) {
-  unsigned char out[64] = {0};
+  static unsigned char out[1024];
+  memset(out, 0, sizeof out);
   long last = -1;
   for (uint32_t a = 0; a < k; a++) {
     long i = rule(d, n, out, tok);
@@ -270,8 +271,8 @@ static void random_case(const disp_ops *ops, rule_fn rule, uint64_t seed, size_t
   static const uint64_t caps[] = {400, 800, 1000, 400, 250, 800};
   static const uint64_t toks[] = {50, 100, 200, 300, 500, 1000};
   uint64_t s = seed * 0x9E3779B97F4A7C15ULL + 1;
-  dev d[64];
-  assert_true(n <= 64);
+  static dev d[1024];
+  assert_true(n <= 1024);
   memset(d, 0, sizeof d);
   for (size_t i = 0; i < n; i++) {
     d[i].spec = (uint32_t)(next_u64(&s) % NENT);
@@ -327,6 +328,8 @@ static void outstanding_vs_scan(void **state) {
   for (uint64_t seed = 1; seed <= 40; seed++)
     random_case(&disp_least_outstanding, ref_outstanding, seed, 1 + seed % 64,
                 1 + (uint32_t)(seed % 4), 3000);
+  for (uint64_t seed = 1; seed <= 4; seed++) /* classes of hundreds: trees 3-4 levels deep */
+    random_case(&disp_least_outstanding, ref_outstanding, seed, 1000, (uint32_t)seed, 20000);
 }
 
 static void latency_vs_scan(void **state) {
@@ -334,6 +337,8 @@ static void latency_vs_scan(void **state) {
   for (uint64_t seed = 1; seed <= 40; seed++)
     random_case(&disp_least_latency, ref_latency, seed, 1 + seed % 64, 1 + (uint32_t)(seed % 4),
                 3000);
+  for (uint64_t seed = 1; seed <= 4; seed++)
+    random_case(&disp_least_latency, ref_latency, seed, 1000, (uint32_t)seed, 20000);
 }
 
 /* Hand-computed: in flight 0, 1, 2 of 4 slots; device 0 has no tokens left. */

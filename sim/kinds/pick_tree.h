@@ -7,10 +7,11 @@
  * members in device-index order; a leaf holds the policy's 64-bit key for
  * its device (smaller is better; PT_NONE: not a candidate) and every inner
  * node the smallest key of its children. Eight sibling keys of 8 bytes fill
- * one cache line, and an update stops climbing as soon as a node's key
- * comes out unchanged. Nodes hold keys only: the device behind a key is
- * found by walking down from the root to the leftmost child holding it
- * (pt_best_dev, O(8 log8 m)), so among equal keys the lowest index wins.
+ * one cache line. Beside each node's key, `win` holds the device behind it:
+ * the leftmost child holding the minimum, so among equal keys the lowest
+ * index wins, and the root names the class's best device in O(1). An
+ * update stops climbing as soon as a node's key and device come out
+ * unchanged.
  *
  * The trees borrow nothing: the policy sets every key (pt_set) whenever
  * what the key encodes changes, which it learns through its dispatch hooks.
@@ -28,7 +29,8 @@ typedef struct pt_class {
   size_t leaves;     /* a power of eight >= members */
   size_t first_leaf; /* node index of the first leaf, (leaves - 1) / 7 */
   uint64_t *tree;    /* root at 0, children of p at 8p+1 .. 8p+8, leaves last */
-  void *mem;         /* the 64-byte aligned allocation */
+  uint32_t *win;     /* per node: the device holding its key (UINT32_MAX: padding) */
+  void *mem;         /* the 64-byte aligned allocation of tree */
   uint32_t *members; /* leaf l holds device members[l] */
 } pt_class;
 
@@ -56,6 +58,6 @@ void pt_set(ptree *x, size_t i, uint64_t key);
 /* The smallest key of class k (PT_NONE: no candidate). */
 static inline uint64_t pt_root(const ptree *x, size_t k) { return x->cls[k].tree[0]; }
 /* The lowest-index device of class k holding its root key (not PT_NONE). */
-uint32_t pt_best_dev(const ptree *x, size_t k);
+static inline uint32_t pt_best_dev(const ptree *x, size_t k) { return x->cls[k].win[0]; }
 
 #endif
