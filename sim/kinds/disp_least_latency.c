@@ -62,12 +62,11 @@ static void destroy(disp *d) {
   free(st->tried);
 }
 
-/* The best device for tok tokens by the class roots, or -1 if no
- * candidate is left; a device is looked up only for the winner and for
- * exact ties across classes (as least_outstanding's). */
+/* The best class root for tok tokens (each names its device,
+ * pt_best_dev), or -1 if no candidate is left. Reads no device. */
 static long best(const state *st, uint64_t tok) {
   const ptree *x = &st->x;
-  long bk = -1, b_dev = -1;
+  long b = -1;
   double b_s = 0, b_f = 0;
   for (size_t k = 0; k < x->ncls; k++) {
     uint64_t used = pt_root(x, k);
@@ -76,17 +75,11 @@ static long best(const state *st, uint64_t tok) {
     const scn_device *e = st->entry[k];
     double s = e->ttft_s + (double)tok / e->tgs;
     double f = (double)(st->cap[k] - used) / (double)st->cap[k]; /* as dev_free_frac() */
-    if (bk < 0 || s < b_s || (s == b_s && f > b_f)) {
-      bk = (long)k, b_s = s, b_f = f, b_dev = -1;
-    } else if (s == b_s && f == b_f) { /* tie: the lower index */
-      if (b_dev < 0)
-        b_dev = pt_best_dev(x, (size_t)bk);
-      long dv = pt_best_dev(x, k);
-      if (dv < b_dev)
-        bk = (long)k, b_dev = dv;
-    }
+    long dv = pt_best_dev(x, k);
+    if (b < 0 || s < b_s || (s == b_s && (f > b_f || (f == b_f && dv < b))))
+      b = dv, b_s = s, b_f = f;
   }
-  return bk < 0 || b_dev >= 0 ? b_dev : (long)pt_best_dev(x, (size_t)bk);
+  return b;
 }
 
 static long pick(disp *d, uint64_t tok, double t) {

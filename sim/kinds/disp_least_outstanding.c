@@ -52,12 +52,11 @@ static void destroy(disp *d) {
   free(st->tried);
 }
 
-/* The best device by the class roots, or -1 when every device is taken
- * out. Roots are compared by their keys; a device is looked up (a walk down
- * one tree) only for the winner and for exact ties across classes. */
+/* The best class root (each names its device, pt_best_dev), or -1 when
+ * every device is taken out. Reads no device. */
 static long best(const state *st) {
   const ptree *x = &st->x;
-  long bk = -1, b_dev = -1;
+  long b = -1;
   uint64_t b_in = 0;
   double b_f = 0;
   for (size_t k = 0; k < x->ncls; k++) {
@@ -66,17 +65,11 @@ static long best(const state *st) {
       continue;
     uint64_t in = key >> 32, used = key & UINT32_MAX, c = st->cap[k];
     double f = (double)(c - used) / (double)c; /* as dev_free_frac() */
-    if (bk < 0 || in < b_in || (in == b_in && f > b_f)) {
-      bk = (long)k, b_in = in, b_f = f, b_dev = -1;
-    } else if (in == b_in && f == b_f) { /* tie: the lower index */
-      if (b_dev < 0)
-        b_dev = pt_best_dev(x, (size_t)bk);
-      long dv = pt_best_dev(x, k);
-      if (dv < b_dev)
-        bk = (long)k, b_dev = dv;
-    }
+    long dv = pt_best_dev(x, k);
+    if (b < 0 || in < b_in || (in == b_in && (f > b_f || (f == b_f && dv < b))))
+      b = dv, b_in = in, b_f = f;
   }
-  return bk < 0 || b_dev >= 0 ? b_dev : (long)pt_best_dev(x, (size_t)bk);
+  return b;
 }
 
 static long pick(disp *d, uint64_t tok, double t) {
