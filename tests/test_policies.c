@@ -415,20 +415,41 @@ static void load_aware_ignores_attempts(void **state) {
   free(b);
 }
 
-/* Every policy runs a scenario with 1 and with 3 attempts; more attempts
- * never serve fewer requests here (a light check: each run conserves
- * requests, which es_run checks itself). */
-static void every_policy_runs(void **state) {
+/* Where rejections are counted: once per rejected request, on the last
+ * device tried, so the devices' counts add up to the edge's rejections for
+ * the policies that always return a device; load_aware and least_latency
+ * may reject on no device (fewer). More attempts never reject more here. */
+static void rejections_counted_once(void **state) {
   (void)state;
   for (const kind_hdr *const *r = DISP_REGISTRY.rows; *r; r++) {
-    char pol[64];
-    snprintf(pol, sizeof pol, "dispatch.policy=%s", (*r)->name);
-    const char *sets[] = {pol, "dispatch.attempts=3"};
-    char *a = run_json("scenarios/bursty_random.json", sets, 1);
-    char *b = run_json("scenarios/bursty_random.json", sets, 2);
-    assert_non_null(strstr(a, (*r)->name));
-    free(a);
-    free(b);
+    double rejected[2];
+    for (int a = 0; a < 2; a++) {
+      char pol[64], att[64];
+      snprintf(pol, sizeof pol, "dispatch.policy=%s", (*r)->name);
+      snprintf(att, sizeof att, "dispatch.attempts=%d", a ? 3 : 1);
+      const char *sets[] = {pol, att};
+      scn *s = NULL;
+      es_err e = {0};
+      assert_int_equal(scn_load("scenarios/bursty_random.json", sets, 2, NULL, &s, &e), 0);
+      es_result *res = es_result_new(s);
+      assert_non_null(res);
+      es_opts o = {0};
+      assert_int_equal(es_run(s, 1, &o, res, &e), 0);
+      double on_devices = 0;
+      for (size_t i = 0; i < res->ndev; i++)
+        on_devices += res->dev[i].rejected;
+      rejected[a] = res->redirected + res->dropped;
+      if (!strcmp((*r)->name, "load_aware") || !strcmp((*r)->name, "least_latency"))
+        assert_true(on_devices <= rejected[a]);
+      else if (on_devices != rejected[a])
+        fail_msg("%s, attempts %d: %.0f on devices, %.0f rejected", (*r)->name, a ? 3 : 1,
+                 on_devices, rejected[a]);
+      es_result_free(res);
+      scn_free(s);
+    }
+    if (rejected[1] > rejected[0])
+      fail_msg("%s: %.0f rejected with 3 attempts, %.0f with 1", (*r)->name, rejected[1],
+               rejected[0]);
   }
 }
 
@@ -445,7 +466,7 @@ int main(void) {
       cmocka_unit_test(outstanding_attempts),
       cmocka_unit_test(latency_rule),
       cmocka_unit_test(load_aware_ignores_attempts),
-      cmocka_unit_test(every_policy_runs),
+      cmocka_unit_test(rejections_counted_once),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
