@@ -8,6 +8,11 @@
  * attempt (random, weighted) returns its pick whether or not it admits;
  * one that searches (load_aware) returns only a device that admits.
  *
+ * dispatch.attempts = k (>= 1, a key common to every policy): a policy
+ * that makes attempts tests up to k distinct devices through disp_admits()
+ * and returns the first that admits, else the last one tried (README, "The
+ * model", says per policy what an attempt is); k = 1 is the paper's.
+ *
  * Each policy is one file in sim/kinds/ (disp_*.c) plus one registry line;
  * its name, keys, per-run state (d->st, from init) and hooks live in its
  * row. A policy that tracks device state gets every admission, expiry and
@@ -25,6 +30,7 @@
 #include "limiter.h"
 
 typedef struct disp disp;
+struct scn;
 
 typedef struct disp_ops {
   kind_hdr h; /* name, help, keys, cfg */
@@ -41,6 +47,9 @@ typedef struct disp_ops {
   void (*expired)(disp *d, size_t i);
   void (*completed)(disp *d, size_t i);
   size_t state_size; /* bytes of d->st, zeroed before init */
+  /* Checks the policy's keys against the loaded scenario (e.g. against the
+   * number of device instances), naming the key; NULL if nothing to check. */
+  int (*validate)(kctx *c, const struct scn *s, const void *cfg);
 } disp_ops;
 
 struct disp {
@@ -51,12 +60,20 @@ struct disp {
   lim_set *lims; /* borrowed: the devices' limiter groups (NULL in some tests) */
   gsl_rng *r;
   void *st;
+  const struct scn *s; /* borrowed: the scenario (device entries); NULL from disp_init() */
+  uint32_t attempts;   /* k: distinct devices a request may try, >= 1 */
 };
 
 /* 0, or -1 if out of memory (disp_destroy is still safe). `lims` may be
  * NULL when every device's `used` is kept current by the caller. */
 int disp_init(disp *d, const disp_ops *ops, const void *cfg, dev *devs, size_t n, lim_set *lims,
               uint64_t seed);
+/* As disp_init() with d->s and d->attempts given (tests; attempts >= 1). */
+int disp_init_with(disp *d, const disp_ops *ops, const void *cfg, const struct scn *s,
+                   uint32_t attempts, dev *devs, size_t n, lim_set *lims, uint64_t seed);
+/* As disp_init() for a run of scenario s: its policy, parameters and
+ * dispatch.attempts; d->s = s (borrowed, must outlive d). */
+int disp_init_run(disp *d, const struct scn *s, dev *devs, size_t n, lim_set *lims, uint64_t seed);
 void disp_destroy(disp *d);
 
 static inline long disp_pick(disp *d, uint64_t tok, double t) { return d->ops->pick(d, tok, t); }

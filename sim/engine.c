@@ -94,8 +94,7 @@ static int setup(run *u, const scn *s, uint64_t seed, const es_opts *o, es_resul
   if (cal_init(&u->q, classes <= EVQ_MAX_CLASSES ? classes : 0,
                slots < (1u << 22) ? (size_t)slots + 1 : (1u << 22)))
     return -1;
-  if (wl_init(&u->w, s, seed) ||
-      disp_init(&u->d, s->disp.ops, s->disp.cfg, u->devs, u->n, &u->lims, seed))
+  if (wl_init(&u->w, s, seed) || disp_init_run(&u->d, s, u->devs, u->n, &u->lims, seed))
     return -1;
   if (o->scan_dispatch)
     disp_use_scan(&u->d);

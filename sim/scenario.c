@@ -333,11 +333,20 @@ static int check_limiters(kctx *c, const cJSON *root) {
   return 0;
 }
 
+/* dispatch.attempts and the policy's own keys against the device count. */
+static int check_dispatch(kctx *c, const scn *s) {
+  if (s->disp.attempts > s->ninst)
+    return key_fail(c, "dispatch.attempts",
+                    "must be <= the number of device instances (%zu), got %llu", s->ninst,
+                    (unsigned long long)s->disp.attempts);
+  return s->disp.ops->validate ? s->disp.ops->validate(c, s, s->disp.cfg) : 0;
+}
+
 static int check_rules(kctx *c, const cJSON *root) {
   scn *s = c->user;
   if (s->wl.ops->validate && s->wl.ops->validate(c, s, s->wl.cfg))
     return c->e->code;
-  if (check_limiters(c, root))
+  if (check_limiters(c, root) || check_dispatch(c, s))
     return c->e->code;
   if (cloud_check_cfg(c, s) || flt_check_cfg(c, s))
     return c->e->code;

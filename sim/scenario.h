@@ -65,7 +65,8 @@ typedef struct scn {
   scn_lim lim;  /* the default limiter (`limiter`); cfg owned */
   struct {
     const struct disp_ops *ops;
-    void *cfg; /* the policy's parameters, owned */
+    void *cfg;         /* the policy's parameters, owned */
+    uint64_t attempts; /* dispatch.attempts: distinct devices tried per request */
   } disp;
   struct {
     int enabled;

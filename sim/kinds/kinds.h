@@ -26,6 +26,8 @@ extern const lim_ops lim_sliding_window;
 extern const lim_ops lim_token_bucket, lim_gcra, lim_fixed_window, lim_sliding_counter;
 /* dispatch policies (disp_*.c) */
 extern const disp_ops disp_random, disp_weighted, disp_load_aware;
+extern const disp_ops disp_round_robin, disp_power_of_d;
+extern const disp_ops disp_least_outstanding, disp_least_latency;
 extern const disp_ops disp_load_aware_by_scan; /* tests and benchmarks */
 
 /* The registries: "workload.kind", "limiter.kind", "dispatch.policy". */

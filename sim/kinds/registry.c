@@ -22,12 +22,19 @@ static const kind_hdr *const LIM_ROWS[] = {
     NULL,
 };
 
+/* One row a line (clang-format would pack more than five in columns). */
+// clang-format off
 static const kind_hdr *const DISP_ROWS[] = {
     &disp_random.h,
     &disp_weighted.h,
     &disp_load_aware.h,
+    &disp_round_robin.h,
+    &disp_power_of_d.h,
+    &disp_least_outstanding.h,
+    &disp_least_latency.h,
     NULL,
 };
+// clang-format on
 
 /* Keys every limiter kind takes, bound into the scenario's scn_lim. */
 static const key_row LIM_COMMON[] = {
@@ -37,6 +44,12 @@ static const key_row LIM_COMMON[] = {
             "window length W, seconds (>= 0.001, <= duration_s)"),
     KEY_END};
 
+/* Keys every dispatch policy takes, bound into the scenario's scn.disp. */
+static const key_row DISP_COMMON[] = {
+    KEY_INT("attempts", offsetof(scn, disp.attempts), 1, SCN_MAX_DEVICES, 0, "1",
+            "distinct devices a request may try before it is rejected (<= number of devices)"),
+    KEY_END};
+
 const kind_reg WL_REGISTRY = {"workload kind", "kind", WL_ROWS, "steps", NULL};
 const kind_reg LIM_REGISTRY = {"limiter kind", "kind", LIM_ROWS, "sliding_window", LIM_COMMON};
-const kind_reg DISP_REGISTRY = {"dispatch policy", "policy", DISP_ROWS, NULL, NULL};
+const kind_reg DISP_REGISTRY = {"dispatch policy", "policy", DISP_ROWS, NULL, DISP_COMMON};

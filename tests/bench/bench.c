@@ -164,6 +164,8 @@ static void sizes(const opts *o) {
     die("--sizes: at most 16 device entries in the base scenario");
   char buf[3 * 16 + 2][64];
   const char *sets[3 * 16 + 2];
+  if (o->policy && strcmp(o->policy, "all") && !kind_find(&DISP_REGISTRY, o->policy))
+    die("--policy: not a dispatch policy (edgesim --help lists them)");
   printf("%-10s %8s %12s %8s %10s %8s %8s %8s\n", "policy", "devices", "requests", "rejected",
          "ns/req", "vs_10", "cpu_ns", "vs_10");
   for (size_t p = 0; p < npolicies(); p++) {
@@ -199,7 +201,7 @@ static void sizes(const opts *o) {
 static void usage(void) {
   printf("usage: edgesim_bench [options] SCENARIO.json\n"
          "       edgesim_bench --sizes [options] [SCENARIO.json]  (default %s)\n\n"
-         "  --policy P     random, weighted, load_aware, or all (default: the scenario's;\n"
+         "  --policy P     a dispatch.policy name, or all (default: the scenario's;\n"
          "                 with --sizes: all)\n"
          "  --seed N       seed (default: the scenario's)\n"
          "  --set P=V      scenario override, as in edgesim; repeatable\n"
