@@ -227,8 +227,7 @@ int flt_renewal_check(kctx *c, flt_renewal *f, const char *path) {
 
 double flt_renewal_draw(const flt_renewal *f, gsl_rng *r, int down) {
   double scale = down ? f->down_scale : f->up_scale;
-  return f->dist == FLT_WEIBULL ? gsl_ran_weibull(r, scale, f->shape)
-                                : gsl_ran_exponential(r, scale);
+  return f->dist == FLT_WEIBULL ? gsl_ran_weibull(r, scale, f->shape) : rng_exponential(r, scale);
 }
 
 int cloud_check_cfg(kctx *c, scn *s) {
@@ -375,7 +374,7 @@ static double lat_draw(const cloud_lat *L, double scalar, gsl_rng *r) {
   if (L->kind == LAT_LOGNORMAL)
     return gsl_ran_lognormal(r, L->mu, L->sigma);
   if (L->kind == LAT_VALUES)
-    return L->v[gsl_ran_discrete(r, L->table)];
+    return L->v[rng_discrete(r, L->table)];
   return scalar;
 }
 
@@ -492,7 +491,7 @@ static int try_send(run *u, double t, uint64_t prompt, uint64_t tok, int counted
     return drop(u, tok, counted, reason), 0;
   double wait = x->backoff_s * pow(x->multiplier, done);
   if (x->jitter > 0)
-    wait *= 1 + x->jitter * (2 * gsl_rng_uniform(c->r_retry) - 1);
+    wait *= 1 + x->jitter * (2 * rng_u01(c->r_retry) - 1);
   if (!(t + wait < u->to)) /* nothing runs at or after duration_s */
     return drop(u, tok, counted, reason), 0;
   uint32_t i;

@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "rng.h"
+
 typedef struct dist {
   size_t n;                  /* number of values; 1 for a constant */
   uint64_t *values;          /* n values, each >= 1 */
@@ -27,7 +29,7 @@ uint64_t dist_max(const dist *d);
 
 /* A draw as an index into values[] (0 for a constant, which draws nothing). */
 static inline size_t dist_draw_index(const dist *d, gsl_rng *r) {
-  return d->table ? gsl_ran_discrete(r, d->table) : 0;
+  return d->table ? rng_discrete(r, d->table) : 0;
 }
 static inline uint64_t dist_draw(const dist *d, gsl_rng *r) {
   return d->values[dist_draw_index(d, r)];

@@ -21,7 +21,7 @@ static void destroy(disp *d) { free(((state *)d->st)->perm); }
 static long pick(disp *d, uint64_t tok, double t) {
   state *st = d->st;
   if (d->attempts == 1) /* the paper's: one draw (as before attempts existed) */
-    return (long)gsl_rng_uniform_int(d->r, d->n);
+    return (long)rng_uniform_int(d->r, d->n);
   for (size_t a = 0;; a++) {
     uint32_t i = sample_draw(st->perm, d->n, a, d->r);
     if (a + 1 >= d->attempts || a + 1 >= d->n || disp_admits(d, i, tok, t))

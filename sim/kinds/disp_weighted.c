@@ -75,7 +75,7 @@ static long pick_more(disp *d, state *st, size_t first, uint64_t tok, double t) 
     if (k >= last || disp_admits(d, i, tok, t))
       break;
     fen_add(st, d->n, i, d->devs[i].cap_tokens, -1);
-    uint64_t x = (uint64_t)(gsl_rng_uniform(d->r) * (double)st->total);
+    uint64_t x = (uint64_t)(rng_u01(d->r) * (double)st->total);
     i = fen_find(st, d->n, x < st->total ? x : st->total - 1);
   }
   for (size_t j = 0; j + 1 < k; j++) /* the last one was never taken out */
@@ -85,7 +85,7 @@ static long pick_more(disp *d, state *st, size_t first, uint64_t tok, double t) 
 
 static long pick(disp *d, uint64_t tok, double t) {
   state *st = d->st;
-  size_t i = gsl_ran_discrete(d->r, st->by_capacity);
+  size_t i = rng_discrete(d->r, st->by_capacity);
   return d->attempts == 1 ? (long)i : pick_more(d, st, i, tok, t);
 }
 

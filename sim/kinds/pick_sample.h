@@ -10,6 +10,7 @@
 #ifndef ES_PICK_SAMPLE_H
 #define ES_PICK_SAMPLE_H
 
+#include "rng.h"
 #include <gsl/gsl_rng.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -24,7 +25,7 @@ static inline uint32_t *sample_perm_new(size_t n) {
 
 /* Draw j (< n) of the current request. */
 static inline uint32_t sample_draw(uint32_t *perm, size_t n, size_t j, gsl_rng *r) {
-  size_t k = j + (size_t)gsl_rng_uniform_int(r, n - j);
+  size_t k = j + (size_t)rng_uniform_int(r, n - j);
   uint32_t v = perm[k];
   perm[k] = perm[j];
   perm[j] = v;

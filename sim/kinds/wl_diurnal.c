@@ -174,11 +174,11 @@ static double next(wl *w, wl_arrival *a) {
     double lo = base + k->u[i], hi = base + k->u[i + 1];
     double top = fmax(k->r[i], k->r[i + 1]);
     if (top > 0) {
-      double t = st->t + gsl_ran_exponential(w->r, 1 / top);
+      double t = st->t + rng_exponential(w->r, 1 / top);
       if (t < hi) {
         st->t = t;
         double rate = k->r[i] + (k->r[i + 1] - k->r[i]) * (t - lo) / (hi - lo);
-        if (gsl_rng_uniform(w->r) * top < rate) {
+        if (rng_u01(w->r) * top < rate) {
           wl_draw_tokens(w, &k->tok, a);
           return t;
         }

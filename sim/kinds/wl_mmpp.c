@@ -257,7 +257,7 @@ static int validate(kctx *c, const scn *s, void *p) {
 }
 
 static double sojourn(wl *w, const cfg *k, int i) {
-  return k->exit[i] > 0 ? gsl_ran_exponential(w->r, 1 / k->exit[i]) : INFINITY;
+  return k->exit[i] > 0 ? rng_exponential(w->r, 1 / k->exit[i]) : INFINITY;
 }
 
 static int init(wl *w) {
@@ -274,7 +274,7 @@ static int init(wl *w) {
   }
   st->i = k->initial;
   if (k->initial < 0) { /* one uniform against the cumulative pi */
-    double u = gsl_rng_uniform(w->r), acc = 0;
+    double u = rng_u01(w->r), acc = 0;
     st->i = (int)k->k - 1;
     for (size_t i = 0; i < k->k; i++)
       if (u < (acc += k->pi[i])) {
@@ -292,7 +292,7 @@ static double next(wl *w, wl_arrival *a) {
   for (;;) {
     double rate = k->rates[st->i];
     if (rate > 0) {
-      double t = st->t + gsl_ran_exponential(w->r, 1 / rate);
+      double t = st->t + rng_exponential(w->r, 1 / rate);
       if (t < st->t_switch) {
         st->t = t;
         wl_draw_tokens(w, &k->tok, a);
@@ -302,7 +302,7 @@ static double next(wl *w, wl_arrival *a) {
     st->t = st->t_switch; /* +inf: a silent absorbing state */
     if (st->t >= w->s->duration_s)
       return INFINITY;
-    st->i = (int)gsl_ran_discrete(w->r, st->jump[st->i]);
+    st->i = (int)rng_discrete(w->r, st->jump[st->i]);
     st->t_switch = st->t + sojourn(w, k, st->i);
   }
 }

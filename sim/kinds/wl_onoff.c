@@ -70,8 +70,8 @@ static int init(wl *w) {
   const cfg *k = w->cfg;
   state *st = w->st;
   double pon = k->on_mean_s / (k->on_mean_s + k->off_mean_s);
-  st->on = k->start == START_ON || (k->start == START_STATIONARY && gsl_rng_uniform(w->r) < pon);
-  st->t_switch = gsl_ran_exponential(w->r, st->on ? k->on_mean_s : k->off_mean_s);
+  st->on = k->start == START_ON || (k->start == START_STATIONARY && rng_u01(w->r) < pon);
+  st->t_switch = rng_exponential(w->r, st->on ? k->on_mean_s : k->off_mean_s);
   return 0;
 }
 
@@ -80,7 +80,7 @@ static double next(wl *w, wl_arrival *a) {
   state *st = w->st;
   for (;;) {
     if (st->on) {
-      double t = st->t + gsl_ran_exponential(w->r, 1.0 / k->rate_per_s);
+      double t = st->t + rng_exponential(w->r, 1.0 / k->rate_per_s);
       if (t < st->t_switch) {
         st->t = t;
         wl_draw_tokens(w, &k->tok, a);
@@ -91,7 +91,7 @@ static double next(wl *w, wl_arrival *a) {
     if (st->t >= w->s->duration_s)
       return INFINITY;
     st->on = !st->on;
-    st->t_switch = st->t + gsl_ran_exponential(w->r, st->on ? k->on_mean_s : k->off_mean_s);
+    st->t_switch = st->t + rng_exponential(w->r, st->on ? k->on_mean_s : k->off_mean_s);
   }
 }
 

@@ -24,7 +24,7 @@ static int validate(kctx *c, const scn *s, void *p) {
 static double next(wl *w, wl_arrival *a) {
   const cfg *k = w->cfg;
   wl_draw_tokens(w, &k->tok, a);
-  return w->t + gsl_ran_exponential(w->r, 1.0 / k->rate_per_s);
+  return w->t + rng_exponential(w->r, 1.0 / k->rate_per_s);
 }
 
 const wl_ops wl_poisson = {

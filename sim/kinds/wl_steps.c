@@ -101,7 +101,7 @@ static double next(wl *w, wl_arrival *a) {
     st->u = 0;
   }
   /* Next order statistic of `left` uniforms on [u, 1). */
-  double v = gsl_rng_uniform_pos(w->r);
+  double v = rng_u01_pos(w->r);
   st->u += (1 - st->u) * (1 - pow(v, 1.0 / (double)st->left));
   if (st->u >= 1)
     st->u = nextafter(1.0, 0.0);
