@@ -17,7 +17,7 @@ uint64_t rng_replication_seed(uint64_t seed, uint64_t r) {
 }
 
 gsl_rng *rng_stream_new(uint64_t seed, enum rng_stream stream) {
-  return rng_mt19937_stream_new(seed, stream);
+  return rng_stream_new_rep(seed, (uint64_t)stream, 0);
 }
 
 gsl_rng *rng_mt19937_stream_new(uint64_t seed, enum rng_stream stream) {

@@ -116,14 +116,14 @@ static void largest_seed_works(void **state) {
   gsl_rng_free(b);
 }
 
-/* Until the simulator switches on purpose, its streams stay MT19937 (the
- * golden outputs depend on it). */
-static void simulator_streams_are_still_mt19937(void **state) {
+/* The simulator's streams are Philox4x64-10 with key (seed, stream) and
+ * replication word 0 (README "Random streams and seeds"). */
+static void simulator_streams_are_philox(void **state) {
   (void)state;
-  gsl_rng *r = rng_stream_new(1, RNG_WORKLOAD), *m = rng_mt19937_stream_new(1, RNG_WORKLOAD);
-  assert_string_equal(gsl_rng_name(r), "mt19937");
+  gsl_rng *r = rng_stream_new(1, RNG_WORKLOAD), *m = rng_stream_new_rep(1, RNG_WORKLOAD, 0);
+  assert_string_equal(gsl_rng_name(r), "philox4x64-10");
   for (int i = 0; i < 10; i++)
-    assert_int_equal(gsl_rng_get(r), gsl_rng_get(m));
+    assert_true(gsl_rng_get(r) == gsl_rng_get(m));
   gsl_rng_free(r);
   gsl_rng_free(m);
 }
@@ -332,7 +332,7 @@ int main(void) {
       cmocka_unit_test(block_index_wraps),
       cmocka_unit_test(keys_give_distinct_sequences),
       cmocka_unit_test(largest_seed_works),
-      cmocka_unit_test(simulator_streams_are_still_mt19937),
+      cmocka_unit_test(simulator_streams_are_philox),
       cmocka_unit_test(replication_seeds_are_pinned_and_distinct),
       cmocka_unit_test(mt_collisions_are_distinct_keys),
       cmocka_unit_test(uniform_mean_variance_chi_square),
