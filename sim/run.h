@@ -19,6 +19,8 @@
 #include "limiter.h"
 #include "workload.h"
 
+struct obs;
+
 typedef struct run {
   const scn *s;
   es_result *r;
@@ -41,6 +43,9 @@ typedef struct run {
   double ts_len;
   uint64_t ts_k;
   double ts_arr, ts_served, ts_redir, ts_drop, ts_tok_edge, ts_tok_cloud, ts_usd;
+  /* observers (observe.h: --events, --trace), or NULL: then each hook is one test */
+  struct obs *obs;
+  double obs_t; /* with observers: the time the limiters were last brought to */
 } run;
 
 /* Length of [a, b) inside the statistics window. */
