@@ -77,6 +77,8 @@ static int by_time(const void *a, const void *b) {
 }
 
 static void flush(evlog *l) {
+  if (!l->np)
+    return;
   qsort(l->p, l->np, sizeof *l->p, by_time);
   for (size_t k = 0; k < l->np; k++) {
     fwrite(l->buf + l->p[k].off, 1, l->p[k].len, l->f);

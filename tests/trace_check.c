@@ -74,7 +74,7 @@ static int by_time(const void *x, const void *y) {
 
 /* Slices of one device: per track no overlap; at most P open at once. */
 static int check_proc(proc *q) {
-  if (!q->p)
+  if (!q->p || !q->n)
     return q->n ? fail("slices on a device without labels", q->pid) : 0;
   qsort(q->s, q->n, sizeof *q->s, by_start);
   double *ends = calloc(q->p, sizeof *ends); /* per track: end of its last slice */
@@ -166,24 +166,26 @@ int main(int argc, char **argv) {
   }
   if (!f || ifile_parse_json(argv[1], buf, len, &root, &e)) {
     printf("FAIL: %s\n", e.msg);
+    free(buf);
     return 1;
   }
   free(buf);
   const cJSON *evs = cJSON_GetObjectItemCaseSensitive(root, "traceEvents"), *ev;
-  if (!cJSON_IsArray(evs))
-    return fail("no traceEvents array", -1);
-  cJSON_ArrayForEach(ev, evs) if (event(ev, &edge)) return 1;
-  for (size_t k = 0; k < nprocs; k++)
-    if (check_proc(&procs[k]))
-      return 1;
-  if (argc == 3 && edge != strtoull(argv[2], NULL, 10)) {
+  int bad = !cJSON_IsArray(evs) && fail("no traceEvents array", -1);
+  if (!bad)
+    cJSON_ArrayForEach(ev, evs) if ((bad = event(ev, &edge))) break;
+  for (size_t k = 0; k < nprocs && !bad; k++)
+    bad = check_proc(&procs[k]);
+  if (!bad && argc == 3 && edge != strtoull(argv[2], NULL, 10)) {
     printf("FAIL: %zu edge slices, want %s\n", edge, argv[2]);
-    return 1;
+    bad = 1;
   }
-  printf("ok: %d events, %zu edge slices, %zu processes\n", cJSON_GetArraySize(evs), edge, nprocs);
+  if (!bad)
+    printf("ok: %d events, %zu edge slices, %zu processes\n", cJSON_GetArraySize(evs), edge,
+           nprocs);
   for (size_t k = 0; k < nprocs; k++)
     free(procs[k].s);
   free(procs);
   cJSON_Delete(root);
-  return 0;
+  return bad;
 }
