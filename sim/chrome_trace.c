@@ -152,6 +152,8 @@ static void on_start(obs *o, const run *u, double t) {
 
 static void on_done(obs *o, const run *u, double t, size_t i) {
   ctrace *w = (ctrace *)o;
+  if (w->cut) /* nothing more is written: no more bookkeeping either */
+    return;
   uint64_t id = 0;
   long k = obs_slots_release(&w->sl, i, t, &id);
   if (k >= 0 && id)
@@ -160,6 +162,8 @@ static void on_done(obs *o, const run *u, double t, size_t i) {
 
 static void on_expire(obs *o, const run *u, double t, size_t i, uint64_t tok) {
   ctrace *w = (ctrace *)o;
+  if (w->cut)
+    return;
   counter(w, u, i, t, tok ? w->used[i] - tok : u->devs[i].used);
 }
 
@@ -171,6 +175,8 @@ static void on_arrive(obs *o, const run *u, double t, const wl_arrival *a) {
 static void on_admit(obs *o, const run *u, double t, size_t i, const wl_arrival *a,
                      double service) {
   ctrace *w = (ctrace *)o;
+  if (w->cut)
+    return;
   obs_slots_take(&w->sl, i, w->id, t, t + service, a);
   counter(w, u, i, t, u->devs[i].used);
 }
@@ -226,6 +232,8 @@ static void cloud_slice(ctrace *w, const run *u, double t, const wl_arrival *a) 
 static void on_reject(obs *o, const run *u, double t, long picked, const wl_arrival *a,
                       enum obs_reason reason) {
   ctrace *w = (ctrace *)o;
+  if (w->cut)
+    return;
   size_t pid = picked >= 0 ? (size_t)picked + 1 : w->n + 2;
   uint64_t need = 1 + (picked >= 0 ? dev_meta_need(w, (size_t)picked, -1) : !w->disp_seen * 2u);
   if (!room(w, need, t))
@@ -253,6 +261,8 @@ static void on_reject(obs *o, const run *u, double t, long picked, const wl_arri
 /* The queue engineer's hook: a counter per device, beside the window's. */
 static void on_queue(obs *o, const run *u, double t, size_t i, size_t len) {
   ctrace *w = (ctrace *)o;
+  if (w->cut)
+    return;
   if (!room(w, dev_meta_need(w, i, -1) + 1, t))
     return;
   dev_meta(w, u, i, -1);
@@ -263,6 +273,8 @@ static void on_queue(obs *o, const run *u, double t, size_t i, size_t len) {
 /* Requests still in flight at the end: their slices with the planned end. */
 static void on_end(obs *o, const run *u, double t) {
   ctrace *w = (ctrace *)o;
+  if (w->cut)
+    return;
   (void)t;
   for (size_t i = 0; i < w->n; i++)
     for (size_t k = w->sl.base[i]; k < w->sl.base[i + 1]; k++)
