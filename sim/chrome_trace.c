@@ -294,12 +294,6 @@ static const obs_ops CTRACE_OPS = {
 };
 
 obs *ctrace_new(const scn *s, FILE *f, uint64_t limit, es_err *e) {
-  if (obs_slot_count(s) > OBS_MAX_SLOTS) {
-    es_fail(e, ES_EINPUT,
-            "edgesim: --trace: the cluster has %llu slots; at most %llu can be traced",
-            (unsigned long long)obs_slot_count(s), OBS_MAX_SLOTS);
-    return NULL;
-  }
   ctrace *w = calloc(1, sizeof *w);
   if (w) {
     w->o.ops = &CTRACE_OPS;

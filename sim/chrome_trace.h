@@ -25,7 +25,8 @@
 
 struct obs;
 
-/* NULL with ES_ERUNTIME (out of memory) or ES_EINPUT (too many slots). */
+/* NULL with ES_ERUNTIME if out of memory. The caller has checked that the
+ * cluster has at most OBS_MAX_SLOTS slots (obs_slot_count). */
 struct obs *ctrace_new(const scn *s, FILE *f, uint64_t limit, es_err *e);
 /* Writes the end of the file. 1 if the limit cut the trace (its time,
  * seconds, in *cut_t), else 0. */

@@ -61,6 +61,10 @@ static int check_run(const cli *c, const scn *s, es_err *e) {
     return es_fail(e, ES_EINPUT, "edgesim: --timeseries: only with a single replication");
   if (check_observers(c, e))
     return e->code;
+  if ((c->events || c->trace) && obs_slot_count(s) > OBS_MAX_SLOTS)
+    return es_fail(
+        e, ES_EINPUT, "edgesim: %s: the cluster has %llu slots; at most %llu can be shown",
+        c->trace ? "--trace" : "--events", (unsigned long long)obs_slot_count(s), OBS_MAX_SLOTS);
   if (c->summary && c->format != REP_CSV)
     return es_fail(e, ES_EINPUT, "edgesim: --summary: needs --format csv");
   if (c->metrics && c->format == REP_TEXT && c->reps < 2)

@@ -213,12 +213,6 @@ static const obs_ops EVLOG_OPS = {
 };
 
 obs *evlog_new(const scn *s, FILE *f, es_err *e) {
-  if (obs_slot_count(s) > OBS_MAX_SLOTS) {
-    es_fail(e, ES_EINPUT,
-            "edgesim: --events: the cluster has %llu slots; at most %llu can be shown",
-            (unsigned long long)obs_slot_count(s), OBS_MAX_SLOTS);
-    return NULL;
-  }
   evlog *l = calloc(1, sizeof *l);
   if (l) {
     l->o.ops = &EVLOG_OPS;

@@ -20,7 +20,8 @@
 
 struct obs;
 
-/* NULL with ES_ERUNTIME (out of memory) or ES_EINPUT (too many slots). */
+/* NULL with ES_ERUNTIME if out of memory. The caller has checked that the
+ * cluster has at most OBS_MAX_SLOTS slots (obs_slot_count). */
 struct obs *evlog_new(const scn *s, FILE *f, es_err *e);
 void evlog_free(struct obs *o);
 

@@ -103,11 +103,12 @@ typedef struct obs_slots {
   uint64_t nslots; /* sum of P */
 } obs_slots;
 
-/* Most slots an observer tracks (sum of P over the devices). */
-#define OBS_MAX_SLOTS 100000000ull
+/* Most slots an observer tracks (sum of P over the devices): 41 bytes each,
+ * so at most about 410 MB. */
+#define OBS_MAX_SLOTS 10000000ull
 
-/* 0, or -1 if out of memory; ES_EINPUT-worthy sizes are checked by the
- * caller with obs_slot_count(). */
+/* 0, or -1 if out of memory (obs_slots_destroy is still safe). The caller
+ * keeps the slots within OBS_MAX_SLOTS (obs_slot_count). */
 int obs_slots_init(obs_slots *s, const scn *sc);
 void obs_slots_destroy(obs_slots *s);
 uint64_t obs_slot_count(const scn *sc);
