@@ -12,6 +12,8 @@
 #include "report.h"
 
 #define CLI_MAX_SETS 256
+#define CLI_TRACE_LIMIT 100000ull         /* --trace-limit's default */
+#define CLI_MAX_TRACE_LIMIT 1000000000ull /* and its largest value */
 
 enum cli_cmd { CMD_RUN = 1, CMD_COMPARE = 2, CMD_SWEEP = 4 };
 
@@ -30,6 +32,9 @@ typedef struct cli {
   int header, validate, summary;
   const char *metrics; /* --metrics list or NULL */
   const char *timeseries, *models;
+  int events;           /* --events: the event log on stdout before the results */
+  const char *trace;    /* --trace FILE, or NULL */
+  uint64_t trace_limit; /* --trace-limit N (0: not given; the default is CLI_TRACE_LIMIT) */
   es_opts run;
 } cli;
 

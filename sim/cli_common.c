@@ -50,6 +50,15 @@ static const struct opt {
     {"--warmup", "S", "statistics ignore requests arriving before S seconds (default 0)", ALL},
     {"--models", "DIR", "models directory (default: $EDGESIM_MODELS, SCENARIO/../models)", ALL},
     {"--validate", NULL, "check the scenario and exit; run nothing", CMD_RUN},
+    {"--events", NULL,
+     "one run: print every arrival, dispatch decision, admission test, completion and window "
+     "expiry on stdout, then a blank line and the results (text or csv)",
+     CMD_RUN},
+    {"--trace", "FILE",
+     "one run: write its events to FILE as Chrome Trace Event JSON (open in Perfetto or "
+     "chrome://tracing)",
+     CMD_RUN},
+    {"--trace-limit", "N", "with --trace: at most N events, 1 to 10^9 (default 100000)", CMD_RUN},
     {"--set-a", "PATH=VALUE", "compare: an override of variant A; repeatable", CMD_COMPARE},
     {"--set-b", "PATH=VALUE", "compare: an override of variant B; repeatable", CMD_COMPARE},
     {"--vary", "PATH=V1,V2,...",
@@ -86,6 +95,17 @@ static void usage(FILE *f) {
     fprintf(f, "  %d  %s\n", c, es_err_text(c));
   fprintf(f, "\nscenario keys:\n");
   scn_print_keys(f);
+}
+
+/* "edgesim", "edgesim compare and edgesim sweep", ...: the commands of `cmds`. */
+static const char *cmd_names(int cmds) {
+  static char buf[96];
+  buf[0] = 0;
+  for (int k = CMD_RUN; k <= CMD_SWEEP; k <<= 1)
+    if (cmds & k)
+      snprintf(buf + strlen(buf), sizeof buf - strlen(buf), "%s%s", buf[0] ? " and " : "",
+               CMD_NAME[k]);
+  return buf;
 }
 
 static int parse_u64(const char *s, uint64_t *out) {
@@ -162,6 +182,11 @@ static int parse_number(cli *c, const char *a, const char *v, es_err *e) {
       return es_fail(e, ES_EINPUT, "edgesim: --jobs: must be an integer in [1, %u], got '%s'",
                      MAX_JOBS, v);
     c->jobs = (unsigned)u;
+  } else if (!strcmp(a, "--trace-limit")) {
+    if (parse_u64(v, &c->trace_limit) || c->trace_limit < 1 || c->trace_limit > CLI_MAX_TRACE_LIMIT)
+      return es_fail(e, ES_EINPUT,
+                     "edgesim: --trace-limit: must be an integer in [1, %llu], got '%s'",
+                     CLI_MAX_TRACE_LIMIT, v);
   } else if (!strcmp(a, "--interval")) {
     if (parse_seconds(v, &c->run.ts_interval_s) || c->run.ts_interval_s <= 0)
       return es_fail(e, ES_EINPUT, "edgesim: --interval: must be a number of seconds > 0, got '%s'",
@@ -208,6 +233,10 @@ static int apply(cli *c, const char *a, const char *v, int *done, es_err *e) {
     c->models = v;
   else if (!strcmp(a, "--validate"))
     c->validate = 1;
+  else if (!strcmp(a, "--events"))
+    c->events = 1;
+  else if (!strcmp(a, "--trace"))
+    c->trace = v;
   else
     return parse_number(c, a, v, e);
   return 0;
@@ -238,8 +267,11 @@ int cli_parse(int argc, char **argv, cli *c, int *done, es_err *e) {
       c->scenario = a;
       continue;
     }
-    if (!o || !(o->cmds & (int)c->cmd))
+    if (!o)
       return es_fail(e, ES_EINPUT, "%s: unknown option '%s' (see --help)", CMD_NAME[c->cmd], a);
+    if (!(o->cmds & (int)c->cmd))
+      return es_fail(e, ES_EINPUT, "%s: %s: not an option of this command (only of %s)",
+                     CMD_NAME[c->cmd], a, cmd_names(o->cmds));
     if (o->arg && !v)
       return es_fail(e, ES_EINPUT, "%s: %s needs a value %s", CMD_NAME[c->cmd], a, o->arg);
     if (o->arg && !*v)

@@ -25,6 +25,7 @@
 #include "kinds.h"
 #include "lim_sliding_window.h"
 #include "limiter.h"
+#include "observe.h"
 #include "workload.h"
 
 enum { EVQ_MAX_CLASSES = 1 << 16 };
@@ -51,7 +52,10 @@ void es_result_free(es_result *r) {
 
 /* ---- setup ---------------------------------------------------------------- */
 
-static void on_drop(void *ctx, uint32_t i) { disp_expired(&((run *)ctx)->d, i); }
+static void on_drop(void *ctx, uint32_t i) {
+  disp_expired(&((run *)ctx)->d, i);
+  OBS_CALL((run *)ctx, expire, ((run *)ctx)->obs_t, i, 0);
+}
 
 static int setup(run *u, const scn *s, uint64_t seed, const es_opts *o, es_result *r) {
   memset(u, 0, sizeof *u);
@@ -60,6 +64,7 @@ static int setup(run *u, const scn *s, uint64_t seed, const es_opts *o, es_resul
   u->n = s->ninst;
   u->from = o->warmup_s;
   u->to = s->duration_s;
+  u->obs = o->obs;
   /* 64-byte aligned, so each device's field groups sit on their own lines */
   u->devs = aligned_alloc(_Alignof(dev), u->n * sizeof *u->devs);
   if (!u->devs)
@@ -162,12 +167,14 @@ void run_ts_advance(run *u, double t) {
 
 /* ---- events ------------------------------------------------------------------ */
 
-/* A request finished on device ev->arg: its slot is free. */
+/* A request finished on device ev->arg: its slot is free. (inline: run_due
+ * calls it directly, and the observer hook must not cost it its inlining) */
 static inline int fire_done(run *u, const heap_ev *ev) {
   dev *d = &u->devs[ev->arg];
   if (--d->inflight == 0)
     d->busy_s += run_clip(u, d->busy_since, ev->t);
   disp_completed(&u->d, ev->arg);
+  OBS_CALL(u, done, ev->t, ev->arg);
   return 0;
 }
 
@@ -205,14 +212,18 @@ static inline int run_due(run *u, double t) {
 
 /* Brings every limiter group to t; sliding windows (the paper's) inline. */
 static void advance_limiters(run *u, double t) {
+  u->obs_t = t;
   for (size_t k = 0; k < u->lims.n; k++) {
     lim_grp *g = &u->lims.g[k];
     uint32_t i;
     if (g->ops != &lim_sliding_window)
       lim_advance(g, t);
-    else
+    else {
+      if (u->obs)
+        obs_window_due(u, g, t); /* the leave times, before they are popped */
       while (lim_sw_pop(g, t, &i))
         disp_expired(&u->d, i);
+    }
   }
 }
 
@@ -231,6 +242,7 @@ static int admit(run *u, size_t i, double t, const wl_arrival *a) {
   uint32_t kind = u->fl ? flt_admit(u, i, t, a->prompt, tok, service) : EV_DONE; /* faults.h */
   if (cal_push_fifo(&u->q, d->spec * u->ntok + a->cls, t + service, kind, (uint32_t)i))
     return -1;
+  OBS_CALL(u, admit, t, i, a, service);
   u->ts_served++;
   u->ts_tok_edge += (double)tok;
   d->ts_tokens += tok;
@@ -256,9 +268,11 @@ static int arrive(run *u, double t) {
   if (t >= u->from)
     u->n_gen++, u->k_gen += tok;
   advance_limiters(u, t);
+  OBS_CALL(u, arrive, t, a);
   long i = disp_pick(&u->d, tok, t);
   if (i >= 0 && disp_admits(&u->d, (size_t)i, tok, t))
     return admit(u, (size_t)i, t, a);
+  OBS_CALL(u, reject, t, i, a, obs_reason_of(u, i, tok));
   return cloud_reject(u, i, t, a->prompt, tok); /* cloud.h: to the cloud, or dropped */
 }
 
@@ -366,6 +380,7 @@ int es_run(const scn *s, uint64_t seed, const es_opts *o, es_result *r, es_err *
   }
   if (u.ts)
     ts_header(&u);
+  OBS_CALL(&u, start, 0.0);
   for (double t = wl_next(&u.w); !rc && t < INFINITY; t = wl_next(&u.w)) {
     rc = run_due(&u, t); /* events at t come before the arrival */
     if (!rc)
@@ -386,6 +401,7 @@ int es_run(const scn *s, uint64_t seed, const es_opts *o, es_result *r, es_err *
   }
   if (u.ts)
     run_ts_advance(&u, INFINITY);
+  OBS_CALL(&u, end, u.to);
   finish(&u);
   r->events = u.events;
   rc = check(&u, e);

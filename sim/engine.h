@@ -124,6 +124,7 @@ typedef struct es_opts {
   FILE *ts;             /* time series output, or NULL */
   double ts_interval_s; /* for workloads without steps; 0: 60 */
   int scan_dispatch;    /* tests and benchmarks only: load_aware by the reference scan */
+  struct obs *obs;      /* observers of every event (observe.h), or NULL */
 } es_opts;
 
 es_result *es_result_new(const scn *s);

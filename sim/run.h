@@ -19,6 +19,8 @@
 #include "limiter.h"
 #include "workload.h"
 
+struct obs;
+
 typedef struct run {
   const scn *s;
   es_result *r;
@@ -43,6 +45,9 @@ typedef struct run {
   double ts_arr, ts_served, ts_redir, ts_drop, ts_tok_edge, ts_tok_cloud, ts_usd;
   struct cloud_run *cl; /* cloud.c's state; NULL: the paper's cloud */
   struct flt_run *fl;   /* faults.c's state; NULL: no device fails */
+  /* observers (observe.h: --events, --trace), or NULL: then each hook is one test */
+  struct obs *obs;
+  double obs_t; /* with observers: the time the limiters were last brought to */
 } run;
 typedef struct cloud_run cloud_run;
 typedef struct flt_run flt_run;

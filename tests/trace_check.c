@@ -1,0 +1,191 @@
+/* trace_check FILE [EDGE_SLICES]: checks an edgesim --trace file. It must
+ * be one strict JSON object (sim/ifile.c, then cJSON) with a traceEvents
+ * array whose events are well formed ("ph" one of X C i M, numeric ts,
+ * pid, tid, dur >= 0 on slices), and, per device process (labels
+ * "C=.. W=.. P=.."):
+ *   - slices on one track (tid) never overlap, and tid < P;
+ *   - at no time are more than P of its slices open;
+ *   - its "window tokens" counter never exceeds C;
+ * and with EDGE_SLICES, the number of "edge" slices equals it (the run's
+ * requests.edge_served). Prints one line: "ok: ..." (exit 0) or what
+ * failed (exit 1). A test helper for tests/observe.sh. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ifile.h"
+
+typedef struct span {
+  double a, b; /* microseconds */
+  long tid;
+} span;
+
+typedef struct proc {
+  long pid;
+  unsigned long long c, p; /* from process_labels; 0: not a device */
+  span *s;
+  size_t n, cap;
+} proc;
+
+static proc *procs;
+static size_t nprocs;
+
+static int fail(const char *what, long pid) {
+  printf("FAIL: %s (pid %ld)\n", what, pid);
+  return 1;
+}
+
+static proc *find(long pid) {
+  for (size_t k = 0; k < nprocs; k++)
+    if (procs[k].pid == pid)
+      return &procs[k];
+  procs = realloc(procs, (nprocs + 1) * sizeof *procs);
+  if (!procs)
+    exit(2);
+  procs[nprocs] = (proc){.pid = pid};
+  return &procs[nprocs++];
+}
+
+static double num(const cJSON *o, const char *k, int *ok) {
+  const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+  if (!cJSON_IsNumber(v))
+    *ok = 0;
+  return cJSON_IsNumber(v) ? v->valuedouble : 0;
+}
+
+static int by_start(const void *x, const void *y) {
+  const span *a = x, *b = y;
+  return a->a < b->a ? -1 : a->a > b->a;
+}
+
+/* A slice's start (+1) or end (-1); at equal times ends come first, since
+ * a slot that frees at t takes the next request at t. */
+typedef struct edge {
+  double t;
+  int d;
+} edge;
+
+static int by_time(const void *x, const void *y) {
+  const edge *a = x, *b = y;
+  if (a->t != b->t)
+    return a->t < b->t ? -1 : 1;
+  return a->d - b->d;
+}
+
+/* Slices of one device: per track no overlap; at most P open at once. */
+static int check_proc(proc *q) {
+  if (!q->p || !q->n)
+    return q->n ? fail("slices on a device without labels", q->pid) : 0;
+  qsort(q->s, q->n, sizeof *q->s, by_start);
+  double *ends = calloc(q->p, sizeof *ends); /* per track: end of its last slice */
+  edge *x = malloc(2 * q->n * sizeof *x + 1);
+  if (!ends || !x)
+    exit(2);
+  int bad = 0;
+  for (size_t k = 0; k < q->n && !bad; k++) {
+    const span *s = &q->s[k];
+    if (s->tid < 0 || (unsigned long long)s->tid >= q->p)
+      bad = fail("a slice on a track >= P", q->pid);
+    else if (ends[s->tid] > s->a)
+      bad = fail("two slices overlap on one track", q->pid);
+    else
+      ends[s->tid] = s->b;
+    x[2 * k] = (edge){s->a, 1};
+    x[2 * k + 1] = (edge){s->b, -1};
+  }
+  qsort(x, 2 * q->n, sizeof *x, by_time);
+  long open = 0;
+  for (size_t k = 0; k < 2 * q->n && !bad; k++)
+    if ((open += x[k].d) > (long)q->p)
+      bad = fail("more slices open than slots", q->pid);
+  free(ends);
+  free(x);
+  return bad;
+}
+
+static int event(const cJSON *ev, size_t *edge) {
+  int ok = 1;
+  const cJSON *ph = cJSON_GetObjectItemCaseSensitive(ev, "ph");
+  const cJSON *name = cJSON_GetObjectItemCaseSensitive(ev, "name");
+  const cJSON *args = cJSON_GetObjectItemCaseSensitive(ev, "args");
+  long pid = (long)num(ev, "pid", &ok), tid = (long)num(ev, "tid", &ok);
+  double ts = num(ev, "ts", &ok);
+  if (!ok || !cJSON_IsString(ph) || !cJSON_IsString(name) || ts < 0)
+    return fail("an event without ph, name, pid, tid or ts", pid);
+  proc *q = find(pid);
+  const char *p = ph->valuestring;
+  if (!strcmp(p, "M") && !strcmp(name->valuestring, "process_labels")) {
+    const cJSON *l = cJSON_GetObjectItemCaseSensitive(args, "labels");
+    double w;
+    if (!cJSON_IsString(l) || sscanf(l->valuestring, "C=%llu W=%lf P=%llu", &q->c, &w, &q->p) != 3)
+      return fail("process_labels without C= W= P=", pid);
+  } else if (!strcmp(p, "C") && !strcmp(name->valuestring, "window tokens")) {
+    double used = num(args, "used", &ok);
+    if (!ok || !q->c || used > (double)q->c || used < 0)
+      return fail("a window counter above C (or before the labels)", pid);
+  } else if (!strcmp(p, "X")) {
+    double dur = num(ev, "dur", &ok);
+    const cJSON *cat = cJSON_GetObjectItemCaseSensitive(ev, "cat");
+    if (!ok || dur < 0 || !cJSON_IsString(cat))
+      return fail("a slice without dur >= 0 or cat", pid);
+    if (!strcmp(cat->valuestring, "edge")) {
+      if (q->n == q->cap) {
+        q->cap = q->cap ? 2 * q->cap : 64;
+        q->s = realloc(q->s, q->cap * sizeof *q->s);
+        if (!q->s)
+          exit(2);
+      }
+      q->s[q->n++] = (span){ts, ts + dur, tid};
+      ++*edge;
+    }
+  } else if (strcmp(p, "M") && strcmp(p, "C") && strcmp(p, "i")) {
+    return fail("an event whose ph is not X, C, i or M", pid);
+  }
+  return 0;
+}
+
+int main(int argc, char **argv) {
+  if (argc < 2 || argc > 3) {
+    fprintf(stderr, "usage: trace_check FILE [EDGE_SLICES]\n");
+    return 2;
+  }
+  char *buf = NULL;
+  size_t len = 0, edge = 0;
+  cJSON *root = NULL;
+  es_err e = {0};
+  FILE *f = ifile_open(argv[1], "a trace", 0, &e);
+  if (f) { /* any size: a trace may be larger than an input file */
+    fseek(f, 0, SEEK_END);
+    len = (size_t)ftell(f);
+    rewind(f);
+    buf = malloc(len + 1);
+    if (!buf || fread(buf, 1, len, f) != len)
+      exit(2);
+    buf[len] = 0;
+    fclose(f);
+  }
+  if (!f || ifile_parse_json(argv[1], buf, len, &root, &e)) {
+    printf("FAIL: %s\n", e.msg);
+    free(buf);
+    return 1;
+  }
+  free(buf);
+  const cJSON *evs = cJSON_GetObjectItemCaseSensitive(root, "traceEvents"), *ev;
+  int bad = !cJSON_IsArray(evs) && fail("no traceEvents array", -1);
+  if (!bad)
+    cJSON_ArrayForEach(ev, evs) if ((bad = event(ev, &edge))) break;
+  for (size_t k = 0; k < nprocs && !bad; k++)
+    bad = check_proc(&procs[k]);
+  if (!bad && argc == 3 && edge != strtoull(argv[2], NULL, 10)) {
+    printf("FAIL: %zu edge slices, want %s\n", edge, argv[2]);
+    bad = 1;
+  }
+  if (!bad)
+    printf("ok: %d events, %zu edge slices, %zu processes\n", cJSON_GetArraySize(evs), edge,
+           nprocs);
+  for (size_t k = 0; k < nprocs; k++)
+    free(procs[k].s);
+  free(procs);
+  cJSON_Delete(root);
+  return bad;
+}
