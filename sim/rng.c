@@ -1,5 +1,7 @@
 #include "rng.h"
 
+#include <pthread.h>
+
 #include <Random123/philox.h>
 #include <limits.h>
 
@@ -65,7 +67,10 @@ static void philox_reset(rng_philox *s, uint64_t seed, uint64_t stream, uint64_t
   *s = (rng_philox){.next = RNG_BUF, .key = {seed, stream}, .ctr = {0, rep, 0, 0}};
 }
 
-static void philox_set(void *state, unsigned long seed) { philox_reset(state, seed, 0, 0); }
+static void philox_set(void *state, unsigned long seed) {
+  rng_zig_init(); /* every Philox generator is set once by gsl_rng_alloc */
+  philox_reset(state, seed, 0, 0);
+}
 
 static unsigned long philox_get(void *state) {
   rng_philox *s = state;
@@ -87,4 +92,47 @@ gsl_rng *rng_stream_new_rep(uint64_t seed, uint64_t stream, uint64_t rep) {
   if (r)
     rng_set(r, seed, stream, rep);
   return r;
+}
+
+/* ---- the exponential ziggurat (rng.h) ------------------------------------------ */
+
+uint64_t rng_zig_k[256];
+double rng_zig_w[256], rng_zig_f[256];
+
+static void zig_build(void) {
+  const double m = 0x1p53, v = 3.949659822581572e-3; /* area of each layer */
+  double x = 7.69711747013104972, xo = x;            /* x_255 = R */
+  double q = v / exp(-x);                            /* the base layer's width */
+  rng_zig_k[0] = (uint64_t)(x / q * m);
+  rng_zig_k[1] = 0;
+  rng_zig_w[0] = q / m;
+  rng_zig_w[255] = x / m;
+  rng_zig_f[0] = 1;
+  rng_zig_f[255] = exp(-x);
+  for (int i = 254; i >= 1; i--) {
+    x = -log(v / x + exp(-x));
+    rng_zig_k[i + 1] = (uint64_t)(x / xo * m);
+    xo = x;
+    rng_zig_f[i] = exp(-x);
+    rng_zig_w[i] = x / m;
+  }
+}
+
+static pthread_once_t zig_once = PTHREAD_ONCE_INIT;
+void rng_zig_init(void) { pthread_once(&zig_once, zig_build); }
+
+double rng_zig_slow(gsl_rng *r, uint64_t w) {
+  for (;;) {
+    uint64_t u = w >> 11;
+    unsigned i = (unsigned)(w & 255);
+    if (u < rng_zig_k[i])
+      return (double)u * rng_zig_w[i];
+    if (i == 0) /* the tail beyond R: R + Exp(1), by memorylessness */
+      return 7.69711747013104972 - log(1.0 - rng_u01(r));
+    double x = (double)u * rng_zig_w[i];
+    /* a uniform point in the wedge between the layer's corners */
+    if (rng_zig_f[i] + rng_u01(r) * (rng_zig_f[i - 1] - rng_zig_f[i]) < exp(-x))
+      return x;
+    w = rng_next64(r);
+  }
 }
