@@ -92,7 +92,7 @@ static lix_node group_winner(const lix_node *g) {
  * node that keeps its value, since its ancestors then keep theirs. */
 static void refresh(lix *x, size_t i) {
   lix_class *c = &x->cls[x->at[i].cls];
-  if (c->how != LIX_USED) {
+  if (__builtin_expect(c->how != LIX_USED, 0)) {
     if (c->how == LIX_KEYED)
       krefresh(x, c, i);
     return;
@@ -244,6 +244,9 @@ static int build_trees(lix *x, const size_t *members) {
     if (c->how == LIX_USED ? build_used_tree(c, members[k]) : build_lazy(c, members[k]))
       return -1;
   }
+  x->eager = 1;
+  for (size_t k = 0; k < x->ncls; k++)
+    x->eager &= x->cls[k].how == LIX_USED;
   for (size_t i = 0; i < x->n; i++)
     place(x, i);
   for (size_t k = 0; k < x->ncls; k++)
@@ -388,7 +391,29 @@ static void pick_scan(const lix *x, const lix_class *c, uint64_t tok, double t, 
  * candidate needs a descent, so it is done last, only for the classes that
  * can still win (keyed classes in order of their lowest member, so that a
  * tie on the fraction is usually settled by that alone). */
+/* Every class keyed by `used` (every limiter eager, the paper's case):
+ * the K roots alone, as before lazy kinds existed. */
+static long pick_eager(const lix *x, uint64_t tok) {
+  long best = -1;
+  double best_frac = -1;
+  for (size_t k = 0; k < x->ncls; k++) {
+    const lix_class *c = &x->cls[k];
+    const lix_node root = c->tree[0];
+    uint64_t used = lix_key(root);
+    /* the least used of its class: if it cannot take tok, no member can;
+     * the test and the fraction are dev_admits() and dev_free_frac() */
+    if (used == LIX_FULL || tok > c->cap || used > c->cap - tok)
+      continue;
+    double f = (double)(c->cap - used) / (double)c->cap;
+    if (f > best_frac || (f == best_frac && (long)lix_dev(root) < best))
+      best = (long)lix_dev(root), best_frac = f;
+  }
+  return best;
+}
+
 long lix_pick(const lix *x, uint64_t tok, double t) {
+  if (__builtin_expect(x->eager, 1))
+    return pick_eager(x, tok);
   best b = {-1, -1};
   for (size_t k = 0; k < x->ncls; k++) {
     const lix_class *c = &x->cls[k];

@@ -102,6 +102,7 @@ typedef struct lix {
   lim_set *lims; /* borrowed; NULL: every device's `used` is kept current */
   size_t *keyed; /* the LIX_KEYED classes, by lowest member index */
   size_t nkeyed;
+  int eager; /* every class keyed by `used`: lix_pick reads the roots only */
 } lix;
 
 /* Builds the index from the devices' current state (lazy groups at t = 0).

@@ -5,11 +5,12 @@
 # same load; the best (least) user+system CPU time of each is kept, and the
 # ratio NEW/OLD printed (below 1: NEW is faster). Cases: the four Figure-4
 # scenarios (200 replications, one job, so a run takes long enough to time)
-# and the three scale scenarios cut to 600 s (the day: 20,000 s). Run from
+# and the three scale scenarios cut to 1,800 s (the day: 20,000 s). Run from
 # the source tree. Outputs are compared too: a case whose outputs differ is
 # marked, since a speed ratio between different computations means little.
 set -eu
 old=$1 new=$2 rounds=${3:-5}
+export EDGESIM_MODELS=models # binaries built elsewhere find their profiles here
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 cpu() { # cpu BIN ARGS...: user+sys seconds of one run, output to $tmp/out
@@ -36,7 +37,7 @@ for f in steady_random steady_weighted bursty_random bursty_loadaware; do
 done
 for f in poisson_1m_users_2000rps_1k_devices poisson_1m_users_2000rps_10k_devices; do
   for p in random weighted load_aware; do
-    run_case "$f $p" --format csv --set duration_s=600 --set dispatch.policy=$p \
+    run_case "$f $p" --format csv --set duration_s=1800 --set dispatch.policy=$p \
       scenarios/scale/$f.json
   done
 done
