@@ -456,8 +456,8 @@ void scn_free(scn *s) {
   if (!s)
     return;
   for (size_t i = 0; s->dev && i < s->ndev; i++)
-    if (s->dev[i].own_lim)
-      kind_cfg_free(&s->dev[i].lim.ops->h, s->dev[i].lim.cfg);
+    if (s->dev[i].own_lim) /* ops is NULL when its kind was refused */
+      kind_cfg_free(s->dev[i].lim.ops ? &s->dev[i].lim.ops->h : NULL, s->dev[i].lim.cfg);
   kind_cfg_free(s->wl.ops ? &s->wl.ops->h : NULL, s->wl.cfg);
   kind_cfg_free(s->lim.ops ? &s->lim.ops->h : NULL, s->lim.cfg);
   kind_cfg_free(s->disp.ops ? &s->disp.ops->h : NULL, s->disp.cfg);
