@@ -88,6 +88,8 @@ struct kctx {
   es_err *e;
   void *user;
   const char *models_dir;
+  char *prof_path;  /* profile.c: the last profile read (owned), or NULL */
+  cJSON *prof_root; /* ... and its tree */
 };
 
 /* ---- kinds --------------------------------------------------------------- */

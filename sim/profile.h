@@ -17,6 +17,8 @@
 #include "scenario.h"
 
 int profile_apply(kctx *c, scn_device *d, const key_row *rows, uint64_t seen, const char *path);
+/* Frees the last profile read, kept in c for the next entry naming it. */
+void profile_cache_drop(kctx *c);
 
 /* The models directory: `given` (--models), else $EDGESIM_MODELS, else
  * FILE's ../models if it is a folder, else the installed data folder beside

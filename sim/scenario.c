@@ -411,6 +411,7 @@ static int load_text(const char *file, const char *buf, size_t len, const char *
       rc = check_rules(&c, root);
     if (!rc && !key_given(TOP_KEYS, seen, "name")) /* default name: file stem */
       default_name(s, file);
+    profile_cache_drop(&c);
   }
   for (size_t i = 0; s && i < s->ndev; i++)
     s->dev[i].lim_json = NULL; /* the tree goes now */

@@ -4,7 +4,7 @@
 # OLD then NEW, ROUNDS times (default 5), interleaved so that both see the
 # same load; the best (least) user+system CPU time of each is kept, and the
 # ratio NEW/OLD printed (below 1: NEW is faster). Cases: the four Figure-4
-# scenarios (200 replications, one job, so a run takes long enough to time)
+# scenarios (2,000 replications, one job, so a run takes long enough to time)
 # and the three scale scenarios cut to 1,800 s (the day: 20,000 s). Run from
 # the source tree. Outputs are compared too: a case whose outputs differ is
 # marked, since a speed ratio between different computations means little.
@@ -33,7 +33,7 @@ run_case() { # run_case NAME ARGS...
 }
 printf '%-44s %8s %8s %7s\n' case old_s new_s new/old
 for f in steady_random steady_weighted bursty_random bursty_loadaware; do
-  run_case "$f x200" --replications 200 --jobs 1 --format csv scenarios/$f.json
+  run_case "$f x2000" --replications 2000 --jobs 1 --format csv scenarios/$f.json
 done
 for f in poisson_1m_users_2000rps_1k_devices poisson_1m_users_2000rps_10k_devices; do
   for p in random weighted load_aware; do
