@@ -1,0 +1,93 @@
+#!/bin/sh
+# property.sh EDGESIM SRCDIR [N]: N random valid scenarios (default 40), each
+# drawn from a seeded generator over the kinds a user can name (workloads,
+# limiters per scenario and per device, dispatch policies and attempts,
+# cloud on or off), and for each run:
+#   - exit status 0;
+#   - the JSON output parses (jq) and holds no NaN or infinity;
+#   - conservation: generated = edge_served + redirected + dropped, and the
+#     devices' served sum to edge_served;
+#   - the time series' columns sum to the totals (arrivals, edge_served,
+#     redirected, dropped);
+#   - --replications 3 gives byte-identical output with --jobs 1 and 2.
+# Under the sanitizer build (ctest in build-asan) every run is also checked
+# for memory and undefined-behaviour errors. Skipped (77) without jq.
+set -u
+edgesim=$1 src=$2 n=${3:-40}
+command -v jq > /dev/null || { echo "jq not found"; exit 77; }
+cd "$src" || exit 1
+export EDGESIM_MODELS=models
+tmp=$(mktemp -d) || exit 1
+trap 'rm -rf "$tmp"' EXIT
+fail=0
+
+# scenario K as JSON on stdout (awk's seeded generator: the same file for the
+# same K on every machine)
+gen() {
+  awk -v k="$1" 'BEGIN {
+    srand(1000 + k)
+    split("steps poisson onoff mmpp diurnal", WL, " ")
+    split("sliding_window token_bucket gcra fixed_window sliding_counter", LIM, " ")
+    split("random weighted load_aware round_robin power_of_d least_outstanding least_latency", POL, " ")
+    wl = WL[1 + int(rand() * 5)]; pol = POL[1 + int(rand() * 7)]
+    dur = 600 + int(rand() * 3000)
+    tok = "{\"values\": [50, 100, 200], \"weights\": [" int(1 + rand() * 5) ", " int(1 + rand() * 5) ", 1]}"
+    if (wl == "steps")
+      w = "\"kind\": \"steps\", \"users\": " int(5 + rand() * 60) ", \"p_active\": " rand() ", \"step_s\": 60"
+    else if (wl == "poisson")
+      w = "\"kind\": \"poisson\", \"rate_per_s\": " (0.05 + rand())
+    else if (wl == "onoff")
+      w = "\"kind\": \"onoff\", \"rate_per_s\": " (0.1 + rand()) ", \"on_mean_s\": " (10 + rand() * 100) ", \"off_mean_s\": " (10 + rand() * 100)
+    else if (wl == "mmpp")
+      w = "\"kind\": \"mmpp\", \"rates\": [" rand() ", " (1 + rand()) "], \"sojourn_s\": [" (20 + rand() * 200) ", " (20 + rand() * 200) "]"
+    else
+      w = "\"kind\": \"diurnal\", \"period_s\": 600, \"profile\": [[0, " rand() "], [300, " (1 + rand()) "]]"
+    printf "{\"duration_s\": %d, \"seed\": %d, \"workload\": {%s, \"tokens\": %s},\n", dur, k, w, tok
+    nd = 1 + int(rand() * 4); printf "\"devices\": ["
+    for (i = 0; i < nd; i++) {
+      printf "%s{\"name\": \"d%d\", \"count\": %d, \"token_capacity\": %d, \"max_parallel\": %d, \"tgs\": %g, \"ttft_s\": %g, \"power_active_w\": 20, \"power_idle_w\": 5",
+        i ? ", " : "", i, (i ? 1 : 2) + int(rand() * 5), 200 + int(rand() * 3000), 1 + int(rand() * 6), 5 + rand() * 40, rand()
+      if (rand() < 0.3)
+        printf ", \"limiter\": {\"kind\": \"%s\", \"window_s\": %g}", LIM[1 + int(rand() * 5)], 5 + rand() * 100
+      printf "}"
+    }
+    printf "],\n\"limiter\": {\"kind\": \"%s\", \"window_s\": %g},\n", LIM[1 + int(rand() * 5)], 5 + rand() * 100
+    printf "\"dispatch\": {\"policy\": \"%s\"%s},\n", pol, rand() < 0.3 ? ", \"attempts\": 2" : ""
+    c = rand()
+    if (c < 0.2)
+      printf "\"cloud\": {\"enabled\": false}}\n"
+    else if (c < 0.4) # an outage, a rate limit with retries
+      printf "\"cloud\": {\"outages\": [[%d, %d]], \"limits\": {\"rpm\": %d}, \"retry\": {\"attempts\": 2, \"backoff_s\": 1}}}\n", 100, 300, 5 + int(rand() * 30)
+    else
+      printf "\"cloud\": {\"enabled\": true}}\n"
+  }'
+}
+
+check() { # check K
+  f=$tmp/s$1.json
+  gen "$1" > "$f"
+  if ! "$edgesim" --format json --timeseries "$tmp/ts" "$f" > "$tmp/out.json" 2> "$tmp/err"; then
+    echo "FAIL case $1: edgesim failed: $(head -1 "$tmp/err")"; cat "$f"; return 1
+  fi
+  if grep -qiE 'nan|inf' "$tmp/out.json" || ! jq -e . "$tmp/out.json" > /dev/null 2>&1; then
+    echo "FAIL case $1: output is not valid JSON or holds NaN/inf"; return 1
+  fi
+  jq -e '.requests as $r | ($r.generated == $r.edge_served + $r.redirected + $r.dropped)
+         and ([.devices[].served] | add) == $r.edge_served' "$tmp/out.json" > /dev/null ||
+    { echo "FAIL case $1: conservation"; jq -c .requests "$tmp/out.json"; return 1; }
+  want=$(jq -r '.requests | "\(.generated) \(.edge_served) \(.redirected) \(.dropped)"' "$tmp/out.json")
+  got=$(awk -F '\t' 'NR > 1 { a += $2; e += $3; r += $4; d += $5 } END { printf "%d %d %d %d", a, e, r, d }' "$tmp/ts")
+  [ "$want" = "$got" ] || { echo "FAIL case $1: time series sums $got, totals $want"; return 1; }
+  "$edgesim" --format csv --replications 3 --jobs 1 "$f" > "$tmp/j1" 2>&1 &&
+    "$edgesim" --format csv --replications 3 --jobs 2 "$f" > "$tmp/j2" 2>&1 &&
+    cmp -s "$tmp/j1" "$tmp/j2" || { echo "FAIL case $1: --jobs 1 and 2 differ or fail"; return 1; }
+  return 0
+}
+
+k=1
+while [ "$k" -le "$n" ]; do
+  check "$k" || fail=1
+  k=$((k + 1))
+done
+[ $fail -eq 0 ] && echo "property: $n random scenarios: exit 0, valid JSON, conservation, time-series sums, --jobs 1 = 2"
+exit $fail
