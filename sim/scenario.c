@@ -167,6 +167,16 @@ static int key_given(const key_row *tab, uint64_t seen, const char *key) {
 static int check_device(kctx *c, scn_device *d, uint64_t seen, const char *path, size_t i) {
   char p[512];
   int has_profile = key_given(DEV_KEYS, seen, "profile"), has_lm = key_given(DEV_KEYS, seen, "lm");
+  /* Instances of an entry with count > 1 are named NAME[k]: a name with a
+   * bracket could be another entry's instance name ("a[0]" beside "a" with
+   * count 2), so brackets are refused. */
+  if (key_given(DEV_KEYS, seen, "name") && strpbrk(d->name, "[]")) {
+    key_join(p, sizeof p, path, "name");
+    return key_fail(c, p,
+                    "must not contain '[' or ']' (instances of an entry with count > 1 are named "
+                    "NAME[k]), got \"%s\"",
+                    d->name);
+  }
   if (has_profile != has_lm) {
     key_join(p, sizeof p, path, has_profile ? "lm" : "profile");
     return key_fail(c, p, "required key is missing (\"profile\" and \"lm\" go together)");
