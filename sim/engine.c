@@ -276,6 +276,14 @@ static int arrive(run *u, double t) {
   return cloud_reject(u, i, t, a->prompt, tok); /* cloud.h: to the cloud, or dropped */
 }
 
+/* Whether a sliding-window group's log reached its bound (window.h). */
+static int window_full(const run *u) {
+  for (size_t k = 0; k < u->lims.n; k++)
+    if (u->lims.g[k].ops == &lim_sliding_window && u->lims.g[k].st && win_full(u->lims.g[k].st))
+      return 1;
+  return 0;
+}
+
 /* ---- results ------------------------------------------------------------------ */
 
 static double ratio(double a, double b) { return b > 0 ? a / b : 0; }
@@ -394,6 +402,12 @@ int es_run(const scn *s, uint64_t seed, const es_opts *o, es_result *r, es_err *
   if (rc || u.w.err.code) {
     if (u.w.err.code)
       rc = es_fail(e, ES_ERUNTIME, "%s", u.w.err.msg);
+    else if (window_full(&u))
+      rc = es_fail(e, ES_ERUNTIME,
+                   "edgesim: a sliding window log holds %zu admissions at once (1 GiB), its "
+                   "bound: the devices of one limiter group admit too many requests inside one "
+                   "window; use a shorter window_s or fewer, larger requests",
+                   (size_t)WIN_MAX_ENTRIES);
     else
       rc = es_fail(e, ES_ERUNTIME, "edgesim: out of memory during the run");
     teardown(&u);

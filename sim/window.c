@@ -8,6 +8,7 @@ int win_init(win *l, double window_s) {
   l->ring = malloc(l->cap * sizeof *l->ring);
   l->head = l->n = 0;
   l->w = window_s;
+  l->max = WIN_MAX_ENTRIES;
   return l->ring ? 0 : -1;
 }
 
@@ -18,6 +19,8 @@ void win_destroy(win *l) {
 
 /* Doubles the ring, unrolling it so the oldest entry is at index 0. */
 static int grow(win *l) {
+  if (l->n >= l->max) /* the stated bound (window.h) */
+    return -1;
   win_entry *r = malloc(2 * l->cap * sizeof *r);
   if (!r)
     return -1;
@@ -33,7 +36,7 @@ static int grow(win *l) {
 int win_add(win *l, double t, uint32_t dev, uint64_t tokens) {
   if (tokens > UINT32_MAX) /* not reachable: tokens <= 1e9 by validation */
     return -1;
-  if (l->n == l->cap && grow(l))
+  if (l->n >= l->max || (l->n == l->cap && grow(l)))
     return -1;
   l->ring[(l->head + l->n) & (l->cap - 1)] = (win_entry){t + l->w, dev, (uint32_t)tokens};
   l->n++;

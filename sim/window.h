@@ -23,6 +23,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The most admissions one log holds at once: 2^26 entries of 16 bytes,
+ * 1 GiB. The log holds the admissions inside one window, at most the sum of
+ * its devices' C (each has >= 1 token); a run whose group admits more than
+ * this inside one window stops with a runtime error (win_full) rather than
+ * growing without bound. */
+#define WIN_MAX_ENTRIES ((size_t)1 << 26)
+
 typedef struct win_entry {
   double t_out;    /* admission time + W, seconds: due once t_out <= t */
   uint32_t dev;    /* device index */
@@ -32,13 +39,15 @@ typedef struct win_entry {
 typedef struct win {
   win_entry *ring; /* ring buffer, capacity `cap` (a power of two) */
   size_t head, n, cap;
-  double w; /* W: window length, seconds */
+  double w;   /* W: window length, seconds */
+  size_t max; /* the bound on n: WIN_MAX_ENTRIES (tests may lower it) */
 } win;
 
 int win_init(win *l, double window_s);
 void win_destroy(win *l);
 /* Records an admission of `tokens` by device `dev` at time t (t never
- * decreases); -1 if out of memory (the log is unchanged). */
+ * decreases); -1 if out of memory or at WIN_MAX_ENTRIES (the log is
+ * unchanged; win_full() tells which). */
 int win_add(win *l, double t, uint32_t dev, uint64_t tokens);
 /* Pops the oldest entry into *e if it left the window by t (t_out <= t) and
  * returns 1; otherwise returns 0. The caller subtracts e->tokens from the
@@ -51,6 +60,9 @@ static inline int win_pop_due(win *l, double t, win_entry *e) {
   l->n--;
   return 1;
 }
+/* Whether the log holds its bound of admissions. */
+static inline int win_full(const win *l) { return l->n >= l->max; }
+
 /* Time at which the oldest entry leaves the window; +inf if empty. */
 double win_next_expiry(const win *l);
 

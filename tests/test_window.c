@@ -143,11 +143,32 @@ static void ring_grows_and_wraps(void **state) {
   win_destroy(&l);
 }
 
+/* The log stops at its bound (window.h) instead of growing: an admission
+ * past it fails and leaves the log as it was; win_full() says why. */
+static void log_is_bounded(void **state) {
+  (void)state;
+  win l;
+  assert_int_equal(win_init(&l, 10), 0);
+  l.max = 100; /* WIN_MAX_ENTRIES is 2^26: the same rule, cheaper to reach */
+  for (int i = 0; i < 100; i++)
+    assert_int_equal(win_add(&l, i * 0.01, 0, 1), 0);
+  assert_true(win_full(&l));
+  assert_int_equal(win_add(&l, 1.0, 0, 1), -1);
+  assert_int_equal(l.n, 100);
+  win_entry e;
+  assert_int_equal(win_pop_due(&l, 10.0, &e), 1); /* the first left at 0 + W */
+  assert_false(win_full(&l));
+  assert_int_equal(win_add(&l, 10.0, 0, 1), 0);
+  assert_true(WIN_MAX_ENTRIES * sizeof(win_entry) == (size_t)1 << 30); /* 1 GiB */
+  win_destroy(&l);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(admits_up_to_capacity), cmocka_unit_test(window_edges),
-      cmocka_unit_test(expires_oldest_first),  cmocka_unit_test(oversize_never_fits),
-      cmocka_unit_test(devices_share_the_log), cmocka_unit_test(ring_grows_and_wraps),
+      cmocka_unit_test(log_is_bounded),       cmocka_unit_test(admits_up_to_capacity),
+      cmocka_unit_test(window_edges),         cmocka_unit_test(expires_oldest_first),
+      cmocka_unit_test(oversize_never_fits),  cmocka_unit_test(devices_share_the_log),
+      cmocka_unit_test(ring_grows_and_wraps),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
