@@ -66,3 +66,8 @@ void lim_set_destroy(lim_set *ls) {
   free(ls->g);
   *ls = (lim_set){0};
 }
+
+void *lim_per_device(const lim_grp *g, size_t size) {
+  size_t n = g->nmem ? g->members[g->nmem - 1] + 1 : 1; /* members in index order */
+  return calloc(n, size);
+}

@@ -68,8 +68,16 @@ struct lim_grp {
   void *ctx;
 };
 
-/* Brings group g to t. */
-static inline void lim_advance(lim_grp *g, double t) { g->ops->advance(g, t); }
+/* Brings group g to t (nothing for lazy kinds, whose advance is NULL). */
+static inline void lim_advance(lim_grp *g, double t) {
+  if (g->ops->advance)
+    g->ops->advance(g, t);
+}
+
+/* Zeroed room for `size` bytes per device index up to the group's last
+ * member, for kinds that keep numbers per device (indexed by device);
+ * NULL if out of memory. The kind frees it with free(). */
+void *lim_per_device(const lim_grp *g, size_t size);
 /* Brings device i of group g to t (no-op for eager kinds). */
 static inline void lim_sync(lim_grp *g, uint32_t i, double t) {
   if (g->ops->sync)

@@ -27,8 +27,7 @@ typedef struct gcra {
 
 static int init(lim_grp *g) {
   gcra *s = g->st;
-  size_t n = g->nmem ? g->members[g->nmem - 1] + 1 : 1;
-  return (s->tat = calloc(n, sizeof *s->tat)) ? 0 : -1;
+  return (s->tat = lim_per_device(g, sizeof *s->tat)) ? 0 : -1;
 }
 
 static void destroy(lim_grp *g) {
@@ -36,8 +35,6 @@ static void destroy(lim_grp *g) {
   if (s)
     free(s->tat);
 }
-
-static void advance(lim_grp *g, double t) { (void)g, (void)t; }
 
 static uint64_t used_at(const lim_grp *g, uint64_t cap, double tat, double t) {
   if (tat <= t)
@@ -71,7 +68,6 @@ const lim_ops lim_gcra = {
           NULL, 0, NULL, NULL},
     .init = init,
     .destroy = destroy,
-    .advance = advance,
     .sync = sync,
     .admit = admit,
     .key = key,

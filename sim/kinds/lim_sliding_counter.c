@@ -24,8 +24,7 @@ typedef struct sc {
 
 static int init(lim_grp *g) {
   sc *s = g->st;
-  size_t n = g->nmem ? g->members[g->nmem - 1] + 1 : 1;
-  return (s->d = calloc(n, sizeof *s->d)) ? 0 : -1;
+  return (s->d = lim_per_device(g, sizeof *s->d)) ? 0 : -1;
 }
 
 static void destroy(lim_grp *g) {
@@ -33,8 +32,6 @@ static void destroy(lim_grp *g) {
   if (s)
     free(s->d);
 }
-
-static void advance(lim_grp *g, double t) { (void)g, (void)t; }
 
 static void sync(lim_grp *g, uint32_t i, double t) {
   sc_dev *c = &((sc *)g->st)->d[i];
@@ -64,7 +61,6 @@ const lim_ops lim_sliding_counter = {
           NULL, 0, NULL, NULL},
     .init = init,
     .destroy = destroy,
-    .advance = advance,
     .sync = sync,
     .admit = admit,
     .state_size = sizeof(sc),

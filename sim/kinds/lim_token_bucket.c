@@ -23,8 +23,7 @@ typedef struct tb {
 
 static int init(lim_grp *g) {
   tb *s = g->st;
-  size_t n = g->nmem ? g->members[g->nmem - 1] + 1 : 1;
-  return (s->full_at = calloc(n, sizeof *s->full_at)) ? 0 : -1;
+  return (s->full_at = lim_per_device(g, sizeof *s->full_at)) ? 0 : -1;
 }
 
 static void destroy(lim_grp *g) {
@@ -32,8 +31,6 @@ static void destroy(lim_grp *g) {
   if (s)
     free(s->full_at);
 }
-
-static void advance(lim_grp *g, double t) { (void)g, (void)t; }
 
 static uint64_t used_at(const lim_grp *g, uint64_t cap, double f, double t) {
   if (f <= t)
@@ -65,7 +62,6 @@ const lim_ops lim_token_bucket = {
           NULL, 0, NULL, NULL},
     .init = init,
     .destroy = destroy,
-    .advance = advance,
     .sync = sync,
     .admit = admit,
     .key = key,
