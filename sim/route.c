@@ -30,7 +30,7 @@
 /* A non-empty array of at most MAX_POINTS numbers in [lo, hi] into the
  * numlist at base + r->off; `what` names them in messages. */
 static int parse_list(kctx *c, const cJSON *v, const char *path, numlist *out, double lo, double hi,
-                      const char *what) {
+                      const char *what, const char *each) {
   char got[96], p[256];
   int n = cJSON_GetArraySize(v);
   if (!cJSON_IsArray(v) || n < 1 || (unsigned)n > MAX_POINTS) {
@@ -46,7 +46,7 @@ static int parse_list(kctx *c, const cJSON *v, const char *path, numlist *out, d
     if (!cJSON_IsNumber(it) || !(it->valuedouble >= lo && it->valuedouble <= hi)) {
       snprintf(p, sizeof p, "%s[%d]", path, i);
       key_count_text(it, got, sizeof got);
-      return key_fail(c, p, "must be a number in [%g, %g], got %s", lo, hi, got);
+      return key_fail(c, p, "must be %s, got %s", each, got);
     }
     out->v[i] = it->valuedouble;
     out->n = (size_t)i + 1;
@@ -57,17 +57,17 @@ static int parse_list(kctx *c, const cJSON *v, const char *path, numlist *out, d
 static numlist *list_at(char *base, const key_row *r) { return (numlist *)(base + r->off); }
 
 static int parse_unit(kctx *c, const cJSON *v, const char *path, const key_row *r, char *base) {
-  return parse_list(c, v, path, list_at(base, r), 0, 1, "numbers in [0, 1]");
+  return parse_list(c, v, path, list_at(base, r), 0, 1, "numbers in [0, 1]", "a number in [0, 1]");
 }
 
 static int parse_weights(kctx *c, const cJSON *v, const char *path, const key_row *r, char *base) {
-  return parse_list(c, v, path, list_at(base, r), 0, 1e300, "weights >= 0");
+  return parse_list(c, v, path, list_at(base, r), 0, INFINITY, "weights >= 0", "a number >= 0");
 }
 
 static int parse_beta(kctx *c, const cJSON *v, const char *path, const key_row *r, char *base) {
   numlist *l = list_at(base, r);
   char got[96];
-  if (parse_list(c, v, path, l, 0, 1e6, "numbers in (0, 1e6]"))
+  if (parse_list(c, v, path, l, 0, 1e6, "numbers in (0, 1e6]", "a number in (0, 1e6]"))
     return c->e->code;
   if (l->n != 2 || !(l->v[0] > 0) || !(l->v[1] > 0)) {
     key_count_text(v, got, sizeof got);
@@ -134,6 +134,10 @@ static int check_curve(kctx *c, acc_curve *a, double quality, const char *path) 
     a->kind = ACC_LOGISTIC;
     return 0;
   }
+  if (!a->d.n || !a->p.n) {
+    key_join(p, sizeof p, path, a->d.n ? "p" : "d");
+    return key_fail(c, p, "required key is missing (d and p go together)");
+  }
   if (a->d.n != a->p.n) {
     key_join(p, sizeof p, path, "p");
     return key_fail(c, p, "must have as many values as d (%zu), got %zu", a->d.n, a->p.n);
@@ -187,9 +191,7 @@ static int check_lms(kctx *c, scn *s) {
     if (a->given && !s->rt.has_diff)
       return key_fail(c, p, "needs the top-level `difficulty` (the requests' difficulty law)");
     if (s->rt.has_diff && a->kind == ACC_NONE)
-      return key_fail(c, p,
-                      "required with `difficulty` (or devices[%zu].quality, a flat curve); the "
-                      "device's profile publishes no quality",
+      return key_fail(c, p, "required with `difficulty` (or devices[%zu].quality, a flat curve)",
                       i);
   }
   acc_curve *a = &s->rt.cloud_acc;
