@@ -220,7 +220,9 @@ static void advance_limiters(run *u, double t) {
   }
 }
 
-static int admit(run *u, size_t i, double t, const wl_arrival *a) {
+/* always inlined into the run loop (as before run_admit gave it a second caller) */
+static inline __attribute__((always_inline)) int admit(run *u, size_t i, double t,
+                                                       const wl_arrival *a) {
   dev *d = &u->devs[i];
   uint64_t tok = a->tokens;
   lim_grp *g = &u->lims.g[d->grp];
