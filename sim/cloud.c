@@ -520,7 +520,7 @@ int cloud_send(run *u, double t, uint64_t prompt, uint64_t tok, int counted) {
   u->ts_usd += usd;
   if (!counted)
     return 0;
-  double lat = s->cloud.rtt_s + s->cloud.ttft_s + (double)tok / s->cloud.tgs;
+  double lat = s->cloud.rtt_s + s->cloud.ttft_s + (double)tok / s->cloud.tgs + u->cloud_lat_add;
   u->n_redir++;
   u->k_cloud += tok;
   r->utility_sum += s->alpha * s->cloud.quality + (1 - s->alpha) * s->cloud.ttft_s;

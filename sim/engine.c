@@ -26,6 +26,7 @@
 #include "lim_sliding_window.h"
 #include "limiter.h"
 #include "observe.h"
+#include "route.h"
 #include "workload.h"
 
 enum { EVQ_MAX_CLASSES = 1 << 16 };
@@ -105,6 +106,8 @@ static int setup(run *u, const scn *s, uint64_t seed, const es_opts *o, es_resul
     disp_use_scan(&u->d);
   if (cloud_setup(u, seed) || flt_setup(u, seed)) /* NULL state unless configured */
     return -1;
+  if (route_setup(u, seed)) /* route.h: NULL state without `difficulty` */
+    return -1;
   for (int i = 0; i < 3; i++)
     hist_init(&r->lat_hist[i]);
   snprintf(r->scenario, sizeof r->scenario, "%s", s->name);
@@ -124,6 +127,7 @@ static void teardown(run *u) {
   disp_destroy(&u->d);
   cloud_teardown(u);
   flt_teardown(u);
+  route_teardown(u); /* route.h */
 }
 
 /* ---- time series ------------------------------------------------------------ */
@@ -227,7 +231,9 @@ static void advance_limiters(run *u, double t) {
   }
 }
 
-static int admit(run *u, size_t i, double t, const wl_arrival *a) {
+/* always inlined into the run loop (as before run_admit gave it a second caller) */
+static inline __attribute__((always_inline)) int admit(run *u, size_t i, double t,
+                                                       const wl_arrival *a) {
   dev *d = &u->devs[i];
   uint64_t tok = a->tokens;
   lim_grp *g = &u->lims.g[d->grp];
@@ -259,6 +265,8 @@ static int admit(run *u, size_t i, double t, const wl_arrival *a) {
   return 0;
 }
 
+int run_admit(run *u, size_t i, double t, const wl_arrival *a) { return admit(u, i, t, a); }
+
 static int arrive(run *u, double t) {
   const wl_arrival *a = &u->w.a;
   uint64_t tok = a->tokens;
@@ -269,6 +277,8 @@ static int arrive(run *u, double t) {
     u->n_gen++, u->k_gen += tok;
   advance_limiters(u, t);
   OBS_CALL(u, arrive, t, a);
+  if (u->rt) /* route.h: difficulty, the routing strategy, accuracy */
+    return route_arrive(u, t, a);
   long i = disp_pick(&u->d, tok, t);
   if (i >= 0 && disp_admits(&u->d, (size_t)i, tok, t))
     return admit(u, (size_t)i, t, a);
@@ -352,6 +362,7 @@ static void finish(run *u) {
     r->lat[k][2] = hist_quantile(h, 0.95);
     r->lat[k][3] = hist_quantile(h, 0.99);
   }
+  route_finish(u); /* route.h: accuracy; escalations are not rejections */
 }
 
 /* Conservation: every request and token is accounted for exactly once
@@ -360,13 +371,14 @@ static int check(const run *u, es_err *e) {
   uint64_t served = 0, tokens = 0;
   for (size_t i = 0; i < u->n; i++)
     served += u->devs[i].served, tokens += u->devs[i].tokens;
-  if (u->n_gen != u->n_edge + u->n_redir + u->n_drop || served != u->n_edge)
+  /* a cascade's escalation (route.h) is in both n_edge and n_redir */
+  if (u->n_gen + u->n_esc != u->n_edge + u->n_redir + u->n_drop || served != u->n_edge)
     return es_fail(e, ES_ERUNTIME,
                    "internal check failed: requests generated %llu != edge %llu + redirected "
                    "%llu + dropped %llu",
                    (unsigned long long)u->n_gen, (unsigned long long)u->n_edge,
                    (unsigned long long)u->n_redir, (unsigned long long)u->n_drop);
-  if (u->k_gen != u->k_edge + u->k_cloud + u->k_drop || tokens != u->k_edge)
+  if (u->k_gen + u->k_esc != u->k_edge + u->k_cloud + u->k_drop || tokens != u->k_edge)
     return es_fail(e, ES_ERUNTIME,
                    "internal check failed: tokens generated %llu != edge %llu + cloud %llu + "
                    "dropped %llu",
@@ -455,10 +467,16 @@ double es_dev_metric_value(const es_dev_result *d, size_t k) {
 size_t es_metric_count(void) { return sizeof METRICS / sizeof METRICS[0]; }
 int es_metric_shown(size_t i, unsigned groups) {
   size_t lo = offsetof(es_result, x), hi = lo + sizeof(struct es_flt_result);
-  return METRICS[i].off < lo || METRICS[i].off >= hi || (groups & ES_MG_FLT);
+  size_t qlo = offsetof(es_result, q), qhi = qlo + sizeof(struct es_route_result);
+  size_t off = METRICS[i].off;
+  if (off >= qlo && off < qhi)
+    return (groups & ES_MG_ROUTE) != 0;
+  return off < lo || off >= hi || (groups & ES_MG_FLT);
 }
 unsigned es_metric_groups(const scn *s) {
   unsigned g = s->cx.ext ? ES_MG_FLT : 0;
+  if (s->rt.has_diff)
+    g |= ES_MG_ROUTE;
   for (size_t i = 0; i < s->ndev; i++)
     if (s->dev[i].has_failure)
       g |= ES_MG_FLT;

@@ -68,7 +68,12 @@
   X("cloud.retries", x.retries)                                                                    \
   X("cloud.availability", x.cloud_availability)                                                    \
   X("cloud.peak_period_usd", x.peak_period_usd)                                                    \
-  X("faults.device_availability", x.devices_availability)
+  X("faults.device_availability", x.devices_availability)                                          \
+  X("accuracy.edge", q.acc_edge)                                                                   \
+  X("accuracy.cloud", q.acc_cloud)                                                                 \
+  X("accuracy.all", q.acc_all)                                                                     \
+  X("routing.to_cloud", q.to_cloud)                                                                \
+  X("routing.escalated", q.escalated)
 
 /* Opt-in metric groups: a metric whose field lies in es_result.x (or, per
  * device, from es_dev_result.availability on) is reported only when the
@@ -76,6 +81,8 @@
  * budget or latency distribution (es_result.groups & ES_MG_FLT), so
  * scenarios without those keys print exactly what they printed before. */
 #define ES_MG_FLT 1u
+/* es_result.q: requests have a difficulty (route.h) */
+#define ES_MG_ROUTE 2u
 #define ES_MG_ALL (~0u)
 
 /* Per device instance, (name, field of es_dev_result). */
@@ -112,6 +119,10 @@ typedef struct es_result {
     double answered_fraction; /* (edge_served + redirected) / generated */
     double http_429, retries, cloud_availability, peak_period_usd, devices_availability;
   } x;
+  struct es_route_result {               /* ES_MG_ROUTE: route.c */
+    double acc_edge, acc_cloud, acc_all; /* mean P(correct): edge, cloud answers; all requests */
+    double to_cloud, escalated;          /* sent straight to the cloud; escalated (cascade) */
+  } q;
   double utility_sum; /* sum of U over answered requests */
   hist lat_hist[3];   /* edge, cloud, all */
   size_t ndev;

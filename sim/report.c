@@ -209,6 +209,11 @@ void rep_text(FILE *f, const scn *s, const es_result *r) {
             x->cloud_availability, x->http_429, x->retries, x->peak_period_usd,
             x->devices_availability);
   }
+  if (r->groups & ES_MG_ROUTE)
+    fprintf(f,
+            "accuracy   expected: edge %.4f, cloud %.4f, all %.4f (dropped: wrong); %.0f routed "
+            "to the cloud, %.0f escalated\n",
+            r->q.acc_edge, r->q.acc_cloud, r->q.acc_all, r->q.to_cloud, r->q.escalated);
   fprintf(f, "\n%-20s %9s %9s %10s %9s %9s %10s\n", "device", "served", "rejected", "tokens",
           "tok_util", "slot_util", "energy_Wh");
   for (size_t i = 0; i < r->ndev; i++) {

@@ -76,6 +76,9 @@ enum rng_stream {
   RNG_OUTAGE = 0x464c0002,    /* cloud outage timeline */
   RNG_RETRY = 0x464c0003,     /* retry jitter */
   RNG_CLOUD_LAT = 0x464c0004, /* cloud latency draws */
+  /* route.c */
+  RNG_DIFFICULTY = 0x52540001, /* each request's difficulty */
+  RNG_ROUTE = 0x52540002,      /* router and verifier verdicts */
 };
 
 /* splitmix64 finaliser: a bijective 64-bit mix (Steele et al. 2014). */

@@ -48,9 +48,17 @@ typedef struct run {
   /* observers (observe.h: --events, --trace), or NULL: then each hook is one test */
   struct obs *obs;
   double obs_t; /* with observers: the time the limiters were last brought to */
+  /* route.c (route.h): its state, NULL without `difficulty`; a cascade's
+   * escalations in the window (answered at the edge, then by the cloud:
+   * counted in both n_edge and n_redir), their tokens; and the edge time
+   * an escalation adds to the cloud's latency while cloud_send runs. */
+  struct route_run *rt;
+  uint64_t n_esc, k_esc;
+  double cloud_lat_add;
 } run;
 typedef struct cloud_run cloud_run;
 typedef struct flt_run flt_run;
+typedef struct route_run route_run;
 
 /* Event types, rows of engine.c's EV_TYPES; heap_ev.kind's low 8 bits
  * (faults.c keeps a slot index in the upper 24). */
@@ -67,6 +75,8 @@ enum run_ev {
 
 /* The engine's completion of a request on device ev->arg (frees its slot). */
 int run_done(run *u, const heap_ev *ev);
+/* The engine's admission of arrival a on device i at t (i admits it). */
+int run_admit(run *u, size_t i, double t, const wl_arrival *a);
 /* Writes the time-series rows of every interval that ends at or before t. */
 void run_ts_advance(run *u, double t);
 

@@ -45,6 +45,15 @@ static int parse_dispatch(kctx *c, const cJSON *v, const char *path, const key_r
   return rc;
 }
 
+static int parse_routing(kctx *c, const cJSON *v, const char *path, const key_row *r, char *b) {
+  (void)r;
+  scn *s = (scn *)b;
+  const kind_hdr *row;
+  int rc = key_parse_kinded(c, v, path, &ROUTE_REGISTRY, b, &row, &s->rt.cfg);
+  s->rt.ops = (const route_ops *)row;
+  return rc;
+}
+
 static int parse_limiter(kctx *c, const cJSON *v, const char *path, scn_lim *l) {
   const kind_hdr *row;
   int rc = key_parse_kinded(c, v, path, &LIM_REGISTRY, (char *)l, &row, &l->cfg);
@@ -98,6 +107,9 @@ static const key_row CLOUD_KEYS[] = {
             "spend cap per budget period; a request that would pass it is dropped"),
     KEY_NUM("budget_period_s", OFF(cx.budget_period_s), 0, SCN_MAX_DURATION_S, K_LOX, NULL,
             "budget periods [kP, (k+1)P) from t = 0 (absent: the whole run)"),
+    /* route.h: P(correct | difficulty) (opt-in) */
+    KEY_OBJ("accuracy", OFF(rt.cloud_acc.given), ROUTE_CLOUD_ACC_KEYS, 0, NULL,
+            "the cloud LM's P(correct | difficulty) (with `difficulty`; default: flat at quality)"),
     KEY_END};
 
 static const key_row UTIL_KEYS[] = {
@@ -131,6 +143,8 @@ static const key_row DEV_KEYS[] = {
              "its own limiter; keys not given are the scenario's `limiter`'s"),
     KEY_OBJ("failure", DOFF(has_failure), FLT_FAILURE_KEYS, 0, NULL,
             "failures: alternating up (mtbf_s) and down (mttr_s) times (faults.h)"),
+    KEY_OBJ("accuracy", DOFF(acc.given), ROUTE_DEV_ACC_KEYS, 0, NULL,
+            "its LM's P(correct | difficulty) (with `difficulty`; default: flat at quality)"),
     KEY_END};
 
 /* Device keys without which a device cannot run; the profile gives the
@@ -153,6 +167,11 @@ static const key_row TOP_KEYS[] = {
     KEY_OBJ("cloud", OFF(has_cloud), CLOUD_KEYS, 0, "{}", "cloud fallback"),
     KEY_OBJ("energy", OFF(has_energy), ENERGY_KEYS, 0, "{}", "energy pricing"),
     KEY_OBJ("utility", OFF(has_utility), UTIL_KEYS, 0, "{}", "the paper's utility, for PCR"),
+    /* route.h: difficulty, accuracy and routing (opt-in) */
+    KEY_OBJ("difficulty", OFF(rt.has_diff), ROUTE_DIFF_KEYS, 0, NULL,
+            "each request's difficulty in [0, 1]: values/weights or beta (its own stream)"),
+    KEY_FUNC("routing", 0, parse_routing, 0, NULL, "object",
+             "where a request goes: edge, cloud, or both (default: edge_first)"),
     KEY_END};
 
 /* ---- devices ------------------------------------------------------------------ */
@@ -363,7 +382,7 @@ static int check_rules(kctx *c, const cJSON *root) {
   s->has_quality = s->cloud.quality >= 0;
   for (size_t i = 0; i < s->ndev; i++)
     s->has_quality &= s->dev[i].quality >= 0;
-  return 0;
+  return route_check_cfg(c, s); /* route.h: difficulty, accuracy curves, routing */
 }
 
 /* ---- load ---------------------------------------------------------------------- */
@@ -473,6 +492,7 @@ void scn_free(scn *s) {
   kind_cfg_free(s->lim.ops ? &s->lim.ops->h : NULL, s->lim.cfg);
   kind_cfg_free(s->disp.ops ? &s->disp.ops->h : NULL, s->disp.cfg);
   cloud_cfg_free(&s->cx);
+  route_cfg_free(s);
   free(s->dev);
   free(s);
 }
@@ -499,6 +519,8 @@ void scn_print_keys(FILE *f) {
       key_print_kinds(f, &LIM_REGISTRY, "limiter");
     else if (r->fn == parse_dispatch)
       key_print_kinds(f, &DISP_REGISTRY, "dispatch");
+    else if (r->fn == parse_routing)
+      key_print_kinds(f, &ROUTE_REGISTRY, "routing");
     else if (r->fn == parse_devices)
       key_print_rows(f, DEV_KEYS, "devices[]", NULL);
   }

@@ -17,6 +17,7 @@
 #include "dist.h"
 #include "err.h"
 #include "keys.h"
+#include "route.h"
 
 struct wl_ops;
 struct lim_ops;
@@ -48,6 +49,7 @@ typedef struct scn_device {
   const cJSON *lim_json;               /* while loading: its `limiter` object, or NULL */
   int has_failure;                     /* `failure` given (faults.h) */
   flt_renewal failure;                 /* its up/down process and on_fail */
+  acc_curve acc;                       /* P(correct | difficulty) of its LM (route.h) */
 } scn_device;
 
 typedef struct scn {
@@ -74,6 +76,7 @@ typedef struct scn {
     double rtt_s, ttft_s, tgs;
     double quality; /* Q in [0, 1]; < 0 when unknown */
   } cloud;
+  route_cfg rt;        /* difficulty, the cloud's accuracy curve, routing (route.h) */
   cloud_cfg cx;        /* the cloud's outages, limits, retries, budget, latency laws (cloud.h) */
   double energy_price; /* USD per kWh */
   int has_cloud, has_energy, has_utility; /* the blocks were given */

@@ -1,7 +1,7 @@
 /* kinds.h: every row of the three variation points, and their registries.
  *
  * Adding a kind: write sim/kinds/<point>_<name>.c defining one const row
- * (wl_ops, lim_ops or disp_ops: its name, keys, cfg, state and hooks),
+ * (wl_ops, lim_ops, disp_ops or route_ops: its name, keys, cfg, state and hooks),
  * declare it below and add it to its registry in registry.c. Nothing else
  * names it: the scenario reader, --help, error messages and the README
  * check read the registries.
@@ -15,6 +15,7 @@
 #include "dispatch.h"
 #include "keys.h"
 #include "limiter.h"
+#include "route.h"
 #include "scenario.h"
 #include "workload.h"
 
@@ -29,8 +30,11 @@ extern const disp_ops disp_random, disp_weighted, disp_load_aware;
 extern const disp_ops disp_round_robin, disp_power_of_d;
 extern const disp_ops disp_least_outstanding, disp_least_latency;
 extern const disp_ops disp_load_aware_by_scan; /* tests and benchmarks */
+/* routing strategies (route_*.c, route.h) */
+extern const route_ops route_edge_first, route_threshold, route_cascade;
 
-/* The registries: "workload.kind", "limiter.kind", "dispatch.policy". */
-extern const kind_reg WL_REGISTRY, LIM_REGISTRY, DISP_REGISTRY;
+/* The registries: "workload.kind", "limiter.kind", "dispatch.policy",
+ * "routing.strategy". */
+extern const kind_reg WL_REGISTRY, LIM_REGISTRY, DISP_REGISTRY, ROUTE_REGISTRY;
 
 #endif

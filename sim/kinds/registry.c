@@ -36,6 +36,14 @@ static const kind_hdr *const DISP_ROWS[] = {
 };
 // clang-format on
 
+/* Routing strategies (issue 15). */
+static const kind_hdr *const ROUTE_ROWS[] = {
+    &route_edge_first.h,
+    &route_threshold.h,
+    &route_cascade.h,
+    NULL,
+};
+
 /* Keys every limiter kind takes, bound into the scenario's scn_lim. */
 static const key_row LIM_COMMON[] = {
     /* at least 1 ms: a limit "C tokens per 1e-320 s" is no limit at all (the
@@ -53,3 +61,4 @@ static const key_row DISP_COMMON[] = {
 const kind_reg WL_REGISTRY = {"workload kind", "kind", WL_ROWS, "steps", NULL};
 const kind_reg LIM_REGISTRY = {"limiter kind", "kind", LIM_ROWS, "sliding_window", LIM_COMMON};
 const kind_reg DISP_REGISTRY = {"dispatch policy", "policy", DISP_ROWS, NULL, DISP_COMMON};
+const kind_reg ROUTE_REGISTRY = {"routing strategy", "strategy", ROUTE_ROWS, "edge_first", NULL};

@@ -1,0 +1,112 @@
+/* route.h: request difficulty, the LMs' accuracy curves, and routing
+ * strategies (one const row each, sim/kinds/route_*.c, in ROUTE_REGISTRY).
+ *
+ * Opt-in: without the top-level `difficulty` key the run does not enter
+ * this module (run.rt is NULL) and its output is byte-identical to what it
+ * was before it. With it, each arrival draws a difficulty d in [0, 1] from
+ * its own stream (RNG_DIFFICULTY), the strategy (`routing.strategy`,
+ * default edge_first) decides where it goes, with its own stream
+ * (RNG_ROUTE), and the run reports the expected accuracy (the mean of
+ * P(correct | d) of the LM that answered) of edge, cloud and all answers.
+ *
+ * An LM's curve P(correct | d): `accuracy` {"d": [...], "p": [...]} (linear
+ * between points, flat beyond the ends) or {"d50": x, "scale": s} (the
+ * logistic 1 / (1 + exp((d - d50) / s))); without one, an LM with `quality`
+ * Q has the flat curve P = Q.
+ *
+ * Ownership: the configuration (route_cfg, acc_curve) belongs to the
+ * scenario and is freed by route_cfg_free(); the run's state (struct
+ * route_run) to the run, from route_setup() to route_teardown(). Nothing is
+ * allocated per request.
+ */
+#ifndef ES_ROUTE_H
+#define ES_ROUTE_H
+
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
+#include <stddef.h>
+
+#include "keys.h"
+
+/* A list of numbers given as a JSON array (owned). */
+typedef struct numlist {
+  double *v;
+  size_t n;
+} numlist;
+
+/* An optional number: given or not. */
+typedef struct optnum {
+  double v;
+  int given;
+} optnum;
+
+enum { ACC_NONE = 0, ACC_FLAT, ACC_POINTS, ACC_LOGISTIC };
+
+typedef struct acc_curve {
+  int given;    /* the `accuracy` object was given */
+  numlist d, p; /* ACC_POINTS: d strictly increasing in [0, 1], p in [0, 1] */
+  optnum d50;   /* ACC_LOGISTIC: 1 / (1 + exp((d - d50) / scale)) */
+  double scale; /* > 0; 0: not given */
+  int kind;     /* ACC_*, set by route_check_cfg() */
+  double flat;  /* ACC_FLAT: the LM's quality */
+} acc_curve;
+
+/* P(correct | d) of curve a (kind != ACC_NONE). O(log n) for points. */
+double acc_eval(const acc_curve *a, double d);
+
+typedef struct route_ops route_ops;
+struct scn;
+
+typedef struct route_cfg {
+  int has_diff;             /* `difficulty` given: the run uses route.c */
+  numlist dv, dw, beta;     /* difficulty.values, .weights, .beta ([a, b]) */
+  gsl_ran_discrete_t *dtab; /* alias table of dw (equal weights when not given) */
+  acc_curve cloud_acc;      /* cloud.accuracy */
+  const route_ops *ops;     /* routing.strategy; edge_first when absent */
+  void *cfg;                /* the strategy's parameters, owned */
+} route_cfg;
+
+/* A routing strategy: a row of ROUTE_REGISTRY. Both hooks draw only from
+ * `r` (stream RNG_ROUTE), and draw the same number of words whatever the
+ * outcome, so points of a sweep share their draws. */
+struct route_ops {
+  kind_hdr h; /* name, help, keys, cfg */
+  /* 1: send a request of difficulty d straight to the cloud (the edge never
+   * sees it); NULL: never. */
+  int (*to_cloud)(const void *cfg, gsl_rng *r, double d);
+  /* After the edge admitted the request and its LM answers right with
+   * probability p: 1 to escalate to the cloud, else 0 with *acc = the
+   * probability that the kept edge answer is right. NULL: never escalates
+   * (the kept answer is right with probability p). */
+  int (*escalate)(const void *cfg, gsl_rng *r, double p, double *acc);
+  /* Rules against the loaded scenario (e.g. the cloud's keys); NULL. */
+  int (*validate)(kctx *c, const struct scn *s, const void *cfg);
+};
+
+struct run;
+struct wl_arrival;
+
+/* ---- scenario keys ------------------------------------------------------------ */
+
+extern const key_row ROUTE_DIFF_KEYS[];      /* difficulty.* (base: scn) */
+extern const key_row ROUTE_DEV_ACC_KEYS[];   /* devices[].accuracy.* (base: scn_device) */
+extern const key_row ROUTE_CLOUD_ACC_KEYS[]; /* cloud.accuracy.* (base: scn) */
+/* Rules across the keys, once every key is bound (also builds the alias
+ * table and each LM's curve kind; sets s->has_quality with `difficulty`). */
+int route_check_cfg(kctx *c, struct scn *s);
+void route_cfg_free(struct scn *s);
+
+/* ---- the run -------------------------------------------------------------------- */
+
+/* Builds u->rt when the scenario has `difficulty` (else leaves it NULL).
+ * 0, or -1 if out of memory. */
+int route_setup(struct run *u, uint64_t seed);
+void route_teardown(struct run *u);
+/* The routing decision for the arrival a at t (u->rt set): draws its
+ * difficulty, routes it, and credits its expected accuracy. 0, or -1 if
+ * out of memory. */
+int route_arrive(struct run *u, double t, const struct wl_arrival *a);
+/* Results (after the engine's finish). */
+void route_finish(struct run *u);
+
+#endif

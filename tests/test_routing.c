@@ -1,0 +1,279 @@
+/* test_routing.c: difficulty, accuracy curves and routing strategies
+ * (sim/route.c, sim/kinds/route_*.c) against closed forms integrated over
+ * the difficulty law with GSL (gsl_integration_qags), hand-computed cases,
+ * and edge_first's byte-identity.
+ *
+ * The base scenario: Poisson arrivals of 48 + 100 tokens, one device that
+ * never refuses (capacity and slots far above the load), the paper's cloud.
+ * Expected accuracy per request is an i.i.d. value X(d, verdict), so the
+ * run's mean is within 3 standard errors sqrt(Var X / N) of E[X]. */
+#include "scenario.h"
+#include "testutil.h"
+
+#include <gsl/gsl_integration.h>
+#include <gsl/gsl_randist.h>
+#include <math.h>
+
+#include "engine.h"
+
+#define RATE 20.0
+#define DURATION 5000.0
+#define USD (48 * 30e-6 + 100 * 60e-6) /* one cloud answer, USD */
+
+/* Device curve: logistic d50 0.6, scale 0.1; cloud: points (0, 0.99), (1, 0.9). */
+static double p_edge(double d) { return 1 / (1 + exp((d - 0.6) / 0.1)); }
+static double p_cloud(double d) { return 0.99 - 0.09 * d; }
+static double f_beta(double d) { return gsl_ran_beta_pdf(d, 2, 3); }
+
+static scn *load(const char *routing, const char *difficulty) {
+  static char json[4096];
+  snprintf(json, sizeof json,
+           "{\"duration_s\": %g, \"workload\": {\"kind\": \"poisson\", \"rate_per_s\": %g,"
+           " \"tokens\": 100},"
+           " \"devices\": [{\"name\": \"d\", \"token_capacity\": 4000000000, \"max_parallel\":"
+           " 1000000, \"tgs\": 1000, \"ttft_s\": 0.1, \"power_active_w\": 3, \"power_idle_w\": 1,"
+           " \"accuracy\": {\"d50\": 0.6, \"scale\": 0.1}}],"
+           " \"limiter\": {\"window_s\": 1}, \"dispatch\": {\"policy\": \"random\"},"
+           " \"cloud\": {\"accuracy\": {\"d\": [0, 1], \"p\": [0.99, 0.9]}}%s%s%s%s}",
+           DURATION, RATE, difficulty ? ", \"difficulty\": " : "", difficulty ? difficulty : "",
+           routing ? ", \"routing\": " : "", routing ? routing : "");
+  return tu_load(json, NULL, 0);
+}
+
+static es_result *run1(scn *s, uint64_t seed) {
+  es_result *r = es_result_new(s);
+  es_opts o = {0};
+  es_err e = {0};
+  if (es_run(s, seed, &o, r, &e))
+    fail_msg("es_run: %s", e.msg);
+  return r;
+}
+
+/* ---- integration --------------------------------------------------------------- */
+
+typedef double (*fn1)(double d, const void *arg);
+typedef struct integrand {
+  fn1 g;
+  const void *arg;
+} integrand;
+
+static double weighted(double d, void *p) {
+  const integrand *q = p;
+  return q->g(d, q->arg) * f_beta(d);
+}
+
+/* int_a^b g(d) f(d) dd */
+static double integrate(fn1 g, const void *arg, double a, double b) {
+  gsl_integration_workspace *w = gsl_integration_workspace_alloc(1000);
+  integrand q = {g, arg};
+  gsl_function F = {weighted, &q};
+  double v, err;
+  assert_int_equal(gsl_integration_qags(&F, a, b, 0, 1e-10, 1000, w, &v, &err), 0);
+  gsl_integration_workspace_free(w);
+  return v;
+}
+
+/* The threshold strategy with a perfect router: X = P_edge(d) for d <=
+ * theta, P_cloud(d) above; its square for the variance. */
+static double thr_x(double d, const void *a) {
+  return d > *(const double *)a ? p_cloud(d) : p_edge(d);
+}
+static double thr_x2(double d, const void *a) { return thr_x(d, a) * thr_x(d, a); }
+static double one(double d, const void *a) { return (void)d, (void)a, 1.0; }
+
+/* The cascade with verifier (tpr, fpr): escalated with q = p fpr + (1 - p)
+ * tpr; X = P_cloud(d) then, else p (1 - fpr) / (1 - q). */
+typedef struct verifier {
+  double tpr, fpr;
+} verifier;
+static double esc_q(double d, const void *a) {
+  const verifier *v = a;
+  double p = p_edge(d);
+  return p * v->fpr + (1 - p) * v->tpr;
+}
+static double casc_x(double d, const void *a) {
+  const verifier *v = a;
+  return p_edge(d) * (1 - v->fpr) + esc_q(d, a) * p_cloud(d);
+}
+static double casc_x2(double d, const void *a) {
+  const verifier *v = a;
+  double p = p_edge(d), q = esc_q(d, a), keep = q < 1 ? p * (1 - v->fpr) / (1 - q) : 0;
+  return (1 - q) * keep * keep + q * p_cloud(d) * p_cloud(d);
+}
+
+#define BETA "{\"beta\": [2, 3]}"
+
+/* Threshold, perfect router, theta 0.4: accuracy and cloud cost per
+ * request against the integrals; the cloud share is P(d > theta). */
+static void threshold_closed_form(void **state) {
+  (void)state;
+  double theta = 0.4;
+  scn *s = load("{\"strategy\": \"threshold\", \"theta\": 0.4}", BETA);
+  es_result *r = run1(s, 7);
+  double n = r->generated;
+  double ex = integrate(thr_x, &theta, 0, theta) + integrate(thr_x, &theta, theta, 1);
+  double ex2 = integrate(thr_x2, &theta, 0, theta) + integrate(thr_x2, &theta, theta, 1);
+  double se = sqrt((ex2 - ex * ex) / n);
+  double pc = integrate(one, NULL, theta, 1), se_c = sqrt(pc * (1 - pc) / n);
+  print_message("threshold: accuracy %.6f, expected %.6f (se %.2g); cloud share %.5f, expected "
+                "%.5f (se %.2g)\n",
+                r->q.acc_all, ex, se, r->redirected / n, pc, se_c);
+  assert_close(r->q.acc_all, ex, 3 * se);
+  assert_close(r->redirected / n, pc, 3 * se_c);
+  assert_close(r->cloud_usd / n, pc * USD, 3 * se_c * USD);
+  assert_close(r->q.to_cloud, r->redirected, 0); /* the edge refuses nothing */
+  assert_close(r->dropped, 0, 0);
+  es_result_free(r);
+  scn_free(s);
+}
+
+/* A router that is always wrong (router_accuracy 0) sends exactly the
+ * complement: accuracy integrates the curves swapped. */
+static void threshold_always_wrong(void **state) {
+  (void)state;
+  double theta = 0.4;
+  scn *s = load("{\"strategy\": \"threshold\", \"theta\": 0.4, \"router_accuracy\": 0}", BETA);
+  es_result *r = run1(s, 8);
+  double n = r->generated;
+  double pc = integrate(one, NULL, 0, theta), se_c = sqrt(pc * (1 - pc) / n);
+  assert_close(r->redirected / n, pc, 3 * se_c);
+  es_result_free(r);
+  scn_free(s);
+}
+
+static void cascade_case(const char *routing, verifier v, uint64_t seed) {
+  scn *s = load(routing, BETA);
+  es_result *r = run1(s, seed);
+  double n = r->generated;
+  double ex = integrate(casc_x, &v, 0, 1), ex2 = integrate(casc_x2, &v, 0, 1);
+  double se = sqrt((ex2 - ex * ex) / n);
+  double q = integrate(esc_q, &v, 0, 1), se_q = sqrt(q * (1 - q) / n);
+  print_message("cascade tpr %g fpr %g: accuracy %.6f, expected %.6f (se %.2g); escalated %.5f, "
+                "expected %.5f (se %.2g)\n",
+                v.tpr, v.fpr, r->q.acc_all, ex, se, r->q.escalated / n, q, se_q);
+  assert_close(r->q.acc_all, ex, 3 * se);
+  assert_close(r->q.escalated / n, q, 3 * se_q);
+  assert_close(r->edge_served, n, 0); /* every request is answered at the edge first */
+  assert_close(r->redirected, r->q.escalated, 0);
+  assert_close(r->rejected_fraction, 0, 0);
+  assert_close(r->cloud_usd, r->q.escalated * USD, 1e-9);
+  es_result_free(r);
+  scn_free(s);
+}
+
+/* A perfect verifier escalates exactly the wrong answers: accuracy
+ * int [p + (1 - p) P_cloud] f. */
+static void cascade_perfect_verifier(void **state) {
+  (void)state;
+  cascade_case("{\"strategy\": \"cascade\", \"verifier\": {\"tpr\": 1, \"fpr\": 0}}",
+               (verifier){1, 0}, 9);
+}
+
+static void cascade_noisy_verifier(void **state) {
+  (void)state;
+  cascade_case("{\"strategy\": \"cascade\", \"verifier\": {\"tpr\": 0.7, \"fpr\": 0.2}}",
+               (verifier){0.7, 0.2}, 10);
+}
+
+/* Every metric of runs a and b is equal, but routing.* and pcr.* (and
+ * accuracy.* unless `acc`). */
+static void assert_same_metrics(const es_result *a, const es_result *b, int acc) {
+  for (size_t i = 0; i < es_metric_count(); i++) {
+    const char *m = es_metric_name(i);
+    if (!strncmp(m, "routing.", 8) || !strncmp(m, "pcr.", 4) ||
+        (!acc && !strncmp(m, "accuracy.", 9)))
+      continue;
+    if (es_metric_value(a, i) != es_metric_value(b, i))
+      fail_msg("%s: %.17g != %.17g", es_metric_name(i), es_metric_value(a, i),
+               es_metric_value(b, i));
+  }
+}
+
+/* A verifier that never escalates is edge_first, bit for bit (accuracy
+ * included); edge_first with difficulty changes no other metric than
+ * without it (its own streams: common random numbers). Load is high
+ * enough here that the edge refuses some requests. */
+static void never_escalating_is_edge_first(void **state) {
+  (void)state;
+  const char *sets[] = {"devices.0.token_capacity=1500", "devices.0.max_parallel=4"};
+  const char *text =
+      "{\"duration_s\": 2000, \"workload\": {\"kind\": \"poisson\", \"rate_per_s\": 20,"
+      " \"tokens\": 100},"
+      " \"devices\": [{\"name\": \"d\", \"token_capacity\": 1000000, \"max_parallel\": 1000,"
+      " \"tgs\": 1000, \"ttft_s\": 0.1, \"power_active_w\": 3, \"power_idle_w\": 1,"
+      " \"quality\": 0.8, \"accuracy\": {\"d50\": 0.6, \"scale\": 0.1}}],"
+      " \"limiter\": {\"window_s\": 1}, \"dispatch\": {\"policy\": \"random\"},"
+      " \"cloud\": {\"quality\": 0.95, \"accuracy\": {\"d\": [0, 1], \"p\": [0.99, 0.9]}},"
+      " \"difficulty\": {\"beta\": [2, 3]}}";
+  scn *ef = tu_load(text, sets, 2);
+  const char *csets[] = {sets[0], sets[1], "routing.strategy=cascade", "routing.verifier.tpr=0",
+                         "routing.verifier.fpr=0"};
+  scn *cz = tu_load(text, csets, 5);
+  es_result *a = run1(ef, 3), *b = run1(cz, 3);
+  assert_true(a->redirected > 0 && a->edge_served > 0);
+  assert_same_metrics(a, b, 1);
+  assert_true(a->q.acc_all == b->q.acc_all && a->q.acc_edge == b->q.acc_edge);
+  assert_close(b->q.escalated, 0, 0);
+  /* without the opt-in keys (cut out of the text): the same numbers */
+  char *stripped = strdup(text);
+  char *cut = strstr(stripped, ", \"difficulty\"");
+  strcpy(cut, "}");
+  char *acc = strstr(stripped, ", \"accuracy\": {\"d50\"");
+  memmove(acc, strstr(acc, "}}") + 1, strlen(strstr(acc, "}}") + 1) + 1);
+  acc = strstr(stripped, ", \"accuracy\": {\"d\"");
+  memmove(acc, strstr(acc, "]}") + 2, strlen(strstr(acc, "]}") + 2) + 1);
+  scn *plain = tu_load(stripped, sets, 2);
+  free(stripped);
+  assert_false(plain->rt.has_diff);
+  es_result *c = run1(plain, 3);
+  assert_same_metrics(a, c, 0);
+  assert_int_equal(c->groups & ES_MG_ROUTE, 0);
+  assert_int_equal(a->groups & ES_MG_ROUTE, ES_MG_ROUTE);
+  es_result_free(a), es_result_free(b), es_result_free(c);
+  scn_free(ef), scn_free(cz), scn_free(plain);
+}
+
+/* By hand: one difficulty (0.5), the device's points (0, 1), (1, 0.6) give
+ * p = 0.8; the cloud is flat at 0.95; tpr 0.5, fpr 0.25 escalate with q =
+ * 0.8 * 0.25 + 0.2 * 0.5 = 0.3; a kept answer is right with 0.8 * 0.75 /
+ * 0.7 = 6/7. So accuracy.edge = 6/7, accuracy.cloud = 0.95, accuracy.all
+ * = (kept * 6/7 + escalated * 0.95) / N with E = 0.7 * 6/7 + 0.3 * 0.95 =
+ * 0.885. An escalated request's latency: edge 0.1 + 100/1000 = 0.2 s, then
+ * the cloud's 0.05 + 0.71 + 100/50 = 2.76 s: 2.96 s. */
+static void cascade_by_hand(void **state) {
+  (void)state;
+  const char *text =
+      "{\"duration_s\": 5000, \"workload\": {\"kind\": \"poisson\", \"rate_per_s\": 20,"
+      " \"tokens\": 100},"
+      " \"devices\": [{\"name\": \"d\", \"token_capacity\": 4000000000, \"max_parallel\": 1000000,"
+      " \"tgs\": 1000, \"ttft_s\": 0.1, \"power_active_w\": 3, \"power_idle_w\": 1,"
+      " \"accuracy\": {\"d\": [0, 1], \"p\": [1, 0.6]}}],"
+      " \"limiter\": {\"window_s\": 1}, \"dispatch\": {\"policy\": \"random\"},"
+      " \"cloud\": {\"quality\": 0.95}, \"difficulty\": {\"values\": [0.5]},"
+      " \"routing\": {\"strategy\": \"cascade\", \"verifier\": {\"tpr\": 0.5, \"fpr\": 0.25}}}";
+  scn *s = tu_load(text, NULL, 0);
+  es_result *r = run1(s, 11);
+  double n = r->generated, esc = r->q.escalated;
+  assert_close(esc / n, 0.3, 3 * sqrt(0.3 * 0.7 / n));
+  assert_close(r->q.acc_edge, 6.0 / 7, 1e-12);
+  assert_close(r->q.acc_cloud, 0.95, 1e-12);
+  assert_close(r->q.acc_all, ((n - esc) * 6.0 / 7 + esc * 0.95) / n, 1e-12);
+  assert_close(r->q.acc_all, 0.885, 3 * sqrt(0.3 * 0.7 / n) * (0.95 - 6.0 / 7));
+  assert_close(r->lat[1][0], 2.96, 1e-9); /* the cloud's mean latency: exact */
+  assert_close(r->lat[0][0], 0.2, 1e-9);  /* kept edge answers only */
+  assert_close(r->lat[2][0], ((n - esc) * 0.2 + esc * 2.96) / n, 1e-9);
+  /* PCR's utility: Q is the request's accuracy, R its platform's TTFT */
+  assert_close(r->pcr_utility * n, 0.5 * (r->q.acc_all * n) + 0.5 * ((n - esc) * 0.1 + esc * 0.71),
+               1e-6);
+  es_result_free(r);
+  scn_free(s);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(threshold_closed_form),          cmocka_unit_test(threshold_always_wrong),
+      cmocka_unit_test(cascade_perfect_verifier),       cmocka_unit_test(cascade_noisy_verifier),
+      cmocka_unit_test(never_escalating_is_edge_first), cmocka_unit_test(cascade_by_hand),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
