@@ -57,8 +57,8 @@ static void join(char *buf, size_t n, const char *const *sets, size_t k) {
 
 static int selection(const cli *c, const scn *const *s, ms_sel *sel, es_err *e) {
   if (!c->metrics || c->format == REP_JSON)
-    return ms_all(sel, e); /* JSON always has the full nested shape */
-  int rc = ms_parse(c->metrics, s[0]->ninst, sel, e);
+    return ms_all_x(sel, s[0]->ext || s[1]->ext, e); /* JSON: the full nested shape */
+  int rc = ms_parse_x(c->metrics, s[0]->ninst, s[0]->ext || s[1]->ext, sel, e);
   return rc ? rc : ms_check(sel, s[1]->ninst, e);
 }
 
@@ -73,7 +73,8 @@ static int run(const cli *c, cmp_ctx *x, size_t n, es_err *e) {
     char a[2048], b[2048];
     join(a, sizeof a, c->set_a, c->nset_a);
     join(b, sizeof b, c->set_b, c->nset_b);
-    cmp_labels l = {a, b, scn_policy_name(x->s[0]), scn_policy_name(x->s[1])};
+    cmp_labels l = {a, b, scn_policy_name(x->s[0]), scn_policy_name(x->s[1]),
+                    x->s[0]->ext || x->s[1]->ext};
     cmp_print(x->c, stdout, c->format, c->header, &l);
   }
   cmp_free(x->c);

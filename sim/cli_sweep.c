@@ -34,6 +34,7 @@ typedef struct sweep {
   size_t nax, npoints, n; /* n: replications per point */
   scn **s;                /* npoints scenarios */
   ms_sel sel;
+  int ext;           /* some point shows the queue/service metrics: every row does */
   repl *cur;         /* the point being printed */
   char names[8192];  /* leading header columns: the --vary paths */
   char values[8192]; /* leading columns of the current point */
@@ -159,6 +160,7 @@ static int begin_point(sweep *w, size_t p, es_err *e) {
                  .sel = w->c->metrics ? &w->sel : NULL,
                  .lead_names = w->names,
                  .lead_values = w->values,
+                 .ext = w->ext,
                  .out = stdout};
   w->cur = repl_new(w->s[p], w->n, &o);
   return w->cur ? 0 : es_fail(e, ES_ERUNTIME, "edgesim: out of memory");
@@ -212,9 +214,10 @@ static int prepare(sweep *w, es_err *e) {
     rc = es_fail(e, ES_ERUNTIME, "edgesim: out of memory");
   for (size_t p = 0; p < w->npoints && !rc; p++) {
     rc = load_point(w, p, e);
-    if (!rc && p == 0 && c->metrics)
-      rc = ms_parse(c->metrics, w->s[0]->ninst, &w->sel, e);
+    w->ext |= !rc && w->s[p]->ext;
   }
+  if (!rc && c->metrics)
+    rc = ms_parse_x(c->metrics, w->s[0]->ninst, w->ext, &w->sel, e);
   lead(w, (size_t)-1, w->names, sizeof w->names);
   return rc;
 }

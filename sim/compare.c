@@ -94,7 +94,7 @@ static void print_json(const cmp *c, FILE *f, const cmp_labels *l) {
   json_variant(f, "a", l->a, l->policy_a);
   json_variant(f, "b", l->b, l->policy_b);
   fputs("  \"metrics\": {", f);
-  rep_json_metrics(f, 4, leaf, (void *)c);
+  rep_json_metrics_x(f, 4, l->ext, leaf, (void *)c);
   fputs("\n  }\n}\n", f);
 }
 

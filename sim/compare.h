@@ -36,6 +36,7 @@ int cmp_excludes_zero(const cmp *c, size_t col);
 typedef struct cmp_labels {
   const char *a, *b; /* the variants' overrides, e.g. "dispatch.policy=random" */
   const char *policy_a, *policy_b;
+  int ext; /* JSON: the queue/service metrics are shown (either variant has them) */
 } cmp_labels;
 
 /* Prints the comparison; JSON expects `sel` to be every scalar metric. */

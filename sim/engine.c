@@ -15,6 +15,7 @@
 
 #include <gsl/gsl_rng.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -37,18 +38,28 @@ es_result *es_result_new(const scn *s) {
     return NULL;
   }
   r->ndev = s->ninst;
+  r->ext = s->ext;
+  if (s->ext && !(r->xh = malloc(9 * sizeof *r->xh))) { /* queue/service histograms */
+    es_result_free(r);
+    return NULL;
+  }
   return r;
 }
 
 void es_result_free(es_result *r) {
   if (r)
-    free(r->dev);
+    free(r->dev), free(r->xh);
   free(r);
 }
 
 /* ---- setup ---------------------------------------------------------------- */
 
-static void on_drop(void *ctx, uint32_t i) { disp_expired(&((run *)ctx)->d, i); }
+static void on_drop(void *ctx, uint32_t i) {
+  run *u = ctx;
+  disp_expired(&u->d, i);
+  if (u->sv) /* queues: its head may start now */
+    sv_dropped(u->sv, i);
+}
 
 static int setup(run *u, const scn *s, uint64_t seed, const es_opts *o, es_result *r) {
   memset(u, 0, sizeof *u);
@@ -98,6 +109,12 @@ static int setup(run *u, const scn *s, uint64_t seed, const es_opts *o, es_resul
     disp_use_scan(&u->d);
   for (int i = 0; i < 3; i++)
     hist_init(&r->lat_hist[i]);
+  if (s->ext) { /* queues, shared service, prefill or slo: svc.h */
+    if (sv_init(u))
+      return -1;
+    for (int i = 0; i < 9; i++)
+      hist_init(&r->xh[i]);
+  }
   snprintf(r->scenario, sizeof r->scenario, "%s", s->name);
   r->seed = seed;
   r->policy = scn_policy_name(s);
@@ -108,6 +125,7 @@ static int setup(run *u, const scn *s, uint64_t seed, const es_opts *o, es_resul
 }
 
 static void teardown(run *u) {
+  sv_destroy(u);
   free(u->devs);
   lim_set_destroy(&u->lims);
   cal_destroy(&u->q);
@@ -158,16 +176,21 @@ static int fire_done(run *u, const heap_ev *ev) {
   if (--d->inflight == 0)
     d->busy_s += run_clip(u, d->busy_since, ev->t);
   disp_completed(&u->d, ev->arg);
+  if (u->sv) /* queues: the head may take the slot */
+    return sv_try_start(u, ev->arg, ev->t);
   return 0;
 }
 
-/* The event types: one row each. A new type is a row and a handler. */
-enum { EV_DONE = 1, EV_TYPES_END };
+/* The event types: one row each. A new type is a row and a handler. The
+ * kinds are numbered in svc.h (EV_DONE, EV_SVC, ...). */
 static const struct ev_type {
   const char *name;
   int (*fire)(run *u, const heap_ev *ev); /* 0, or -1 if out of memory */
 } EV_TYPES[EV_TYPES_END] = {
     [EV_DONE] = {"done", fire_done},
+    [EV_SVC] = {"shared service completion", sv_fire_svc},
+    [EV_PREFILL] = {"prefill end", sv_fire_prefill},
+    [EV_DEADLINE] = {"queue deadline", sv_fire_deadline},
 };
 
 /* Runs every calendar event due at or before t, counting them in
@@ -192,12 +215,49 @@ static void advance_limiters(run *u, double t) {
     if (g->ops != &lim_sliding_window)
       lim_advance(g, t);
     else
-      while (lim_sw_pop(g, t, &i))
+      while (lim_sw_pop(g, t, &i)) {
         disp_expired(&u->d, i);
+        if (u->sv)
+          sv_dropped(u->sv, i);
+      }
+  }
+}
+
+/* run_due() for runs with queues (svc.h): while a request waits, window
+ * expiries are events at their own times (before calendar events at the
+ * same time), since a queue head may start at one; then every limiter is
+ * brought to each event's time, so a head is tested against current
+ * windows. Without waiting requests this is run_due(). */
+static int run_due_sv(run *u, double t) {
+  for (;;) {
+    double tc = cal_next_t(&u->q);
+    if (u->sv->queued) {
+      double tw = sv_next_drop(u);
+      if (tw <= tc && tw <= t && tw < INFINITY) {
+        advance_limiters(u, tw);
+        if (sv_wake_all(u, tw))
+          return -1;
+        continue;
+      }
+      if (tc <= t && tc < INFINITY) {
+        advance_limiters(u, tc);
+        if (sv_wake_all(u, tc))
+          return -1;
+      }
+    }
+    if (tc > t || tc == INFINITY) /* t may be +inf: the final drain */
+      return 0;
+    heap_ev ev;
+    cal_pop(&u->q, &ev);
+    u->events++;
+    if (EV_TYPES[ev.kind].fire(u, &ev))
+      return -1;
   }
 }
 
 static int admit(run *u, size_t i, double t, const wl_arrival *a) {
+  if (u->sv)
+    return sv_start(u, (uint32_t)i, t, t, a->tokens, a->prompt, a->cls);
   dev *d = &u->devs[i];
   uint64_t tok = a->tokens;
   lim_grp *g = &u->lims.g[d->grp];
@@ -227,10 +287,10 @@ static int admit(run *u, size_t i, double t, const wl_arrival *a) {
   return 0;
 }
 
-static void reject(run *u, long picked, double t, uint64_t prompt, uint64_t tok) {
+void run_reject(run *u, long picked, double t, double wait, uint64_t prompt, uint64_t tok) {
   const scn *s = u->s;
   es_result *r = u->r;
-  int counted = t >= u->from;
+  int counted = t >= u->from; /* t: the arrival time */
   if (picked >= 0 && counted)
     u->devs[picked].rejected++;
   if (!s->cloud.enabled) {
@@ -250,7 +310,11 @@ static void reject(run *u, long picked, double t, uint64_t prompt, uint64_t tok)
   u->k_cloud += tok;
   r->utility_sum += s->alpha * s->cloud.quality + (1 - s->alpha) * s->cloud.ttft_s;
   r->cloud_usd += usd;
-  hist_add(&r->lat_hist[1], lat);
+  if (u->sv) { /* the cloud answers after the wait in a queue (0 if none) */
+    double t0 = t + wait, t1 = t0 + s->cloud.rtt_s + s->cloud.ttft_s;
+    sv_record(u, 1, t, t0, t1, t1 + (double)tok / s->cloud.tgs, tok);
+  } else
+    hist_add(&r->lat_hist[1], lat);
 }
 
 static int arrive(run *u, double t) {
@@ -262,10 +326,17 @@ static int arrive(run *u, double t) {
   if (t >= u->from)
     u->n_gen++, u->k_gen += tok;
   advance_limiters(u, t);
+  if (u->sv && sv_wake_all(u, t)) /* queue heads before the newcomer */
+    return -1;
   long i = disp_pick(&u->d, tok, t);
   if (i >= 0 && disp_admits(&u->d, (size_t)i, tok, t))
     return admit(u, (size_t)i, t, a);
-  reject(u, i, t, a->prompt, tok);
+  if (u->sv) { /* no free slot or window: a queue with room takes it */
+    int q = sv_offer(u, i, t, a->prompt, tok, a->cls);
+    if (q)
+      return q < 0 ? -1 : 0;
+  }
+  run_reject(u, i, t, 0, a->prompt, tok);
   return 0;
 }
 
@@ -325,6 +396,8 @@ static void finish(run *u) {
     r->pcr_cpr = ratio(r->total_usd, r->generated);
     r->pcr_ratio = ratio(r->pcr_utility, 100 * r->pcr_cpr);
   }
+  if (u->sv)
+    sv_finish(u);
   hist_init(&r->lat_hist[2]);
   hist_merge(&r->lat_hist[2], &r->lat_hist[0]);
   hist_merge(&r->lat_hist[2], &r->lat_hist[1]);
@@ -355,6 +428,15 @@ static int check(const run *u, es_err *e) {
                    "dropped %llu",
                    (unsigned long long)u->k_gen, (unsigned long long)u->k_edge,
                    (unsigned long long)u->k_cloud, (unsigned long long)u->k_drop);
+  double l, w;
+  if (u->sv && u->sv->n_timed_out > u->n_redir + u->n_drop)
+    return es_fail(e, ES_ERUNTIME, "internal check failed: timed out %llu > redirected + dropped",
+                   (unsigned long long)u->sv->n_timed_out);
+  if (u->sv && sv_check_little(u, &l, &w))
+    return es_fail(e, ES_ERUNTIME,
+                   "internal check failed: Little's law: time integral of the queue lengths "
+                   "%.17g s != sum of the waits %.17g s",
+                   l, w);
   return 0;
 }
 
@@ -372,15 +454,18 @@ int es_run(const scn *s, uint64_t seed, const es_opts *o, es_result *r, es_err *
   if (u.ts)
     ts_header(&u);
   for (double t = wl_next(&u.w); !rc && t < INFINITY; t = wl_next(&u.w)) {
-    rc = run_due(&u, t); /* events at t come before the arrival */
+    rc = u.sv ? run_due_sv(&u, t) : run_due(&u, t); /* events at t come before the arrival */
     if (!rc)
       rc = arrive(&u, t);
     u.events++;
   }
   /* The requests still in flight after the last arrival finish too: a device
    * is busy (for energy) until its last completion, not until duration_s. */
+  /* With queues or shared service, every request that arrived is followed
+   * to its end (queues drain, decodes finish; time-based statistics stay
+   * clipped to [from, to)), so its waits and latencies are known. */
   if (!rc)
-    rc = run_due(&u, u.to);
+    rc = u.sv ? run_due_sv(&u, INFINITY) : run_due(&u, u.to);
   if (rc || u.w.err.code) {
     if (u.w.err.code)
       rc = es_fail(e, ES_ERUNTIME, "%s", u.w.err.msg);
@@ -403,28 +488,72 @@ int es_run(const scn *s, uint64_t seed, const es_opts *o, es_result *r, es_err *
 static const struct {
   const char *name;
   size_t off;
+  const char *after; /* ext rows: the metric they follow in output order */
 } METRICS[] = {
-#define ES_METRIC_ROW(name, field) {name, offsetof(es_result, field)},
+#define ES_METRIC_ROW(name, field) {name, offsetof(es_result, field), NULL},
     ES_METRICS(ES_METRIC_ROW)
 #undef ES_METRIC_ROW
+#define ES_EXT_ROW(name, field, after) {name, offsetof(es_result, field), after},
+        ES_EXT_METRICS(ES_EXT_ROW)
+#undef ES_EXT_ROW
 };
+enum { N_METRICS = sizeof METRICS / sizeof METRICS[0] };
+#define ES_COUNT_ROW(name, field) +1
+enum { N_BASE = 0 ES_METRICS(ES_COUNT_ROW) };
+#undef ES_COUNT_ROW
 
 static const struct {
   const char *name;
   size_t off;
 } DEV_METRICS[] = {
 #define ES_DEV_ROW(name, field) {name, offsetof(es_dev_result, field)},
-    ES_DEV_METRICS(ES_DEV_ROW)
+    ES_DEV_METRICS(ES_DEV_ROW) ES_DEV_EXT_METRICS(ES_DEV_ROW)
 #undef ES_DEV_ROW
 };
+#define ES_COUNT_ROW(name, field) +1
+enum { N_DEV_BASE = 0 ES_DEV_METRICS(ES_COUNT_ROW) };
+#undef ES_COUNT_ROW
 
-size_t es_dev_metric_count(void) { return sizeof DEV_METRICS / sizeof DEV_METRICS[0]; }
+size_t es_dev_metric_count(void) { return N_DEV_BASE; }
+size_t es_dev_metric_shown(int ext) {
+  return ext ? sizeof DEV_METRICS / sizeof DEV_METRICS[0] : N_DEV_BASE;
+}
 const char *es_dev_metric_name(size_t k) { return DEV_METRICS[k].name; }
 double es_dev_metric_value(const es_dev_result *d, size_t k) {
   return *(const double *)((const char *)d + DEV_METRICS[k].off);
 }
 
-size_t es_metric_count(void) { return sizeof METRICS / sizeof METRICS[0]; }
+size_t es_metric_count(void) { return N_BASE; }
+size_t es_metric_shown(int ext) { return ext ? N_METRICS : N_BASE; }
+
+/* Output order with ext: each base metric, then the ext rows that follow
+ * it, in table order (so `requests.timed_out` sits in the requests group). */
+static size_t ORDER[N_METRICS];
+static pthread_once_t ORDER_ONCE = PTHREAD_ONCE_INIT;
+
+static void make_order(void) {
+  size_t k = 0;
+  for (size_t i = 0; i < N_BASE; i++) {
+    ORDER[k++] = i;
+    for (size_t j = N_BASE; j < N_METRICS; j++)
+      if (!strcmp(METRICS[j].after, METRICS[i].name))
+        ORDER[k++] = j;
+  }
+}
+
+size_t es_metric_order(int ext, size_t k) {
+  if (!ext)
+    return k;
+  pthread_once(&ORDER_ONCE, make_order);
+  return ORDER[k];
+}
+
+int es_metric_find(int ext, const char *name, size_t len, size_t *idx) {
+  for (size_t i = 0; i < es_metric_shown(ext); i++)
+    if (strlen(METRICS[i].name) == len && !strncmp(name, METRICS[i].name, len))
+      return *idx = i, 1;
+  return 0;
+}
 const char *es_metric_name(size_t i) { return METRICS[i].name; }
 double es_metric_value(const es_result *r, size_t i) {
   return *(const double *)((const char *)r + METRICS[i].off);

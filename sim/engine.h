@@ -58,6 +58,36 @@
   X("pcr.cpr_usd", pcr_cpr)                                                                        \
   X("pcr.ratio", pcr_ratio)
 
+/* Queue and service metrics (issue 13): (dotted name, field, the metric
+ * they follow in output order). Only results of a scenario that uses a
+ * queue, shared service, prefill or slo key show them (es_result.ext);
+ * without those keys the output is exactly the paper model's. Their
+ * indices follow ES_METRICS' (es_metric_count() counts those only), so
+ * existing indices do not move; es_metric_order() gives the output order. */
+#define ES_LAT_ROWS(X, name, field, after)                                                         \
+  X(name ".edge.mean", field[0][0], after)                                                         \
+  X(name ".edge.p50", field[0][1], after)                                                          \
+  X(name ".edge.p95", field[0][2], after)                                                          \
+  X(name ".edge.p99", field[0][3], after)                                                          \
+  X(name ".cloud.mean", field[1][0], after)                                                        \
+  X(name ".cloud.p50", field[1][1], after)                                                         \
+  X(name ".cloud.p95", field[1][2], after)                                                         \
+  X(name ".cloud.p99", field[1][3], after)                                                         \
+  X(name ".all.mean", field[2][0], after)                                                          \
+  X(name ".all.p50", field[2][1], after)                                                           \
+  X(name ".all.p95", field[2][2], after)                                                           \
+  X(name ".all.p99", field[2][3], after)
+#define ES_EXT_METRICS(X)                                                                          \
+  X("requests.timed_out", timed_out, "requests.dropped")                                           \
+  X("requests.queued", queued, "requests.dropped")                                                 \
+  X("cost.edge_wh_per_query", wh_per_query, "cost.cpr_cloud_usd")                                  \
+  ES_LAT_ROWS(X, "ttft_s", ttft, "latency_s.all.p99")                                              \
+  ES_LAT_ROWS(X, "tpot_s", tpot, "latency_s.all.p99")                                              \
+  ES_LAT_ROWS(X, "queue_wait_s", qwait, "latency_s.all.p99")                                       \
+  X("queue.length_mean", q_len_mean, "latency_s.all.p99")                                          \
+  X("queue.in_service_mean", in_service_mean, "latency_s.all.p99")                                 \
+  X("slo.attainment", slo_attainment, "latency_s.all.p99")
+
 /* Per device instance, (name, field of es_dev_result). */
 #define ES_DEV_METRICS(X)                                                                          \
   X("served", served)                                                                              \
@@ -67,10 +97,17 @@
   X("slot_utilization", slot_utilization)                                                          \
   X("energy_wh", energy_wh)
 
+/* Per device, shown with ES_EXT_METRICS, after the others. */
+#define ES_DEV_EXT_METRICS(X)                                                                      \
+  X("timed_out", timed_out)                                                                        \
+  X("queue_length_mean", queue_length_mean)                                                        \
+  X("in_service_mean", in_service_mean)
+
 typedef struct es_dev_result {
   char name[96]; /* scenario name, with [k] when count > 1 */
 #define ES_DEV_FIELD(name, field) double field;
   ES_DEV_METRICS(ES_DEV_FIELD)
+  ES_DEV_EXT_METRICS(ES_DEV_FIELD)
 #undef ES_DEV_FIELD
 } es_dev_result;
 
@@ -89,6 +126,11 @@ typedef struct es_result {
   size_t ndev;
   es_dev_result *dev;
   double events; /* heap events processed plus arrivals */
+  /* Queue and service metrics (ES_EXT_METRICS), when `ext`. */
+  int ext;
+  double timed_out, queued, wh_per_query, slo_attainment, q_len_mean, in_service_mean;
+  double ttft[3][4], tpot[3][4], qwait[3][4]; /* like lat */
+  hist *xh; /* ext: ttft, tpot, queue wait x edge, cloud, all (9); else NULL */
 } es_result;
 
 typedef struct es_opts {
@@ -105,13 +147,23 @@ void es_result_free(es_result *r);
  * (out of memory, a failed conservation check, a failed write). */
 int es_run(const scn *s, uint64_t seed, const es_opts *o, es_result *r, es_err *e);
 
-/* Number of scalar metrics, their names, and a run's values in that order. */
+/* Number of scalar metrics (the paper model's, ES_METRICS), their names,
+ * and a run's values in that order. Indices es_metric_count() and up are
+ * the ES_EXT_METRICS rows. */
 size_t es_metric_count(void);
+/* Metrics shown for results with `ext` (0: es_metric_count()), and the
+ * index of the k-th in output order (ext 0: k itself). */
+size_t es_metric_shown(int ext);
+size_t es_metric_order(int ext, size_t k);
+/* Whether `name` (len bytes) names a metric shown with `ext`; its index. */
+int es_metric_find(int ext, const char *name, size_t len, size_t *idx);
 const char *es_metric_name(size_t i);
 double es_metric_value(const es_result *r, size_t i);
 
-/* The same for the per-device fields of ES_DEV_METRICS. */
+/* The same for the per-device fields of ES_DEV_METRICS; with ext, the
+ * ES_DEV_EXT_METRICS follow (indices es_dev_metric_count() and up). */
 size_t es_dev_metric_count(void);
+size_t es_dev_metric_shown(int ext);
 const char *es_dev_metric_name(size_t k);
 double es_dev_metric_value(const es_dev_result *d, size_t k);
 

@@ -339,7 +339,7 @@ static int simulate(const cli *c, const scn *s, es_err *e) {
   ms_sel sel = {0};
   int rc = check_run(c, s, e);
   if (!rc && c->metrics)
-    rc = ms_parse(c->metrics, s->ninst, &sel, e);
+    rc = ms_parse_x(c->metrics, s->ninst, s->ext, &sel, e);
   if (rc)
     return rc;
   char *held = NULL;

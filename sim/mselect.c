@@ -5,15 +5,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-int ms_all(ms_sel *out, es_err *e) {
-  out->n = es_metric_count();
+int ms_all_x(ms_sel *out, int ext, es_err *e) {
+  out->n = es_metric_shown(ext);
   out->col = calloc(out->n, sizeof *out->col);
   if (!out->col)
     return es_fail(e, ES_ERUNTIME, "edgesim: out of memory");
   for (size_t i = 0; i < out->n; i++)
-    out->col[i] = (ms_col){-1, i};
+    out->col[i] = (ms_col){-1, es_metric_order(ext, i)};
   return 0;
 }
+
+int ms_all(ms_sel *out, es_err *e) { return ms_all_x(out, 0, e); }
 
 void ms_free(ms_sel *s) {
   free(s->col);
@@ -22,12 +24,13 @@ void ms_free(ms_sel *s) {
 
 /* The valid names, for the error message: every scalar, then the device
  * pattern. */
-static int unknown(const char *name, size_t len, size_t ndev, es_err *e) {
-  char list[900] = "";
+static int unknown(const char *name, size_t len, size_t ndev, int ext, es_err *e) {
+  char list[2400] = "";
   size_t at = 0;
-  for (size_t i = 0; i < es_metric_count() && at < sizeof list; i++)
-    at += (size_t)snprintf(list + at, sizeof list - at, "%s%s", i ? "," : "", es_metric_name(i));
-  for (size_t k = 0; k < es_dev_metric_count() && at < sizeof list; k++)
+  for (size_t i = 0; i < es_metric_shown(ext) && at < sizeof list; i++)
+    at += (size_t)snprintf(list + at, sizeof list - at, "%s%s", i ? "," : "",
+                           es_metric_name(es_metric_order(ext, i)));
+  for (size_t k = 0; k < es_dev_metric_shown(ext) && at < sizeof list; k++)
     at += (size_t)snprintf(list + at, sizeof list - at, "%s%s", k ? "|" : ",devices.K.{",
                            es_dev_metric_name(k));
   if (at < sizeof list)
@@ -38,7 +41,7 @@ static int unknown(const char *name, size_t len, size_t ndev, es_err *e) {
 }
 
 /* "devices.K.field" -> column; -1 if the shape does not match. */
-static int device_col(const char *name, size_t len, size_t ndev, ms_col *c) {
+static int device_col(const char *name, size_t len, size_t ndev, int ext, ms_col *c) {
   if (len < 9 || strncmp(name, "devices.", 8))
     return -1;
   char *end;
@@ -48,22 +51,26 @@ static int device_col(const char *name, size_t len, size_t ndev, ms_col *c) {
     return -1;
   const char *field = end + 1;
   size_t flen = len - (size_t)(field - name);
-  for (size_t i = 0; i < es_dev_metric_count(); i++)
+  for (size_t i = 0; i < es_dev_metric_shown(ext); i++)
     if (strlen(es_dev_metric_name(i)) == flen && !strncmp(field, es_dev_metric_name(i), flen))
       return *c = (ms_col){(long)k, i}, 0;
   return -1;
 }
 
-static int resolve(const char *name, size_t len, size_t ndev, ms_col *c, es_err *e) {
-  for (size_t i = 0; i < es_metric_count(); i++)
-    if (strlen(es_metric_name(i)) == len && !strncmp(name, es_metric_name(i), len))
-      return *c = (ms_col){-1, i}, 0;
-  if (!device_col(name, len, ndev, c))
+static int resolve(const char *name, size_t len, size_t ndev, int ext, ms_col *c, es_err *e) {
+  size_t i;
+  if (es_metric_find(ext, name, len, &i))
+    return *c = (ms_col){-1, i}, 0;
+  if (!device_col(name, len, ndev, ext, c))
     return 0;
-  return unknown(name, len, ndev, e);
+  return unknown(name, len, ndev, ext, e);
 }
 
 int ms_parse(const char *list, size_t ndev, ms_sel *out, es_err *e) {
+  return ms_parse_x(list, ndev, 0, out, e);
+}
+
+int ms_parse_x(const char *list, size_t ndev, int ext, ms_sel *out, es_err *e) {
   size_t n = 1;
   for (const char *p = list; *p; p++)
     n += *p == ',';
@@ -72,7 +79,7 @@ int ms_parse(const char *list, size_t ndev, ms_sel *out, es_err *e) {
     return es_fail(e, ES_ERUNTIME, "edgesim: out of memory");
   for (const char *p = list;; p++) {
     size_t len = strcspn(p, ",");
-    if (resolve(p, len, ndev, &out->col[out->n++], e))
+    if (resolve(p, len, ndev, ext, &out->col[out->n++], e))
       return ms_free(out), e->code;
     p += len;
     if (!*p)

@@ -26,9 +26,14 @@ typedef struct ms_sel {
 
 /* Every scalar metric, in table order (the default CSV columns). */
 int ms_all(ms_sel *out, es_err *e);
+/* The same for results with `ext` (engine.h): every shown metric, in
+ * output order. */
+int ms_all_x(ms_sel *out, int ext, es_err *e);
 /* Parses a comma-separated list of names. A device index must be below
  * `ndev`. Unknown names are ES_EINPUT errors listing the valid names. */
 int ms_parse(const char *list, size_t ndev, ms_sel *out, es_err *e);
+/* The same, accepting the queue/service metrics when `ext`. */
+int ms_parse_x(const char *list, size_t ndev, int ext, ms_sel *out, es_err *e);
 /* ES_EINPUT when a column names a device at or beyond `ndev`. */
 int ms_check(const ms_sel *s, size_t ndev, es_err *e);
 void ms_free(ms_sel *s);

@@ -8,6 +8,7 @@ struct repl {
   repl_opts o;
   ms_sel all; /* every scalar metric, when o.sel is NULL */
   size_t n, added, ndev;
+  int ext;          /* the queue/service metrics are shown (engine.h) */
   sum_acc *acc;     /* es_metric_count() scalars */
   sum_acc *dev_acc; /* ndev x es_dev_metric_count(), device-major */
   char (*dev_name)[96];
@@ -25,18 +26,19 @@ repl *repl_new(const scn *s, size_t n, const repl_opts *o) {
   p->n = n;
   p->s = s;
   p->ndev = s->ninst;
-  p->acc = calloc(es_metric_count(), sizeof *p->acc);
-  p->dev_acc = calloc(p->ndev * es_dev_metric_count() + 1, sizeof *p->dev_acc);
+  p->ext = s->ext || o->ext;
+  p->acc = calloc(es_metric_shown(1), sizeof *p->acc);
+  p->dev_acc = calloc(p->ndev * es_dev_metric_shown(1) + 1, sizeof *p->dev_acc);
   p->dev_name = calloc(p->ndev + 1, sizeof *p->dev_name);
-  if (!p->acc || !p->dev_acc || !p->dev_name || (!o->sel && ms_all(&p->all, &e)))
+  if (!p->acc || !p->dev_acc || !p->dev_name || (!o->sel && ms_all_x(&p->all, p->ext, &e)))
     return repl_free(p), NULL;
   if (!o->sel)
     p->o.sel = &p->all;
   if (!p->o.sep)
     p->o.sep = ',';
-  for (size_t i = 0; i < es_metric_count(); i++)
+  for (size_t i = 0; i < es_metric_shown(1); i++)
     sum_init(&p->acc[i]);
-  for (size_t i = 0; i < p->ndev * es_dev_metric_count(); i++)
+  for (size_t i = 0; i < p->ndev * es_dev_metric_shown(1); i++)
     sum_init(&p->dev_acc[i]);
   return p;
 }
@@ -54,7 +56,7 @@ void repl_free(repl *p) {
 const sum_acc *repl_acc(const repl *p, const ms_sel *sel, size_t i) {
   const ms_col *c = &sel->col[i];
   return c->dev < 0 ? &p->acc[c->idx]
-                    : &p->dev_acc[(size_t)c->dev * es_dev_metric_count() + c->idx];
+                    : &p->dev_acc[(size_t)c->dev * es_dev_metric_shown(1) + c->idx];
 }
 
 /* ---- CSV ------------------------------------------------------------------ */
@@ -147,18 +149,21 @@ static void json_stats(FILE *f, const sum_acc *a) {
   fputc('}', f);
 }
 
-static void leaf_stats(FILE *f, size_t i, void *arg) { json_stats(f, &((repl *)arg)->acc[i]); }
+static void leaf_stats(FILE *f, size_t k, void *arg) {
+  const repl *p = arg;
+  json_stats(f, &p->acc[es_metric_order(p->ext, k)]);
+}
 
 static void json_summary(repl *p) {
   FILE *f = p->o.out;
   fputs("\n  ],\n  \"summary\": {", f);
-  rep_json_metrics(f, 4, leaf_stats, p);
+  rep_json_metrics_x(f, 4, p->ext, leaf_stats, p);
   fputs(",\n    \"devices\": [", f);
   for (size_t d = 0; d < p->ndev; d++) {
     fprintf(f, "%s\n      {\"name\": \"%s\"", d ? "," : "", p->dev_name[d]);
-    for (size_t k = 0; k < es_dev_metric_count(); k++) {
+    for (size_t k = 0; k < es_dev_metric_shown(p->ext); k++) {
       fprintf(f, ", \"%s\": ", es_dev_metric_name(k));
-      json_stats(f, &p->dev_acc[d * es_dev_metric_count() + k]);
+      json_stats(f, &p->dev_acc[d * es_dev_metric_shown(1) + k]);
     }
     fputc('}', f);
   }
@@ -185,7 +190,7 @@ static void text_summary(const repl *p) {
   fprintf(f, "\n%-20s %9s %9s %10s %9s %9s %10s   (means)\n", "device", "served", "rejected",
           "tokens", "tok_util", "slot_util", "energy_Wh");
   for (size_t d = 0; d < p->ndev; d++) {
-    const sum_acc *a = &p->dev_acc[d * es_dev_metric_count()];
+    const sum_acc *a = &p->dev_acc[d * es_dev_metric_shown(1)];
     fprintf(f, "%-20s %9.1f %9.1f %10.1f %9.3f %9.3f %10.2f\n", p->dev_name[d], a[0].mean,
             a[1].mean, a[2].mean, a[3].mean, a[4].mean, a[5].mean);
   }
@@ -194,11 +199,11 @@ static void text_summary(const repl *p) {
 /* ---- replications in order ------------------------------------------------ */
 
 static void accumulate(repl *p, const es_result *r) {
-  for (size_t i = 0; i < es_metric_count(); i++)
+  for (size_t i = 0; i < es_metric_shown(1); i++)
     sum_add(&p->acc[i], es_metric_value(r, i));
   for (size_t d = 0; d < p->ndev; d++)
-    for (size_t k = 0; k < es_dev_metric_count(); k++)
-      sum_add(&p->dev_acc[d * es_dev_metric_count() + k], es_dev_metric_value(&r->dev[d], k));
+    for (size_t k = 0; k < es_dev_metric_shown(1); k++)
+      sum_add(&p->dev_acc[d * es_dev_metric_shown(1) + k], es_dev_metric_value(&r->dev[d], k));
 }
 
 static void remember(repl *p, const es_result *r) {

@@ -41,10 +41,15 @@ static const char *component(const char *name, int k, int *len) {
 }
 
 void rep_json_metrics(FILE *f, int indent, void (*leaf)(FILE *f, size_t i, void *arg), void *arg) {
+  rep_json_metrics_x(f, indent, 0, leaf, arg);
+}
+
+void rep_json_metrics_x(FILE *f, int indent, int ext, void (*leaf)(FILE *f, size_t i, void *arg),
+                        void *arg) {
   const char *prev = "";
   int open = 0; /* groups of the previous name still open */
-  for (size_t i = 0; i < es_metric_count(); i++) {
-    const char *name = es_metric_name(i);
+  for (size_t i = 0; i < es_metric_shown(ext); i++) {
+    const char *name = es_metric_name(es_metric_order(ext, i));
     int keep = common_groups(prev, name), groups = depth_of(name), len;
     for (; open > keep; open--)
       fprintf(f, "\n%*s}", indent + 2 * (open - 1), "");
@@ -63,7 +68,10 @@ void rep_json_metrics(FILE *f, int indent, void (*leaf)(FILE *f, size_t i, void 
     fprintf(f, "\n%*s}", indent + 2 * (open - 1), "");
 }
 
-static void leaf_value(FILE *f, size_t i, void *arg) { rep_number(f, es_metric_value(arg, i)); }
+static void leaf_value(FILE *f, size_t k, void *arg) {
+  const es_result *r = arg;
+  rep_number(f, es_metric_value(r, es_metric_order(r->ext, k)));
+}
 
 static void json_string(FILE *f, const char *s) {
   fputc('"', f);
@@ -85,12 +93,12 @@ void rep_json(FILE *f, const es_result *r) {
   fprintf(f, ",\n  \"seed\": %llu,\n  \"policy\": ", (unsigned long long)r->seed);
   json_string(f, r->policy);
   fputc(',', f);
-  rep_json_metrics(f, 2, leaf_value, (void *)r);
+  rep_json_metrics_x(f, 2, r->ext, leaf_value, (void *)r);
   fputs(",\n  \"devices\": [", f);
   for (size_t i = 0; i < r->ndev; i++) {
     fprintf(f, "%s\n    {\"name\": ", i ? "," : "");
     json_string(f, r->dev[i].name);
-    for (size_t k = 0; k < es_dev_metric_count(); k++) {
+    for (size_t k = 0; k < es_dev_metric_shown(r->ext); k++) {
       fprintf(f, ", \"%s\": ", es_dev_metric_name(k));
       rep_number(f, es_dev_metric_value(&r->dev[i], k));
     }
@@ -99,18 +107,20 @@ void rep_json(FILE *f, const es_result *r) {
   fputs("\n  ]\n}\n", f);
 }
 
-void rep_csv_header(FILE *f) {
+void rep_csv_header(FILE *f) { rep_csv_header_x(f, 0); }
+
+void rep_csv_header_x(FILE *f, int ext) {
   fputs("scenario,policy,seed", f);
-  for (size_t i = 0; i < es_metric_count(); i++)
-    fprintf(f, ",%s", es_metric_name(i));
+  for (size_t i = 0; i < es_metric_shown(ext); i++)
+    fprintf(f, ",%s", es_metric_name(es_metric_order(ext, i)));
   fputc('\n', f);
 }
 
 void rep_csv_row(FILE *f, const es_result *r) {
   fprintf(f, "%s,%s,%llu", r->scenario, r->policy, (unsigned long long)r->seed);
-  for (size_t i = 0; i < es_metric_count(); i++) {
+  for (size_t i = 0; i < es_metric_shown(r->ext); i++) {
     fputc(',', f);
-    rep_number(f, es_metric_value(r, i));
+    rep_number(f, es_metric_value(r, es_metric_order(r->ext, i)));
   }
   fputc('\n', f);
 }
@@ -141,6 +151,19 @@ void rep_text(FILE *f, const scn *s, const es_result *r) {
   for (int k = 0; k < 3; k++)
     fprintf(f, "latency    %-5s mean %.3f s, p50 %.3f s, p95 %.3f s, p99 %.3f s\n", which[k],
             r->lat[k][0], r->lat[k][1], r->lat[k][2], r->lat[k][3]);
+  if (r->ext) { /* queues, shared service, prefill or slo */
+    const double(*blk[3])[4] = {r->ttft, r->tpot, r->qwait};
+    static const char *const what[] = {"ttft", "tpot", "wait"};
+    for (int b = 0; b < 3; b++)
+      for (int k = 0; k < 3; k++)
+        fprintf(f, "%-10s %-5s mean %.4g s, p50 %.4g s, p95 %.4g s, p99 %.4g s\n", what[b],
+                which[k], blk[b][k][0], blk[b][k][1], blk[b][k][2], blk[b][k][3]);
+    fprintf(f,
+            "queues     %.0f queued, %.0f timed out; mean waiting %.4g, in service %.4g; "
+            "slo attainment %.4f; edge %.4g Wh/query (active)\n",
+            r->queued, r->timed_out, r->q_len_mean, r->in_service_mean, r->slo_attainment,
+            r->wh_per_query);
+  }
   fprintf(f, "utilization token mean %.3f, std %.3f, cv %.3f; slot mean %.3f\n", r->util_mean,
           r->util_std, r->util_cv, r->slot_mean);
   fprintf(f, "\n%-20s %9s %9s %10s %9s %9s %10s\n", "device", "served", "rejected", "tokens",

@@ -17,6 +17,7 @@
 #include "dispatch.h"
 #include "engine.h"
 #include "limiter.h"
+#include "svc.h"
 #include "workload.h"
 
 typedef struct run {
@@ -41,7 +42,14 @@ typedef struct run {
   double ts_len;
   uint64_t ts_k;
   double ts_arr, ts_served, ts_redir, ts_drop, ts_tok_edge, ts_tok_cloud, ts_usd;
+  svc *sv; /* queues and shared service (svc.h), or NULL: the paper's model */
 } run;
+
+/* A request rejected at the edge (engine.c): to the cloud, or dropped.
+ * `picked` (or -1) counts a rejection; t_arr decides whether it counts in
+ * the statistics; `wait` is the time it waited in a queue (0 when it never
+ * joined one; then it is the paper's rejection). */
+void run_reject(run *u, long picked, double t_arr, double wait, uint64_t prompt, uint64_t tok);
 
 /* Length of [a, b) inside the statistics window. */
 static inline double run_clip(const run *u, double a, double b) {

@@ -108,7 +108,7 @@ static const struct {
     {"limiter.windows_s=30", "bad.json: limiter.windows_s: unknown key (did you mean "
                              "'window_s'?)"},
     {"zzz=1", "bad.json: zzz: unknown key; allowed here: name, seed, duration_s, workload, "
-              "devices, limiter, dispatch, cloud, energy, utility"},
+              "devices, limiter, dispatch, cloud, energy, utility, slo"},
     {"dispatch.policy=fastest", "bad.json: dispatch.policy: must be one of \"random\", "
                                 "\"weighted\", \"load_aware\", got \"fastest\""},
     {"workload.burst.length_s=700", "bad.json: workload.burst.length_s: must be <= "
