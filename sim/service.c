@@ -130,7 +130,8 @@ int sv_start(run *u, uint32_t i, double t, double t_arr, uint64_t tok, uint64_t 
     return ps_join(u, i, t, x);
   if (h_push(&h->pf, x))
     return -1;
-  pf_schedule(u, i);
+  if (h->pf.a[0].t_arr == t_arr && h->pf.a[0].key == x.key) /* the new earliest end */
+    pf_schedule(u, i);
   return 0;
 }
 

@@ -33,17 +33,18 @@ static void place(tmr *m, size_t k, heap_ev ev, uint32_t id) {
 static void fix(tmr *m, size_t k) {
   heap_ev ev = m->ev[k];
   uint32_t id = m->id[k];
-  while (k > 0 && heap_less(&ev, &m->ev[(k - 1) / 2])) {
-    size_t p = (k - 1) / 2;
+  while (k > 0 && heap_less(&ev, &m->ev[(k - 1) / 4])) {
+    size_t p = (k - 1) / 4;
     place(m, k, m->ev[p], m->id[p]);
     k = p;
   }
   for (;;) {
-    size_t c = 2 * k + 1;
+    size_t c = 4 * k + 1, end = c + 4 < m->n ? c + 4 : m->n;
     if (c >= m->n)
       break;
-    if (c + 1 < m->n && heap_less(&m->ev[c + 1], &m->ev[c]))
-      c++;
+    for (size_t j = c + 1; j < end; j++)
+      if (heap_less(&m->ev[j], &m->ev[c]))
+        c = j;
     if (!heap_less(&m->ev[c], &ev))
       break;
     place(m, k, m->ev[c], m->id[c]);

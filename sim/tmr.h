@@ -1,4 +1,4 @@
-/* tmr.h: per-owner timers, an indexed binary min-heap (libuv's
+/* tmr.h: per-owner timers, an indexed 4-ary min-heap (libuv's
  * uv_timer_again: one timer per owner, rescheduled in place).
  *
  * Each owner id in [0, nids) has at most one pending timer, an event
@@ -20,7 +20,7 @@
 #define TMR_NONE UINT32_MAX
 
 typedef struct tmr {
-  heap_ev *ev;   /* ev[0] the earliest; children of k are 2k+1, 2k+2 */
+  heap_ev *ev;   /* ev[0] the earliest; children of k are 4k+1 .. 4k+4 */
   uint32_t *id;  /* id[k]: owner of ev[k] */
   uint32_t *pos; /* pos[owner]: its slot, or TMR_NONE */
   size_t n, nids;
