@@ -36,7 +36,10 @@ typedef struct disp_ops {
   /* Hooks for policies that track device state; NULL when not needed.
    * admitted: device i took a request (used and inflight updated).
    * expired: device i's `used` dropped (an admission left its window).
-   * completed: device i released a slot (inflight updated). */
+   * completed: device i released a slot (inflight updated).
+   * With queues (svc.h) a device's max_par drops to 0 while its queue is
+   * non-empty and returns to P when it empties: reported as admitted
+   * (closing) and expired (opening), so an index recomputes the device. */
   void (*admitted)(disp *d, size_t i);
   void (*expired)(disp *d, size_t i);
   void (*completed)(disp *d, size_t i);
