@@ -42,6 +42,7 @@ typedef struct sweep {
   char *text;             /* the scenario file, read once */
   size_t len;
   ms_sel sel;
+  unsigned groups; /* opt-in metric groups of any point (engine.h) */
   repl *cur;       /* the point being printed */
   char *names;     /* leading header columns: the --vary paths */
   char *values;    /* leading columns of the current point */
@@ -214,6 +215,7 @@ static int begin_point(sweep *w, size_t p, es_err *e) {
                  .sel = w->c->metrics ? &w->sel : NULL,
                  .lead_names = w->names,
                  .lead_values = w->values,
+                 .groups = w->groups,
                  .out = stdout};
   pthread_mutex_lock(&w->mu);
   const scn *s = w->ring[p % w->nring];
@@ -290,6 +292,8 @@ static int prepare(sweep *w, es_err *e) {
   for (size_t p = 0; p < w->npoints && !rc; p++) {
     scn *s = NULL;
     rc = load_point(w, p, &s, e);
+    if (!rc) /* a group one point reports, every row reports: one header */
+      w->groups |= es_metric_groups(s);
     if (!rc && p == 0 && c->metrics)
       rc = ms_parse(c->metrics, s->ninst, &w->sel, e);
     scn_free(s);
