@@ -144,7 +144,7 @@ static int simulate(const cli *c, const scn *s, es_err *e) {
   ms_sel sel = {0};
   int rc = check_run(c, s, e);
   if (!rc && c->metrics)
-    rc = ms_parse(c->metrics, s->ninst, &sel, e);
+    rc = ms_parse_g(c->metrics, s->ninst, (ES_MG_ALL & ~ES_MG_SVC) | es_metric_groups(s), &sel, e);
   if (rc)
     return rc;
   char *held = NULL;
@@ -192,7 +192,7 @@ static int validate(const cli *c, const scn *s, es_err *e) {
   ms_sel sel = {0};
   int rc = check_run(c, s, e);
   if (!rc && c->metrics)
-    rc = ms_parse(c->metrics, s->ninst, &sel, e);
+    rc = ms_parse_g(c->metrics, s->ninst, (ES_MG_ALL & ~ES_MG_SVC) | es_metric_groups(s), &sel, e);
   ms_free(&sel);
   if (!rc && c->timeseries)
     rc = ofile_check(c->timeseries, e);

@@ -289,15 +289,18 @@ static int prepare(sweep *w, es_err *e) {
   if (!rc)
     rc = ifile_read(c->scenario, "a JSON file", &w->text, &w->len, e);
   /* Every point is valid before the first runs (then freed: O(1) memory). */
+  size_t ninst0 = 0;
   for (size_t p = 0; p < w->npoints && !rc; p++) {
     scn *s = NULL;
     rc = load_point(w, p, &s, e);
     if (!rc) /* a group one point reports, every row reports: one header */
       w->groups |= es_metric_groups(s);
-    if (!rc && p == 0 && c->metrics)
-      rc = ms_parse(c->metrics, s->ninst, &w->sel, e);
+    if (!rc && p == 0)
+      ninst0 = s->ninst;
     scn_free(s);
   }
+  if (!rc && c->metrics)
+    rc = ms_parse_g(c->metrics, ninst0, (ES_MG_ALL & ~ES_MG_SVC) | w->groups, &w->sel, e);
   w->lead_max = lead_bound(w);
   w->nring = 2 * (size_t)c->jobs + 2;
   if (!rc && (!(w->names = malloc(w->lead_max)) || !(w->values = malloc(w->lead_max)) ||
