@@ -69,9 +69,13 @@ static char *join(const char *const *sets, size_t k) {
 }
 
 static int selection(const cli *c, const scn *const *s, ms_sel *sel, es_err *e) {
-  if (!c->metrics || c->format == REP_JSON)
+  if (c->format == REP_JSON)
     return ms_all(sel, ES_MG_ALL, e); /* JSON always has the full nested shape */
-  int rc = ms_parse(c->metrics, s[0]->ninst, sel, e);
+  if (!c->metrics) /* every metric, the queue/service ones when a variant has them */
+    return ms_all(sel, (ES_MG_ALL & ~ES_MG_SVC) | es_metric_groups(s[0]) | es_metric_groups(s[1]),
+                  e);
+  unsigned g = (ES_MG_ALL & ~ES_MG_SVC) | es_metric_groups(s[0]) | es_metric_groups(s[1]);
+  int rc = ms_parse_g(c->metrics, s[0]->ninst, g, sel, e);
   return rc ? rc : ms_check(sel, s[1]->ninst, e);
 }
 

@@ -61,6 +61,11 @@ static int check_run(const cli *c, const scn *s, es_err *e) {
     return es_fail(e, ES_EINPUT, "edgesim: --timeseries: only with a single replication");
   if (check_observers(c, e))
     return e->code;
+  if ((c->events || c->trace) && (es_metric_groups(s) & ES_MG_SVC))
+    return es_fail(e, ES_EINPUT,
+                   "edgesim: %s: not available for scenarios with queue, service, prefill or "
+                   "slo keys (queued and shared-service requests are not followed one by one yet)",
+                   c->trace ? "--trace" : "--events");
   if ((c->events || c->trace) && obs_slot_count(s) > OBS_MAX_SLOTS)
     return es_fail(
         e, ES_EINPUT, "edgesim: %s: the cluster has %llu slots; at most %llu can be shown",
@@ -139,7 +144,7 @@ static int simulate(const cli *c, const scn *s, es_err *e) {
   ms_sel sel = {0};
   int rc = check_run(c, s, e);
   if (!rc && c->metrics)
-    rc = ms_parse(c->metrics, s->ninst, &sel, e);
+    rc = ms_parse_g(c->metrics, s->ninst, (ES_MG_ALL & ~ES_MG_SVC) | es_metric_groups(s), &sel, e);
   if (rc)
     return rc;
   char *held = NULL;
@@ -187,7 +192,7 @@ static int validate(const cli *c, const scn *s, es_err *e) {
   ms_sel sel = {0};
   int rc = check_run(c, s, e);
   if (!rc && c->metrics)
-    rc = ms_parse(c->metrics, s->ninst, &sel, e);
+    rc = ms_parse_g(c->metrics, s->ninst, (ES_MG_ALL & ~ES_MG_SVC) | es_metric_groups(s), &sel, e);
   ms_free(&sel);
   if (!rc && c->timeseries)
     rc = ofile_check(c->timeseries, e);

@@ -42,6 +42,7 @@ typedef struct sweep {
   char *text;             /* the scenario file, read once */
   size_t len;
   ms_sel sel;
+  unsigned groups; /* opt-in metric groups of any point (engine.h) */
   repl *cur;       /* the point being printed */
   char *names;     /* leading header columns: the --vary paths */
   char *values;    /* leading columns of the current point */
@@ -214,6 +215,7 @@ static int begin_point(sweep *w, size_t p, es_err *e) {
                  .sel = w->c->metrics ? &w->sel : NULL,
                  .lead_names = w->names,
                  .lead_values = w->values,
+                 .groups = w->groups,
                  .out = stdout};
   pthread_mutex_lock(&w->mu);
   const scn *s = w->ring[p % w->nring];
@@ -287,13 +289,18 @@ static int prepare(sweep *w, es_err *e) {
   if (!rc)
     rc = ifile_read(c->scenario, "a JSON file", &w->text, &w->len, e);
   /* Every point is valid before the first runs (then freed: O(1) memory). */
+  size_t ninst0 = 0;
   for (size_t p = 0; p < w->npoints && !rc; p++) {
     scn *s = NULL;
     rc = load_point(w, p, &s, e);
-    if (!rc && p == 0 && c->metrics)
-      rc = ms_parse(c->metrics, s->ninst, &w->sel, e);
+    if (!rc) /* a group one point reports, every row reports: one header */
+      w->groups |= es_metric_groups(s);
+    if (!rc && p == 0)
+      ninst0 = s->ninst;
     scn_free(s);
   }
+  if (!rc && c->metrics)
+    rc = ms_parse_g(c->metrics, ninst0, (ES_MG_ALL & ~ES_MG_SVC) | w->groups, &w->sel, e);
   w->lead_max = lead_bound(w);
   w->nring = 2 * (size_t)c->jobs + 2;
   if (!rc && (!(w->names = malloc(w->lead_max)) || !(w->values = malloc(w->lead_max)) ||

@@ -262,6 +262,7 @@ typedef struct cursor {
 } cursor;
 
 typedef struct retry_rec {
+  double t_arr; /* its arrival (queues: latencies count from it) */
   uint64_t prompt, tok;
   uint32_t attempt;   /* retries done before this one */
   uint32_t counted;   /* arrived in the statistics window */
@@ -407,7 +408,18 @@ static int limited(cloud_run *c, double t, uint64_t k) {
 
 /* Tests outage, budget and limits at t; on SENT, the request is accepted
  * (window, spend, concurrency) and answered. -1 if out of memory. */
-static int attempt(run *u, double t, uint64_t prompt, uint64_t tok, double usd, int counted) {
+/* The latency of a counted request answered by the cloud: sent at t,
+ * first token after rtt + ttft, done after lat. With queues (svc.h) the
+ * queue/service statistics take it, counted from its arrival t_arr. */
+static void record(run *u, double t_arr, double t, double first, double lat, uint64_t tok) {
+  if (u->sv)
+    sv_record(u, 1, t_arr, t, t + first, t + lat, tok);
+  else
+    hist_add(&u->r->lat_hist[1], lat);
+}
+
+static int attempt(run *u, double t_arr, double t, uint64_t prompt, uint64_t tok, double usd,
+                   int counted) {
   cloud_run *c = u->cl;
   const cloud_cfg *x = c->x;
   if (c->down_possible && cur_down(c, &c->q, t))
@@ -448,7 +460,7 @@ static int attempt(run *u, double t, uint64_t prompt, uint64_t tok, double usd, 
   u->k_cloud += tok;
   r->utility_sum += s->alpha * s->cloud.quality + (1 - s->alpha) * ttft;
   r->cloud_usd += usd;
-  hist_add(&r->lat_hist[1], lat);
+  record(u, t_arr, t, rtt + ttft, lat, tok);
   return SENT;
 }
 
@@ -476,12 +488,13 @@ static int retry_alloc(cloud_run *c, uint32_t *out) {
 }
 
 /* Attempt number `done` (retries already made) of a request at t. */
-static int try_send(run *u, double t, uint64_t prompt, uint64_t tok, int counted, uint32_t done) {
+static int try_send(run *u, double t_arr, double t, uint64_t prompt, uint64_t tok, int counted,
+                    uint32_t done) {
   cloud_run *c = u->cl;
   const cloud_cfg *x = c->x;
   const scn *s = u->s;
   double usd = ((double)prompt * s->cloud.price_in + (double)tok * s->cloud.price_out) / 1e6;
-  int rc = attempt(u, t, prompt, tok, usd, counted);
+  int rc = attempt(u, t_arr, t, prompt, tok, usd, counted);
   if (rc == SENT || rc < 0)
     return rc < 0 ? -1 : 0;
   if (rc == BUDGET)
@@ -497,12 +510,12 @@ static int try_send(run *u, double t, uint64_t prompt, uint64_t tok, int counted
   uint32_t i;
   if (retry_alloc(c, &i))
     return -1;
-  c->pool[i] = (retry_rec){prompt, tok, done + 1, (uint32_t)counted, UINT32_MAX};
+  c->pool[i] = (retry_rec){t_arr, prompt, tok, done + 1, (uint32_t)counted, UINT32_MAX};
   c->nretry += (uint64_t)counted;
   return cal_push(&u->q, t + wait, EV_RETRY, i);
 }
 
-int cloud_send(run *u, double t, uint64_t prompt, uint64_t tok, int counted) {
+int cloud_send(run *u, double t_arr, double t, uint64_t prompt, uint64_t tok, int counted) {
   if (!u->s->cloud.enabled) {
     u->ts_drop++;
     if (counted)
@@ -510,7 +523,7 @@ int cloud_send(run *u, double t, uint64_t prompt, uint64_t tok, int counted) {
     return 0;
   }
   if (u->cl)
-    return try_send(u, t, prompt, tok, counted, 0);
+    return try_send(u, t_arr, t, prompt, tok, counted, 0);
   /* the paper's cloud: always answers */
   const scn *s = u->s;
   es_result *r = u->r;
@@ -525,7 +538,7 @@ int cloud_send(run *u, double t, uint64_t prompt, uint64_t tok, int counted) {
   u->k_cloud += tok;
   r->utility_sum += s->alpha * s->cloud.quality + (1 - s->alpha) * s->cloud.ttft_s;
   r->cloud_usd += usd;
-  hist_add(&r->lat_hist[1], lat);
+  record(u, t_arr, t, s->cloud.rtt_s + s->cloud.ttft_s, lat, tok);
   return 0;
 }
 
@@ -533,7 +546,7 @@ int cloud_reject(run *u, long picked, double t, uint64_t prompt, uint64_t tok) {
   int counted = t >= u->from;
   if (picked >= 0 && counted)
     u->devs[picked].rejected++;
-  return cloud_send(u, t, prompt, tok, counted);
+  return cloud_send(u, t, t, prompt, tok, counted);
 }
 
 int cloud_fire_retry(run *u, const heap_ev *ev) {
@@ -543,7 +556,7 @@ int cloud_fire_retry(run *u, const heap_ev *ev) {
   c->free_head = ev->arg;
   if (u->ts)
     run_ts_advance(u, ev->t);
-  return try_send(u, ev->t, q.prompt, q.tok, (int)q.counted, q.attempt);
+  return try_send(u, q.t_arr, ev->t, q.prompt, q.tok, (int)q.counted, q.attempt);
 }
 
 int cloud_fire_done(run *u, const heap_ev *ev) {

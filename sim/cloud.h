@@ -105,9 +105,10 @@ void cloud_teardown(struct run *u);
  * or -1): to the cloud, or dropped. */
 int cloud_reject(struct run *u, long picked, double t, uint64_t prompt, uint64_t tok);
 /* A request that arrived at t_arr, sent at t (a fail-over from a device:
- * faults.c). `counted`: it arrived in the statistics window. 0, or -1 if
- * out of memory. */
-int cloud_send(struct run *u, double t, uint64_t prompt, uint64_t tok, int counted);
+ * faults.c; a queue deadline: queue.c). `counted`: it arrived in the
+ * statistics window. With queues (svc.h) its latencies count from t_arr;
+ * without, from t (the paper's). 0, or -1 if out of memory. */
+int cloud_send(struct run *u, double t_arr, double t, uint64_t prompt, uint64_t tok, int counted);
 
 /* Event handlers (rows of engine.c's EV_TYPES). */
 int cloud_fire_retry(struct run *u, const struct heap_ev *ev);

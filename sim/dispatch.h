@@ -42,7 +42,11 @@ typedef struct disp_ops {
   /* Hooks for policies that track device state; NULL when not needed.
    * admitted: device i took a request (used and inflight updated).
    * expired: device i's `used` dropped (an admission left its window).
-   * completed: device i released a slot (inflight updated). */
+   * completed: device i released a slot (inflight updated).
+   * A device closed or reopened (faults.h's dev_set_open: its max_par
+   * drops to 0 while it is down or its queue, svc.h, is non-empty, and
+   * returns to P) is reported as expired either way, so a policy with an
+   * index recomputes the device from its fields. */
   void (*admitted)(disp *d, size_t i);
   void (*expired)(disp *d, size_t i);
   void (*completed)(disp *d, size_t i);

@@ -42,20 +42,27 @@ es_result *es_result_new(const scn *s) {
   }
   r->ndev = s->ninst;
   r->groups = es_metric_groups(s);
+  if ((r->groups & ES_MG_SVC) && !(r->xh = malloc(9 * sizeof *r->xh))) { /* svc histograms */
+    es_result_free(r);
+    return NULL;
+  }
   return r;
 }
 
 void es_result_free(es_result *r) {
   if (r)
-    free(r->dev);
+    free(r->dev), free(r->xh);
   free(r);
 }
 
 /* ---- setup ---------------------------------------------------------------- */
 
 static void on_drop(void *ctx, uint32_t i) {
-  disp_expired(&((run *)ctx)->d, i);
-  OBS_CALL((run *)ctx, expire, ((run *)ctx)->obs_t, i, 0);
+  run *u = ctx;
+  disp_expired(&u->d, i);
+  OBS_CALL(u, expire, u->obs_t, i, 0);
+  if (u->sv) /* queues: its head may start now */
+    sv_dropped(u->sv, i);
 }
 
 static int setup(run *u, const scn *s, uint64_t seed, const es_opts *o, es_result *r) {
@@ -110,6 +117,12 @@ static int setup(run *u, const scn *s, uint64_t seed, const es_opts *o, es_resul
     return -1;
   for (int i = 0; i < 3; i++)
     hist_init(&r->lat_hist[i]);
+  if (s->ext) { /* queues, shared service, prefill or slo: svc.h */
+    if (sv_init(u))
+      return -1;
+    for (int i = 0; i < 9; i++)
+      hist_init(&r->xh[i]);
+  }
   snprintf(r->scenario, sizeof r->scenario, "%s", s->name);
   r->seed = seed;
   r->policy = scn_policy_name(s);
@@ -120,6 +133,7 @@ static int setup(run *u, const scn *s, uint64_t seed, const es_opts *o, es_resul
 }
 
 static void teardown(run *u) {
+  sv_destroy(u);
   free(u->devs);
   lim_set_destroy(&u->lims);
   cal_destroy(&u->q);
@@ -171,18 +185,26 @@ void run_ts_advance(run *u, double t) {
 
 /* ---- events ------------------------------------------------------------------ */
 
+/* The hot path comes in two copies, chosen once per run: SV 0 for runs
+ * without queues or shared service (the paper's model, which pays no test
+ * for them) and SV 1 for runs with (u->sv set). ES_HOT functions take SV as
+ * a constant and are inlined into each copy. */
+#define ES_HOT static inline __attribute__((always_inline))
+
 /* A request finished on device ev->arg: its slot is free. (inline: run_due
  * calls it directly, and the observer hook must not cost it its inlining) */
-static inline int fire_done(run *u, const heap_ev *ev) {
+ES_HOT int fire_done(run *u, const heap_ev *ev, int SV) {
   dev *d = &u->devs[ev->arg];
   if (--d->inflight == 0)
     d->busy_s += run_clip(u, d->busy_since, ev->t);
   disp_completed(&u->d, ev->arg);
   OBS_CALL(u, done, ev->t, ev->arg);
+  if (SV) /* queues: the head may take the slot */
+    return sv_try_start(u, ev->arg, ev->t);
   return 0;
 }
 
-int run_done(run *u, const heap_ev *ev) { return fire_done(u, ev); }
+int run_done(run *u, const heap_ev *ev) { return fire_done(u, ev, u->sv != NULL); }
 
 /* The event types (ids in run.h): one row each. A new type is a row and a
  * handler. */
@@ -190,7 +212,7 @@ static const struct ev_type {
   const char *name;
   int (*fire)(run *u, const heap_ev *ev); /* 0, or -1 if out of memory */
 } EV_TYPES[EV_TYPES_END] = {
-    [EV_DONE] = {"done", fire_done},
+    [EV_DONE] = {"done", run_done},
     /* faults.c */
     [EV_FDONE] = {"done (device with failures)", flt_fire_done},
     [EV_FAIL] = {"failure", flt_fire_fail},
@@ -198,24 +220,28 @@ static const struct ev_type {
     /* cloud.c */
     [EV_RETRY] = {"cloud retry", cloud_fire_retry},
     [EV_CLOUD_DONE] = {"cloud done", cloud_fire_done},
+    /* service.c, queue.c */
+    [EV_SVC] = {"shared service completion", sv_fire_svc},
+    [EV_PREFILL] = {"prefill end", sv_fire_prefill},
+    [EV_DEADLINE] = {"queue deadline", sv_fire_deadline},
 };
 
 /* Runs every calendar event due at or before t, counting them in
  * u->events; 0, or -1 if a handler ran out of memory. Completions, the most
  * frequent type, are called directly (inlined). */
 static inline int run_due(run *u, double t) {
-  while (cal_next_t(&u->q) <= t) {
+  while (cal_next_t_k(&u->q, 0) <= t) { /* no timers without svc */
     heap_ev ev;
-    cal_pop(&u->q, &ev);
+    cal_pop_k(&u->q, &ev, 0);
     u->events++;
-    if (ev.kind == EV_DONE ? fire_done(u, &ev) : EV_TYPES[ev.kind & EV_KIND_MASK].fire(u, &ev))
+    if (ev.kind == EV_DONE ? fire_done(u, &ev, 0) : EV_TYPES[ev.kind & EV_KIND_MASK].fire(u, &ev))
       return -1;
   }
   return 0;
 }
 
 /* Brings every limiter group to t; sliding windows (the paper's) inline. */
-static void advance_limiters(run *u, double t) {
+ES_HOT void advance_limiters_k(run *u, double t, int SV) {
   u->obs_t = t;
   for (size_t k = 0; k < u->lims.n; k++) {
     lim_grp *g = &u->lims.g[k];
@@ -225,15 +251,52 @@ static void advance_limiters(run *u, double t) {
     else {
       if (u->obs)
         obs_window_due(u, g, t); /* the leave times, before they are popped */
-      while (lim_sw_pop(g, t, &i))
+      while (lim_sw_pop(g, t, &i)) {
         disp_expired(&u->d, i);
+        if (SV)
+          sv_dropped(u->sv, i);
+      }
     }
   }
 }
 
-/* always inlined into the run loop (as before run_admit gave it a second caller) */
-static inline __attribute__((always_inline)) int admit(run *u, size_t i, double t,
-                                                       const wl_arrival *a) {
+static void advance_limiters(run *u, double t) { advance_limiters_k(u, t, 1); } /* svc runs */
+
+/* run_due() for runs with queues (svc.h): while a request waits, window
+ * expiries are events at their own times (before calendar events at the
+ * same time), since a queue head may start at one; then every limiter is
+ * brought to each event's time, so a head is tested against current
+ * windows. Without waiting requests this is run_due(). */
+static int run_due_sv(run *u, double t) {
+  for (;;) {
+    double tc = cal_next_t(&u->q);
+    if (u->sv->queued) {
+      double tw = sv_next_drop(u);
+      if (tw <= tc && tw <= t && tw < INFINITY) {
+        advance_limiters(u, tw);
+        if (sv_wake_all(u, tw))
+          return -1;
+        continue;
+      }
+      if (tc <= t && tc < INFINITY) {
+        advance_limiters(u, tc);
+        if (sv_wake_all(u, tc))
+          return -1;
+      }
+    }
+    if (tc > t || tc == INFINITY) /* t may be +inf: the final drain */
+      return 0;
+    heap_ev ev;
+    cal_pop(&u->q, &ev);
+    u->events++;
+    if (EV_TYPES[ev.kind & EV_KIND_MASK].fire(u, &ev))
+      return -1;
+  }
+}
+
+ES_HOT int admit(run *u, size_t i, double t, const wl_arrival *a, int SV) {
+  if (SV)
+    return sv_start(u, (uint32_t)i, t, t, a->tokens, a->prompt, a->cls);
   dev *d = &u->devs[i];
   uint64_t tok = a->tokens;
   lim_grp *g = &u->lims.g[d->grp];
@@ -245,7 +308,7 @@ static inline __attribute__((always_inline)) int admit(run *u, size_t i, double 
   disp_admitted(&u->d, i);
   const scn_device *sd = &u->s->dev[d->spec]; /* a few entries: always cached */
   double service = sd->ttft_s + (double)tok / sd->tgs;
-  uint32_t kind = u->fl ? flt_admit(u, i, t, a->prompt, tok, service) : EV_DONE; /* faults.h */
+  uint32_t kind = u->fl ? flt_admit(u, i, t, t, a->prompt, tok, service) : EV_DONE; /* faults.h */
   if (cal_push_fifo(&u->q, d->spec * u->ntok + a->cls, t + service, kind, (uint32_t)i))
     return -1;
   OBS_CALL(u, admit, t, i, a, service);
@@ -265,9 +328,11 @@ static inline __attribute__((always_inline)) int admit(run *u, size_t i, double 
   return 0;
 }
 
-int run_admit(run *u, size_t i, double t, const wl_arrival *a) { return admit(u, i, t, a); }
+/* route.c's way in: an admission of the plain run loop (route refuses
+ * queue and service keys, so SV is 0). */
+int run_admit(run *u, size_t i, double t, const wl_arrival *a) { return admit(u, i, t, a, 0); }
 
-static int arrive(run *u, double t) {
+ES_HOT int arrive(run *u, double t, int SV) {
   const wl_arrival *a = &u->w.a;
   uint64_t tok = a->tokens;
   if (u->ts)
@@ -275,13 +340,20 @@ static int arrive(run *u, double t) {
   u->ts_arr++;
   if (t >= u->from)
     u->n_gen++, u->k_gen += tok;
-  advance_limiters(u, t);
+  advance_limiters_k(u, t, SV);
+  if (SV && sv_wake_all(u, t)) /* queue heads before the newcomer */
+    return -1;
   OBS_CALL(u, arrive, t, a);
   if (u->rt) /* route.h: difficulty, the routing strategy, accuracy */
     return route_arrive(u, t, a);
   long i = disp_pick(&u->d, tok, t);
   if (i >= 0 && disp_admits(&u->d, (size_t)i, tok, t))
-    return admit(u, (size_t)i, t, a);
+    return admit(u, (size_t)i, t, a, SV);
+  if (SV) { /* no free slot or window: a queue with room takes it */
+    int q = sv_offer(u, i, t, a->prompt, tok, a->cls);
+    if (q)
+      return q < 0 ? -1 : 0;
+  }
   OBS_CALL(u, reject, t, i, a, obs_reason_of(u, i, tok));
   return cloud_reject(u, i, t, a->prompt, tok); /* cloud.h: to the cloud, or dropped */
 }
@@ -293,6 +365,21 @@ static int window_full(const run *u) {
       return 1;
   return 0;
 }
+
+/* Every arrival, with the events due before each; 0 or -1. */
+ES_HOT int arrivals(run *u, int SV) {
+  int rc = 0;
+  for (double t = wl_next(&u->w); !rc && t < INFINITY; t = wl_next(&u->w)) {
+    rc = SV ? run_due_sv(u, t) : run_due(u, t); /* events at t come before the arrival */
+    if (!rc)
+      rc = arrive(u, t, SV);
+    u->events++;
+  }
+  return rc;
+}
+
+static int arrivals_plain(run *u) { return arrivals(u, 0); }
+static int arrivals_sv(run *u) { return arrivals(u, 1); }
 
 /* ---- results ------------------------------------------------------------------ */
 
@@ -341,6 +428,8 @@ static void finish(run *u) {
   finish_devices(u);
   cloud_finish(u); /* cloud.h, faults.h: availability, drop reasons, energy while down */
   flt_finish(u);
+  if (u->sv)
+    sv_finish(u);
   r->energy_usd = r->energy_wh / 1000.0 * u->s->energy_price;
   r->total_usd = r->energy_usd + r->cloud_usd;
   r->cpr_edge = ratio(r->energy_usd, r->edge_served);
@@ -384,6 +473,15 @@ static int check(const run *u, es_err *e) {
                    "dropped %llu",
                    (unsigned long long)u->k_gen, (unsigned long long)u->k_edge,
                    (unsigned long long)u->k_cloud, (unsigned long long)u->k_drop);
+  double l, w;
+  if (u->sv && u->sv->n_timed_out > u->n_redir + u->n_drop)
+    return es_fail(e, ES_ERUNTIME, "internal check failed: timed out %llu > redirected + dropped",
+                   (unsigned long long)u->sv->n_timed_out);
+  if (u->sv && sv_check_little(u, &l, &w))
+    return es_fail(e, ES_ERUNTIME,
+                   "internal check failed: Little's law: time integral of the queue lengths "
+                   "%.17g s != sum of the waits %.17g s",
+                   l, w);
   return flt_check(u, e); /* dropped by reason, the budget cap */
 }
 
@@ -401,16 +499,14 @@ int es_run(const scn *s, uint64_t seed, const es_opts *o, es_result *r, es_err *
   if (u.ts)
     ts_header(&u);
   OBS_CALL(&u, start, 0.0);
-  for (double t = wl_next(&u.w); !rc && t < INFINITY; t = wl_next(&u.w)) {
-    rc = run_due(&u, t); /* events at t come before the arrival */
-    if (!rc)
-      rc = arrive(&u, t);
-    u.events++;
-  }
+  rc = u.sv ? arrivals_sv(&u) : arrivals_plain(&u);
   /* The requests still in flight after the last arrival finish too: a device
-   * is busy (for energy) until its last completion, not until duration_s. */
+   * is busy (for energy) until its last completion, not until duration_s.
+   * With queues or shared service, every request that arrived is followed
+   * to its end (queues drain, decodes finish; time-based statistics stay
+   * clipped to [from, to)), so its waits and latencies are known. */
   if (!rc)
-    rc = run_due(&u, u.to);
+    rc = u.sv ? run_due_sv(&u, INFINITY) : run_due(&u, u.to);
   if (rc || u.w.err.code) {
     if (u.w.err.code)
       rc = es_fail(e, ES_ERUNTIME, "%s", u.w.err.msg);
@@ -457,7 +553,10 @@ static const struct {
 
 size_t es_dev_metric_count(void) { return sizeof DEV_METRICS / sizeof DEV_METRICS[0]; }
 int es_dev_metric_shown(size_t k, unsigned groups) {
-  return DEV_METRICS[k].off < offsetof(es_dev_result, availability) || (groups & ES_MG_FLT);
+  size_t off = DEV_METRICS[k].off;
+  if (off < offsetof(es_dev_result, availability))
+    return 1;
+  return (groups & (off < offsetof(es_dev_result, timed_out) ? ES_MG_FLT : ES_MG_SVC)) != 0;
 }
 const char *es_dev_metric_name(size_t k) { return DEV_METRICS[k].name; }
 double es_dev_metric_value(const es_dev_result *d, size_t k) {
@@ -466,15 +565,18 @@ double es_dev_metric_value(const es_dev_result *d, size_t k) {
 
 size_t es_metric_count(void) { return sizeof METRICS / sizeof METRICS[0]; }
 int es_metric_shown(size_t i, unsigned groups) {
-  size_t lo = offsetof(es_result, x), hi = lo + sizeof(struct es_flt_result);
-  size_t qlo = offsetof(es_result, q), qhi = qlo + sizeof(struct es_route_result);
-  size_t off = METRICS[i].off;
-  if (off >= qlo && off < qhi)
+  size_t off = METRICS[i].off, x = offsetof(es_result, x), q = offsetof(es_result, q);
+  size_t rq = offsetof(es_result, rq);
+  if (off >= x && off < x + sizeof(struct es_flt_result))
+    return (groups & ES_MG_FLT) != 0;
+  if (off >= q && off < q + sizeof(struct es_svc_result))
+    return (groups & ES_MG_SVC) != 0;
+  if (off >= rq && off < rq + sizeof(struct es_route_result))
     return (groups & ES_MG_ROUTE) != 0;
-  return off < lo || off >= hi || (groups & ES_MG_FLT);
+  return 1;
 }
 unsigned es_metric_groups(const scn *s) {
-  unsigned g = s->cx.ext ? ES_MG_FLT : 0;
+  unsigned g = (s->cx.ext ? ES_MG_FLT : 0) | (s->ext ? ES_MG_SVC : 0);
   if (s->rt.has_diff)
     g |= ES_MG_ROUTE;
   for (size_t i = 0; i < s->ndev; i++)

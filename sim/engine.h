@@ -19,6 +19,21 @@
 #include "hist.h"
 #include "scenario.h"
 
+/* Latency-like rows of the queue/service group: (prefix, field[3][4]). */
+#define ES_LAT_ROWS(X, name, field)                                                                \
+  X(name ".edge.mean", field[0][0])                                                                \
+  X(name ".edge.p50", field[0][1])                                                                 \
+  X(name ".edge.p95", field[0][2])                                                                 \
+  X(name ".edge.p99", field[0][3])                                                                 \
+  X(name ".cloud.mean", field[1][0])                                                               \
+  X(name ".cloud.p50", field[1][1])                                                                \
+  X(name ".cloud.p95", field[1][2])                                                                \
+  X(name ".cloud.p99", field[1][3])                                                                \
+  X(name ".all.mean", field[2][0])                                                                 \
+  X(name ".all.p50", field[2][1])                                                                  \
+  X(name ".all.p95", field[2][2])                                                                  \
+  X(name ".all.p99", field[2][3])
+
 /* Scalar metrics: (dotted name, field). Every one is a double in es_result;
  * counts are whole numbers. Order here is the order of CSV columns. */
 #define ES_METRICS(X)                                                                              \
@@ -26,6 +41,8 @@
   X("requests.edge_served", edge_served)                                                           \
   X("requests.redirected", redirected)                                                             \
   X("requests.dropped", dropped)                                                                   \
+  X("requests.timed_out", q.timed_out)                                                             \
+  X("requests.queued", q.queued)                                                                   \
   X("requests.lost", x.lost)                                                                       \
   X("requests.failed_over", x.failed_over)                                                         \
   X("requests.unavailable", x.unavailable)                                                         \
@@ -45,6 +62,7 @@
   X("cost.total_usd", total_usd)                                                                   \
   X("cost.cpr_edge_usd", cpr_edge)                                                                 \
   X("cost.cpr_cloud_usd", cpr_cloud)                                                               \
+  X("cost.edge_wh_per_query", q.wh_per_query)                                                      \
   X("latency_s.edge.mean", lat[0][0])                                                              \
   X("latency_s.edge.p50", lat[0][1])                                                               \
   X("latency_s.edge.p95", lat[0][2])                                                               \
@@ -57,6 +75,12 @@
   X("latency_s.all.p50", lat[2][1])                                                                \
   X("latency_s.all.p95", lat[2][2])                                                                \
   X("latency_s.all.p99", lat[2][3])                                                                \
+  ES_LAT_ROWS(X, "ttft_s", q.ttft)                                                                 \
+  ES_LAT_ROWS(X, "tpot_s", q.tpot)                                                                 \
+  ES_LAT_ROWS(X, "queue_wait_s", q.qwait)                                                          \
+  X("queue.length_mean", q.q_len_mean)                                                             \
+  X("queue.in_service_mean", q.in_service_mean)                                                    \
+  X("slo.attainment", q.slo_attainment)                                                            \
   X("utilization.mean", util_mean)                                                                 \
   X("utilization.std", util_std)                                                                   \
   X("utilization.cv", util_cv)                                                                     \
@@ -69,11 +93,11 @@
   X("cloud.availability", x.cloud_availability)                                                    \
   X("cloud.peak_period_usd", x.peak_period_usd)                                                    \
   X("faults.device_availability", x.devices_availability)                                          \
-  X("accuracy.edge", q.acc_edge)                                                                   \
-  X("accuracy.cloud", q.acc_cloud)                                                                 \
-  X("accuracy.all", q.acc_all)                                                                     \
-  X("routing.to_cloud", q.to_cloud)                                                                \
-  X("routing.escalated", q.escalated)
+  X("accuracy.edge", rq.acc_edge)                                                                  \
+  X("accuracy.cloud", rq.acc_cloud)                                                                \
+  X("accuracy.all", rq.acc_all)                                                                    \
+  X("routing.to_cloud", rq.to_cloud)                                                               \
+  X("routing.escalated", rq.escalated)
 
 /* Opt-in metric groups: a metric whose field lies in es_result.x (or, per
  * device, from es_dev_result.availability on) is reported only when the
@@ -82,7 +106,11 @@
  * scenarios without those keys print exactly what they printed before. */
 #define ES_MG_FLT 1u
 /* es_result.q: requests have a difficulty (route.h) */
-#define ES_MG_ROUTE 2u
+#define ES_MG_ROUTE 4u
+/* A metric whose field lies in es_result.q (per device: from
+ * es_dev_result.timed_out on) is reported only when the scenario uses a
+ * queue, shared service, prefill or slo key (scn.ext; issue 13). */
+#define ES_MG_SVC 2u
 #define ES_MG_ALL (~0u)
 
 /* Per device instance, (name, field of es_dev_result). */
@@ -94,7 +122,10 @@
   X("slot_utilization", slot_utilization)                                                          \
   X("energy_wh", energy_wh)                                                                        \
   X("availability", availability)                                                                  \
-  X("down_s", down_s)
+  X("down_s", down_s)                                                                              \
+  X("timed_out", timed_out)                                                                        \
+  X("queue_length_mean", queue_length_mean)                                                        \
+  X("in_service_mean", in_service_mean)
 
 typedef struct es_dev_result {
   char name[96]; /* scenario name, with [k] when count > 1 */
@@ -122,7 +153,12 @@ typedef struct es_result {
   struct es_route_result {               /* ES_MG_ROUTE: route.c */
     double acc_edge, acc_cloud, acc_all; /* mean P(correct): edge, cloud answers; all requests */
     double to_cloud, escalated;          /* sent straight to the cloud; escalated (cascade) */
+  } rq;
+  struct es_svc_result { /* ES_MG_SVC: queue.c, service.c */
+    double timed_out, queued, wh_per_query, slo_attainment, q_len_mean, in_service_mean;
+    double ttft[3][4], tpot[3][4], qwait[3][4]; /* like lat */
   } q;
+  hist *xh;           /* ES_MG_SVC: ttft, tpot, queue wait x edge, cloud, all (9); else NULL */
   double utility_sum; /* sum of U over answered requests */
   hist lat_hist[3];   /* edge, cloud, all */
   size_t ndev;

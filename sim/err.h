@@ -24,7 +24,7 @@ enum {
 
 typedef struct es_err {
   int code;       /* one of the table above; ES_OK until a failure */
-  char msg[1024]; /* one line, no trailing newline */
+  char msg[2048]; /* one line, no trailing newline */
 } es_err;
 
 /* Records a failure (printf-style message) and returns `code`. */

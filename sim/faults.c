@@ -38,8 +38,8 @@ int flt_check_cfg(kctx *c, scn *s) {
 /* ---- the run's state ------------------------------------------------------------- */
 
 typedef struct flt_slot {
-  double t_arr, service; /* admitted at (= arrival), service time, seconds */
-  uint64_t seq;          /* its completion event's sequence number; SLOT_FREE */
+  double t_arr, t_start, service; /* arrival, admission (later with queues), service time, s */
+  uint64_t seq;                   /* its completion event's sequence number; SLOT_FREE */
   uint64_t prompt, tok;
 } flt_slot;
 
@@ -101,7 +101,8 @@ int flt_setup(run *u, uint64_t seed) {
     for (uint32_t k = 0; k < fd->P; k++)
       f->slot[base + k].seq = SLOT_FREE, f->stk[base + k] = fd->P - 1 - k;
     base += fd->P;
-    if (cal_push(&u->q, flt_renewal_draw(&sd->failure, f->r, 0), EV_FAIL, (uint32_t)i))
+    double first = flt_renewal_draw(&sd->failure, f->r, 0);
+    if (first < u->to && cal_push(&u->q, first, EV_FAIL, (uint32_t)i))
       return -1;
   }
   return 0;
@@ -120,12 +121,13 @@ void flt_teardown(run *u) {
   u->fl = NULL;
 }
 
-uint32_t flt_admit(run *u, size_t i, double t, uint64_t prompt, uint64_t tok, double service) {
+uint32_t flt_admit(run *u, size_t i, double t_arr, double t, uint64_t prompt, uint64_t tok,
+                   double service) {
   flt_dev *fd = &u->fl->fd[i];
   if (!fd->P)
     return EV_DONE;
   uint32_t k = u->fl->stk[fd->base + --fd->nfree]; /* inflight < P: one is free */
-  u->fl->slot[fd->base + k] = (flt_slot){t, service, u->q.seq, prompt, tok};
+  u->fl->slot[fd->base + k] = (flt_slot){t_arr, t, service, u->q.seq, prompt, tok};
   return EV_FDONE | k << 8;
 }
 
@@ -153,23 +155,34 @@ static int cut(run *u, size_t i, flt_slot *sl, double t) {
   const scn *s = u->s;
   const scn_device *sd = &s->dev[d->spec];
   int counted = sl->t_arr >= u->from;
-  d->slot_s -= run_clip(u, t, sl->t_arr + sl->service); /* the part it no longer holds */
+  double end = sl->t_start + sl->service;
+  d->slot_s -= run_clip(u, t, end); /* the part it no longer holds */
   if (counted) {
     d->served--, d->tokens -= sl->tok;
     u->n_edge--, u->k_edge -= sl->tok;
     u->r->utility_sum -= s->alpha * sd->quality + (1 - s->alpha) * sd->ttft_s;
-    hist_remove(&u->r->lat_hist[0], sl->service);
+    if (u->sv) /* queues: the statistics sv_start recorded */
+      sv_unrecord(u, sl->t_arr, sl->t_start, sl->t_start + sd->ttft_s, end, sl->tok);
+    else
+      hist_remove(&u->r->lat_hist[0], sl->service);
   }
   sl->seq = SLOT_FREE;
-  if (sd->failure.on_fail == FLT_DROP) {
+  (void)f;
+  return flt_cut_send(u, i, t, sl->t_arr, sl->prompt, sl->tok, counted);
+}
+
+int flt_cut_send(run *u, size_t i, double t, double t_arr, uint64_t prompt, uint64_t tok,
+                 int counted) {
+  flt_run *f = u->fl;
+  if (u->s->dev[u->devs[i].spec].failure.on_fail == FLT_DROP) {
     u->ts_drop++, f->ts_lost++;
     if (counted)
-      u->n_drop++, u->k_drop += sl->tok, f->n_lost++;
+      u->n_drop++, u->k_drop += tok, f->n_lost++;
     return 0;
   }
   f->ts_fo++;
   f->n_fo += (uint64_t)counted;
-  return cloud_send(u, t, sl->prompt, sl->tok, counted);
+  return cloud_send(u, t_arr, t, prompt, tok, counted);
 }
 
 int flt_fire_fail(run *u, const heap_ev *ev) {
@@ -189,11 +202,14 @@ int flt_fire_fail(run *u, const heap_ev *ev) {
         return -1;
       f->stk[fd->base + fd->nfree++] = k;
     }
+  if (u->sv && sv_cut(u, (uint32_t)i, t)) /* shared service: its requests (service.c) */
+    return -1;
   if (d->inflight)
     d->busy_s += run_clip(u, d->busy_since, t);
   d->inflight = 0;
   dev_set_open(u, i, 0, DEV_CLOSED_FAULT);
   const flt_renewal *fr = &u->s->dev[d->spec].failure;
+  /* the repair even after duration_s: runs with queues drain past it */
   return cal_push(&u->q, t + flt_renewal_draw(fr, f->r, 1), EV_REPAIR, (uint32_t)i);
 }
 
@@ -209,8 +225,13 @@ int flt_fire_repair(run *u, const heap_ev *ev) {
   fd->down = 0;
   fd->down_s += run_clip(u, fd->down_since, t);
   dev_set_open(u, i, 1, DEV_CLOSED_FAULT);
+  if (u->sv && sv_try_start(u, (uint32_t)i, t)) /* its queue's heads, up again */
+    return -1;
   const flt_renewal *fr = &u->s->dev[u->devs[i].spec].failure;
-  return cal_push(&u->q, t + flt_renewal_draw(fr, f->r, 0), EV_FAIL, (uint32_t)i);
+  double next = t + flt_renewal_draw(fr, f->r, 0);
+  /* no failure at or after duration_s (none would run: nothing changes,
+   * and runs with queues, which drain past it, end) */
+  return next < u->to ? cal_push(&u->q, next, EV_FAIL, (uint32_t)i) : 0;
 }
 
 /* ---- results ------------------------------------------------------------------------ */

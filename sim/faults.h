@@ -53,8 +53,13 @@ void flt_teardown(struct run *u);
 /* The completion event kind of a request admitted on device i at t
  * (EV_DONE for devices without failures): call it just before pushing the
  * completion, whose sequence number it records. */
-uint32_t flt_admit(struct run *u, size_t i, double t, uint64_t prompt, uint64_t tok,
+uint32_t flt_admit(struct run *u, size_t i, double t_arr, double t, uint64_t prompt, uint64_t tok,
                    double service);
+/* A request that arrived at t_arr, cut at t by device i's failure (its
+ * edge statistics already undone by the caller): dropped (lost) or failed
+ * over to the cloud, per on_fail. 0, or -1 if out of memory. */
+int flt_cut_send(struct run *u, size_t i, double t, double t_arr, uint64_t prompt, uint64_t tok,
+                 int counted);
 
 /* Event handlers (rows of engine.c's EV_TYPES). */
 int flt_fire_done(struct run *u, const struct heap_ev *ev);

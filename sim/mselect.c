@@ -22,16 +22,84 @@ void ms_free(ms_sel *s) {
 
 /* The valid names, for the error message: every scalar, then the device
  * pattern. */
-static int unknown(const char *name, size_t len, size_t ndev, es_err *e) {
-  char list[900] = "";
-  size_t at = 0;
-  for (size_t i = 0; i < es_metric_count() && at < sizeof list; i++)
-    at += (size_t)snprintf(list + at, sizeof list - at, "%s%s", i ? "," : "", es_metric_name(i));
-  for (size_t k = 0; k < es_dev_metric_count() && at < sizeof list; k++)
-    at += (size_t)snprintf(list + at, sizeof list - at, "%s%s", k ? "|" : ",devices.K.{",
-                           es_dev_metric_name(k));
-  if (at < sizeof list)
-    snprintf(list + at, sizeof list - at, "}");
+/* The group of metric names from i (the last j): `pre` bytes shared, nm
+ * middle components times nl last ones (latency_s.{edge|cloud|all}.{mean|
+ * p50|p95|p99}); nm = nl = 1, pre 0: a name alone. */
+static size_t product(size_t i, size_t n, size_t *j, size_t *nm, size_t *nl) {
+  const char *name = es_metric_name(i), *last = strrchr(name, '.');
+  *j = i, *nm = 1, *nl = 1;
+  if (!last)
+    return 0;
+  size_t pl = (size_t)(last - name) + 1; /* up to the last dot */
+  while (*j + 1 < n && !strncmp(es_metric_name(*j + 1), name, pl) &&
+         !strchr(es_metric_name(*j + 1) + pl, '.'))
+    ++*j;
+  *nl = *j - i + 1;
+  size_t pm = pl - 1;
+  while (pm > 0 && name[pm - 1] != '.')
+    pm--;
+  if (pm == 0 || *nl < 2)
+    return *j = i, *nl = 1, 0;
+  /* rows of nl names each, the same last components in the same order */
+  size_t k = *j + 1;
+  for (;;) {
+    size_t r;
+    for (r = 0; r < *nl && k + r < n; r++) {
+      const char *x = es_metric_name(k + r), *y = es_metric_name(i + r);
+      const char *xd = strrchr(x, '.');
+      if (strncmp(x, name, pm) || !xd || strchr(x + pm, '.') != xd || strcmp(xd, strrchr(y, '.')))
+        break;
+    }
+    if (r < *nl)
+      break;
+    k += *nl, ++*nm;
+  }
+  *j = i + *nm * *nl - 1;
+  if (*nm > 1)
+    return pm;
+  return *j = i, *nl = 1, 0; /* only products are grouped */
+}
+
+/* The valid names, flat (every metric shown under `groups`), as before the
+ * queue/service metrics; with those (ES_MG_SVC), products grouped so that
+ * the list fits the message. */
+static int unknown(const char *name, size_t len, size_t ndev, unsigned groups, es_err *e) {
+  char list[1800] = "";
+  size_t at = 0, n = es_metric_count(), cap = groups & ES_MG_SVC ? sizeof list : 900;
+  if (!(groups & ES_MG_SVC))
+    for (size_t i = 0; i < n && at < cap; i++)
+      if (es_metric_shown(i, groups))
+        at += (size_t)snprintf(list + at, cap - at, "%s%s", i ? "," : "", es_metric_name(i));
+  /* a product of the last two components as prefix.{a|b}.{c|d}, so the
+   * list fits the message (latency_s.{edge|cloud|all}.{mean|p50|p95|p99}) */
+  for (size_t i = 0; (groups & ES_MG_SVC) && i < n && at < sizeof list; i++) {
+    size_t j = i, nm = 0, nl = 0;
+    size_t pre = product(i, n, &j, &nm, &nl);
+    const char *name = es_metric_name(i);
+    at += (size_t)snprintf(list + at, sizeof list - at, "%s%.*s", i ? "," : "", (int)pre, name);
+    if (nm > 1) { /* {mid}.{last} */
+      for (size_t k = 0; k < nm && at < sizeof list; k++) {
+        const char *m = es_metric_name(i + k * nl) + pre;
+        at += (size_t)snprintf(list + at, sizeof list - at, "%s%.*s", k ? "|" : "{",
+                               (int)strcspn(m, "."), m);
+      }
+      if (at < sizeof list)
+        at += (size_t)snprintf(list + at, sizeof list - at, "}.");
+      pre += strcspn(name + pre, ".") + 1;
+    }
+    for (size_t k = 0; k < nl && at < sizeof list; k++)
+      at += (size_t)snprintf(list + at, sizeof list - at, "%s%s", k ? "|" : (nl > 1 ? "{" : ""),
+                             es_metric_name(i + k) + pre);
+    if (nl > 1 && at < sizeof list)
+      at += (size_t)snprintf(list + at, sizeof list - at, "}");
+    i = j;
+  }
+  for (size_t k = 0; k < es_dev_metric_count() && at < cap; k++)
+    if (es_dev_metric_shown(k, groups))
+      at += (size_t)snprintf(list + at, cap - at, "%s%s", k ? "|" : ",devices.K.{",
+                             es_dev_metric_name(k));
+  if (at < cap)
+    snprintf(list + at, cap - at, "}");
   return es_fail(e, ES_EINPUT,
                  "edgesim: --metrics: unknown metric '%.*s'; valid: %s (K from 0 to %zu)", (int)len,
                  name, list, ndev ? ndev - 1 : 0);
@@ -66,15 +134,20 @@ static int device_col(const char *name, size_t len, size_t ndev, ms_col *c, es_e
   return -1;
 }
 
-static int resolve(const char *name, size_t len, size_t ndev, ms_col *c, es_err *e) {
+static int resolve(const char *name, size_t len, size_t ndev, unsigned groups, ms_col *c,
+                   es_err *e) {
   for (size_t i = 0; i < es_metric_count(); i++)
     if (strlen(es_metric_name(i)) == len && !strncmp(name, es_metric_name(i), len))
       return *c = (ms_col){-1, i}, 0;
   int rc = device_col(name, len, ndev, c, e);
-  return rc >= 0 ? rc : unknown(name, len, ndev, e);
+  return rc >= 0 ? rc : unknown(name, len, ndev, groups, e);
 }
 
 int ms_parse(const char *list, size_t ndev, ms_sel *out, es_err *e) {
+  return ms_parse_g(list, ndev, ES_MG_ALL & ~ES_MG_SVC, out, e);
+}
+
+int ms_parse_g(const char *list, size_t ndev, unsigned groups, ms_sel *out, es_err *e) {
   size_t n = 1;
   for (const char *p = list; *p; p++)
     n += *p == ',';
@@ -83,7 +156,7 @@ int ms_parse(const char *list, size_t ndev, ms_sel *out, es_err *e) {
     return es_fail(e, ES_ERUNTIME, "edgesim: out of memory");
   for (const char *p = list;; p++) {
     size_t len = strcspn(p, ",");
-    if (resolve(p, len, ndev, &out->col[out->n++], e))
+    if (resolve(p, len, ndev, groups, &out->col[out->n++], e))
       return ms_free(out), e->code;
     p += len;
     if (!*p)

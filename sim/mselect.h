@@ -31,6 +31,9 @@ int ms_all(ms_sel *out, unsigned groups, es_err *e);
 /* Parses a comma-separated list of names. A device index must be below
  * `ndev`. Unknown names are ES_EINPUT errors listing the valid names. */
 int ms_parse(const char *list, size_t ndev, ms_sel *out, es_err *e);
+/* The same; an unknown name's message lists the metrics reported under
+ * `groups` (ms_parse: every group but ES_MG_SVC). Every name is accepted. */
+int ms_parse_g(const char *list, size_t ndev, unsigned groups, ms_sel *out, es_err *e);
 /* ES_EINPUT when a column names a device at or beyond `ndev`. */
 int ms_check(const ms_sel *s, size_t ndev, es_err *e);
 void ms_free(ms_sel *s);

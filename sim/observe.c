@@ -7,9 +7,8 @@
 #include "window.h"
 
 static const char *const REASON[OBS_REASONS_END] = {
-    [OBS_NO_DEVICE] = "no device",
-    [OBS_SLOTS] = "slots",
-    [OBS_WINDOW] = "window",
+    [OBS_NO_DEVICE] = "no device",   [OBS_SLOTS] = "slots",       [OBS_WINDOW] = "window",
+    [OBS_QUEUE_FULL] = "queue full", [OBS_DEADLINE] = "deadline",
 };
 
 const char *obs_reason_name(enum obs_reason r) {
@@ -20,6 +19,9 @@ enum obs_reason obs_reason_of(const run *u, long picked, uint64_t tok) {
   if (picked < 0)
     return OBS_NO_DEVICE;
   const dev *d = &u->devs[picked];
+  const q_dev *q = u->sv ? &u->sv->q[picked] : NULL;
+  if (q && q->max && q->n >= q->max) /* svc.h: it would have waited */
+    return OBS_QUEUE_FULL;
   (void)tok; /* the window test, used + tok > C, is the only other one */
   return d->inflight >= d->max_par ? OBS_SLOTS : OBS_WINDOW;
 }

@@ -22,8 +22,8 @@
  *           at t + service unless a service model changes that
  *   reject  it was rejected at the edge; `picked` is the device tried, -1
  *           if the policy found none; `reason` says which test failed
- *   queue   device i's queue now holds `len` requests (for queueing kinds:
- *           the engine of main has no queue and never calls it)
+ *   queue   device i's queue now holds `len` requests (queue.c, after
+ *           each join and each start or time-out of a queued request)
  *   end     once, after the last event, at duration_s
  * An arrival is followed by exactly one admit or reject. Request ids are
  * the observers' own: arrivals counted from 1.
@@ -39,7 +39,14 @@
 /* Why the edge rejected a request: the first failed test of the admission
  * rule (device.h) on the picked device, or no device at all. New reasons
  * (a full queue, a deadline) are rows here and in obs_reason_name(). */
-enum obs_reason { OBS_NO_DEVICE, OBS_SLOTS, OBS_WINDOW, OBS_REASONS_END };
+enum obs_reason {
+  OBS_NO_DEVICE,
+  OBS_SLOTS,
+  OBS_WINDOW,
+  OBS_QUEUE_FULL, /* queues (svc.h): the picked device's queue is full */
+  OBS_DEADLINE,   /* queues: it waited past its deadline (picked: its device) */
+  OBS_REASONS_END
+};
 
 typedef struct obs obs;
 

@@ -53,6 +53,64 @@ static int profile_num(kctx *c, const char *pfile, const cJSON *o, const char *w
 
 static int cmp_names(const void *a, const void *b) { return strcmp(a, b); }
 
+typedef struct point {
+  double n, a;
+} point;
+
+static int by_batch(const void *x, const void *y) {
+  const point *a = x, *b = y;
+  return (a->n > b->n) - (a->n < b->n);
+}
+
+/* Shared service: the LM's batch curve "decode_tps_batch" {"1": A(1), "2":
+ * A(2), ...} (sorted by batch size; scaled to A(1) = tgs by the scenario's
+ * rules) unless the entry gave its own, and "prefill_tps" (a number, prompt
+ * tokens per second) unless the entry gave it. A profile without them
+ * leaves them unset; the scenario then requires the entry's keys. */
+static int profile_service(kctx *c, scn_device *d, const cJSON *lm, const char *pfile,
+                           const char *where) {
+  const cJSON *pf = cJSON_GetObjectItemCaseSensitive(lm, "prefill_tps");
+  if (pf && !(d->prefill_tps > 0)) {
+    if (!cJSON_IsNumber(pf) || !(pf->valuedouble >= 1e-3 && pf->valuedouble <= 1e12))
+      return es_fail(c->e, ES_EINPUT, "%s: %sprefill_tps: must be a number in [0.001, 1e12]", pfile,
+                     where);
+    d->prefill_tps = pf->valuedouble;
+  }
+  const cJSON *b = cJSON_GetObjectItemCaseSensitive(lm, "decode_tps_batch"), *it;
+  if (d->curve_given || !b)
+    return 0;
+  point pt[SCN_MAX_CURVE_POINTS];
+  size_t n = 0;
+  cJSON_ArrayForEach(it, b) {
+    char *end;
+    double k = strtod(it->string, &end);
+    if (n == SCN_MAX_CURVE_POINTS || *end || !(k >= 1 && k <= 1e6) || k != (double)(long)k ||
+        !cJSON_IsNumber(it) || !(it->valuedouble > 0))
+      return es_fail(c->e, ES_EINPUT,
+                     "%s: %sdecode_tps_batch: must map up to %d batch sizes (\"1\", \"2\", ...) to "
+                     "positive tokens/s, got \"%s\"",
+                     pfile, where, SCN_MAX_CURVE_POINTS, it->string);
+    pt[n++] = (point){k, it->valuedouble};
+  }
+  qsort(pt, n, sizeof *pt, by_batch);
+  for (size_t i = 0; i < n; i++)
+    if ((i == 0 && pt[0].n != 1) || (i > 0 && (pt[i].n == pt[i - 1].n || pt[i].a < pt[i - 1].a)))
+      return es_fail(c->e, ES_EINPUT,
+                     "%s: %sdecode_tps_batch: batch sizes must start at \"1\" and the aggregate "
+                     "rate may not decrease",
+                     pfile, where);
+  if (!n)
+    return 0;
+  d->curve_n = malloc(n * sizeof *d->curve_n);
+  d->curve_a = malloc(n * sizeof *d->curve_a);
+  if (!d->curve_n || !d->curve_a)
+    return es_fail(c->e, ES_ERUNTIME, "edgesim: out of memory");
+  for (size_t i = 0; i < n; i++)
+    d->curve_n[i] = pt[i].n, d->curve_a[i] = pt[i].a;
+  d->ncurve = n;
+  return 0;
+}
+
 /* The names of the profiles in the models directory, sorted, comma-separated
  * (the first 32). */
 static void list_profiles(const char *models_dir, char *buf, size_t n) {
@@ -159,6 +217,8 @@ int profile_apply(kctx *c, scn_device *d, const key_row *rows, uint64_t mask, co
     if (!given(rows, mask, "quality") && cJSON_IsNumber(q) && q->valuedouble >= 0 &&
         q->valuedouble <= 1)
       d->quality = q->valuedouble;
+    if (d->service == SCN_SERVICE_SHARED)
+      rc = profile_service(c, d, lm, pfile, where);
   }
   if (root != c->prof_root) /* not kept: out of memory for its name */
     cJSON_Delete(root);

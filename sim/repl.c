@@ -25,7 +25,7 @@ repl *repl_new(const scn *s, size_t n, const repl_opts *o) {
   p->o = *o;
   p->n = n;
   p->s = s;
-  p->groups = es_metric_groups(s);
+  p->groups = es_metric_groups(s) | o->groups;
   p->ndev = s->ninst;
   p->acc = calloc(es_metric_count(), sizeof *p->acc);
   p->dev_acc = calloc(p->ndev * es_dev_metric_count() + 1, sizeof *p->dev_acc);

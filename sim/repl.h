@@ -37,6 +37,8 @@ typedef struct repl_opts {
   const ms_sel *sel;       /* csv and text metrics; NULL: every scalar metric */
   const char *lead_names;  /* csv: leading columns (joined by sep), or NULL */
   const char *lead_values; /* their values for this scenario */
+  unsigned groups;         /* opt-in metric groups shown besides the scenario's (sweeps) */
+  int ext;                 /* show the queue/service metrics even if s has none (sweeps) */
   FILE *out;
 } repl_opts;
 

@@ -194,6 +194,20 @@ void rep_text(FILE *f, const scn *s, const es_result *r) {
   for (int k = 0; k < 3; k++)
     fprintf(f, "latency    %-5s mean %.3f s, p50 %.3f s, p95 %.3f s, p99 %.3f s\n", which[k],
             r->lat[k][0], r->lat[k][1], r->lat[k][2], r->lat[k][3]);
+  if (r->groups & ES_MG_SVC) { /* queues, shared service, prefill or slo */
+    const struct es_svc_result *q = &r->q;
+    const double(*blk[3])[4] = {q->ttft, q->tpot, q->qwait};
+    static const char *const what[] = {"ttft", "tpot", "wait"};
+    for (int b = 0; b < 3; b++)
+      for (int k = 0; k < 3; k++)
+        fprintf(f, "%-10s %-5s mean %.4g s, p50 %.4g s, p95 %.4g s, p99 %.4g s\n", what[b],
+                which[k], blk[b][k][0], blk[b][k][1], blk[b][k][2], blk[b][k][3]);
+    fprintf(f,
+            "queues     %.0f queued, %.0f timed out; mean waiting %.4g, in service %.4g; "
+            "slo attainment %.4f; edge %.4g Wh/query (active)\n",
+            q->queued, q->timed_out, q->q_len_mean, q->in_service_mean, q->slo_attainment,
+            q->wh_per_query);
+  }
   fprintf(f, "utilization token mean %.3f, std %.3f, cv %.3f; slot mean %.3f\n", r->util_mean,
           r->util_std, r->util_cv, r->slot_mean);
   if (r->groups & ES_MG_FLT) {
@@ -213,7 +227,7 @@ void rep_text(FILE *f, const scn *s, const es_result *r) {
     fprintf(f,
             "accuracy   expected: edge %.4f, cloud %.4f, all %.4f (dropped: wrong); %.0f routed "
             "to the cloud, %.0f escalated\n",
-            r->q.acc_edge, r->q.acc_cloud, r->q.acc_all, r->q.to_cloud, r->q.escalated);
+            r->rq.acc_edge, r->rq.acc_cloud, r->rq.acc_all, r->rq.to_cloud, r->rq.escalated);
   fprintf(f, "\n%-20s %9s %9s %10s %9s %9s %10s\n", "device", "served", "rejected", "tokens",
           "tok_util", "slot_util", "energy_Wh");
   for (size_t i = 0; i < r->ndev; i++) {

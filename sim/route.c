@@ -340,7 +340,7 @@ static int escalate(run *u, size_t i, double t, const wl_arrival *a, int counted
   const scn_device *sd = &s->dev[u->devs[i].spec];
   double service = sd->ttft_s + (double)a->tokens / sd->tgs;
   u->cloud_lat_add = service;
-  int rc = cloud_send(u, t, a->prompt, a->tokens, counted);
+  int rc = cloud_send(u, t, t, a->prompt, a->tokens, counted);
   u->cloud_lat_add = 0;
   if (rc || !counted)
     return rc;
@@ -392,7 +392,7 @@ int route_arrive(run *u, double t, const wl_arrival *a) {
   int counted = t >= u->from;
   uint64_t c0 = u->n_redir;
   q->n_to_cloud += (uint64_t)counted;
-  if (cloud_send(u, t, a->prompt, a->tokens, counted))
+  if (cloud_send(u, t, t, a->prompt, a->tokens, counted))
     return -1;
   if (u->n_redir != c0)
     credit_cloud(u, d);
@@ -407,11 +407,11 @@ void route_finish(run *u) {
     return;
   es_result *r = u->r;
   double esc = (double)u->n_esc;
-  r->q.escalated = esc;
-  r->q.to_cloud = (double)q->n_to_cloud;
-  r->q.acc_edge = ratio(q->acc_edge, r->edge_served - esc);
-  r->q.acc_cloud = ratio(q->acc_cloud, r->redirected);
-  r->q.acc_all = ratio(q->acc_edge + q->acc_cloud, r->generated); /* dropped: wrong */
+  r->rq.escalated = esc;
+  r->rq.to_cloud = (double)q->n_to_cloud;
+  r->rq.acc_edge = ratio(q->acc_edge, r->edge_served - esc);
+  r->rq.acc_cloud = ratio(q->acc_cloud, r->redirected);
+  r->rq.acc_all = ratio(q->acc_edge + q->acc_cloud, r->generated); /* dropped: wrong */
   /* an escalated request was answered, not rejected, at the edge */
   r->rejected_fraction = ratio(r->redirected - esc + r->dropped, r->generated);
 }

@@ -17,6 +17,7 @@
 #include "dispatch.h"
 #include "engine.h"
 #include "limiter.h"
+#include "svc.h"
 #include "workload.h"
 
 struct obs;
@@ -55,6 +56,7 @@ typedef struct run {
   struct route_run *rt;
   uint64_t n_esc, k_esc;
   double cloud_lat_add;
+  svc *sv; /* queues and shared service (svc.h), or NULL: the paper's model */
 } run;
 typedef struct cloud_run cloud_run;
 typedef struct flt_run flt_run;
@@ -69,6 +71,9 @@ enum run_ev {
   EV_REPAIR,     /* device arg is repaired (faults.c) */
   EV_RETRY,      /* a cloud retry, pool record arg (cloud.c) */
   EV_CLOUD_DONE, /* a cloud request finished (cloud.c, max_concurrency) */
+  EV_SVC,        /* a shared-service completion on device arg (service.c) */
+  EV_PREFILL,    /* a prefill end on device arg (service.c) */
+  EV_DEADLINE,   /* a queue head's deadline on device arg (queue.c) */
   EV_TYPES_END
 };
 #define EV_KIND_MASK 0xffu
@@ -79,6 +84,12 @@ int run_done(run *u, const heap_ev *ev);
 int run_admit(run *u, size_t i, double t, const wl_arrival *a);
 /* Writes the time-series rows of every interval that ends at or before t. */
 void run_ts_advance(run *u, double t);
+
+/* A request rejected at the edge (engine.c): to the cloud, or dropped.
+ * `picked` (or -1) counts a rejection; t_arr decides whether it counts in
+ * the statistics; `wait` is the time it waited in a queue (0 when it never
+ * joined one; then it is the paper's rejection). */
+void run_reject(run *u, long picked, double t_arr, double wait, uint64_t prompt, uint64_t tok);
 
 /* Length of [a, b) inside the statistics window. */
 static inline double run_clip(const run *u, double a, double b) {

@@ -121,6 +121,107 @@ static const key_row ENERGY_KEYS[] = {KEY_NUM("price_usd_per_kwh", OFF(energy_pr
                                               "0.25", "electricity price, USD per kWh"),
                                       KEY_END};
 
+/* ---- queues and shared service (issue 13) ------------------------------------ */
+
+static const char *const QUEUE_DISCIPLINES[] = {"fifo", NULL};
+static const char *const SERVICES[] = {"fixed", "shared", NULL};
+
+static const key_row QUEUE_KEYS[] = {
+    KEY_INT("max", DOFF(queue_max), 0, SCN_MAX_QUEUE, 0, "0",
+            "requests waiting at most (0: no queue, the paper's)"),
+    KEY_NUM("deadline_s", DOFF(queue_deadline_s), 0, SCN_MAX_DURATION_S, K_LOX, NULL,
+            "longest wait before service starts, then the cloud (absent: none)"),
+    KEY_ENUM("discipline", DOFF(queue_discipline), QUEUE_DISCIPLINES, 0, "\"fifo\"",
+             "order of the queue: fifo"),
+    KEY_END};
+
+static const key_row CURVE_N = KEY_INT("batch[]", 0, 1, 1e6, 0, NULL, "");
+static const key_row CURVE_A = KEY_NUM("tokens_per_s[]", 0, 0, 1e12, K_LOX, NULL, "");
+
+/* One array of the batch curve: 1 to SCN_MAX_CURVE_POINTS numbers by `row`. */
+static int curve_array(kctx *c, const cJSON *a, const char *path, const char *key,
+                       const key_row *row, int n, double *out) {
+  char p[512], got[96];
+  key_join(p, sizeof p, path, key);
+  int len = cJSON_GetArraySize(a);
+  if (!a || !cJSON_IsArray(a) || len < 1 || len > SCN_MAX_CURVE_POINTS || (n && len != n)) {
+    key_count_text(a, got, sizeof got);
+    if (n)
+      return key_fail(c, p, "must be an array of %d numbers, one per batch size, got %s", n, got);
+    return key_fail(c, p, "must be an array of 1 to %d batch sizes, got %s", SCN_MAX_CURVE_POINTS,
+                    got);
+  }
+  int i = 0;
+  for (const cJSON *v = a->child; v; v = v->next, i++) {
+    snprintf(p, sizeof p, "%s.%s[%d]", path, key, i);
+    if (key_number(c, p, v, row, &out[i]))
+      return c->e->code;
+  }
+  return 0;
+}
+
+/* batch_curve {"batch": [1, 2, 4, 8], "tokens_per_s": [A(1), ...]}: batch
+ * sizes start at 1 and increase strictly; the aggregate never decreases (a
+ * constant one is processor sharing). A(1) = tgs is checked with the
+ * device (check_service), once tgs is known. */
+static int parse_curve(kctx *c, const cJSON *v, const char *path, const key_row *r, char *b) {
+  (void)r;
+  scn_device *d = (scn_device *)b;
+  static const char *const allowed[] = {"batch", "tokens_per_s", NULL};
+  if (!cJSON_IsObject(v)) {
+    char got[96];
+    key_count_text(v, got, sizeof got);
+    return key_fail(c, path,
+                    "must be an object {\"batch\": [...], \"tokens_per_s\": [...]}, got %s", got);
+  }
+  const cJSON *it;
+  cJSON_ArrayForEach(it, v) {
+    if (strcmp(it->string, allowed[0]) && strcmp(it->string, allowed[1])) {
+      char p[512];
+      key_join(p, sizeof p, path, it->string);
+      return key_fail(c, p, "unknown key; allowed here: batch, tokens_per_s");
+    }
+  }
+  double nb[SCN_MAX_CURVE_POINTS], ab[SCN_MAX_CURVE_POINTS];
+  const cJSON *bn = cJSON_GetObjectItemCaseSensitive(v, "batch");
+  if (curve_array(c, bn, path, "batch", &CURVE_N, 0, nb))
+    return c->e->code;
+  int n = cJSON_GetArraySize(bn);
+  if (curve_array(c, cJSON_GetObjectItemCaseSensitive(v, "tokens_per_s"), path, "tokens_per_s",
+                  &CURVE_A, n, ab))
+    return c->e->code;
+  char p[512];
+  if (nb[0] != 1) {
+    snprintf(p, sizeof p, "%s.batch[0]", path);
+    return key_fail(c, p, "must be 1 (the curve starts at one request), got %.15g", nb[0]);
+  }
+  for (int i = 1; i < n; i++) {
+    if (nb[i] <= nb[i - 1]) {
+      snprintf(p, sizeof p, "%s.batch[%d]", path, i);
+      return key_fail(c, p, "must be > batch[%d] (%.15g): batch sizes increase strictly, got %.15g",
+                      i - 1, nb[i - 1], nb[i]);
+    }
+    if (ab[i] < ab[i - 1]) {
+      snprintf(p, sizeof p, "%s.tokens_per_s[%d]", path, i);
+      return key_fail(c, p,
+                      "must be >= tokens_per_s[%d] (%.15g): the aggregate decode rate may not "
+                      "decrease with the batch, got %.15g",
+                      i - 1, ab[i - 1], ab[i]);
+    }
+  }
+  free(d->curve_n);
+  free(d->curve_a);
+  d->curve_n = malloc((size_t)n * sizeof *d->curve_n);
+  d->curve_a = malloc((size_t)n * sizeof *d->curve_a);
+  if (!d->curve_n || !d->curve_a)
+    return es_fail(c->e, ES_ERUNTIME, "edgesim: out of memory");
+  memcpy(d->curve_n, nb, (size_t)n * sizeof *nb);
+  memcpy(d->curve_a, ab, (size_t)n * sizeof *ab);
+  d->ncurve = (size_t)n;
+  d->curve_given = 1;
+  return 0;
+}
+
 static const key_row DEV_KEYS[] = {
     KEY_STR("name", DOFF(name), SCN_NAME_MAX, "device name (default: the profile, else device<i>)"),
     KEY_INT("count", DOFF(count), 1, SCN_MAX_DEVICES, 0, "1", "identical instances of this device"),
@@ -145,6 +246,16 @@ static const key_row DEV_KEYS[] = {
             "failures: alternating up (mtbf_s) and down (mttr_s) times (faults.h)"),
     KEY_OBJ("accuracy", DOFF(acc.given), ROUTE_DEV_ACC_KEYS, 0, NULL,
             "its LM's P(correct | difficulty) (with `difficulty`; default: flat at quality)"),
+    KEY_OBJ("queue", DOFF(has_queue), QUEUE_KEYS, 0, NULL,
+            "requests waiting for a slot and the window (absent: none, the paper's)"),
+    KEY_ENUM("service", DOFF(service), SERVICES, 0, "\"fixed\"",
+             "fixed: ttft_s + tokens/tgs (the paper's); shared: processor sharing at A(n)/n"),
+    KEY_FUNC("batch_curve", 0, parse_curve, 0, NULL, "object",
+             "shared: {batch: [1, ...], tokens_per_s: [A(1) = tgs, ...]} (profile's curve)"),
+    KEY_NUM("prefill_tps", DOFF(prefill_tps), 1e-3, 1e12, 0, NULL,
+            "shared: prompt tokens per second of prefill (profile's, where it has one)"),
+    KEY_NUM("prefill_overhead_s", DOFF(prefill_overhead_s), 0, 3600, 0, "0",
+            "shared: fixed part of the prefill, seconds"),
     KEY_END};
 
 /* Device keys without which a device cannot run; the profile gives the
@@ -153,6 +264,13 @@ static const char *const DEV_NEEDED[] = {"token_capacity", "max_parallel", "tgs"
                                          "power_active_w", "power_idle_w", NULL};
 
 static int parse_devices(kctx *c, const cJSON *arr, const char *path, const key_row *r, char *b);
+
+static const key_row SLO_KEYS[] = {
+    KEY_NUM("ttft_s", OFF(slo_ttft_s), 0, 1e9, K_LOX, NULL,
+            "time to first token at most, seconds (absent: no bound)"),
+    KEY_NUM("e2e_s", OFF(slo_e2e_s), 0, 1e9, K_LOX, NULL,
+            "end-to-end latency at most, seconds (absent: no bound)"),
+    KEY_END};
 
 static const key_row TOP_KEYS[] = {
     KEY_STR("name", OFF(name), sizeof(((scn *)0)->name), "scenario name (default: the file name)"),
@@ -172,6 +290,8 @@ static const key_row TOP_KEYS[] = {
             "each request's difficulty in [0, 1]: values/weights or beta (its own stream)"),
     KEY_FUNC("routing", 0, parse_routing, 0, NULL, "object",
              "where a request goes: edge, cloud, or both (default: edge_first)"),
+    KEY_OBJ("slo", OFF(has_slo), SLO_KEYS, 0, NULL,
+            "service-level objective: the fraction of requests meeting it is reported"),
     KEY_END};
 
 /* ---- devices ------------------------------------------------------------------ */
@@ -180,6 +300,51 @@ static int key_given(const key_row *tab, uint64_t seen, const char *key) {
   for (size_t i = 0; tab[i].key; i++)
     if (!strcmp(tab[i].key, key))
       return (int)(seen >> i & 1);
+  return 0;
+}
+
+/* The rules of `service` and its keys, after the profile filled tgs and
+ * (for shared service) its batch curve and prefill_tps. A profile's curve
+ * is scaled so that A(1) = tgs (the profile measured both the same way; a
+ * tgs given on the entry moves the whole curve with it); an entry's own
+ * batch_curve must have A(1) = tgs within 1e-9 relative. */
+static int check_service(kctx *c, scn_device *d, uint64_t seen, const char *path) {
+  char p[512];
+  static const char *const shared_only[] = {"batch_curve", "prefill_tps", "prefill_overhead_s",
+                                            NULL};
+  d->has_prefill =
+      key_given(DEV_KEYS, seen, "prefill_tps") || key_given(DEV_KEYS, seen, "prefill_overhead_s");
+  if (d->service != SCN_SERVICE_SHARED) {
+    for (int k = 0; shared_only[k]; k++)
+      if (key_given(DEV_KEYS, seen, shared_only[k])) {
+        key_join(p, sizeof p, path, shared_only[k]);
+        return key_fail(c, p,
+                        "applies only with \"service\": \"shared\" (this device is \"fixed\")");
+      }
+    return 0;
+  }
+  if (!d->ncurve) {
+    key_join(p, sizeof p, path, "batch_curve");
+    return key_fail(c, p,
+                    "required key is missing with \"service\": \"shared\" (the device has no "
+                    "profile with a decode_tps_batch curve)");
+  }
+  if (!d->curve_given) {
+    double k = d->tgs / d->curve_a[0];
+    for (size_t j = 0; j < d->ncurve; j++)
+      d->curve_a[j] *= k;
+    d->curve_a[0] = d->tgs;
+  } else if (fabs(d->curve_a[0] - d->tgs) > 1e-9 * d->tgs) {
+    key_join(p, sizeof p, path, "batch_curve.tokens_per_s[0]");
+    return key_fail(c, p, "must equal tgs (%.15g): A(1) is one request's decode rate, got %.15g",
+                    d->tgs, d->curve_a[0]);
+  }
+  if (!(d->prefill_tps > 0)) {
+    key_join(p, sizeof p, path, "prefill_tps");
+    return key_fail(c, p,
+                    "required key is missing with \"service\": \"shared\" (prompt tokens per "
+                    "second; no profile of the device gives one)");
+  }
   return 0;
 }
 
@@ -222,7 +387,7 @@ static int check_device(kctx *c, scn_device *d, uint64_t seen, const char *path,
     return key_fail(c, p, "must be <= power_active_w (%.15g), got %.15g", d->power_active_w,
                     d->power_idle_w);
   }
-  return 0;
+  return check_service(c, d, seen, path);
 }
 
 typedef struct named {
@@ -382,6 +547,13 @@ static int check_rules(kctx *c, const cJSON *root) {
   s->has_quality = s->cloud.quality >= 0;
   for (size_t i = 0; i < s->ndev; i++)
     s->has_quality &= s->dev[i].quality >= 0;
+  s->ext = s->has_slo;
+  for (size_t i = 0; i < s->ndev; i++)
+    s->ext |= s->dev[i].has_queue || s->dev[i].service != SCN_SERVICE_FIXED ||
+              s->dev[i].has_prefill || s->dev[i].curve_given;
+  if (s->ext && s->rt.has_diff) /* route.c answers at arrival; queues decide later */
+    return key_fail(c, "difficulty",
+                    "not supported together with queue, service, prefill or slo keys (yet)");
   return route_check_cfg(c, s); /* route.h: difficulty, accuracy curves, routing */
 }
 
@@ -488,6 +660,8 @@ void scn_free(scn *s) {
   for (size_t i = 0; s->dev && i < s->ndev; i++)
     if (s->dev[i].own_lim) /* ops is NULL when its kind was refused */
       kind_cfg_free(s->dev[i].lim.ops ? &s->dev[i].lim.ops->h : NULL, s->dev[i].lim.cfg);
+  for (size_t i = 0; s->dev && i < s->ndev; i++)
+    free(s->dev[i].curve_n), free(s->dev[i].curve_a);
   kind_cfg_free(s->wl.ops ? &s->wl.ops->h : NULL, s->wl.cfg);
   kind_cfg_free(s->lim.ops ? &s->lim.ops->h : NULL, s->lim.cfg);
   kind_cfg_free(s->disp.ops ? &s->disp.ops->h : NULL, s->disp.cfg);

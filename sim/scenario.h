@@ -50,7 +50,25 @@ typedef struct scn_device {
   int has_failure;                     /* `failure` given (faults.h) */
   flt_renewal failure;                 /* its up/down process and on_fail */
   acc_curve acc;                       /* P(correct | difficulty) of its LM (route.h) */
+  /* Queues and shared service (issue 13; README "Queues and contention").
+   * All opt-in: without these keys a device is the paper's. */
+  int has_queue;             /* a `queue` object was given */
+  uint64_t queue_max;        /* requests waiting at most; 0: no queue */
+  double queue_deadline_s;   /* longest wait before service starts; 0: none */
+  int queue_discipline;      /* SCN_QUEUE_FIFO */
+  int service;               /* SCN_SERVICE_FIXED or SCN_SERVICE_SHARED */
+  double prefill_tps;        /* shared: prompt tokens per second; 0: not given */
+  double prefill_overhead_s; /* shared: fixed part of the prefill, seconds */
+  int has_prefill;           /* prefill_tps or prefill_overhead_s given */
+  size_t ncurve;             /* shared: points of the batch curve A(n) (0 before resolved) */
+  double *curve_n, *curve_a; /* batch sizes (1 first, increasing) and aggregate tokens/s; owned */
+  int curve_given;           /* the curve came from the entry's `batch_curve` */
 } scn_device;
+
+enum { SCN_QUEUE_FIFO = 0 };
+enum { SCN_SERVICE_FIXED = 0, SCN_SERVICE_SHARED = 1 };
+#define SCN_MAX_CURVE_POINTS 64
+#define SCN_MAX_QUEUE 1000000.0 /* requests waiting per device */
 
 typedef struct scn {
   char file[512];
@@ -82,6 +100,12 @@ typedef struct scn {
   int has_cloud, has_energy, has_utility; /* the blocks were given */
   double alpha;    /* weight of Q in the utility U = alpha Q + (1 - alpha) R */
   int has_quality; /* every device and the cloud have a Q: PCR is reported */
+  /* Service-level objective (top-level `slo`); a bound of 0 is absent. */
+  int has_slo;
+  double slo_ttft_s, slo_e2e_s;
+  /* The scenario uses a queue, shared service, prefill or slo key: the
+   * results carry the queue/service metrics (engine.h, ES_EXT rows). */
+  int ext;
 } scn;
 
 /* Loads FILE, applying `nsets` overrides of the form "PATH=VALUE" first.

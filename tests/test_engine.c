@@ -286,17 +286,19 @@ static void policies_share_the_workload(void **state) {
  * dispatch is N independent M/G/P/P systems at load a/N; load-aware rejects
  * only when all N*P slots are busy. Checked within 3 standard errors of
  * the mean over replications. */
-static void erlang_b(const char *policy, double expect) {
+static void erlang_b_with(const char *policy, double expect, const char *extra) {
   char pol[64];
   snprintf(pol, sizeof pol, "dispatch.policy=%s", policy);
   const char *sets[] = {
-      "duration_s=3000", pol,
+      "duration_s=3000",
+      pol,
       "workload={\"kind\": \"poisson\", \"rate_per_s\": 2, "
       "\"tokens\": {\"values\": [5, 15], \"weights\": [1, 1]}}",
       "devices=[{\"count\": 4, \"token_capacity\": 4294967294, \"max_parallel\": 2,"
       " \"tgs\": 10, \"ttft_s\": 1, \"power_active_w\": 1, \"power_idle_w\": 1}]",
-      "limiter.window_s=60"};
-  scn *s = tu_load(HAND, sets, 5);
+      "limiter.window_s=60",
+      extra};
+  scn *s = tu_load(HAND, sets, extra ? 6 : 5);
   enum { R = 30 };
   double frac[R];
   for (int k = 0; k < R; k++) {
@@ -308,6 +310,16 @@ static void erlang_b(const char *policy, double expect) {
   if (fabs(mean - expect) > 3 * se)
     fail_msg("%s: rejected %.5f +- %.5f (se), Erlang-B %.5f", policy, mean, se, expect);
   scn_free(s);
+}
+
+static void erlang_b(const char *policy, double expect) { erlang_b_with(policy, expect, NULL); }
+
+/* queue.max = 0 is the paper's device: Erlang-B still holds (the run takes
+ * the queue/service path, with its metrics). */
+static void erlang_b_queue_max_0(void **state) {
+  (void)state;
+  erlang_b_with("random", qt_erlang_b(2, 4.0 / 4), "devices.0.queue={\"max\": 0}");
+  erlang_b_with("load_aware", qt_erlang_b(8, 4.0), "devices.0.queue={\"max\": 0}");
 }
 
 static void erlang_b_random(void **state) {
@@ -376,6 +388,7 @@ int main(void) {
       cmocka_unit_test(policies_share_the_workload),
       cmocka_unit_test(erlang_b_formula),
       cmocka_unit_test(erlang_b_random),
+      cmocka_unit_test(erlang_b_queue_max_0),
       cmocka_unit_test(erlang_b_load_aware),
       cmocka_unit_test(paper_findings),
   };

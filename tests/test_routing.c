@@ -117,11 +117,11 @@ static void threshold_closed_form(void **state) {
   double pc = integrate(one, NULL, theta, 1), se_c = sqrt(pc * (1 - pc) / n);
   print_message("threshold: accuracy %.6f, expected %.6f (se %.2g); cloud share %.5f, expected "
                 "%.5f (se %.2g)\n",
-                r->q.acc_all, ex, se, r->redirected / n, pc, se_c);
-  assert_close(r->q.acc_all, ex, 3 * se);
+                r->rq.acc_all, ex, se, r->redirected / n, pc, se_c);
+  assert_close(r->rq.acc_all, ex, 3 * se);
   assert_close(r->redirected / n, pc, 3 * se_c);
   assert_close(r->cloud_usd / n, pc * USD, 3 * se_c * USD);
-  assert_close(r->q.to_cloud, r->redirected, 0); /* the edge refuses nothing */
+  assert_close(r->rq.to_cloud, r->redirected, 0); /* the edge refuses nothing */
   assert_close(r->dropped, 0, 0);
   es_result_free(r);
   scn_free(s);
@@ -150,13 +150,13 @@ static void cascade_case(const char *routing, verifier v, uint64_t seed) {
   double q = integrate(esc_q, &v, 0, 1), se_q = sqrt(q * (1 - q) / n);
   print_message("cascade tpr %g fpr %g: accuracy %.6f, expected %.6f (se %.2g); escalated %.5f, "
                 "expected %.5f (se %.2g)\n",
-                v.tpr, v.fpr, r->q.acc_all, ex, se, r->q.escalated / n, q, se_q);
-  assert_close(r->q.acc_all, ex, 3 * se);
-  assert_close(r->q.escalated / n, q, 3 * se_q);
+                v.tpr, v.fpr, r->rq.acc_all, ex, se, r->rq.escalated / n, q, se_q);
+  assert_close(r->rq.acc_all, ex, 3 * se);
+  assert_close(r->rq.escalated / n, q, 3 * se_q);
   assert_close(r->edge_served, n, 0); /* every request is answered at the edge first */
-  assert_close(r->redirected, r->q.escalated, 0);
+  assert_close(r->redirected, r->rq.escalated, 0);
   assert_close(r->rejected_fraction, 0, 0);
-  assert_close(r->cloud_usd, r->q.escalated * USD, 1e-9);
+  assert_close(r->cloud_usd, r->rq.escalated * USD, 1e-9);
   es_result_free(r);
   scn_free(s);
 }
@@ -212,8 +212,8 @@ static void never_escalating_is_edge_first(void **state) {
   es_result *a = run1(ef, 3), *b = run1(cz, 3);
   assert_true(a->redirected > 0 && a->edge_served > 0);
   assert_same_metrics(a, b, 1);
-  assert_true(a->q.acc_all == b->q.acc_all && a->q.acc_edge == b->q.acc_edge);
-  assert_close(b->q.escalated, 0, 0);
+  assert_true(a->rq.acc_all == b->rq.acc_all && a->rq.acc_edge == b->rq.acc_edge);
+  assert_close(b->rq.escalated, 0, 0);
   /* without the opt-in keys (cut out of the text): the same numbers */
   char *stripped = strdup(text);
   char *cut = strstr(stripped, ", \"difficulty\"");
@@ -253,17 +253,17 @@ static void cascade_by_hand(void **state) {
       " \"routing\": {\"strategy\": \"cascade\", \"verifier\": {\"tpr\": 0.5, \"fpr\": 0.25}}}";
   scn *s = tu_load(text, NULL, 0);
   es_result *r = run1(s, 11);
-  double n = r->generated, esc = r->q.escalated;
+  double n = r->generated, esc = r->rq.escalated;
   assert_close(esc / n, 0.3, 3 * sqrt(0.3 * 0.7 / n));
-  assert_close(r->q.acc_edge, 6.0 / 7, 1e-12);
-  assert_close(r->q.acc_cloud, 0.95, 1e-12);
-  assert_close(r->q.acc_all, ((n - esc) * 6.0 / 7 + esc * 0.95) / n, 1e-12);
-  assert_close(r->q.acc_all, 0.885, 3 * sqrt(0.3 * 0.7 / n) * (0.95 - 6.0 / 7));
+  assert_close(r->rq.acc_edge, 6.0 / 7, 1e-12);
+  assert_close(r->rq.acc_cloud, 0.95, 1e-12);
+  assert_close(r->rq.acc_all, ((n - esc) * 6.0 / 7 + esc * 0.95) / n, 1e-12);
+  assert_close(r->rq.acc_all, 0.885, 3 * sqrt(0.3 * 0.7 / n) * (0.95 - 6.0 / 7));
   assert_close(r->lat[1][0], 2.96, 1e-9); /* the cloud's mean latency: exact */
   assert_close(r->lat[0][0], 0.2, 1e-9);  /* kept edge answers only */
   assert_close(r->lat[2][0], ((n - esc) * 0.2 + esc * 2.96) / n, 1e-9);
   /* PCR's utility: Q is the request's accuracy, R its platform's TTFT */
-  assert_close(r->pcr_utility * n, 0.5 * (r->q.acc_all * n) + 0.5 * ((n - esc) * 0.1 + esc * 0.71),
+  assert_close(r->pcr_utility * n, 0.5 * (r->rq.acc_all * n) + 0.5 * ((n - esc) * 0.1 + esc * 0.71),
                1e-6);
   es_result_free(r);
   scn_free(s);

@@ -109,7 +109,7 @@ static const struct {
     {"limiter.windows_s=30", "bad.json: limiter.windows_s: unknown key (did you mean "
                              "'window_s'?)"},
     {"zzz=1", "bad.json: zzz: unknown key; allowed here: name, seed, duration_s, workload, "
-              "devices, limiter, dispatch, cloud, energy, utility, difficulty, routing"},
+              "devices, limiter, dispatch, cloud, energy, utility, difficulty, routing, slo"},
     /* @ROWS@: the registry's names, so adding a policy changes no case */
     {"dispatch.policy=fastest", "bad.json: dispatch.policy: must be one of @ROWS@, got "
                                 "\"fastest\""},
