@@ -88,7 +88,7 @@ export PS_EDGESIM="$EDGESIM" PS_SCENARIO="$SCENARIO" PS_DIR="$PWD" PS_OPTS="$T/o
 JOB='cd "$PS_DIR" || exit 1; set --; while IFS= read -r o; do set -- "$@" "$o"; done <"$PS_OPTS"
 printf "%s,%s," "$W" "$P" && exec "$PS_EDGESIM" --set "limiter.window_s=$W" --set "dispatch.policy=$P" "$@" "$PS_SCENARIO"'
 # shellcheck disable=SC2086
-parallel --will-cite -q -k --halt now,fail=1 --jobs "$JOBS" ${SSHLOGIN:+--sshlogin "$SSHLOGIN"} \
+parallel --will-cite -q -k --halt soon,fail=1 --jobs "$JOBS" ${SSHLOGIN:+--sshlogin "$SSHLOGIN"} \
   --env PS_EDGESIM --env PS_SCENARIO --env PS_DIR --env PS_OPTS \
   sh -c 'W=$1 P=$2; '"$JOB" sh {1} {2} ::: $WINDOWS ::: $POLICIES >>"$T/out" 2>"$T/err"
 rc=$?
