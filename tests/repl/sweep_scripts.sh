@@ -50,7 +50,7 @@ parallel)
     "$(cd "$(dirname "$E")" && pwd)/$(basename "$E")" >"$T/wrap"
   chmod +x "$T/wrap"
   fails 1 EDGESIM="$T/wrap" "POLICIES=random weighted"
-  grep -q boom "$T/e" || { echo "the failing run's message is lost"; exit 1; } ;;
+  grep -q boom "$T/e" || { echo "the failing run's message is lost:"; cat "$T/e"; exit 1; } ;;
 slurm)
   i=0
   while [ $i -lt 15 ]; do
