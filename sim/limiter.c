@@ -71,3 +71,14 @@ void *lim_per_device(const lim_grp *g, size_t size) {
   size_t n = g->nmem ? g->members[g->nmem - 1] + 1 : 1; /* members in index order */
   return calloc(n, size);
 }
+
+int lim_times_init(lim_grp *g) {
+  lim_times *s = g->st;
+  return (s->t = lim_per_device(g, sizeof *s->t)) ? 0 : -1;
+}
+
+void lim_times_destroy(lim_grp *g) {
+  lim_times *s = g->st;
+  if (s)
+    free(s->t);
+}

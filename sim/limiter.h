@@ -78,6 +78,14 @@ static inline void lim_advance(lim_grp *g, double t) {
  * member, for kinds that keep numbers per device (indexed by device);
  * NULL if out of memory. The kind frees it with free(). */
 void *lim_per_device(const lim_grp *g, size_t size);
+
+/* The state of a kind that keeps one time per device (token_bucket's F,
+ * gcra's TAT): rows use lim_times_init/destroy and sizeof(lim_times). */
+typedef struct lim_times {
+  double *t; /* per device index (members only), seconds; 0 at the start */
+} lim_times;
+int lim_times_init(lim_grp *g);
+void lim_times_destroy(lim_grp *g);
 /* Brings device i of group g to t (no-op for eager kinds). */
 static inline void lim_sync(lim_grp *g, uint32_t i, double t) {
   if (g->ops->sync)

@@ -21,21 +21,6 @@
 
 #include <stdlib.h>
 
-typedef struct gcra {
-  double *tat; /* TAT per device index (members only), seconds */
-} gcra;
-
-static int init(lim_grp *g) {
-  gcra *s = g->st;
-  return (s->tat = lim_per_device(g, sizeof *s->tat)) ? 0 : -1;
-}
-
-static void destroy(lim_grp *g) {
-  gcra *s = g->st;
-  if (s)
-    free(s->tat);
-}
-
 static uint64_t used_at(const lim_grp *g, uint64_t cap, double tat, double t) {
   if (tat <= t)
     return 0;
@@ -45,7 +30,7 @@ static uint64_t used_at(const lim_grp *g, uint64_t cap, double tat, double t) {
   return slack >= (double)cap ? 0 : cap - (uint64_t)slack;
 }
 
-static double key(const lim_grp *g, uint32_t i) { return ((const gcra *)g->st)->tat[i]; }
+static double key(const lim_grp *g, uint32_t i) { return ((const lim_times *)g->st)->t[i]; }
 
 static void sync(lim_grp *g, uint32_t i, double t) {
   dev *d = &g->devs[i];
@@ -53,11 +38,11 @@ static void sync(lim_grp *g, uint32_t i, double t) {
 }
 
 static int admit(lim_grp *g, uint32_t i, uint64_t tok, double t) {
-  gcra *s = g->st;
+  lim_times *s = g->st;
   dev *d = &g->devs[i];
-  double tat = s->tat[i] > t ? s->tat[i] : t;
-  s->tat[i] = tat + (double)tok * (g->w / (double)d->cap_tokens);
-  d->used = used_at(g, d->cap_tokens, s->tat[i], t);
+  double tat = s->t[i] > t ? s->t[i] : t;
+  s->t[i] = tat + (double)tok * (g->w / (double)d->cap_tokens);
+  d->used = used_at(g, d->cap_tokens, s->t[i], t);
   return 0;
 }
 
@@ -66,11 +51,11 @@ const lim_ops lim_gcra = {
           "generic cell rate algorithm: TAT per device, T = W / C per token, tolerance W "
           "(token_bucket's admissions)",
           NULL, 0, NULL, NULL},
-    .init = init,
-    .destroy = destroy,
+    .init = lim_times_init,
+    .destroy = lim_times_destroy,
     .sync = sync,
     .admit = admit,
     .key = key,
     .used_at = used_at,
-    .state_size = sizeof(gcra),
+    .state_size = sizeof(lim_times),
 };

@@ -17,21 +17,6 @@
 
 #include <stdlib.h>
 
-typedef struct tb {
-  double *full_at; /* F per device index (members only), seconds */
-} tb;
-
-static int init(lim_grp *g) {
-  tb *s = g->st;
-  return (s->full_at = lim_per_device(g, sizeof *s->full_at)) ? 0 : -1;
-}
-
-static void destroy(lim_grp *g) {
-  tb *s = g->st;
-  if (s)
-    free(s->full_at);
-}
-
 static uint64_t used_at(const lim_grp *g, uint64_t cap, double f, double t) {
   if (f <= t)
     return 0;
@@ -39,7 +24,7 @@ static uint64_t used_at(const lim_grp *g, uint64_t cap, double f, double t) {
   return x >= (double)cap ? cap : (uint64_t)x;
 }
 
-static double key(const lim_grp *g, uint32_t i) { return ((const tb *)g->st)->full_at[i]; }
+static double key(const lim_grp *g, uint32_t i) { return ((const lim_times *)g->st)->t[i]; }
 
 static void sync(lim_grp *g, uint32_t i, double t) {
   dev *d = &g->devs[i];
@@ -47,11 +32,11 @@ static void sync(lim_grp *g, uint32_t i, double t) {
 }
 
 static int admit(lim_grp *g, uint32_t i, uint64_t tok, double t) {
-  tb *s = g->st;
+  lim_times *s = g->st;
   dev *d = &g->devs[i];
-  double f = s->full_at[i] > t ? s->full_at[i] : t;
-  s->full_at[i] = f + (double)tok * g->w / (double)d->cap_tokens;
-  d->used = used_at(g, d->cap_tokens, s->full_at[i], t);
+  double f = s->t[i] > t ? s->t[i] : t;
+  s->t[i] = f + (double)tok * g->w / (double)d->cap_tokens;
+  d->used = used_at(g, d->cap_tokens, s->t[i], t);
   return 0;
 }
 
@@ -60,11 +45,11 @@ const lim_ops lim_token_bucket = {
           "a bucket of C tokens, full at t = 0, refilled at C / W per second; admits k iff it "
           "holds k",
           NULL, 0, NULL, NULL},
-    .init = init,
-    .destroy = destroy,
+    .init = lim_times_init,
+    .destroy = lim_times_destroy,
     .sync = sync,
     .admit = admit,
     .key = key,
     .used_at = used_at,
-    .state_size = sizeof(tb),
+    .state_size = sizeof(lim_times),
 };
