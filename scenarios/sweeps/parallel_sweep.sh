@@ -84,16 +84,23 @@ head -n 1 "$T/run" >"$T/out"
 # One job per point; the last ::: varies fastest, as the last --vary does.
 # Values reach the job as arguments ($1, $2) and through the environment,
 # never as shell text (-q quotes every word), so any scenario path works.
-export PS_EDGESIM="$EDGESIM" PS_SCENARIO="$SCENARIO" PS_DIR="$PWD" PS_OPTS="$T/opts"
+# Each job's stderr goes to a file of its own (by job number), so the
+# failing run's message is found whatever GNU parallel prints around it.
+mkdir "$T/errs" || exit 1
+export PS_EDGESIM="$EDGESIM" PS_SCENARIO="$SCENARIO" PS_DIR="$PWD" PS_OPTS="$T/opts" PS_ERRS="$T/errs"
 JOB='cd "$PS_DIR" || exit 1; set --; while IFS= read -r o; do set -- "$@" "$o"; done <"$PS_OPTS"
-printf "%s,%s," "$W" "$P" && exec "$PS_EDGESIM" --set "limiter.window_s=$W" --set "dispatch.policy=$P" "$@" "$PS_SCENARIO"'
+printf "%s,%s," "$W" "$P" && exec "$PS_EDGESIM" --set "limiter.window_s=$W" --set "dispatch.policy=$P" "$@" "$PS_SCENARIO" 2>"$PS_ERRS/$N"'
 # shellcheck disable=SC2086
 parallel --will-cite -q -k --halt soon,fail=1 --jobs "$JOBS" ${SSHLOGIN:+--sshlogin "$SSHLOGIN"} \
-  --env PS_EDGESIM --env PS_SCENARIO --env PS_DIR --env PS_OPTS \
-  sh -c 'W=$1 P=$2; '"$JOB" sh {1} {2} ::: $WINDOWS ::: $POLICIES >>"$T/out" 2>"$T/err"
+  --env PS_EDGESIM --env PS_SCENARIO --env PS_DIR --env PS_OPTS --env PS_ERRS \
+  sh -c 'W=$1 P=$2 N=$3; '"$JOB" sh {1} {2} {#} ::: $WINDOWS ::: $POLICIES >>"$T/out" 2>"$T/err"
 rc=$?
 if [ $rc -ne 0 ]; then
-  msg=$(grep -v '^parallel: ' "$T/err" | head -n 1)
+  msg=
+  for f in $(ls "$T/errs" | sort -n); do # the first job that said something
+    [ -s "$T/errs/$f" ] && { msg=$(head -n 1 "$T/errs/$f"); break; }
+  done
+  [ -n "$msg" ] || msg=$(grep -v '^parallel: ' "$T/err" | head -n 1)
   echo "$ME: ${msg:-GNU parallel failed (exit $rc)}" >&2
   [ $rc -eq 2 ] && exit 2
   exit 1
