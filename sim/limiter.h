@@ -86,6 +86,10 @@ typedef struct lim_times {
 } lim_times;
 int lim_times_init(lim_grp *g);
 void lim_times_destroy(lim_grp *g);
+/* Device i's time: the kind's order key (inline: sync reads it per test). */
+static inline double lim_times_key(const lim_grp *g, uint32_t i) {
+  return ((const lim_times *)g->st)->t[i];
+}
 /* Brings device i of group g to t (no-op for eager kinds). */
 static inline void lim_sync(lim_grp *g, uint32_t i, double t) {
   if (g->ops->sync)

@@ -30,11 +30,9 @@ static uint64_t used_at(const lim_grp *g, uint64_t cap, double tat, double t) {
   return slack >= (double)cap ? 0 : cap - (uint64_t)slack;
 }
 
-static double key(const lim_grp *g, uint32_t i) { return ((const lim_times *)g->st)->t[i]; }
-
 static void sync(lim_grp *g, uint32_t i, double t) {
   dev *d = &g->devs[i];
-  d->used = used_at(g, d->cap_tokens, key(g, i), t);
+  d->used = used_at(g, d->cap_tokens, lim_times_key(g, i), t);
 }
 
 static int admit(lim_grp *g, uint32_t i, uint64_t tok, double t) {
@@ -55,7 +53,7 @@ const lim_ops lim_gcra = {
     .destroy = lim_times_destroy,
     .sync = sync,
     .admit = admit,
-    .key = key,
+    .key = lim_times_key,
     .used_at = used_at,
     .state_size = sizeof(lim_times),
 };

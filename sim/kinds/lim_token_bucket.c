@@ -24,11 +24,9 @@ static uint64_t used_at(const lim_grp *g, uint64_t cap, double f, double t) {
   return x >= (double)cap ? cap : (uint64_t)x;
 }
 
-static double key(const lim_grp *g, uint32_t i) { return ((const lim_times *)g->st)->t[i]; }
-
 static void sync(lim_grp *g, uint32_t i, double t) {
   dev *d = &g->devs[i];
-  d->used = used_at(g, d->cap_tokens, key(g, i), t);
+  d->used = used_at(g, d->cap_tokens, lim_times_key(g, i), t);
 }
 
 static int admit(lim_grp *g, uint32_t i, uint64_t tok, double t) {
@@ -49,7 +47,7 @@ const lim_ops lim_token_bucket = {
     .destroy = lim_times_destroy,
     .sync = sync,
     .admit = admit,
-    .key = key,
+    .key = lim_times_key,
     .used_at = used_at,
     .state_size = sizeof(lim_times),
 };
