@@ -72,14 +72,15 @@ static inline __attribute__((always_inline)) double cal_next_t_k(const cal *c, i
   double a = evq_next_t(&c->fifo);
   if (c->h.n && c->h.ev[0].t < a)
     a = c->h.ev[0].t;
-  if (timers && c->tm.n && c->tm.ev[0].t < a)
-    a = c->tm.ev[0].t;
+  if (timers && c->tm.n && tmr_top(&c->tm).t < a)
+    a = tmr_top(&c->tm).t;
   return a;
 }
 
 static inline __attribute__((always_inline)) void cal_pop_k(cal *c, heap_ev *out, int timers) {
   if (timers && c->tm.n) {
-    const heap_ev *f = evq_peek(&c->fifo), *t = &c->tm.ev[0];
+    heap_ev top = tmr_top(&c->tm);
+    const heap_ev *f = evq_peek(&c->fifo), *t = &top;
     if ((!f || heap_less(t, f)) && (!c->h.n || heap_less(t, &c->h.ev[0]))) {
       tmr_pop(&c->tm, out);
       return;

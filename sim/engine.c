@@ -278,7 +278,8 @@ static int run_due_sv(run *u, double t) {
           return -1;
         continue;
       }
-      if (tc <= t && tc < INFINITY) {
+      /* with sliding windows only, nothing drops before tw: nothing to do */
+      if (tc <= t && tc < INFINITY && (!u->sv->sw_only || u->sv->nwake)) {
         advance_limiters(u, tc);
         if (sv_wake_all(u, tc))
           return -1;
@@ -291,6 +292,7 @@ static int run_due_sv(run *u, double t) {
     u->events++;
     if (EV_TYPES[ev.kind & EV_KIND_MASK].fire(u, &ev))
       return -1;
+    tmr_settle(&u->q.tm); /* a popped timer's owner, moved once after its handler */
   }
 }
 

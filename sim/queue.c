@@ -18,42 +18,44 @@
  * (1 / tgs fixed, P / A(P) shared), i.e. (queued + 1) / A(P): requests
  * ahead per unit of aggregate output rate. The ranking equals the ranking
  * by expected wait when requests have equal sizes; it needs nothing from
- * the workload. +inf when the queue is full. */
-static void qx_key(svc *sv, uint32_t i) {
+ * the workload. Inside a class (equal qinv) it ranks like the queue length,
+ * which the tree keys (svc.h); a full queue ranks last. */
+static uint64_t qx_key(const svc *sv, uint32_t i) {
   const q_dev *q = &sv->q[i];
-  sv->qkey[i] = q->n < q->max ? (double)(q->n + 1) * sv->qinv[i] : INFINITY;
-}
-
-static int qx_better(const svc *sv, uint32_t a, uint32_t b) {
-  if (b == UINT32_MAX)
-    return a != UINT32_MAX;
-  if (a == UINT32_MAX)
-    return 0;
-  return sv->qkey[a] < sv->qkey[b] || (sv->qkey[a] == sv->qkey[b] && a < b);
+  return (uint64_t)(q->n < q->max ? q->n : UINT32_MAX) << 32 | i;
 }
 
 static void qx_update(svc *sv, uint32_t i) {
   if (!sv->q[i].max)
     return;
-  qx_key(sv, i);
   qx_class *c = &sv->qx[sv->qx_cls[i]];
-  for (uint32_t p = sv->qx_leaf[i] / 2; p >= 1; p /= 2) {
-    uint32_t a = c->node[2 * p], b = c->node[2 * p + 1];
-    c->node[p] = qx_better(sv, b, a) ? b : a;
+  uint64_t *x = c->node;
+  uint32_t p = sv->qx_leaf[i];
+  x[p] = qx_key(sv, i);
+  for (p /= 2; p >= 1; p /= 2) {
+    uint64_t a = x[2 * p], b = x[2 * p + 1], w = a < b ? a : b;
+    if (w == x[p]) /* same winner, same key: the ancestors stand */
+      break;
+    x[p] = w;
   }
 }
 
 /* The device with the shortest expected wait among those with queue room
- * and C >= tok (ties: lowest index), or -1. O(K + log D), K the distinct C. */
+ * and C >= tok (ties: lowest index), or -1. O(K + log D), K the classes. */
 static long qx_pick(const svc *sv, uint64_t tok) {
-  uint32_t best = UINT32_MAX;
+  long best = -1;
+  double bk = 0;
   for (uint32_t k = 0; k < sv->nqx; k++) {
     const qx_class *c = &sv->qx[k];
-    uint32_t r = c->node[1];
-    if (c->cap >= tok && r != UINT32_MAX && isfinite(sv->qkey[r]) && qx_better(sv, r, best))
-      best = r;
+    uint64_t r = c->node[1];
+    if (c->cap < tok || r >> 32 >= UINT32_MAX)
+      continue; /* too small, or every queue full (or none) */
+    uint32_t i = (uint32_t)r;
+    double key = (double)(sv->q[i].n + 1) * c->qinv;
+    if (best < 0 || key < bk || (key == bk && i < best))
+      best = i, bk = key;
   }
-  return best == UINT32_MAX ? -1 : (long)best;
+  return best;
 }
 
 static int qx_init(run *u) {
@@ -69,10 +71,10 @@ static int qx_init(run *u) {
     if (!sv->q[i].max)
       continue;
     uint32_t k = 0;
-    while (k < sv->nqx && sv->qx[k].cap != u->devs[i].cap_tokens)
-      k++; /* distinct C: a few */
+    while (k < sv->nqx && (sv->qx[k].cap != u->devs[i].cap_tokens || sv->qx[k].qinv != sv->qinv[i]))
+      k++; /* distinct (C, qinv): a few */
     if (k == sv->nqx)
-      sv->qx[sv->nqx++].cap = u->devs[i].cap_tokens;
+      sv->qx[sv->nqx++] = (qx_class){.cap = u->devs[i].cap_tokens, .qinv = sv->qinv[i]};
     sv->qx_cls[i] = k;
     sv->qx_leaf[i] = cnt[k]++;
   }
@@ -90,13 +92,30 @@ static int qx_init(run *u) {
   for (uint32_t i = 0; i < n && !rc; i++)
     if (sv->q[i].max) {
       sv->qx_leaf[i] += sv->qx[sv->qx_cls[i]].leaves;
-      sv->qx[sv->qx_cls[i]].node[sv->qx_leaf[i]] = i;
       qx_update(sv, i);
     }
   return rc;
 }
 
 /* ---- setup ---------------------------------------------------------------------- */
+
+/* Device entry e's r(n) = A(n)/n for n = 0 .. min(P, SV_RATE_MAX) (r(0) =
+ * 0), the expression ps_set_rate() would evaluate, shared by the entry's
+ * devices. 0, or -1 if out of memory. */
+static int rate_table(svc *sv, uint32_t e, s_dev *h, uint32_t par) {
+  uint32_t nr = (par < SV_RATE_MAX ? par : SV_RATE_MAX) + 1;
+  if (!sv->rate[e]) {
+    double *r = malloc(nr * sizeof *r);
+    if (!r)
+      return -1;
+    r[0] = 0;
+    for (uint32_t n = 1; n < nr; n++)
+      r[n] = sv_curve_at(h->cn, h->ca, h->nc, n) / n;
+    sv->rate[e] = r;
+  }
+  h->rn = sv->rate[e], h->nr = nr;
+  return 0;
+}
 
 int sv_init(run *u) {
   const scn *s = u->s;
@@ -107,11 +126,11 @@ int sv_init(run *u) {
   sv->q = calloc(n, sizeof *sv->q);
   sv->sh = calloc(n, sizeof *sv->sh);
   sv->shared = calloc(n, 1);
-  sv->qkey = malloc(n * sizeof *sv->qkey);
+  sv->rate = calloc(s->ndev, sizeof *sv->rate);
   sv->qinv = malloc(n * sizeof *sv->qinv);
   sv->wake = malloc(n * sizeof *sv->wake);
   sv->woken = calloc(n, 1);
-  if (!sv->q || !sv->sh || !sv->shared || !sv->qkey || !sv->qinv || !sv->wake || !sv->woken)
+  if (!sv->q || !sv->sh || !sv->shared || !sv->rate || !sv->qinv || !sv->wake || !sv->woken)
     return -1;
   for (size_t i = 0; i < n; i++) {
     const scn_device *sd = &s->dev[u->devs[i].spec];
@@ -127,11 +146,15 @@ int sv_init(run *u) {
       sv->shared[i] = 1;
       h->cn = sd->curve_n, h->ca = sd->curve_a, h->nc = (uint32_t)sd->ncurve;
       h->pf_tps = sd->prefill_tps, h->pf_over = sd->prefill_overhead_s;
+      if (rate_table(sv, u->devs[i].spec, h, q->par))
+        return -1;
       rbar = sv_curve_at(h->cn, h->ca, h->nc, q->par) / q->par;
     }
     sv->qinv[i] = 1 / ((double)q->par * rbar);
-    sv->qkey[i] = INFINITY;
   }
+  sv->sw_only = !u->obs;
+  for (size_t k = 0; k < u->lims.n; k++)
+    sv->sw_only &= u->lims.g[k].ops == &lim_sliding_window;
   if (cal_timers(&u->q, 3 * n))
     return -1;
   return qx_init(u);
@@ -147,8 +170,11 @@ void sv_destroy(run *u) {
     free(sv->sh[i].dec.a), free(sv->sh[i].pf.a);
   for (uint32_t k = 0; sv->qx && k < sv->nqx; k++)
     free(sv->qx[k].node);
+  for (size_t e = 0; sv->rate && e < u->s->ndev; e++)
+    free(sv->rate[e]);
+  free(sv->rate);
   free(sv->qx), free(sv->qx_cls), free(sv->qx_leaf);
-  free(sv->q), free(sv->sh), free(sv->shared), free(sv->qkey), free(sv->qinv);
+  free(sv->q), free(sv->sh), free(sv->shared), free(sv->qinv);
   free(sv->wake), free(sv->woken);
   free(sv);
   u->sv = NULL;

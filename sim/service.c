@@ -57,7 +57,8 @@ static void ps_advance(s_dev *h, double t) {
 }
 
 static void ps_set_rate(s_dev *h) {
-  h->r = h->ndec ? sv_curve_at(h->cn, h->ca, h->nc, h->ndec) / h->ndec : 0;
+  uint32_t n = h->ndec;
+  h->r = n < h->nr ? h->rn[n] : sv_curve_at(h->cn, h->ca, h->nc, n) / n;
 }
 
 /* The device's next completion: when V reaches the smallest finish value. */

@@ -77,23 +77,32 @@ typedef struct s_dev {
   uint32_t ndec;         /* requests decoding */
   sv_heap dec, pf;       /* decoding (by finish V), prefilling (by end time) */
   const double *cn, *ca; /* batch curve: sizes and aggregate tokens/s */
-  uint32_t nc;
+  uint32_t nc, nr;
+  const double *rn; /* rn[n] = r(n) = A(n)/n for n < nr (the entry's table; rn[0] = 0) */
   double pf_tps, pf_over;
 } s_dev;
 
+/* The fallback index: one tournament tree per distinct (C, qinv) among
+ * queue devices. Inside a class the expected wait (n + 1) qinv ranks like
+ * the queue length n, so a node holds n << 32 | device (n = UINT32_MAX
+ * when the queue is full; UINT64_MAX an empty leaf): one comparison,
+ * ties to the lowest index. */
 typedef struct qx_class {
   uint64_t cap;
+  double qinv;
   uint32_t leaves; /* a power of two */
-  uint32_t *node;  /* 2 * leaves: device index (UINT32_MAX empty), root at 1 */
+  uint64_t *node;  /* 2 * leaves, root at 1, leaves from `leaves` */
 } qx_class;
+
+enum { SV_RATE_MAX = 4096 }; /* r(n) is tabulated up to this n, computed beyond */
 
 typedef struct svc {
   q_dev *q;  /* per device */
   s_dev *sh; /* per device (used where service is shared) */
   uint8_t *shared;
-  double *qkey; /* fallback index key per device: expected wait, or +inf */
-  double *qinv; /* 1 / (P * per-request rate at full occupancy) */
-  qx_class *qx; /* one tree per distinct C among queue devices */
+  double **rate; /* per device entry: r(n) for n <= min(P, SV_RATE_MAX), or NULL */
+  double *qinv;  /* 1 / (P * per-request rate at full occupancy) */
+  qx_class *qx;  /* one tree per distinct (C, qinv) among queue devices */
   uint32_t nqx, *qx_cls, *qx_leaf;
   uint32_t *wake; /* devices whose window dropped while they had a queue */
   uint8_t *woken;
@@ -104,6 +113,8 @@ typedef struct svc {
   uint64_t n_left;
   uint64_t n_timed_out, n_queued, slo_met; /* statistics window, by arrival */
   int any_queue;
+  int sw_only; /* every limiter group a sliding window, no observer: a limiter changes only at
+                  its drops (sv_next_drop) */
 } svc;
 
 /* Aggregate decode rate at concurrency n >= 1: linear between the curve's

@@ -1,40 +1,73 @@
-/* tmr.h: per-owner timers, an indexed 4-ary min-heap (libuv's
- * uv_timer_again: one timer per owner, rescheduled in place).
+/* tmr.h: per-owner timers, TMR_SUB slots per owner, and an indexed 4-ary
+ * min-heap of owners keyed by each owner's earliest pending slot (libuv's
+ * uv_timer_again: timers rescheduled in place).
  *
- * Each owner id in [0, nids) has at most one pending timer, an event
- * (heap.h's heap_ev: t, ord, kind, arg) ordered by (t, ord) like every other
- * event. tmr_set() schedules or moves an owner's timer, tmr_cancel() removes
- * it, both O(log n) with n the pending timers; pos[] maps an owner to its
- * slot, so nothing is searched. The calendar (cal.h) merges the top with its
- * other two sources. Memory: two arrays sized by the number of owners at
- * init; nothing is allocated afterwards.
+ * A timer id is TMR_SUB * owner + slot. Each id has at most one pending
+ * timer, an event (heap.h's heap_ev: t, ord, kind, arg) ordered by
+ * (t, ord) like every other event; ord is unique, so the order is total.
+ * The heap holds one node per owner with a pending timer, a copy of that
+ * owner's earliest one; tmr_pop() therefore yields the timers in exactly
+ * the (t, ord) order of one heap of every timer, with a third of the
+ * nodes. A change that leaves its owner's earliest timer alone (a later
+ * slot moved or cancelled) costs no heap move; one that changes it costs
+ * O(log n), n the owners pending, pos[] mapping an owner to its node.
+ *
+ * tmr_pop() leaves the popped owner open: its node stays at the top, stale,
+ * while the handler of the popped event sets or cancels that owner's slots
+ * (only the slots change), and tmr_settle() then moves it once. A caller
+ * that pops must settle before it reads the top or pops again.
+ * Memory: arrays sized by the number of ids at init; nothing is allocated
+ * afterwards.
  */
 #ifndef ES_TMR_H
 #define ES_TMR_H
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "heap.h"
 
 #define TMR_NONE UINT32_MAX
+#define TMR_SUB 3           /* slots per owner */
+#define TMR_IDLE UINT64_MAX /* ord of a slot with no pending timer */
+
+/* A timer's (t, ord) as one unsigned integer: t's bits (t >= 0, so they
+ * order like t) above ord, so a comparison is one instruction pair. */
+__extension__ typedef unsigned __int128 tmr_key;
 
 typedef struct tmr {
-  heap_ev *ev;   /* ev[0] the earliest; children of k are 4k+1 .. 4k+4 */
-  uint32_t *id;  /* id[k]: owner of ev[k] */
-  uint32_t *pos; /* pos[owner]: its slot, or TMR_NONE */
-  size_t n, nids;
+  tmr_key *key;   /* key[k]: node k's owner's earliest pending timer; key[0] the earliest of
+                     all; children of k are 4k+1 .. 4k+4 (one 64-byte line) */
+  uint32_t *id;   /* id[k]: owner of node k */
+  uint32_t *pos;  /* pos[owner]: its node, or TMR_NONE */
+  heap_ev *slot;  /* slot[timer id]: pending timer, or ord TMR_IDLE */
+  uint8_t *first; /* first[owner]: its slot whose key its node holds */
+  void *mem;      /* key's allocation */
+  size_t n, nids; /* owners in the heap; timer ids */
+  uint32_t open;  /* owner popped and not settled, or TMR_NONE */
 } tmr;
 
 /* 0, or -1 if out of memory (tmr_destroy is still safe). nids may be 0. */
 int tmr_init(tmr *m, size_t nids);
 void tmr_destroy(tmr *m);
-/* Schedules owner `id`'s timer as ev, replacing a pending one. */
+/* Schedules timer `id` as ev, replacing a pending one. */
 void tmr_set(tmr *m, uint32_t id, heap_ev ev);
-/* Removes owner `id`'s timer if pending. */
+/* Removes timer `id` if pending. */
 void tmr_cancel(tmr *m, uint32_t id);
-/* Removes the earliest timer into *out (not empty); its owner has none left. */
+/* Removes the earliest timer into *out (not empty, not open); its owner
+ * stays open until tmr_settle(). */
 void tmr_pop(tmr *m, heap_ev *out);
-static inline int tmr_pending(const tmr *m, uint32_t id) { return m->pos[id] != TMR_NONE; }
+/* Puts the open owner (if any) back in its place, or out of the heap. */
+void tmr_settle(tmr *m);
+static inline int tmr_pending(const tmr *m, uint32_t id) { return m->slot[id].ord != TMR_IDLE; }
+/* The earliest pending timer's (t, ord) (n > 0, not open), from the top
+ * node alone (kind and arg 0). */
+static inline heap_ev tmr_top(const tmr *m) {
+  uint64_t b = (uint64_t)(m->key[0] >> 64);
+  heap_ev e = {0, (uint64_t)m->key[0], 0, 0};
+  memcpy(&e.t, &b, sizeof e.t);
+  return e;
+}
 
 #endif
