@@ -13,113 +13,69 @@ static tmr_key key_of(const heap_ev *e) {
   return (tmr_key)b << 64 | e->ord;
 }
 
+/* The owner of least key below node c (a leaf is its own owner). */
+static inline uint32_t winner(const tmr *m, uint32_t c) {
+  return c >= m->leaves ? c - m->leaves : m->node[c];
+}
+
 int tmr_init(tmr *m, size_t nids) {
   *m = (tmr){.nids = nids, .open = TMR_NONE};
   if (!nids)
     return 0;
   size_t no = (nids + TMR_SUB - 1) / TMR_SUB;
-  /* key[-3 .. no + 3], 64-byte aligned at key[-3], so key[4k + 1 .. 4k + 4]
-   * share a line */
-  size_t bytes = (no + 8) * sizeof(tmr_key);
-  m->mem = aligned_alloc(64, (bytes + 63) / 64 * 64);
-  m->id = malloc(no * sizeof *m->id);
-  m->pos = malloc(no * sizeof *m->pos);
+  for (m->leaves = 2; m->leaves < no;)
+    m->leaves *= 2;
+  m->key = malloc(m->leaves * sizeof *m->key);
+  m->node = malloc(m->leaves * sizeof *m->node);
   m->first = malloc(no);
   m->slot = malloc(no * TMR_SUB * sizeof *m->slot);
-  if (!m->mem || !m->id || !m->pos || !m->first || !m->slot)
+  if (!m->key || !m->node || !m->first || !m->slot)
     return -1;
-  m->key = (tmr_key *)m->mem + 3;
-  for (size_t o = 0; o < no; o++)
-    m->pos[o] = TMR_NONE;
+  for (size_t o = 0; o < m->leaves; o++)
+    m->key[o] = TMR_KEY_NONE;
+  for (uint32_t p = m->leaves - 1; p >= 1; p--)
+    m->node[p] = winner(m, 2 * p);
   for (size_t k = 0; k < no * TMR_SUB; k++)
     m->slot[k] = IDLE;
   return 0;
 }
 
 void tmr_destroy(tmr *m) {
-  free(m->mem);
-  free(m->id);
-  free(m->pos);
+  free(m->key);
+  free(m->node);
   free(m->first);
   free(m->slot);
   *m = (tmr){.open = TMR_NONE};
 }
 
-static inline void place(tmr *m, size_t k, tmr_key x, uint32_t id) {
-  m->key[k] = x;
-  m->id[k] = id;
-  m->pos[id] = (uint32_t)k;
-}
-
-/* Puts key x of owner id at node k or above (x went down or is new). */
-static void sift_up(tmr *m, size_t k, tmr_key x, uint32_t id) {
-  while (k > 0 && x < m->key[(k - 1) / 4]) {
-    size_t p = (k - 1) / 4;
-    place(m, k, m->key[p], m->id[p]);
-    k = p;
+/* Owner o's key is now x: its path to the root recomputed, up to the node
+ * whose winner stands with the same key. */
+static void climb(tmr *m, uint32_t o, tmr_key x) {
+  m->n += (x != TMR_KEY_NONE) - (m->key[o] != TMR_KEY_NONE);
+  m->key[o] = x;
+  uint32_t w = o;
+  tmr_key kw = x;
+  for (uint32_t c = m->leaves + o; c > 1; c /= 2) {
+    uint32_t s = winner(m, c ^ 1);
+    tmr_key ks = m->key[s];
+    if (ks < kw)
+      w = s, kw = ks;
+    uint32_t p = c / 2;
+    if (m->node[p] == w && w != o) /* the same winner, its key unchanged */
+      return;
+    m->node[p] = w;
   }
-  place(m, k, x, id);
 }
 
-/* The smallest of node k's children (k has one). */
-static inline size_t min_child(const tmr *m, size_t k) {
-  size_t c = 4 * k + 1;
-  const tmr_key *g = &m->key[c];
-  if (c + 4 <= m->n) { /* a full line: branch-free */
-    size_t a = g[1] < g[0], b = 2 + (g[3] < g[2]);
-    return c + (g[b] < g[a] ? b : a);
-  }
-  size_t w = 0;
-  for (size_t j = 1; c + j < m->n; j++)
-    if (g[j] < g[w])
-      w = j;
-  return c + w;
-}
-
-/* Puts key x of owner id at node k or below (x went up). */
-static void sift_down(tmr *m, size_t k, tmr_key x, uint32_t id) {
-  while (4 * k + 1 < m->n) {
-    size_t c = min_child(m, k);
-    if (!(m->key[c] < x))
-      break;
-    place(m, k, m->key[c], m->id[c]);
-    k = c;
-  }
-  place(m, k, x, id);
-}
-
-/* Node k takes key x of owner id, up or down to its place. */
-static void move(tmr *m, size_t k, tmr_key x, uint32_t id) {
-  if (k > 0 && x < m->key[(k - 1) / 4])
-    sift_up(m, k, x, id);
-  else
-    sift_down(m, k, x, id);
-}
-
-static void remove_at(tmr *m, size_t k) {
-  m->pos[m->id[k]] = TMR_NONE;
-  if (k != --m->n)
-    move(m, k, m->key[m->n], m->id[m->n]);
-}
-
-/* Owner o's node made to hold its earliest pending slot, or removed. */
+/* Owner o's key made its earliest pending slot's (or none). */
 static void refresh(tmr *m, uint32_t o) {
   const heap_ev *s = &m->slot[TMR_SUB * o];
   uint32_t b = 0;
   for (uint32_t j = 1; j < TMR_SUB; j++)
     if (heap_less(&s[j], &s[b]))
       b = j;
-  size_t k = m->pos[o];
-  if (s[b].ord == TMR_IDLE) {
-    if (k != TMR_NONE)
-      remove_at(m, k);
-    return;
-  }
   m->first[o] = (uint8_t)b;
-  if (k == TMR_NONE)
-    sift_up(m, m->n++, key_of(&s[b]), o);
-  else
-    move(m, k, key_of(&s[b]), o);
+  climb(m, o, s[b].ord == TMR_IDLE ? TMR_KEY_NONE : key_of(&s[b]));
 }
 
 void tmr_set(tmr *m, uint32_t id, heap_ev ev) {
@@ -127,14 +83,13 @@ void tmr_set(tmr *m, uint32_t id, heap_ev ev) {
   m->slot[id] = ev;
   if (o == m->open) /* tmr_settle places it */
     return;
-  size_t k = m->pos[o];
   tmr_key x = key_of(&ev);
-  if (k == TMR_NONE || x < m->key[k]) { /* the owner's new earliest */
+  if (x < m->key[o]) { /* the owner's new earliest (or first) */
     m->first[o] = (uint8_t)s;
-    sift_up(m, k == TMR_NONE ? m->n++ : k, x, o);
+    climb(m, o, x);
   } else if (m->first[o] == s) /* its earliest moved later */
     refresh(m, o);
-  /* else a later slot stays later: the node is unchanged */
+  /* else a later slot stays later: the key is unchanged */
 }
 
 void tmr_cancel(tmr *m, uint32_t id) {
@@ -147,7 +102,7 @@ void tmr_cancel(tmr *m, uint32_t id) {
 }
 
 void tmr_pop(tmr *m, heap_ev *out) {
-  uint32_t o = m->id[0], id = TMR_SUB * o + m->first[o];
+  uint32_t o = m->node[1], id = TMR_SUB * o + m->first[o];
   *out = m->slot[id];
   m->slot[id] = IDLE;
   m->open = o;

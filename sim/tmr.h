@@ -1,21 +1,22 @@
-/* tmr.h: per-owner timers, TMR_SUB slots per owner, and an indexed 4-ary
- * min-heap of owners keyed by each owner's earliest pending slot (libuv's
- * uv_timer_again: timers rescheduled in place).
+/* tmr.h: per-owner timers, TMR_SUB slots per owner, and a winner
+ * (tournament) tree over the owners keyed by each owner's earliest pending
+ * slot (libuv's uv_timer_again: timers rescheduled in place).
  *
  * A timer id is TMR_SUB * owner + slot. Each id has at most one pending
  * timer, an event (heap.h's heap_ev: t, ord, kind, arg) ordered by
  * (t, ord) like every other event; ord is unique, so the order is total.
- * The heap holds one node per owner with a pending timer, a copy of that
- * owner's earliest one; tmr_pop() therefore yields the timers in exactly
- * the (t, ord) order of one heap of every timer, with a third of the
- * nodes. A change that leaves its owner's earliest timer alone (a later
- * slot moved or cancelled) costs no heap move; one that changes it costs
- * O(log n), n the owners pending, pos[] mapping an owner to its node.
+ * Owner o is leaf `leaves + o` of a binary tree whose internal node p holds
+ * the owner of least key below it, so the root holds the owner of the
+ * earliest timer, and tmr_pop() yields the timers in exactly the (t, ord)
+ * order of one heap of every timer. A change that leaves its owner's
+ * earliest timer alone (a later slot moved or cancelled) costs nothing
+ * more; one that changes it climbs the owner's path, at most log2 of the
+ * owners and branch-free, stopping where the winner and its key stand.
  *
- * tmr_pop() leaves the popped owner open: its node stays at the top, stale,
- * while the handler of the popped event sets or cancels that owner's slots
- * (only the slots change), and tmr_settle() then moves it once. A caller
- * that pops must settle before it reads the top or pops again.
+ * tmr_pop() leaves the popped owner open: its key stays, stale, while the
+ * handler of the popped event sets or cancels that owner's slots (only the
+ * slots change), and tmr_settle() then climbs its path once. A caller that
+ * pops must settle before it reads the top or pops again.
  * Memory: arrays sized by the number of ids at init; nothing is allocated
  * afterwards.
  */
@@ -35,17 +36,16 @@
 /* A timer's (t, ord) as one unsigned integer: t's bits (t >= 0, so they
  * order like t) above ord, so a comparison is one instruction pair. */
 __extension__ typedef unsigned __int128 tmr_key;
+#define TMR_KEY_NONE (~(tmr_key)0) /* an owner with no pending timer */
 
 typedef struct tmr {
-  tmr_key *key;   /* key[k]: node k's owner's earliest pending timer; key[0] the earliest of
-                     all; children of k are 4k+1 .. 4k+4 (one 64-byte line) */
-  uint32_t *id;   /* id[k]: owner of node k */
-  uint32_t *pos;  /* pos[owner]: its node, or TMR_NONE */
-  heap_ev *slot;  /* slot[timer id]: pending timer, or ord TMR_IDLE */
-  uint8_t *first; /* first[owner]: its slot whose key its node holds */
-  void *mem;      /* key's allocation */
-  size_t n, nids; /* owners in the heap; timer ids */
-  uint32_t open;  /* owner popped and not settled, or TMR_NONE */
+  tmr_key *key;    /* key[owner]: its earliest pending timer, or TMR_KEY_NONE (leaves entries) */
+  uint32_t *node;  /* node[p], 1 <= p < leaves: owner of least key below p; root node[1] */
+  heap_ev *slot;   /* slot[timer id]: pending timer, or ord TMR_IDLE */
+  uint8_t *first;  /* first[owner]: its slot whose key key[owner] holds */
+  uint32_t leaves; /* a power of two >= 2, >= the owners */
+  size_t n, nids;  /* owners with a pending timer; timer ids */
+  uint32_t open;   /* owner popped and not settled, or TMR_NONE */
 } tmr;
 
 /* 0, or -1 if out of memory (tmr_destroy is still safe). nids may be 0. */
@@ -64,8 +64,9 @@ static inline int tmr_pending(const tmr *m, uint32_t id) { return m->slot[id].or
 /* The earliest pending timer's (t, ord) (n > 0, not open), from the top
  * node alone (kind and arg 0). */
 static inline heap_ev tmr_top(const tmr *m) {
-  uint64_t b = (uint64_t)(m->key[0] >> 64);
-  heap_ev e = {0, (uint64_t)m->key[0], 0, 0};
+  tmr_key k = m->key[m->node[1]];
+  uint64_t b = (uint64_t)(k >> 64);
+  heap_ev e = {0, (uint64_t)k, 0, 0};
   memcpy(&e.t, &b, sizeof e.t);
   return e;
 }
