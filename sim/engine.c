@@ -271,7 +271,8 @@ static int run_due_sv(run *u, double t) {
   for (;;) {
     double tc = cal_next_t(&u->q);
     if (u->sv->queued) {
-      double tw = sv_next_drop(u);
+      const win *w1 = u->sv->sw1; /* one sliding window (the paper's): its head, inline */
+      double tw = w1 ? (w1->n ? w1->ring[w1->head].t_out : INFINITY) : sv_next_drop(u);
       if (tw <= tc && tw <= t && tw < INFINITY) {
         advance_limiters(u, tw);
         if (sv_wake_all(u, tw))

@@ -155,6 +155,8 @@ int sv_init(run *u) {
   sv->sw_only = !u->obs;
   for (size_t k = 0; k < u->lims.n; k++)
     sv->sw_only &= u->lims.g[k].ops == &lim_sliding_window;
+  if (u->lims.n == 1 && u->lims.g[0].ops == &lim_sliding_window)
+    sv->sw1 = u->lims.g[0].st;
   if (cal_timers(&u->q, 3 * n))
     return -1;
   return qx_init(u);
@@ -167,7 +169,7 @@ void sv_destroy(run *u) {
   for (size_t i = 0; sv->q && i < u->n; i++)
     free(sv->q[i].ring);
   for (size_t i = 0; sv->sh && i < u->n; i++)
-    free(sv->sh[i].dec.a), free(sv->sh[i].pf.a);
+    free(sv->sh[i].dec.a), free(sv->sh[i].pf.a), free(sv->sh[i].rq), free(sv->sh[i].fr);
   for (uint32_t k = 0; sv->qx && k < sv->nqx; k++)
     free(sv->qx[k].node);
   for (size_t e = 0; sv->rate && e < u->s->ndev; e++)

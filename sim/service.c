@@ -11,10 +11,10 @@
 
 /* ---- per-device heaps of requests (min by key) ------------------------------- */
 
-static int h_push(sv_heap *h, sv_req x) {
+static int h_push(sv_heap *h, sv_ent x) {
   if (h->n == h->cap) {
     uint32_t cap = h->cap ? 2 * h->cap : 4; /* grows to the device's P at most */
-    sv_req *a = realloc(h->a, cap * sizeof *a);
+    sv_ent *a = realloc(h->a, cap * sizeof *a);
     if (!a)
       return -1;
     h->a = a, h->cap = cap;
@@ -28,8 +28,8 @@ static int h_push(sv_heap *h, sv_req x) {
   return 0;
 }
 
-static sv_req h_pop(sv_heap *h) {
-  sv_req top = h->a[0], x = h->a[--h->n];
+static sv_ent h_pop(sv_heap *h) {
+  sv_ent top = h->a[0], x = h->a[--h->n];
   uint32_t k = 0;
   for (;;) {
     uint32_t c = 2 * k + 1;
@@ -46,6 +46,27 @@ static sv_req h_pop(sv_heap *h) {
     h->a[k] = x;
   return top;
 }
+
+/* A free record of device h's pool (grown by doubling: at most P are held
+ * at once), or UINT32_MAX if out of memory. */
+static uint32_t rq_take(s_dev *h) {
+  if (!h->nfr) {
+    uint32_t cap = h->rcap ? 2 * h->rcap : 4;
+    sv_req *rq = realloc(h->rq, cap * sizeof *rq);
+    if (rq)
+      h->rq = rq;
+    uint32_t *fr = rq ? realloc(h->fr, cap * sizeof *fr) : NULL;
+    if (!fr)
+      return UINT32_MAX;
+    h->fr = fr;
+    for (uint32_t k = cap; k > h->rcap; k--)
+      h->fr[h->nfr++] = k - 1; /* lowest index on top */
+    h->rcap = cap;
+  }
+  return h->fr[--h->nfr];
+}
+
+static void rq_give(s_dev *h, uint32_t r) { h->fr[h->nfr++] = r; }
 
 /* ---- processor sharing ------------------------------------------------------------ */
 
@@ -80,12 +101,11 @@ static void pf_schedule(run *u, uint32_t i) {
     cal_cancel_timer(&u->q, 3 * i + SV_TMR_PREFILL);
 }
 
-/* Request x starts decoding at t: finishes when V reaches V(t) + tokens. */
-static int ps_join(run *u, uint32_t i, double t, sv_req x) {
+/* Request r starts decoding at t: finishes when V reaches V(t) + tokens. */
+static int ps_join(run *u, uint32_t i, double t, uint32_t r) {
   s_dev *h = &u->sv->sh[i];
   ps_advance(h, t);
-  x.key = h->v + (double)x.tok;
-  if (h_push(&h->dec, x))
+  if (h_push(&h->dec, (sv_ent){h->v + (double)h->rq[r].tok, r, 0}))
     return -1;
   h->ndec++;
   ps_set_rate(h);
@@ -128,12 +148,16 @@ int sv_start(run *u, uint32_t i, double t, double t_arr, uint64_t tok, uint64_t 
   }
   s_dev *h = &u->sv->sh[i];
   double pf = h->pf_over + (double)prompt / h->pf_tps;
-  sv_req x = {t + pf, t_arr, t, t + pf, tok, prompt};
-  if (!(pf > 0))
-    return ps_join(u, i, t, x);
-  if (h_push(&h->pf, x))
+  uint32_t r = rq_take(h);
+  if (r == UINT32_MAX)
     return -1;
-  if (h->pf.a[0].t_arr == t_arr && h->pf.a[0].key == x.key) /* the new earliest end */
+  h->rq[r] = (sv_req){t_arr, t, t + pf, tok, prompt};
+  if (!(pf > 0))
+    return ps_join(u, i, t, r);
+  if (h_push(&h->pf, (sv_ent){t + pf, r, 0}))
+    return -1;
+  /* the new earliest end (or one of the same arrival and end: rescheduled, as before) */
+  if (h->rq[h->pf.a[0].r].t_arr == t_arr && h->pf.a[0].key == t + pf)
     pf_schedule(u, i);
   return 0;
 }
@@ -141,10 +165,10 @@ int sv_start(run *u, uint32_t i, double t, double t_arr, uint64_t tok, uint64_t 
 /* A prefill ended: the request starts decoding. */
 int sv_fire_prefill(run *u, const heap_ev *ev) {
   s_dev *h = &u->sv->sh[ev->arg];
-  sv_req x = h_pop(&h->pf);
-  x.t_first = ev->t;
+  uint32_t r = h_pop(&h->pf).r;
+  h->rq[r].t_first = ev->t;
   pf_schedule(u, ev->arg);
-  return ps_join(u, ev->arg, ev->t, x);
+  return ps_join(u, ev->arg, ev->t, r);
 }
 
 /* The request with the smallest finish value is done: its slot frees. */
@@ -153,8 +177,10 @@ int sv_fire_svc(run *u, const heap_ev *ev) {
   double t = ev->t;
   s_dev *h = &u->sv->sh[i];
   ps_advance(h, t);
-  sv_req x = h_pop(&h->dec);
-  h->v = x.key; /* exact: the clock's rounding does not accumulate */
+  sv_ent e = h_pop(&h->dec);
+  sv_req x = h->rq[e.r];
+  rq_give(h, e.r);
+  h->v = e.key; /* exact: the clock's rounding does not accumulate */
   if (--h->ndec == 0)
     h->v = 0; /* idle: restart the clock, keeping V small */
   ps_set_rate(h);
@@ -206,7 +232,8 @@ int sv_cut(run *u, uint32_t i, double t) {
   sv_heap *hs[2] = {&h->pf, &h->dec};
   for (int w = 0; w < 2; w++) {
     for (uint32_t k = 0; k < hs[w]->n; k++) { /* O(P), once per failure */
-      const sv_req *x = &hs[w]->a[k];
+      const sv_req *x = &h->rq[hs[w]->a[k].r];
+      rq_give(h, hs[w]->a[k].r);
       int counted = x->t_arr >= u->from;
       d->slot_s += run_clip(u, x->t_start, t); /* the part it held */
       if (counted) {

@@ -61,21 +61,32 @@ typedef struct q_dev {
   uint64_t timed_out; /* requests of the statistics window that timed out */
 } q_dev;
 
+/* A request holding a slot under shared service, in its device's pool. */
 typedef struct sv_req {
-  double key; /* decode heap: finish virtual time; prefill heap: prefill end */
   double t_arr, t_start, t_first;
   uint64_t tok, prompt;
 } sv_req;
 
+/* A heap entry: decode heap, finish virtual time; prefill heap, prefill
+ * end; and the request's index in the device's pool. 16 bytes, so a
+ * device's heaps stay within a few cache lines. */
+typedef struct sv_ent {
+  double key;
+  uint32_t r, pad;
+} sv_ent;
+
 typedef struct sv_heap {
-  sv_req *a;
+  sv_ent *a;
   uint32_t n, cap;
 } sv_heap;
 
 typedef struct s_dev {
-  double v, t0, r;       /* virtual clock at t0; current per-request rate r(ndec) */
-  uint32_t ndec;         /* requests decoding */
-  sv_heap dec, pf;       /* decoding (by finish V), prefilling (by end time) */
+  double v, t0, r; /* virtual clock at t0; current per-request rate r(ndec) */
+  uint32_t ndec;   /* requests decoding */
+  sv_heap dec, pf; /* decoding (by finish V), prefilling (by end time) */
+  sv_req *rq;      /* the pool: rcap records (grown to the device's P at most) */
+  uint32_t *fr;    /* free records' indices, nfr of them */
+  uint32_t rcap, nfr;
   const double *cn, *ca; /* batch curve: sizes and aggregate tokens/s */
   uint32_t nc, nr;
   const double *rn; /* rn[n] = r(n) = A(n)/n for n < nr (the entry's table; rn[0] = 0) */
@@ -113,6 +124,7 @@ typedef struct svc {
   uint64_t n_left;
   uint64_t n_timed_out, n_queued, slo_met; /* statistics window, by arrival */
   int any_queue;
+  const struct win *sw1; /* the log of the only limiter group, a sliding window, or NULL */
   int sw_only; /* every limiter group a sliding window, no observer: a limiter changes only at
                   its drops (sv_next_drop) */
 } svc;
