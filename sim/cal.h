@@ -13,9 +13,10 @@
  * A third source holds per-owner timers that are moved in place (tmr.h: a
  * shared-service device's next completion, a queue head's deadline); it is
  * empty, and costs one test per event, unless the scenario has queues or
- * shared service. cal_pop() takes the earliest of the heads by (t, ord), so
- * the split is invisible to the order. The calendar owns all three; steady
- * state allocates nothing.
+ * shared service. After popping a timer, call tmr_settle() on c->tm
+ * before the next cal_next_t()/cal_pop() (the engine's run_due_sv does). cal_pop() takes the
+ * earliest of the heads by (t, ord), so the split is invisible to the order. The calendar owns all
+ * three; steady state allocates nothing.
  *
  * Priority classes: ord = class << 56 | sequence, so at equal times every
  * class-0 event (completions, service, prefill) leaves before a class-1

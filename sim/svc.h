@@ -32,7 +32,10 @@
  * moved in place (tmr.h). Prefill (overhead + prompt / prefill_tps) runs
  * from the start, concurrently with decode and without slowing it (a
  * simplification), holding the slot; its ends are a second per-device heap
- * and timer.
+ * and timer. The three timers of a device (completion, prefill end, head
+ * deadline) are the slots of one tmr owner, so the calendar orders devices
+ * by their earliest one; a handler's changes to its own device's timers
+ * cost one move when it returns (tmr_settle, run_due_sv).
  */
 #ifndef ES_SVC_H
 #define ES_SVC_H
@@ -40,11 +43,13 @@
 #include <stdint.h>
 
 #include "heap.h"
+#include "tmr.h"
 
 struct run;
 
-/* Per-device timer ids: 3 i + SV_TMR_*. */
+/* Per-device timer ids: 3 i + SV_TMR_* (TMR_SUB = 3 slots of owner i). */
 enum { SV_TMR_SVC = 0, SV_TMR_PREFILL = 1, SV_TMR_DEADLINE = 2 };
+_Static_assert(TMR_SUB == 3, "svc.h: three timers per device");
 
 typedef struct q_ent {
   double t_arr;

@@ -48,21 +48,26 @@ void tmr_destroy(tmr *m) {
   *m = (tmr){.open = TMR_NONE};
 }
 
-/* Owner o's key is now x: its path to the root recomputed, up to the node
- * whose winner stands with the same key. */
+/* Owner o's key is now x: the nodes of its path that it wins, or won,
+ * recomputed. Keys are unique, so a node whose winner is another owner
+ * that still beats o (down) or that o never beat (up) ends the climb. */
 static void climb(tmr *m, uint32_t o, tmr_key x) {
-  m->n += (x != TMR_KEY_NONE) - (m->key[o] != TMR_KEY_NONE);
+  tmr_key old = m->key[o];
+  if (x == old)
+    return;
+  m->n += (size_t)(x != TMR_KEY_NONE) - (size_t)(old != TMR_KEY_NONE);
   m->key[o] = x;
-  uint32_t w = o;
-  tmr_key kw = x;
-  for (uint32_t c = m->leaves + o; c > 1; c /= 2) {
+  uint32_t c = m->leaves + o, p = c / 2;
+  if (x < old) { /* o wins up to the first node whose winner beats it */
+    for (; p >= 1 && (m->node[p] == o || x < m->key[m->node[p]]); p /= 2)
+      m->node[p] = o;
+    return;
+  }
+  uint32_t w = o; /* the winner below, carried up */
+  for (; p >= 1 && m->node[p] == o; c = p, p /= 2) {
     uint32_t s = winner(m, c ^ 1);
-    tmr_key ks = m->key[s];
-    if (ks < kw)
-      w = s, kw = ks;
-    uint32_t p = c / 2;
-    if (m->node[p] == w && w != o) /* the same winner, its key unchanged */
-      return;
+    if (m->key[s] < x)
+      w = s, x = m->key[s];
     m->node[p] = w;
   }
 }
