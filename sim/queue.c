@@ -169,7 +169,7 @@ void sv_destroy(run *u) {
   for (size_t i = 0; sv->q && i < u->n; i++)
     free(sv->q[i].ring);
   for (size_t i = 0; sv->sh && i < u->n; i++)
-    free(sv->sh[i].dec.a), free(sv->sh[i].pf.a), free(sv->sh[i].rq), free(sv->sh[i].fr);
+    free(sv->sh[i].rq); /* the device's block: records, heaps, free stack */
   for (uint32_t k = 0; sv->qx && k < sv->nqx; k++)
     free(sv->qx[k].node);
   for (size_t e = 0; sv->rate && e < u->s->ndev; e++)

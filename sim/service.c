@@ -3,6 +3,7 @@
  * statistics (svc.h). */
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "faults.h"
 #include "kinds.h"
@@ -12,13 +13,8 @@
 /* ---- per-device heaps of requests (min by key) ------------------------------- */
 
 static int h_push(sv_heap *h, sv_ent x) {
-  if (h->n == h->cap) {
-    uint32_t cap = h->cap ? 2 * h->cap : 4; /* grows to the device's P at most */
-    sv_ent *a = realloc(h->a, cap * sizeof *a);
-    if (!a)
-      return -1;
-    h->a = a, h->cap = cap;
-  }
+  if (h->n == h->cap) /* cannot happen: an entry per record (rq_take) */
+    return -1;
   uint32_t k = h->n++;
   while (k > 0 && x.key < h->a[(k - 1) / 2].key) {
     h->a[k] = h->a[(k - 1) / 2];
@@ -47,22 +43,38 @@ static sv_ent h_pop(sv_heap *h) {
   return top;
 }
 
-/* A free record of device h's pool (grown by doubling: at most P are held
- * at once), or UINT32_MAX if out of memory. */
-static uint32_t rq_take(s_dev *h) {
-  if (!h->nfr) {
-    uint32_t cap = h->rcap ? 2 * h->rcap : 4;
-    sv_req *rq = realloc(h->rq, cap * sizeof *rq);
-    if (rq)
-      h->rq = rq;
-    uint32_t *fr = rq ? realloc(h->fr, cap * sizeof *fr) : NULL;
-    if (!fr)
-      return UINT32_MAX;
-    h->fr = fr;
-    for (uint32_t k = cap; k > h->rcap; k--)
-      h->fr[h->nfr++] = k - 1; /* lowest index on top */
-    h->rcap = cap;
+/* Device h's block grown to hold twice the records (first: min(P, 64)):
+ * the records, the decode and prefill heaps' entries (each record is in one
+ * heap at most) and the free stack, in one allocation so that a device's
+ * service state sits on a few neighbouring lines. 0, or -1 if out of
+ * memory (nothing changed). */
+static int rq_grow(s_dev *h, uint32_t par) {
+  uint32_t old = h->rcap, cap = old ? 2 * old : par < 64 ? par + !par : 64;
+  char *b = malloc(cap * (sizeof(sv_req) + 2 * sizeof(sv_ent) + sizeof(uint32_t)));
+  if (!b)
+    return -1;
+  sv_req *rq = (sv_req *)(void *)b;
+  sv_ent *dec = (sv_ent *)(void *)(rq + cap), *pf = dec + cap;
+  uint32_t *fr = (uint32_t *)(void *)(pf + cap);
+  if (old) {
+    memcpy(rq, h->rq, old * sizeof *rq);
+    memcpy(dec, h->dec.a, h->dec.n * sizeof *dec);
+    memcpy(pf, h->pf.a, h->pf.n * sizeof *pf);
+    memcpy(fr, h->fr, h->nfr * sizeof *fr);
   }
+  free(h->rq);
+  h->rq = rq, h->dec.a = dec, h->pf.a = pf, h->fr = fr;
+  h->dec.cap = h->pf.cap = cap;
+  for (uint32_t k = cap; k > old; k--)
+    fr[h->nfr++] = k - 1; /* lowest index on top */
+  h->rcap = cap;
+  return 0;
+}
+
+/* A free record of device h's pool, or UINT32_MAX if out of memory. */
+static uint32_t rq_take(s_dev *h, uint32_t par) {
+  if (!h->nfr && rq_grow(h, par))
+    return UINT32_MAX;
   return h->fr[--h->nfr];
 }
 
@@ -148,7 +160,7 @@ int sv_start(run *u, uint32_t i, double t, double t_arr, uint64_t tok, uint64_t 
   }
   s_dev *h = &u->sv->sh[i];
   double pf = h->pf_over + (double)prompt / h->pf_tps;
-  uint32_t r = rq_take(h);
+  uint32_t r = rq_take(h, u->sv->q[i].par);
   if (r == UINT32_MAX)
     return -1;
   h->rq[r] = (sv_req){t_arr, t, t + pf, tok, prompt};

@@ -89,7 +89,8 @@ typedef struct s_dev {
   double v, t0, r; /* virtual clock at t0; current per-request rate r(ndec) */
   uint32_t ndec;   /* requests decoding */
   sv_heap dec, pf; /* decoding (by finish V), prefilling (by end time) */
-  sv_req *rq;      /* the pool: rcap records (grown to the device's P at most) */
+  sv_req *rq;      /* the pool: rcap records (grown to the device's P at most); with the
+                      heaps' arrays and the free stack, one allocation (service.c) */
   uint32_t *fr;    /* free records' indices, nfr of them */
   uint32_t rcap, nfr;
   const double *cn, *ca; /* batch curve: sizes and aggregate tokens/s */
