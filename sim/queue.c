@@ -145,7 +145,7 @@ int sv_init(run *u) {
       s_dev *h = &sv->sh[i];
       sv->shared[i] = 1;
       h->cn = sd->curve_n, h->ca = sd->curve_a, h->nc = (uint32_t)sd->ncurve;
-      h->pf_tps = sd->prefill_tps, h->pf_over = sd->prefill_overhead_s;
+      h->pf_tps = sd->prefill_tps, h->pf_over = sd->prefill_overhead_s, h->par = q->par;
       if (rate_table(sv, u->devs[i].spec, h, q->par))
         return -1;
       rbar = sv_curve_at(h->cn, h->ca, h->nc, q->par) / q->par;
@@ -229,6 +229,7 @@ static int q_push(run *u, uint32_t i, double t, uint64_t prompt, uint64_t tok, u
     u->sv->n_queued++;
   OBS_CALL(u, queue, t, i, q->n);
   if (q->n == 1) {
+    u->sv->woken[i] |= SV_WAITING;
     q_set_open(u, i, 0);
     q_arm(u, i);
   }
@@ -243,7 +244,8 @@ static q_ent q_pop(run *u, uint32_t i, double t) {
   q_account(u, q, t);
   q_ent e = q->ring[q->head];
   q->head = (q->head + 1) & (q->cap - 1);
-  q->n--;
+  if (!--q->n)
+    sv->woken[i] &= (uint8_t)~SV_WAITING;
   sv->queued--;
   sv->wait_sum += t - e.t_arr;
   sv->n_left++;
@@ -295,7 +297,7 @@ int sv_wake_all(run *u, double t) {
   svc *sv = u->sv;
   for (size_t k = 0; k < sv->nwake; k++) {
     uint32_t i = sv->wake[k];
-    sv->woken[i] = 0;
+    sv->woken[i] &= (uint8_t)~SV_WOKEN;
     if (sv_try_start(u, i, t))
       return -1;
   }

@@ -160,7 +160,7 @@ int sv_start(run *u, uint32_t i, double t, double t_arr, uint64_t tok, uint64_t 
   }
   s_dev *h = &u->sv->sh[i];
   double pf = h->pf_over + (double)prompt / h->pf_tps;
-  uint32_t r = rq_take(h, u->sv->q[i].par);
+  uint32_t r = rq_take(h, h->par);
   if (r == UINT32_MAX)
     return -1;
   h->rq[r] = (sv_req){t_arr, t, t + pf, tok, prompt};

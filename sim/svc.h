@@ -97,6 +97,7 @@ typedef struct s_dev {
   uint32_t nc, nr;
   const double *rn; /* rn[n] = r(n) = A(n)/n for n < nr (the entry's table; rn[0] = 0) */
   double pf_tps, pf_over;
+  uint32_t par; /* P of the entry: the pool's first size */
 } s_dev;
 
 /* The fallback index: one tournament tree per distinct (C, qinv) among
@@ -113,6 +114,8 @@ typedef struct qx_class {
 
 enum { SV_RATE_MAX = 4096 }; /* r(n) is tabulated up to this n, computed beyond */
 
+enum { SV_WAITING = 1, SV_WOKEN = 2 };
+
 typedef struct svc {
   q_dev *q;  /* per device */
   s_dev *sh; /* per device (used where service is shared) */
@@ -122,7 +125,7 @@ typedef struct svc {
   qx_class *qx;  /* one tree per distinct (C, qinv) among queue devices */
   uint32_t nqx, *qx_cls, *qx_leaf;
   uint32_t *wake; /* devices whose window dropped while they had a queue */
-  uint8_t *woken;
+  uint8_t *woken; /* per device: SV_WAITING (its queue is not empty) | SV_WOKEN (in wake[]) */
   size_t nwake;
   uint64_t queued;        /* requests waiting now, all devices */
   double area_all, t_all; /* Little: integral of `queued` over the whole run */
@@ -192,8 +195,8 @@ void sv_finish(struct run *u);
 int sv_check_little(const struct run *u, double *l, double *w);
 
 static inline void sv_dropped(struct svc *sv, uint32_t i) {
-  if (sv->q[i].n && !sv->woken[i]) {
-    sv->woken[i] = 1;
+  if (sv->woken[i] == SV_WAITING) { /* a byte, not the queue's line: one test per expiry */
+    sv->woken[i] |= SV_WOKEN;
     sv->wake[sv->nwake++] = i;
   }
 }
