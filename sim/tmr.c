@@ -35,6 +35,7 @@ int tmr_init(tmr *m, size_t nids) {
     m->key[o] = TMR_KEY_NONE;
   for (uint32_t p = m->leaves - 1; p >= 1; p--)
     m->node[p] = winner(m, 2 * p);
+  m->node[0] = TMR_NONE; /* above the root: ends an upward climb */
   for (size_t k = 0; k < no * TMR_SUB; k++)
     m->slot[k] = IDLE;
   return 0;
@@ -63,9 +64,16 @@ static void climb(tmr *m, uint32_t o, tmr_key x) {
       m->node[p] = o;
     return;
   }
-  uint32_t w = o; /* the winner below, carried up */
-  for (; p >= 1 && m->node[p] == o; c = p, p /= 2) {
-    uint32_t s = winner(m, c ^ 1);
+  if (m->node[p] != o)
+    return;
+  uint32_t w = o ^ 1; /* the leaf pair's winner, then the winner below carried up */
+  if (m->key[w] < x)
+    x = m->key[w];
+  else
+    w = o;
+  m->node[p] = w;
+  for (c = p, p /= 2; m->node[p] == o; c = p, p /= 2) { /* node[0] is TMR_NONE: stops */
+    uint32_t s = m->node[c ^ 1];
     if (m->key[s] < x)
       w = s, x = m->key[s];
     m->node[p] = w;

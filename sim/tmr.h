@@ -40,7 +40,8 @@ __extension__ typedef unsigned __int128 tmr_key;
 
 typedef struct tmr {
   tmr_key *key;    /* key[owner]: its earliest pending timer, or TMR_KEY_NONE (leaves entries) */
-  uint32_t *node;  /* node[p], 1 <= p < leaves: owner of least key below p; root node[1] */
+  uint32_t *node;  /* node[p], 1 <= p < leaves: owner of least key below p; root node[1]; node[0]
+                      TMR_NONE */
   heap_ev *slot;   /* slot[timer id]: pending timer, or ord TMR_IDLE */
   uint8_t *first;  /* first[owner]: its slot whose key key[owner] holds */
   uint32_t leaves; /* a power of two >= 2, >= the owners */
