@@ -25,18 +25,27 @@ static uint64_t qx_key(const svc *sv, uint32_t i) {
   return (uint64_t)(q->n < q->max ? q->n : UINT32_MAX) << 32 | i;
 }
 
+/* Device i's key changed: a decrease climbs while i wins, an increase
+ * recomputes the nodes i won (keys are unique: they hold the index). */
 static void qx_update(svc *sv, uint32_t i) {
   if (!sv->q[i].max)
     return;
   qx_class *c = &sv->qx[sv->qx_cls[i]];
-  uint64_t *x = c->node;
+  uint64_t *x = c->node, k = qx_key(sv, i);
   uint32_t p = sv->qx_leaf[i];
-  x[p] = qx_key(sv, i);
-  for (p /= 2; p >= 1; p /= 2) {
-    uint64_t a = x[2 * p], b = x[2 * p + 1], w = a < b ? a : b;
-    if (w == x[p]) /* same winner, same key: the ancestors stand */
-      break;
-    x[p] = w;
+  uint64_t old = x[p];
+  if (k == old)
+    return;
+  x[p] = k;
+  if (k < old) {
+    for (p /= 2; p >= 1 && (x[p] == old || k < x[p]); p /= 2)
+      x[p] = k;
+    return;
+  }
+  for (uint64_t w = k; p > 1 && x[p / 2] == old; p /= 2) {
+    if (x[p ^ 1] < w)
+      w = x[p ^ 1];
+    x[p / 2] = w;
   }
 }
 
