@@ -133,7 +133,9 @@ int sv_init(run *u) {
     return -1;
   size_t n = u->n;
   sv->q = calloc(n, sizeof *sv->q);
-  sv->sh = calloc(n, sizeof *sv->sh);
+  sv->sh = aligned_alloc(64, (n * sizeof *sv->sh + 63) / 64 * 64); /* s_dev: line-aligned */
+  if (sv->sh)
+    memset(sv->sh, 0, n * sizeof *sv->sh);
   sv->shared = calloc(n, 1);
   sv->rate = calloc(s->ndev, sizeof *sv->rate);
   sv->qinv = malloc(n * sizeof *sv->qinv);
@@ -277,10 +279,10 @@ int sv_offer(run *u, long picked, double t, uint64_t prompt, uint64_t tok, uint3
 
 int sv_try_start(run *u, uint32_t i, double t) {
   svc *sv = u->sv;
+  if (!(sv->woken[i] & SV_WAITING)) /* an empty queue: its byte, not its record */
+    return 0;
   q_dev *q = &sv->q[i];
   dev *d = &u->devs[i];
-  if (!q->n)
-    return 0;
   int moved = 0;
   while (q->n && d->inflight < q->par && !(d->closed & DEV_CLOSED_FAULT)) {
     const q_ent *h = &q->ring[q->head];

@@ -40,6 +40,7 @@
 #ifndef ES_SVC_H
 #define ES_SVC_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "heap.h"
@@ -85,20 +86,26 @@ typedef struct sv_heap {
   uint32_t n, cap;
 } sv_heap;
 
+/* 64-byte aligned: an event's fields on two lines (clock and heaps; pool,
+ * rates and prefill), the curve (rarely read) on a third. */
 typedef struct s_dev {
-  double v, t0, r; /* virtual clock at t0; current per-request rate r(ndec) */
-  uint32_t ndec;   /* requests decoding */
-  sv_heap dec, pf; /* decoding (by finish V), prefilling (by end time) */
-  sv_req *rq;      /* the pool: rcap records (grown to the device's P at most); with the
-                      heaps' arrays and the free stack, one allocation (service.c) */
-  uint32_t *fr;    /* free records' indices, nfr of them */
-  uint32_t rcap, nfr;
-  const double *cn, *ca; /* batch curve: sizes and aggregate tokens/s */
-  uint32_t nc, nr;
-  const double *rn; /* rn[n] = r(n) = A(n)/n for n < nr (the entry's table; rn[0] = 0) */
+  _Alignas(64) double v; /* virtual clock at t0 */
+  double t0, r;          /* r: current per-request rate r(ndec) */
+  sv_heap dec, pf;       /* decoding (by finish V), prefilling (by end time) */
+  uint32_t ndec;         /* requests decoding */
+  uint32_t nfr;          /* free records, fr[0 .. nfr) */
+  sv_req *rq;            /* the pool: rcap records (grown to the device's P at most); with the
+                            heaps' arrays and the free stack, one allocation (service.c) */
+  uint32_t *fr;          /* free records' indices */
+  const double *rn;      /* rn[n] = r(n) = A(n)/n for n < nr (the entry's table; rn[0] = 0) */
   double pf_tps, pf_over;
-  uint32_t par; /* P of the entry: the pool's first size */
+  uint32_t rcap, nr;
+  uint32_t par;          /* P of the entry: the pool's first size */
+  uint32_t nc;           /* points of the batch curve */
+  const double *cn, *ca; /* batch curve: sizes and aggregate tokens/s */
 } s_dev;
+_Static_assert(offsetof(s_dev, rq) == 64 && offsetof(s_dev, ca) == 128 && sizeof(s_dev) == 192,
+               "svc.h: s_dev's per-event fields on two lines");
 
 /* The fallback index: one tournament tree per distinct (C, qinv) among
  * queue devices. Inside a class the expected wait (n + 1) qinv ranks like
