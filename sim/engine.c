@@ -294,6 +294,13 @@ static int run_due_sv(run *u, double t) {
     if (EV_TYPES[ev.kind & EV_KIND_MASK].fire(u, &ev))
       return -1;
     tmr_settle(&u->q.tm); /* a popped timer's owner, moved once after its handler */
+    if (u->q.tm.n) {      /* the next timer's device, likely the next event's: start its loads */
+      uint32_t o = u->q.tm.node[1];
+      __builtin_prefetch(&u->sv->sh[o]);
+      __builtin_prefetch((const char *)&u->sv->sh[o] + 64);
+      __builtin_prefetch(&u->devs[o]);
+      __builtin_prefetch(&u->q.tm.slot[TMR_SUB * o]);
+    }
   }
 }
 
