@@ -60,7 +60,7 @@ static long qx_pick(const svc *sv, uint64_t tok) {
     if (c->cap < tok || r >> 32 >= UINT32_MAX)
       continue; /* too small, or every queue full (or none) */
     uint32_t i = (uint32_t)r;
-    double key = (double)(sv->q[i].n + 1) * c->qinv;
+    double key = (double)((r >> 32) + 1) * c->qinv; /* r >> 32: its queue length */
     if (best < 0 || key < bk || (key == bk && i < best))
       best = i, bk = key;
   }
