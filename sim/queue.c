@@ -305,7 +305,7 @@ int sv_fire_deadline(run *u, const heap_ev *ev) {
     if (e.t_arr >= u->from)
       q->timed_out++, sv->n_timed_out++;
     if (u->obs) {
-      wl_arrival a = {e.prompt, e.tok, e.cls};
+      wl_arrival a = {e.prompt, e.tok, e.cls, 0};
       obs_reject(u, t, (long)i, &a, OBS_DEADLINE);
     }
     /* to the cloud at t (its outages, limits and budget apply then), its

@@ -109,6 +109,8 @@ const key_row ROUTE_DIFF_KEYS[] = {
              "weights of `values` (>= 0, positive sum; default equal)"),
     KEY_FUNC("beta", SOFF(rt.beta), parse_beta, 0, NULL, "array",
              "[a, b]: difficulty drawn from Beta(a, b) (instead of values)"),
+    KEY_STR("column", SOFF(rt.dcol), sizeof(((route_cfg *)0)->dcol),
+            "trace workloads: the trace's column of difficulties in [0, 1] (instead of values)"),
     KEY_END};
 
 /* ---- rules ------------------------------------------------------------------------ */
@@ -149,6 +151,19 @@ static int check_curve(kctx *c, acc_curve *a, double quality, const char *path) 
                       a->d.v[i - 1], a->d.v[i]);
     }
   a->kind = ACC_POINTS;
+  return 0;
+}
+
+/* difficulty.column: the trace gives each request's difficulty (its
+ * values are checked when the trace is read, wl_trace.c). */
+static int check_column(kctx *c, const scn *s) {
+  const route_cfg *x = &s->rt;
+  if (x->dv.n || x->beta.n || x->dw.n)
+    return key_fail(c, "difficulty.column",
+                    "not with `values`, `weights` or `beta` (the trace gives each difficulty)");
+  if (s->wl.ops != &wl_trace)
+    return key_fail(c, "difficulty.column", "only with workload.kind \"trace\", got \"%s\"",
+                    s->wl.ops->h.name);
   return 0;
 }
 
@@ -222,7 +237,8 @@ int route_check_cfg(kctx *c, scn *s) {
   route_cfg *x = &s->rt;
   if (!x->ops)
     x->ops = &route_edge_first;
-  if (x->has_diff && (check_difficulty(c, x) || check_unsupported(c, s)))
+  if (x->has_diff &&
+      ((x->dcol[0] ? check_column(c, s) : check_difficulty(c, x)) || check_unsupported(c, s)))
     return c->e->code;
   if (check_lms(c, s))
     return c->e->code;
@@ -315,8 +331,10 @@ void route_teardown(run *u) {
   u->rt = NULL;
 }
 
-static double draw_difficulty(route_run *q) {
+static double draw_difficulty(route_run *q, const wl_arrival *a) {
   const route_cfg *x = q->x;
+  if (x->dcol[0])
+    return a->d; /* the trace's column */
   if (x->beta.n)
     return gsl_ran_beta(q->r_diff, x->beta.v[0], x->beta.v[1]);
   return x->dv.v[rng_discrete(q->r_diff, x->dtab)];
@@ -386,7 +404,7 @@ static int to_edge(run *u, double t, const wl_arrival *a, double d) {
 int route_arrive(run *u, double t, const wl_arrival *a) {
   route_run *q = u->rt;
   const route_ops *ops = q->x->ops;
-  double d = draw_difficulty(q);
+  double d = draw_difficulty(q, a);
   if (!ops->to_cloud || !ops->to_cloud(q->x->cfg, q->r_route, d))
     return to_edge(u, t, a, d);
   int counted = t >= u->from;

@@ -60,6 +60,7 @@ struct scn;
 typedef struct route_cfg {
   int has_diff;             /* `difficulty` given: the run uses route.c */
   numlist dv, dw, beta;     /* difficulty.values, .weights, .beta ([a, b]) */
+  char dcol[64];            /* difficulty.column: the trace's column of difficulties; "" */
   gsl_ran_discrete_t *dtab; /* alias table of dw (equal weights when not given) */
   acc_curve cloud_acc;      /* cloud.accuracy */
   const route_ops *ops;     /* routing.strategy; edge_first when absent */
