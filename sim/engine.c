@@ -103,7 +103,7 @@ static int setup(run *u, const scn *s, uint64_t seed, const es_opts *o, es_resul
    * flight never exceed them; capped, beyond it the heap doubles). Either
    * way the run allocates nothing per event in steady state. */
   u->ntok = s->wl.ops->classes(s->wl.cfg);
-  size_t classes = s->ndev * u->ntok;
+  size_t classes = (s->ndev + s->nlms) * u->ntok; /* stored LMs (route.h): their own blocks */
   if (cal_init(&u->q, classes <= EVQ_MAX_CLASSES ? classes : 0,
                slots < (1u << 22) ? (size_t)slots + 1 : (1u << 22)))
     return -1;
@@ -224,6 +224,8 @@ static const struct ev_type {
     [EV_SVC] = {"shared service completion", sv_fire_svc},
     [EV_PREFILL] = {"prefill end", sv_fire_prefill},
     [EV_DEADLINE] = {"queue deadline", sv_fire_deadline},
+    /* route.c */
+    [EV_ROUTE] = {"routing (model swap end)", route_fire},
 };
 
 /* Runs every calendar event due at or before t, counting them in
@@ -294,9 +296,10 @@ static int run_due_sv(run *u, double t) {
   }
 }
 
-ES_HOT int admit(run *u, size_t i, double t, const wl_arrival *a, int SV) {
-  if (SV)
-    return sv_start(u, (uint32_t)i, t, t, a->tokens, a->prompt, a->cls);
+/* An admission of the plain run loop, served with sd's numbers, its
+ * completion in FIFO class block `blk` (sd's entry, or a stored LM). */
+ES_HOT int admit_fixed(run *u, size_t i, double t, const wl_arrival *a, const scn_device *sd,
+                       size_t blk) {
   dev *d = &u->devs[i];
   uint64_t tok = a->tokens;
   lim_grp *g = &u->lims.g[d->grp];
@@ -306,10 +309,9 @@ ES_HOT int admit(run *u, size_t i, double t, const wl_arrival *a, int SV) {
   if (d->inflight++ == 0)
     d->busy_since = t;
   disp_admitted(&u->d, i);
-  const scn_device *sd = &u->s->dev[d->spec]; /* a few entries: always cached */
   double service = sd->ttft_s + (double)tok / sd->tgs;
   uint32_t kind = u->fl ? flt_admit(u, i, t, t, a->prompt, tok, service) : EV_DONE; /* faults.h */
-  if (cal_push_fifo(&u->q, d->spec * u->ntok + a->cls, t + service, kind, (uint32_t)i))
+  if (cal_push_fifo(&u->q, blk * u->ntok + a->cls, t + service, kind, (uint32_t)i))
     return -1;
   OBS_CALL(u, admit, t, i, a, service);
   u->ts_served++;
@@ -328,9 +330,20 @@ ES_HOT int admit(run *u, size_t i, double t, const wl_arrival *a, int SV) {
   return 0;
 }
 
+ES_HOT int admit(run *u, size_t i, double t, const wl_arrival *a, int SV) {
+  if (SV)
+    return sv_start(u, (uint32_t)i, t, t, a->tokens, a->prompt, a->cls);
+  uint32_t spec = u->devs[i].spec;
+  return admit_fixed(u, i, t, a, &u->s->dev[spec], spec); /* a few entries: always cached */
+}
+
 /* route.c's way in: an admission of the plain run loop (route refuses
  * queue and service keys, so SV is 0). */
 int run_admit(run *u, size_t i, double t, const wl_arrival *a) { return admit(u, i, t, a, 0); }
+
+int run_admit_as(run *u, size_t i, double t, const wl_arrival *a, const scn_device *lm) {
+  return admit_fixed(u, i, t, a, lm, lm->lm_class);
+}
 
 ES_HOT int arrive(run *u, double t, int SV) {
   const wl_arrival *a = &u->w.a;
@@ -573,12 +586,17 @@ int es_metric_shown(size_t i, unsigned groups) {
     return (groups & ES_MG_SVC) != 0;
   if (off >= rq && off < rq + sizeof(struct es_route_result))
     return (groups & ES_MG_ROUTE) != 0;
+  size_t sw = offsetof(es_result, sw);
+  if (off >= sw && off < sw + sizeof(struct es_switch_result))
+    return (groups & ES_MG_SWITCH) != 0;
   return 1;
 }
 unsigned es_metric_groups(const scn *s) {
   unsigned g = (s->cx.ext ? ES_MG_FLT : 0) | (s->ext ? ES_MG_SVC : 0);
   if (s->rt.has_diff)
     g |= ES_MG_ROUTE;
+  if (s->rt.ops == &route_model_switch)
+    g |= ES_MG_SWITCH;
   for (size_t i = 0; i < s->ndev; i++)
     if (s->dev[i].has_failure)
       g |= ES_MG_FLT;

@@ -194,11 +194,36 @@ static int check_difficulty(kctx *c, route_cfg *x) {
   return x->dtab ? 0 : es_fail(c->e, ES_ERUNTIME, "edgesim: out of memory");
 }
 
+/* devices[i].models: only with a strategy that picks the LM, and each
+ * stored LM's curve as a device's. */
+static int check_stored(kctx *c, scn *s, size_t i) {
+  char p[96];
+  if (!s->rt.ops->serve) {
+    snprintf(p, sizeof p, "devices[%zu].models", i);
+    return key_fail(c, p, "only with routing.strategy \"model_switch\", got \"%s\"",
+                    s->rt.ops->h.name);
+  }
+  for (size_t k = 0; k < s->dev[i].nlms; k++) {
+    scn_device *v = &s->dev[i].lms[k];
+    snprintf(p, sizeof p, "devices[%zu].models[%zu].accuracy", i, v->listed);
+    if (check_curve(c, &v->acc, v->quality, p))
+      return c->e->code;
+    if (v->acc.kind == ACC_NONE) /* model_switch needs `difficulty` (route_check_cfg) */
+      return key_fail(c, p, "required (the profile publishes no quality for \"%s\")", v->lm);
+  }
+  return 0;
+}
+
 /* An `accuracy` without `difficulty`, or the converse without every LM's
  * curve: named at the first offending key. */
 static int check_lms(kctx *c, scn *s) {
   char p[96];
   for (size_t i = 0; i < s->ndev; i++) {
+    if (s->dev[i].nlms) { /* stored LMs: their curves, not the entry's */
+      if (check_stored(c, s, i))
+        return c->e->code;
+      continue;
+    }
     acc_curve *a = &s->dev[i].acc;
     snprintf(p, sizeof p, "devices[%zu].accuracy", i);
     if (check_curve(c, a, s->dev[i].quality, p))
@@ -266,8 +291,12 @@ void route_cfg_free(scn *s) {
   if (x->dtab)
     gsl_ran_discrete_free(x->dtab);
   curve_free(&x->cloud_acc);
-  for (size_t i = 0; s->dev && i < s->ndev; i++)
+  for (size_t i = 0; s->dev && i < s->ndev; i++) {
     curve_free(&s->dev[i].acc);
+    for (size_t k = 0; k < s->dev[i].nlms; k++) /* devices[].models */
+      curve_free(&s->dev[i].lms[k].acc);
+    free(s->dev[i].lms);
+  }
   kind_cfg_free(x->ops ? &x->ops->h : NULL, x->cfg);
 }
 
@@ -299,6 +328,7 @@ double acc_eval(const acc_curve *a, double d) {
 
 struct route_run {
   const route_cfg *x;
+  void *st; /* the strategy's run state (route_ops.setup), or NULL */
   gsl_rng *r_diff, *r_route;
   /* over requests arriving in the statistics window */
   double acc_edge, acc_cloud; /* sums of P(correct) of edge and cloud answers */
@@ -316,7 +346,9 @@ int route_setup(run *u, uint64_t seed) {
   q->x = x;
   q->r_diff = rng_stream_new(seed, RNG_DIFFICULTY);
   q->r_route = rng_stream_new(seed, RNG_ROUTE);
-  return q->r_diff && q->r_route ? 0 : -1;
+  if (!q->r_diff || !q->r_route)
+    return -1;
+  return x->ops->setup ? x->ops->setup(u, x->cfg, &q->st) : 0;
 }
 
 void route_teardown(run *u) {
@@ -327,6 +359,8 @@ void route_teardown(run *u) {
     gsl_rng_free(q->r_diff);
   if (q->r_route)
     gsl_rng_free(q->r_route);
+  if (q->x->ops->teardown)
+    q->x->ops->teardown(q->st);
   free(q);
   u->rt = NULL;
 }
@@ -368,8 +402,28 @@ static int escalate(run *u, size_t i, double t, const wl_arrival *a, int counted
   return 0; /* the cloud answered: cascade refuses the paths that drop (route_cascade.c) */
 }
 
+/* A request sent to the cloud at its arrival by the strategy, not
+ * rejected by the edge; credited if the cloud answered it. */
+static int send_cloud(run *u, double t, const wl_arrival *a, double d) {
+  uint64_t c0 = u->n_redir;
+  if (cloud_send(u, t, t, a->prompt, a->tokens, t >= u->from))
+    return -1;
+  if (u->n_redir != c0)
+    credit_cloud(u, d);
+  return 0;
+}
+
+/* The strategy's note that device i (or none, i < 0) was picked. */
+static int dispatched(run *u, long i, double t, double d) {
+  route_run *q = u->rt;
+  if (i < 0 || !q->x->ops->dispatched)
+    return 0;
+  return q->x->ops->dispatched(q->st, u, (size_t)i, t, d);
+}
+
 /* The edge's part: dispatch; if admitted, the answer's accuracy (and a
- * possible escalation), else the cloud as before. */
+ * possible escalation), else the cloud as before. A strategy that picks
+ * the LM (serve) may send an admitted request up to the cloud instead. */
 static int to_edge(run *u, double t, const wl_arrival *a, double d) {
   route_run *q = u->rt;
   uint64_t e0 = u->n_edge, c0 = u->n_redir;
@@ -379,14 +433,16 @@ static int to_edge(run *u, double t, const wl_arrival *a, double d) {
       return -1;
     if (u->n_redir != c0)
       credit_cloud(u, d);
-    return 0;
+    return dispatched(u, i, t, d);
   }
-  if (run_admit(u, (size_t)i, t, a))
-    return -1;
+  const route_ops *ops = q->x->ops;
   const scn_device *sd = &u->s->dev[u->devs[i].spec];
+  if (ops->serve && !(sd = ops->serve(q->st, u, (size_t)i, t, d, a->tokens)))
+    return send_cloud(u, t, a, d) ? -1 : dispatched(u, i, t, d);
+  if (ops->serve ? run_admit_as(u, (size_t)i, t, a, sd) : run_admit(u, (size_t)i, t, a))
+    return -1;
   double p = acc_eval(&sd->acc, d), acc = p;
   int counted = u->n_edge != e0;
-  const route_ops *ops = q->x->ops;
   if (ops->escalate && ops->escalate(q->x->cfg, q->r_route, p, &acc)) {
     if (escalate(u, (size_t)i, t, a, counted))
       return -1;
@@ -398,7 +454,7 @@ static int to_edge(run *u, double t, const wl_arrival *a, double d) {
     q->acc_edge += acc;
     u->r->utility_sum += u->s->alpha * (acc - sd->quality);
   }
-  return 0;
+  return dispatched(u, i, t, d);
 }
 
 int route_arrive(run *u, double t, const wl_arrival *a) {
@@ -407,14 +463,13 @@ int route_arrive(run *u, double t, const wl_arrival *a) {
   double d = draw_difficulty(q, a);
   if (!ops->to_cloud || !ops->to_cloud(q->x->cfg, q->r_route, d))
     return to_edge(u, t, a, d);
-  int counted = t >= u->from;
-  uint64_t c0 = u->n_redir;
-  q->n_to_cloud += (uint64_t)counted;
-  if (cloud_send(u, t, t, a->prompt, a->tokens, counted))
-    return -1;
-  if (u->n_redir != c0)
-    credit_cloud(u, d);
-  return 0;
+  q->n_to_cloud += (uint64_t)(t >= u->from);
+  return send_cloud(u, t, a, d);
+}
+
+int route_fire(run *u, const heap_ev *ev) {
+  route_run *q = u->rt;
+  return q->x->ops->fire(q->st, u, ev);
 }
 
 static double ratio(double a, double b) { return b > 0 ? a / b : 0; }
@@ -432,4 +487,6 @@ void route_finish(run *u) {
   r->rq.acc_all = ratio(q->acc_edge + q->acc_cloud, r->generated); /* dropped: wrong */
   /* an escalated request was answered, not rejected, at the edge */
   r->rejected_fraction = ratio(r->redirected - esc + r->dropped, r->generated);
+  if (q->x->ops->finish)
+    q->x->ops->finish(q->st, u);
 }

@@ -56,6 +56,9 @@ double acc_eval(const acc_curve *a, double d);
 
 typedef struct route_ops route_ops;
 struct scn;
+struct scn_device;
+struct run;
+struct heap_ev;
 
 typedef struct route_cfg {
   int has_diff;             /* `difficulty` given: the run uses route.c */
@@ -82,9 +85,25 @@ struct route_ops {
   int (*escalate)(const void *cfg, gsl_rng *r, double p, double *acc);
   /* Rules against the loaded scenario (e.g. the cloud's keys); NULL. */
   int (*validate)(kctx *c, const struct scn *s, const void *cfg);
+  /* Strategies that choose the LM on the device (model_switch); all NULL
+   * otherwise. Run state: setup (0, or -1 if out of memory), teardown. */
+  int (*setup)(struct run *u, const void *cfg, void **st);
+  void (*teardown)(void *st);
+  /* Device i admits a request of difficulty d and `tok` output tokens at
+   * t: the numbers it is served with (an entry of devices[].lms, or the
+   * entry itself), or NULL: the resident LM is not good enough, the
+   * request goes to the cloud (sent up). */
+  const struct scn_device *(*serve)(void *st, struct run *u, size_t i, double t, double d,
+                                    uint64_t tok);
+  /* After device i, picked for a request of difficulty d at t, served,
+   * sent up or rejected it. 0, or -1 if out of memory. */
+  int (*dispatched)(void *st, struct run *u, size_t i, double t, double d);
+  /* Its calendar events (EV_ROUTE). 0, or -1 if out of memory. */
+  int (*fire)(void *st, struct run *u, const struct heap_ev *ev);
+  /* Results, after route_finish's own. */
+  void (*finish)(void *st, struct run *u);
 };
 
-struct run;
 struct wl_arrival;
 
 /* ---- scenario keys ------------------------------------------------------------ */
@@ -109,5 +128,7 @@ void route_teardown(struct run *u);
 int route_arrive(struct run *u, double t, const struct wl_arrival *a);
 /* Results (after the engine's finish). */
 void route_finish(struct run *u);
+/* The strategy's calendar events (engine.c's EV_ROUTE row). */
+int route_fire(struct run *u, const struct heap_ev *ev);
 
 #endif

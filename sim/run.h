@@ -74,6 +74,7 @@ enum run_ev {
   EV_SVC,        /* a shared-service completion on device arg (service.c) */
   EV_PREFILL,    /* a prefill end on device arg (service.c) */
   EV_DEADLINE,   /* a queue head's deadline on device arg (queue.c) */
+  EV_ROUTE,      /* the routing strategy's event on device arg (route.c: a model swap ends) */
   EV_TYPES_END
 };
 #define EV_KIND_MASK 0xffu
@@ -82,6 +83,10 @@ enum run_ev {
 int run_done(run *u, const heap_ev *ev);
 /* The engine's admission of arrival a on device i at t (i admits it). */
 int run_admit(run *u, size_t i, double t, const wl_arrival *a);
+/* The same, served with the numbers (tgs, ttft_s, quality) of `lm`, one of
+ * its entry's stored LMs (scn_device.lms; route.h), whose completions have
+ * their own class block lm->lm_class. */
+int run_admit_as(run *u, size_t i, double t, const wl_arrival *a, const scn_device *lm);
 /* Writes the time-series rows of every interval that ends at or before t. */
 void run_ts_advance(run *u, double t);
 

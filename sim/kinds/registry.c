@@ -38,10 +38,7 @@ static const kind_hdr *const DISP_ROWS[] = {
 
 /* Routing strategies (issue 15). */
 static const kind_hdr *const ROUTE_ROWS[] = {
-    &route_edge_first.h,
-    &route_threshold.h,
-    &route_cascade.h,
-    NULL,
+    &route_edge_first.h, &route_threshold.h, &route_cascade.h, &route_model_switch.h, NULL,
 };
 
 /* Keys every limiter kind takes, bound into the scenario's scn_lim. */
