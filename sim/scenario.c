@@ -407,17 +407,33 @@ static int parse_models(kctx *c, scn_device *d, uint64_t seen, const char *path)
     scn_device *v = &d->lms[k];
     snprintf(p, sizeof p, "%s.models[%d]", path, k);
     v->listed = (size_t)k;
+    if (!cJSON_IsObject(it) && !cJSON_IsString(it)) {
+      key_count_text(it, got, sizeof got);
+      return key_fail(c, p, "must be an LM name or {\"lm\": NAME, \"accuracy\": {...}}, got %s",
+                      got);
+    }
     if (cJSON_IsObject(it) ? key_parse_obj(c, it, p, MODEL_KEYS, (char *)v, NULL)
                            : key_parse_value(c, it, p, &name_row, (char *)v))
       return c->e->code;
-    if (!v->lm[0])
-      return key_fail(c, p, "must be an LM name or {\"lm\": NAME, \"accuracy\": ...}");
     for (int j = 0; j < k; j++)
       if (!strcmp(d->lms[j].lm, v->lm))
         return key_fail(c, p, "\"%s\" is already models[%d]; each LM once", v->lm, j);
   }
   snprintf(d->lm, sizeof d->lm, "%s", d->lms[0].lm);
   return 0;
+}
+
+/* The profile's complaint about the `lm` of an entry with `models` is
+ * about models[0] (its lm): the message names that. Returns the code. */
+static int lm_is_models0(es_err *e, const char *path) {
+  char from[96], rest[sizeof e->msg];
+  snprintf(from, sizeof from, "%s.lm: ", path);
+  char *at = strstr(e->msg, from);
+  if (at) {
+    snprintf(rest, sizeof rest, "%s", at + strlen(from));
+    snprintf(at, sizeof e->msg - (size_t)(at - e->msg), "%s.models[0].lm: %s", path, rest);
+  }
+  return e->code;
 }
 
 /* Each stored LM's numbers, as a device of this entry with that LM alone
@@ -495,7 +511,7 @@ static int check_device(kctx *c, scn_device *d, uint64_t seen, const char *path,
     return key_fail(c, p, "required key is missing (\"profile\" and \"lm\" go together)");
   }
   if (has_profile && profile_apply(c, d, DEV_KEYS, seen, path))
-    return c->e->code;
+    return has_models ? lm_is_models0(c->e, path) : c->e->code;
   if (!key_given(DEV_KEYS, seen, "name")) { /* no name: the profile's, else device<i> */
     if (has_profile)
       snprintf(d->name, sizeof d->name, "%s", d->profile);
