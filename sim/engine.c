@@ -296,10 +296,10 @@ static int run_due_sv(run *u, double t) {
   }
 }
 
-/* An admission of the plain run loop, served with sd's numbers, its
- * completion in FIFO class block `blk` (sd's entry, or a stored LM). */
-ES_HOT int admit_fixed(run *u, size_t i, double t, const wl_arrival *a, const scn_device *sd,
-                       size_t blk) {
+/* An admission of the plain run loop, served with the numbers of lm (a
+ * stored LM, its completion in class block lm->lm_class) or, when lm is
+ * NULL (a constant: the branch folds away), of the device's entry. */
+ES_HOT int admit_fixed(run *u, size_t i, double t, const wl_arrival *a, const scn_device *lm) {
   dev *d = &u->devs[i];
   uint64_t tok = a->tokens;
   lim_grp *g = &u->lims.g[d->grp];
@@ -309,6 +309,8 @@ ES_HOT int admit_fixed(run *u, size_t i, double t, const wl_arrival *a, const sc
   if (d->inflight++ == 0)
     d->busy_since = t;
   disp_admitted(&u->d, i);
+  const scn_device *sd = lm ? lm : &u->s->dev[d->spec]; /* a few entries: always cached */
+  size_t blk = lm ? lm->lm_class : d->spec;
   double service = sd->ttft_s + (double)tok / sd->tgs;
   uint32_t kind = u->fl ? flt_admit(u, i, t, t, a->prompt, tok, service) : EV_DONE; /* faults.h */
   if (cal_push_fifo(&u->q, blk * u->ntok + a->cls, t + service, kind, (uint32_t)i))
@@ -333,8 +335,7 @@ ES_HOT int admit_fixed(run *u, size_t i, double t, const wl_arrival *a, const sc
 ES_HOT int admit(run *u, size_t i, double t, const wl_arrival *a, int SV) {
   if (SV)
     return sv_start(u, (uint32_t)i, t, t, a->tokens, a->prompt, a->cls);
-  uint32_t spec = u->devs[i].spec;
-  return admit_fixed(u, i, t, a, &u->s->dev[spec], spec); /* a few entries: always cached */
+  return admit_fixed(u, i, t, a, NULL);
 }
 
 /* route.c's way in: an admission of the plain run loop (route refuses
@@ -342,7 +343,7 @@ ES_HOT int admit(run *u, size_t i, double t, const wl_arrival *a, int SV) {
 int run_admit(run *u, size_t i, double t, const wl_arrival *a) { return admit(u, i, t, a, 0); }
 
 int run_admit_as(run *u, size_t i, double t, const wl_arrival *a, const scn_device *lm) {
-  return admit_fixed(u, i, t, a, lm, lm->lm_class);
+  return admit_fixed(u, i, t, a, lm);
 }
 
 ES_HOT int arrive(run *u, double t, int SV) {
