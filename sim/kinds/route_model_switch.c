@@ -40,7 +40,8 @@ static const key_row KEYS[] = {
             "another LM"),
     KEY_END};
 
-enum { EMPTY = 0xff }; /* a ring slot not yet written */
+enum { EMPTY = 0xff };              /* a ring slot not yet written */
+#define RING_MAX_BYTES 1073741824.0 /* the rings' memory: K bytes per swapping instance */
 
 typedef struct sw_dev {
   const scn_device *lm;         /* its stored LMs, smallest first (the entry if it has one) */
@@ -49,12 +50,13 @@ typedef struct sw_dev {
   uint32_t pos, filled;         /* the ring's next slot; slots written */
   uint32_t cnt[SCN_MAX_MODELS]; /* ring slots holding each need */
   double last_end;              /* latest end of the requests it admitted, s */
+  uint8_t *ring;                /* K needs (EMPTY until written); NULL with one LM */
 } sw_dev;
 
 typedef struct sw_run {
   const cfg *k;
   sw_dev *dv;    /* per instance */
-  uint8_t *ring; /* K needs per instance (EMPTY until written) */
+  uint8_t *ring; /* the rings of the instances with more than one LM, K bytes each */
   /* in the statistics window */
   uint64_t sent_up, swaps, served[SCN_MAX_MODELS];
   double swap_s;
@@ -62,6 +64,14 @@ typedef struct sw_run {
 
 _Static_assert(SCN_MAX_MODELS == sizeof(((es_result *)0)->sw.served) / sizeof(double),
                "one routing.served_lm metric per stored LM");
+
+/* Instances that store more than one LM (each has a ring). */
+static size_t swapping_instances(const scn *s) {
+  size_t m = 0;
+  for (size_t j = 0; j < s->ndev; j++)
+    m += s->dev[j].nlms > 1 ? s->dev[j].count : 0;
+  return m;
+}
 
 static void teardown(void *st) {
   sw_run *w = st;
@@ -76,17 +86,20 @@ static int setup(run *u, const void *p, void **out) {
   if (!(*out = w))
     return -1;
   w->k = k;
+  size_t K = k->window, m = swapping_instances(u->s);
   w->dv = calloc(u->n, sizeof *w->dv);
-  w->ring = malloc(u->n * k->window);
+  w->ring = malloc(m ? m * K : 1);
   if (!w->dv || !w->ring)
     return -1;
-  memset(w->ring, EMPTY, u->n * k->window);
-  for (size_t i = 0; i < u->n; i++) {
+  memset(w->ring, EMPTY, m * K);
+  for (size_t i = 0, r = 0; i < u->n; i++) {
     const scn_device *sd = &u->s->dev[u->devs[i].spec];
     sw_dev *v = &w->dv[i];
     v->lm = sd->nlms ? sd->lms : sd;
     v->nlm = sd->nlms ? (uint32_t)sd->nlms : 1;
     v->res = (uint32_t)sd->lm_first;
+    if (v->nlm > 1)
+      v->ring = w->ring + K * r++;
   }
   return 0;
 }
@@ -138,7 +151,7 @@ static int dispatched(void *st, run *u, size_t i, double t, double d) {
   if (v->nlm == 1) /* one LM: nothing to swap to */
     return 0;
   uint32_t K = (uint32_t)w->k->window, n = need(w, v, d);
-  uint8_t *slot = &w->ring[i * K + v->pos];
+  uint8_t *slot = &v->ring[v->pos];
   if (*slot != EMPTY)
     v->cnt[*slot]--;
   else
@@ -179,7 +192,6 @@ static void finish(void *st, run *u) {
  * mid-swap, follow a retried request; least_latency estimates with each
  * entry's first LM. */
 static int validate(kctx *c, const scn *s, const void *p) {
-  (void)p;
   const char *no = NULL;
   char what[96];
   if (s->ext)
@@ -193,6 +205,13 @@ static int validate(kctx *c, const scn *s, const void *p) {
       no = what, snprintf(what, sizeof what, "devices[%zu].failure", i);
   if (no)
     return key_fail(c, "routing.strategy", "\"model_switch\" is not supported with %s (yet)", no);
+  const cfg *k = p;
+  double m = (double)swapping_instances(s);
+  if (m * (double)k->window > RING_MAX_BYTES)
+    return key_fail(c, "routing.switch_window",
+                    "must be <= %.0f with %.0f instances storing more than one LM (K bytes each, 1 "
+                    "GiB in all), got %llu",
+                    floor(RING_MAX_BYTES / m), m, (unsigned long long)k->window);
   return 0;
 }
 
