@@ -55,6 +55,9 @@
 #include "limiter.h"
 
 #define LIX_FULL UINT32_MAX /* key of a device without a free slot */
+/* Largest C for which free fractions compare exactly as integers: C^2 < 2^53
+ * (pick_eager in loadidx.c). */
+#define LIX_EXACT_CAP 94906265u
 
 /* A tree node: key (used tokens, or LIX_FULL) << 32 | device index
  * (UINT32_MAX for padding leaves, which are keyed LIX_FULL). */
@@ -103,6 +106,7 @@ typedef struct lix {
   size_t *keyed; /* the LIX_KEYED classes, by lowest member index */
   size_t nkeyed;
   int eager; /* every class keyed by `used`: lix_pick reads the roots only */
+  int exact; /* every C <= LIX_EXACT_CAP: fractions compared as integers */
 } lix;
 
 /* Builds the index from the devices' current state (lazy groups at t = 0).
