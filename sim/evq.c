@@ -1,6 +1,7 @@
 #include "evq.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 const heap_ev evq_none = {INFINITY, UINT64_MAX, 0, 0}; /* an empty class */
 
@@ -20,8 +21,16 @@ void evq_replay(evq *e, size_t c) {
   for (size_t q = e->leaves + c; q > 1; q >>= 1) {
     uint32_t o = win[q ^ 1];
     double to = first[o].t;
-    if (to < t || (__builtin_expect(to == t, 0) && first[o].ord < ord))
-      w = o, t = to, ord = first[o].ord;
+    uint64_t oo = first[o].ord;
+    /* branch-free: which side wins is data, a branch on it mispredicts */
+    uint64_t m = -(uint64_t)((to < t) | ((to == t) & (oo < ord)));
+    uint64_t tb, tob;
+    memcpy(&tb, &t, sizeof tb);
+    memcpy(&tob, &to, sizeof tob);
+    tb ^= (tb ^ tob) & m;
+    memcpy(&t, &tb, sizeof t);
+    ord ^= (ord ^ oo) & m;
+    w ^= (w ^ o) & (uint32_t)m;
     win[q >> 1] = w;
   }
 }

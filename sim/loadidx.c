@@ -106,8 +106,16 @@ static inline __attribute__((always_inline)) void refresh(lix *x, size_t i) {
     return;
   t[p] = me;
   if (me < old) {
-    while (p > 0 && me < t[p = (p - 1) / 8])
-      t[p] = me;
+    /* branch-free: how far it climbs is data (a branch on it mispredicts);
+     * every leaf is `depth` levels down, and each ancestor is rewritten,
+     * with me while the climb goes on, with its own value after */
+    uint64_t go = ~(uint64_t)0;
+    for (uint32_t l = c->depth; l > 0; l--) {
+      p = (p - 1) / 8;
+      lix_node v = t[p];
+      go &= -(uint64_t)(me < v);
+      t[p] = v ^ ((v ^ me) & go);
+    }
   } else {
     while (p > 0 && lix_dev(t[p = (p - 1) / 8]) == i)
       t[p] = group_winner(&t[8 * p + 1]);
@@ -153,7 +161,7 @@ static int build_classes(lix *x, size_t *members) {
 
 /* The 8-ary tree keyed by `used` of an eager class (loadidx.h). */
 static int build_used_tree(lix_class *c, size_t members) {
-  for (c->leaves = 1; c->leaves < members;)
+  for (c->leaves = 1, c->depth = 0; c->leaves < members; c->depth++)
     c->leaves *= 8;
   c->first_leaf = (c->leaves - 1) / 7;
   size_t nodes = c->first_leaf + c->leaves, bytes = (nodes + 7) * sizeof *c->mem;
@@ -402,21 +410,26 @@ static void pick_scan(const lix *x, const lix_class *c, uint64_t tok, double t, 
  * same way and equal fractions have equal doubles: the same choice as the
  * scan, without a division per class. */
 static long pick_eager(const lix *x, uint64_t tok) {
-  long best = -1;
   if (__builtin_expect(x->exact, 1)) {
-    uint64_t bfree = 0, bcap = 1; /* 0 / 1 loses to every admitting device but ties */
+    /* Branch-free: which class wins is data, and a branch on it mispredicts.
+     * The best so far starts at free 0 of cap 1 and index 2^32: any class
+     * that admits beats it (a larger fraction, or a tie and a lower index). */
+    uint64_t bfree = 0, bcap = 1, bi = (uint64_t)1 << 32;
     for (size_t k = 0; k < x->ncls; k++) {
       const lix_class *c = &x->cls[k];
       const lix_node root = c->tree[0];
-      uint64_t used = lix_key(root);
-      if (used == LIX_FULL || tok > c->cap || used > c->cap - tok)
-        continue;
-      uint64_t a = (c->cap - used) * bcap, b = bfree * c->cap;
-      if (best < 0 || a > b || (a == b && (long)lix_dev(root) < best))
-        best = (long)lix_dev(root), bfree = c->cap - used, bcap = c->cap;
+      uint64_t used = lix_key(root), cap = c->cap, i = lix_dev(root), free = cap - used;
+      uint64_t a = free * bcap, b = bfree * cap; /* used <= cap when it admits */
+      uint64_t win = (uint64_t)((used != LIX_FULL) & (tok <= cap) & (used <= cap - tok) &
+                                ((a > b) | ((a == b) & (i < bi))));
+      uint64_t m = -win;
+      bfree ^= (bfree ^ free) & m;
+      bcap ^= (bcap ^ cap) & m;
+      bi ^= (bi ^ i) & m;
     }
-    return best;
+    return bi >> 32 ? -1 : (long)bi;
   }
+  long best = -1;
   double best_frac = -1;
   for (size_t k = 0; k < x->ncls; k++) {
     const lix_class *c = &x->cls[k];

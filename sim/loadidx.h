@@ -85,6 +85,7 @@ typedef struct lix_class {
   size_t nmem;
   long lo;           /* lowest member index */
   size_t leaves;     /* a power of eight >= members */
+  uint32_t depth;    /* LIX_USED: log8(leaves), the levels above a leaf */
   size_t first_leaf; /* node index of the first leaf, (leaves - 1) / 7 */
   lix_node *tree;    /* root at 0, children of p at 8p+1 .. 8p+8, leaves last */
   lix_node *mem;     /* the 64-byte aligned allocation; tree = mem + 7, so
