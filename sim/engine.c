@@ -108,6 +108,12 @@ static int setup(run *u, const scn *s, uint64_t seed, const es_opts *o, es_resul
   if (cal_init(&u->q, classes <= EVQ_MAX_CLASSES ? classes : 0,
                slots < (1u << 22) ? (size_t)slots + 1 : (1u << 22)))
     return -1;
+  if (classes && classes <= EVQ_MAX_CLASSES) {
+    if (!(u->svc_s = malloc(classes * sizeof *u->svc_s)))
+      return -1;
+    for (size_t k = 0; k < classes; k++)
+      u->svc_s[k] = NAN;
+  }
   if (wl_init(&u->w, s, seed) || disp_init_run(&u->d, s, u->devs, u->n, &u->lims, seed))
     return -1;
   if (o->scan_dispatch)
@@ -135,6 +141,7 @@ static int setup(run *u, const scn *s, uint64_t seed, const es_opts *o, es_resul
 
 static void teardown(run *u) {
   sv_destroy(u);
+  free(u->svc_s);
   free(u->devs);
   lim_set_destroy(&u->lims);
   cal_destroy(&u->q);
@@ -310,9 +317,15 @@ ES_HOT int admit(run *u, size_t i, double t, const wl_arrival *a, int SV) {
     d->busy_since = t;
   disp_admitted(&u->d, i);
   const scn_device *sd = &u->s->dev[d->spec]; /* a few entries: always cached */
-  double service = sd->ttft_s + (double)tok / sd->tgs;
+  size_t cls = d->spec * u->ntok + a->cls;
+  double service = u->svc_s ? u->svc_s[cls] : NAN;
+  if (__builtin_expect(isnan(service), 0)) { /* a class's first admission, or a trace */
+    service = sd->ttft_s + (double)tok / sd->tgs;
+    if (u->svc_s)
+      u->svc_s[cls] = service;
+  }
   uint32_t kind = u->fl ? flt_admit(u, i, t, t, a->prompt, tok, service) : EV_DONE; /* faults.h */
-  if (cal_push_fifo(&u->q, d->spec * u->ntok + a->cls, t + service, kind, (uint32_t)i))
+  if (cal_push_fifo(&u->q, cls, t + service, kind, (uint32_t)i))
     return -1;
   OBS_CALL(u, admit, t, i, a, service);
   u->ts_served++;

@@ -36,9 +36,13 @@ typedef struct run {
   es_result *r;
   dev *devs;
   size_t n;
-  cal q;         /* every event but arrivals */
-  lim_set lims;  /* the devices' limiter groups */
-  size_t ntok;   /* token values: service class = spec * ntok + token index */
+  cal q;        /* every event but arrivals */
+  lim_set lims; /* the devices' limiter groups */
+  size_t ntok;  /* token values: service class = spec * ntok + token index */
+  /* Service time ttft + tokens / tgs of each service class, computed at its
+   * first admission (NaN before); NULL without classes (traces). The same
+   * double as computing it each time, without a division per request. */
+  double *svc_s;
   double events; /* calendar events run plus arrivals */
   /* Exact totals over the statistics window (integers: a double loses
    * tokens past 2^53; 10^10 requests of up to 10^9 tokens, the documented
