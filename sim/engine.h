@@ -98,6 +98,7 @@
   X("accuracy.all", rq.acc_all)                                                                    \
   X("routing.to_cloud", rq.to_cloud)                                                               \
   X("routing.escalated", rq.escalated)                                                             \
+  X("routing.escalations_refused", rq.esc_refused)                                                 \
   X("routing.sent_up", sw.sent_up)                                                                 \
   X("routing.swaps", sw.swaps)                                                                     \
   X("routing.swap_s", sw.swap_s)                                                                   \
@@ -114,8 +115,11 @@
 #define ES_MG_FLT 1u
 /* es_result.q: requests have a difficulty (route.h) */
 #define ES_MG_ROUTE 4u
+/* es_result.rq.esc_refused: a cascade whose cloud can refuse (cloud.h's
+ * extended keys) */
+#define ES_MG_ESC 8u
 /* es_result.sw: routing.strategy model_switch (route_model_switch.c) */
-#define ES_MG_SWITCH 8u
+#define ES_MG_SWITCH 16u
 /* A metric whose field lies in es_result.q (per device: from
  * es_dev_result.timed_out on) is reported only when the scenario uses a
  * queue, shared service, prefill or slo key (scn.ext; issue 13). */
@@ -162,6 +166,7 @@ typedef struct es_result {
   struct es_route_result {               /* ES_MG_ROUTE: route.c */
     double acc_edge, acc_cloud, acc_all; /* mean P(correct): edge, cloud answers; all requests */
     double to_cloud, escalated;          /* sent straight to the cloud; escalated (cascade) */
+    double esc_refused; /* ES_MG_ESC: escalations the cloud refused (the edge answer stood) */
   } rq;
   struct es_switch_result { /* ES_MG_SWITCH: route_model_switch.c */
     double sent_up;         /* admitted, but the resident LM not good enough: to the cloud */

@@ -700,9 +700,6 @@ static int check_rules(kctx *c, const cJSON *root) {
   for (size_t i = 0; i < s->ndev; i++)
     s->ext |= s->dev[i].has_queue || s->dev[i].service != SCN_SERVICE_FIXED ||
               s->dev[i].has_prefill || s->dev[i].curve_given;
-  if (s->ext && s->rt.has_diff) /* route.c answers at arrival; queues decide later */
-    return key_fail(c, "difficulty",
-                    "not supported together with queue, service, prefill or slo keys (yet)");
   return route_check_cfg(c, s); /* route.h: difficulty, accuracy curves, routing */
 }
 

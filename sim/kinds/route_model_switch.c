@@ -188,16 +188,16 @@ static void finish(void *st, run *u) {
 }
 
 /* What a swap cannot do exactly yet: wait for queued or shared-service
- * requests (their end is not known at admission), survive a failure
- * mid-swap, follow a retried request; least_latency estimates with each
- * entry's first LM. */
+ * requests (their end is not known at admission), meet a failure (its cut
+ * would take back the entry's numbers, not the serving LM's, and leave
+ * last_end stale); least_latency estimates with each entry's first LM.
+ * The cloud's extended keys (retries included) compose: a sent-up request
+ * is credited where the cloud answers it (route.c). */
 static int validate(kctx *c, const scn *s, const void *p) {
   const char *no = NULL;
   char what[96];
   if (s->ext)
     no = "queue, service, prefill or slo keys";
-  else if (s->cx.has_retry)
-    no = "cloud.retry";
   else if (s->disp.ops == &disp_least_latency)
     no = "dispatch.policy \"least_latency\" (it estimates with each entry's first LM)";
   for (size_t i = 0; !no && i < s->ndev; i++)
