@@ -424,6 +424,24 @@ static void mini_models_free(const char *dir) {
   rmdir(dir);
 }
 
+/* The by-hand scenario below, its swap time given by `swap` (a key). */
+static void write_switch_scenario(const char *path, const char *swap) {
+  FILE *f = fopen(path, "w");
+  assert_non_null(f);
+  fprintf(f,
+          "{\"duration_s\": 100, \"workload\": {\"kind\": \"trace\", \"file\": \"t.csv\"},"
+          " \"devices\": [{\"name\": \"m\", \"profile\": \"mini\", \"token_capacity\": 100000,"
+          " \"max_parallel\": 10, %s, \"models\": ["
+          " {\"lm\": \"small\", \"accuracy\": {\"d\": [0, 1], \"p\": [1, 0]}},"
+          " {\"lm\": \"large\", \"accuracy\": {\"d\": [0, 1], \"p\": [1, 1]}}]}],"
+          " \"limiter\": {\"window_s\": 10}, \"dispatch\": {\"policy\": \"random\"},"
+          " \"cloud\": {\"quality\": 0.9}, \"difficulty\": {\"column\": \"D\"},"
+          " \"routing\": {\"strategy\": \"model_switch\", \"min_accuracy\": 0.5,"
+          " \"switch_window\": 2}}",
+          swap);
+  fclose(f);
+}
+
 /* By hand (K = 2, min_accuracy 0.5; small's curve 1 - d, large's flat 1;
  * swaps at 1 GiB / (2^30 B/s) = 1 s for small, 2 s for large; 10 output
  * tokens; the cloud flat at 0.9):
@@ -451,17 +469,7 @@ static void model_switch_by_hand(void **state) {
         f);
   fclose(f);
   f = fopen(scen, "w");
-  fputs("{\"duration_s\": 100, \"workload\": {\"kind\": \"trace\", \"file\": \"t.csv\"},"
-        " \"devices\": [{\"name\": \"m\", \"profile\": \"mini\", \"token_capacity\": 100000,"
-        " \"max_parallel\": 10, \"storage_gbs\": 1.073741824, \"models\": ["
-        " {\"lm\": \"small\", \"accuracy\": {\"d\": [0, 1], \"p\": [1, 0]}},"
-        " {\"lm\": \"large\", \"accuracy\": {\"d\": [0, 1], \"p\": [1, 1]}}]}],"
-        " \"limiter\": {\"window_s\": 10}, \"dispatch\": {\"policy\": \"random\"},"
-        " \"cloud\": {\"quality\": 0.9}, \"difficulty\": {\"column\": \"D\"},"
-        " \"routing\": {\"strategy\": \"model_switch\", \"min_accuracy\": 0.5,"
-        " \"switch_window\": 2}}",
-        f);
-  fclose(f);
+  write_switch_scenario(scen, "\"storage_gbs\": 1.073741824");
   es_err e = {0};
   scn *s = NULL;
   if (scn_load(scen, NULL, 0, mdir, &s, &e))
@@ -483,6 +491,27 @@ static void model_switch_by_hand(void **state) {
   assert_close(r->rq.acc_cloud, 0.9, 1e-12);
   assert_close(r->rq.acc_all, 6.0 / 7, 1e-12);
   assert_int_equal(r->groups & ES_MG_SWITCH, ES_MG_SWITCH);
+  es_result_free(r);
+  scn_free(s);
+  /* swap_s 0.5: the first swap ends at 2.5, so at t = 3 large serves (ends
+   * at 5, ring [L, S]: stays) and at 4.5 too (ends at 6.5, ring [S, S]:
+   * swap to small in [6.5, 7]); t = 5 is rejected; small serves t = 8.
+   * 4 edge answers (small 2, large 2), 2 sent up, 1 rejected, swaps 1 s;
+   * busy 1 + 0.5 + [3, 6.5] 3.5 + 0.5 + 1 = 6.5 s; accuracy edge 3.4 / 4. */
+  write_switch_scenario(scen, "\"swap_s\": 0.5");
+  if (scn_load(scen, NULL, 0, mdir, &s, &e))
+    fail_msg("%s", e.msg);
+  r = run1(s, 1);
+  assert_close(r->edge_served, 4, 0);
+  assert_close(r->dev[0].rejected, 1, 0);
+  assert_close(r->sw.sent_up, 2, 0);
+  assert_close(r->sw.served[0], 2, 0);
+  assert_close(r->sw.served[1], 2, 0);
+  assert_close(r->sw.swaps, 2, 0);
+  assert_close(r->sw.swap_s, 1, 0);
+  assert_close(r->energy_wh, 65.0 / 3600, 1e-12);
+  assert_close(r->rq.acc_edge, 0.85, 1e-12);
+  assert_close(r->rq.acc_all, 6.1 / 7, 1e-12);
   es_result_free(r);
   scn_free(s);
   /* a profile LM that does not fit is refused, naming the entry */
