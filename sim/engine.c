@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "run.h"
+#include "adapt.h"
 #include "cloud.h"
 #include "dispatch.h"
 #include "faults.h"
@@ -115,6 +116,8 @@ static int setup(run *u, const scn *s, uint64_t seed, const es_opts *o, es_resul
     return -1;
   if (route_setup(u, seed)) /* route.h: NULL state without `difficulty` */
     return -1;
+  if (adapt_setup(u)) /* adapt.h: NULL state without limiter.adapt */
+    return -1;
   for (int i = 0; i < 3; i++)
     hist_init(&r->lat_hist[i]);
   if (s->ext) { /* queues, shared service, prefill or slo: svc.h */
@@ -142,6 +145,7 @@ static void teardown(run *u) {
   cloud_teardown(u);
   flt_teardown(u);
   route_teardown(u); /* route.h */
+  adapt_teardown(u);
 }
 
 /* ---- time series ------------------------------------------------------------ */
@@ -153,6 +157,8 @@ static void ts_header(run *u) {
     fprintf(u->ts, "\tutil_%s", u->r->dev[i].name);
   if (u->r->groups & ES_MG_FLT)
     flt_ts_header(u);
+  if (u->ad) /* adapt.h: the windows' trajectory */
+    adapt_ts_header(u);
   fputc('\n', u->ts);
 }
 
@@ -166,11 +172,15 @@ static void ts_flush(run *u) {
   for (size_t i = 0; i < u->n; i++) {
     dev *d = &u->devs[i];
     double scale = u->s->dev[d->spec].lim.window_s / (t1 - t0);
+    if (u->ad && adapt_is(u, (uint32_t)i)) /* W moves: C per window over the windows it gave */
+      scale = 1 / adapt_ts_windows(u, (uint32_t)i, t1);
     fprintf(u->ts, "\t%.6g", (double)d->ts_tokens / (double)d->cap_tokens * scale);
     d->ts_tokens = 0;
   }
   if (u->r->groups & ES_MG_FLT)
     flt_ts_row(u, t0, t1);
+  if (u->ad)
+    adapt_ts_row(u);
   fputc('\n', u->ts);
   u->ts_arr = u->ts_served = u->ts_redir = u->ts_drop = 0;
   u->ts_tok_edge = u->ts_tok_cloud = u->ts_usd = 0;
@@ -224,6 +234,9 @@ static const struct ev_type {
     [EV_SVC] = {"shared service completion", sv_fire_svc},
     [EV_PREFILL] = {"prefill end", sv_fire_prefill},
     [EV_DEADLINE] = {"queue deadline", sv_fire_deadline},
+    /* adapt.c */
+    [EV_ADAPT] = {"adaptive window control", adapt_fire},
+    [EV_ADONE] = {"done (adaptive device)", adapt_fire_done},
 };
 
 /* Runs every calendar event due at or before t, counting them in
@@ -308,7 +321,9 @@ ES_HOT int admit(run *u, size_t i, double t, const wl_arrival *a, int SV) {
   disp_admitted(&u->d, i);
   const scn_device *sd = &u->s->dev[d->spec]; /* a few entries: always cached */
   double service = sd->ttft_s + (double)tok / sd->tgs;
-  uint32_t kind = u->fl ? flt_admit(u, i, t, t, a->prompt, tok, service) : EV_DONE; /* faults.h */
+  uint32_t kind = u->fl   ? flt_admit(u, i, t, t, a->prompt, tok, service) /* faults.h */
+                  : u->ad ? adapt_done_kind(u, (uint32_t)i)                /* adapt.h */
+                          : EV_DONE;
   if (cal_push_fifo(&u->q, d->spec * u->ntok + a->cls, t + service, kind, (uint32_t)i))
     return -1;
   OBS_CALL(u, admit, t, i, a, service);
@@ -363,7 +378,7 @@ static int window_full(const run *u) {
   for (size_t k = 0; k < u->lims.n; k++)
     if (u->lims.g[k].ops == &lim_sliding_window && u->lims.g[k].st && win_full(u->lims.g[k].st))
       return 1;
-  return 0;
+  return adapt_full(u);
 }
 
 /* Every arrival, with the events due before each; 0 or -1. */
@@ -399,8 +414,10 @@ static void finish_devices(run *u) {
     o->served = (double)d->served;
     o->rejected = (double)d->rejected;
     o->tokens = (double)d->tokens;
-    o->token_utilization =
-        ratio((double)d->tokens, (double)d->cap_tokens * span / sd->lim.window_s);
+    double cap = (double)d->cap_tokens * span / sd->lim.window_s;
+    if (u->ad && adapt_is(u, (uint32_t)i)) /* adapt.h: C per window, over the windows it gave */
+      cap = (double)d->cap_tokens * adapt_windows(u, (uint32_t)i);
+    o->token_utilization = ratio((double)d->tokens, cap);
     o->slot_utilization = ratio(d->slot_s, (double)d->max_par * span);
     o->energy_wh =
         (sd->power_idle_w * span + (sd->power_active_w - sd->power_idle_w) * d->busy_s) / 3600.0;

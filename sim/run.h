@@ -56,7 +56,8 @@ typedef struct run {
   struct route_run *rt;
   uint64_t n_esc, k_esc;
   double cloud_lat_add;
-  svc *sv; /* queues and shared service (svc.h), or NULL: the paper's model */
+  svc *sv;              /* queues and shared service (svc.h), or NULL: the paper's model */
+  struct adapt_run *ad; /* adapt.c's state, NULL unless a device has limiter.adapt */
 } run;
 typedef struct cloud_run cloud_run;
 typedef struct flt_run flt_run;
@@ -74,6 +75,8 @@ enum run_ev {
   EV_SVC,        /* a shared-service completion on device arg (service.c) */
   EV_PREFILL,    /* a prefill end on device arg (service.c) */
   EV_DEADLINE,   /* a queue head's deadline on device arg (queue.c) */
+  EV_ADAPT,      /* the adaptive window's controller on device arg (adapt.c) */
+  EV_ADONE,      /* a completion on a device that measures its utilization (adapt.c) */
   EV_TYPES_END
 };
 #define EV_KIND_MASK 0xffu
