@@ -254,6 +254,11 @@ void adapt_refused(run *u, long picked) {
     st_of(u, (uint32_t)picked)->refused++;
 }
 
+int adapt_reject(run *u, long picked, double t, uint64_t prompt, uint64_t tok) {
+  adapt_refused(u, picked);
+  return cloud_send(u, t, t, prompt, tok, t >= u->from);
+}
+
 uint32_t adapt_done_kind(const run *u, uint32_t i) {
   return adapt_is(u, i) && st_of(u, i)->cfg->target_utilization > 0 ? EV_ADONE : EV_DONE;
 }

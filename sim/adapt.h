@@ -71,6 +71,9 @@ void adapt_teardown(struct run *u);
 /* A request the edge refused (cloud_reject): on device `picked`, or on
  * every adaptive device when picked < 0. */
 void adapt_refused(struct run *u, long picked);
+/* cloud_reject's path with adaptive devices: adapt_refused, then
+ * cloud_send (the request at t, counted iff t >= the warmup). */
+int adapt_reject(struct run *u, long picked, double t, uint64_t prompt, uint64_t tok);
 /* The completion event kind of an admission on device i (EV_ADONE for a
  * device that measures its utilization, else EV_DONE). */
 uint32_t adapt_done_kind(const struct run *u, uint32_t i);

@@ -547,8 +547,8 @@ int cloud_reject(run *u, long picked, double t, uint64_t prompt, uint64_t tok) {
   int counted = t >= u->from;
   if (picked >= 0 && counted)
     u->devs[picked].rejected++;
-  if (u->ad) /* adapt.h: the controller counts refusals */
-    adapt_refused(u, picked);
+  if (u->ad) /* adapt.h: counts the refusal, then cloud_send (both branches tail calls) */
+    return adapt_reject(u, picked, t, prompt, tok);
   return cloud_send(u, t, t, prompt, tok, counted);
 }
 

@@ -118,6 +118,7 @@ static int setup(run *u, const scn *s, uint64_t seed, const es_opts *o, es_resul
     return -1;
   if (adapt_setup(u)) /* adapt.h: NULL state without limiter.adapt */
     return -1;
+  u->xdone = u->fl || u->ad;
   for (int i = 0; i < 3; i++)
     hist_init(&r->lat_hist[i]);
   if (s->ext) { /* queues, shared service, prefill or slo: svc.h */
@@ -307,6 +308,14 @@ static int run_due_sv(run *u, double t) {
   }
 }
 
+/* The completion kind of an admission on a device with failures (faults.h)
+ * or an adaptive window measuring its utilization (adapt.h). */
+static __attribute__((noinline)) uint32_t done_kind(run *u, size_t i, double t, const wl_arrival *a,
+                                                    double service) {
+  uint32_t k = u->fl ? flt_admit(u, i, t, t, a->prompt, a->tokens, service) : EV_DONE;
+  return k == EV_DONE && u->ad ? adapt_done_kind(u, (uint32_t)i) : k;
+}
+
 ES_HOT int admit(run *u, size_t i, double t, const wl_arrival *a, int SV) {
   if (SV)
     return sv_start(u, (uint32_t)i, t, t, a->tokens, a->prompt, a->cls);
@@ -321,9 +330,7 @@ ES_HOT int admit(run *u, size_t i, double t, const wl_arrival *a, int SV) {
   disp_admitted(&u->d, i);
   const scn_device *sd = &u->s->dev[d->spec]; /* a few entries: always cached */
   double service = sd->ttft_s + (double)tok / sd->tgs;
-  uint32_t kind = u->fl   ? flt_admit(u, i, t, t, a->prompt, tok, service) /* faults.h */
-                  : u->ad ? adapt_done_kind(u, (uint32_t)i)                /* adapt.h */
-                          : EV_DONE;
+  uint32_t kind = u->xdone ? done_kind(u, i, t, a, service) : EV_DONE;
   if (cal_push_fifo(&u->q, d->spec * u->ntok + a->cls, t + service, kind, (uint32_t)i))
     return -1;
   OBS_CALL(u, admit, t, i, a, service);

@@ -58,6 +58,7 @@ typedef struct run {
   double cloud_lat_add;
   svc *sv;              /* queues and shared service (svc.h), or NULL: the paper's model */
   struct adapt_run *ad; /* adapt.c's state, NULL unless a device has limiter.adapt */
+  int xdone;            /* fl or ad: an admission's completion kind may not be EV_DONE */
 } run;
 typedef struct cloud_run cloud_run;
 typedef struct flt_run flt_run;
