@@ -288,20 +288,28 @@ static void fixed_bounds_are_the_plain_window(void **state) {
 }
 
 /* load_aware's index sees the adaptive devices' `used` exactly: the index
- * and the reference scan (disp_load_aware_scan) give the same run. */
+ * and the reference scan (disp_load_aware_scan) give the same run, with
+ * every device adaptive and with adaptive devices (one entry, its own
+ * bounds) beside plain ones. */
 static void index_matches_scan(void **state) {
   (void)state;
-  const char *sets[] = {
-      "limiter.adapt={\"target_rejected\": 0.1, \"gain\": 2, \"w_min_s\": 10, \"w_max_s\": 180}"};
-  es_err e = {0};
-  scn *s = NULL;
-  assert_int_equal(scn_load(tu_scenario("bursty_loadaware.json"), sets, 1, tu_models(), &s, &e), 0);
-  for (uint64_t seed = 1; seed <= 3; seed++) {
-    es_result *a = run_ts(s, seed, 60, NULL, 0), *b = run_ts(s, seed, 60, NULL, 1);
-    same_results(a, b);
-    es_result_free(a), es_result_free(b);
+  const char *every =
+      "limiter.adapt={\"target_rejected\": 0.1, \"gain\": 2, \"w_min_s\": 10, \"w_max_s\": 180}";
+  const char *some = "devices.1.limiter={\"adapt\": {\"target_utilization\": 0.1, \"gain\": 3,"
+                     " \"w_min_s\": 5, \"w_max_s\": 300}}";
+  const char *sets[][1] = {{every}, {some}};
+  for (int k = 0; k < 2; k++) {
+    es_err e = {0};
+    scn *s = NULL;
+    assert_int_equal(
+        scn_load(tu_scenario("bursty_loadaware.json"), sets[k], 1, tu_models(), &s, &e), 0);
+    for (uint64_t seed = 1; seed <= 3; seed++) {
+      es_result *a = run_ts(s, seed, 60, NULL, 0), *b = run_ts(s, seed, 60, NULL, 1);
+      same_results(a, b);
+      es_result_free(a), es_result_free(b);
+    }
+    scn_free(s);
   }
-  scn_free(s);
 }
 
 static int remove_trace(void **state) {
