@@ -74,6 +74,7 @@ static int setup(run *u, const scn *s, uint64_t seed, const es_opts *o, es_resul
   u->from = o->warmup_s;
   u->to = s->duration_s;
   u->obs = o->obs;
+  u->rq.esc = RQ_NO_ESC;
   /* 64-byte aligned, so each device's field groups sit on their own lines */
   u->devs = aligned_alloc(_Alignof(dev), u->n * sizeof *u->devs);
   if (!u->devs)
@@ -108,6 +109,12 @@ static int setup(run *u, const scn *s, uint64_t seed, const es_opts *o, es_resul
   if (cal_init(&u->q, classes <= EVQ_MAX_CLASSES ? classes : 0,
                slots < (1u << 22) ? (size_t)slots + 1 : (1u << 22)))
     return -1;
+  if (classes && classes <= EVQ_MAX_CLASSES) {
+    if (!(u->svc_s = malloc(classes * sizeof *u->svc_s)))
+      return -1;
+    for (size_t k = 0; k < classes; k++)
+      u->svc_s[k] = NAN;
+  }
   if (wl_init(&u->w, s, seed) || disp_init_run(&u->d, s, u->devs, u->n, &u->lims, seed))
     return -1;
   if (o->scan_dispatch)
@@ -138,6 +145,7 @@ static int setup(run *u, const scn *s, uint64_t seed, const es_opts *o, es_resul
 
 static void teardown(run *u) {
   sv_destroy(u);
+  free(u->svc_s);
   free(u->devs);
   lim_set_destroy(&u->lims);
   cal_destroy(&u->q);
@@ -235,6 +243,8 @@ static const struct ev_type {
     [EV_SVC] = {"shared service completion", sv_fire_svc},
     [EV_PREFILL] = {"prefill end", sv_fire_prefill},
     [EV_DEADLINE] = {"queue deadline", sv_fire_deadline},
+    /* route.c */
+    [EV_ESC] = {"cascade escalation", route_fire_esc},
     /* adapt.c */
     [EV_ADAPT] = {"adaptive window control", adapt_fire},
     [EV_ADONE] = {"done (adaptive device)", adapt_fire_done},
@@ -329,9 +339,15 @@ ES_HOT int admit(run *u, size_t i, double t, const wl_arrival *a, int SV) {
     d->busy_since = t;
   disp_admitted(&u->d, i);
   const scn_device *sd = &u->s->dev[d->spec]; /* a few entries: always cached */
-  double service = sd->ttft_s + (double)tok / sd->tgs;
+  size_t cls = d->spec * u->ntok + a->cls;
+  double service = u->svc_s ? u->svc_s[cls] : NAN;
+  if (__builtin_expect(isnan(service), 0)) { /* a class's first admission, or a trace */
+    service = sd->ttft_s + (double)tok / sd->tgs;
+    if (u->svc_s)
+      u->svc_s[cls] = service;
+  }
   uint32_t kind = u->xdone ? done_kind(u, i, t, a, service) : EV_DONE;
-  if (cal_push_fifo(&u->q, d->spec * u->ntok + a->cls, t + service, kind, (uint32_t)i))
+  if (cal_push_fifo(&u->q, cls, t + service, kind, (uint32_t)i))
     return -1;
   OBS_CALL(u, admit, t, i, a, service);
   u->ts_served++;
@@ -350,9 +366,11 @@ ES_HOT int admit(run *u, size_t i, double t, const wl_arrival *a, int SV) {
   return 0;
 }
 
-/* route.c's way in: an admission of the plain run loop (route refuses
- * queue and service keys, so SV is 0). */
-int run_admit(run *u, size_t i, double t, const wl_arrival *a) { return admit(u, i, t, a, 0); }
+/* route.c's way in: an admission (with queues or shared service, sv_start). */
+int run_admit(run *u, size_t i, double t, const wl_arrival *a) {
+  return u->sv ? sv_start(u, (uint32_t)i, t, t, a->tokens, a->prompt, a->cls)
+               : admit(u, i, t, a, 0);
+}
 
 ES_HOT int arrive(run *u, double t, int SV) {
   const wl_arrival *a = &u->w.a;
@@ -378,6 +396,25 @@ ES_HOT int arrive(run *u, double t, int SV) {
   }
   OBS_CALL(u, reject, t, i, a, obs_reason_of(u, i, tok));
   return cloud_reject(u, i, t, a->prompt, tok); /* cloud.h: to the cloud, or dropped */
+}
+
+/* A run without queues stops at duration_s, but a cascade's escalation of
+ * an edge answer that completes later is still sent then (route.h): the
+ * escalations and the cloud completions (max_concurrency) after duration_s
+ * run, in time order; the rest of the calendar (edge completions, repairs)
+ * stays unrun, as in any run without queues. */
+static int drain_escalations(run *u) {
+  while (route_pending(u) && cal_next_t(&u->q) < INFINITY) {
+    heap_ev ev;
+    cal_pop(&u->q, &ev);
+    uint32_t k = ev.kind & EV_KIND_MASK;
+    if (k != EV_ESC && k != EV_CLOUD_DONE && k != EV_RETRY)
+      continue;
+    u->events++;
+    if (EV_TYPES[k].fire(u, &ev))
+      return -1;
+  }
+  return 0;
 }
 
 /* Whether a sliding-window group's log reached its bound (window.h). */
@@ -497,6 +534,9 @@ static int check(const run *u, es_err *e) {
                    "dropped %llu",
                    (unsigned long long)u->k_gen, (unsigned long long)u->k_edge,
                    (unsigned long long)u->k_cloud, (unsigned long long)u->k_drop);
+  if (route_pending(u))
+    return es_fail(e, ES_ERUNTIME, "internal check failed: %lu cascade escalations never settled",
+                   (unsigned long)route_pending(u));
   double l, w;
   if (u->sv && u->sv->n_timed_out > u->n_redir + u->n_drop)
     return es_fail(e, ES_ERUNTIME, "internal check failed: timed out %llu > redirected + dropped",
@@ -531,6 +571,8 @@ int es_run(const scn *s, uint64_t seed, const es_opts *o, es_result *r, es_err *
    * clipped to [from, to)), so its waits and latencies are known. */
   if (!rc)
     rc = u.sv ? run_due_sv(&u, INFINITY) : run_due(&u, u.to);
+  if (!rc && route_pending(&u)) /* without queues: escalations still due (route.h) */
+    rc = drain_escalations(&u);
   if (rc || u.w.err.code) {
     if (u.w.err.code)
       rc = es_fail(e, ES_ERUNTIME, "%s", u.w.err.msg);
@@ -595,6 +637,8 @@ int es_metric_shown(size_t i, unsigned groups) {
     return (groups & ES_MG_FLT) != 0;
   if (off >= q && off < q + sizeof(struct es_svc_result))
     return (groups & ES_MG_SVC) != 0;
+  if (off == offsetof(es_result, rq.esc_refused))
+    return (groups & ES_MG_ESC) != 0;
   if (off >= rq && off < rq + sizeof(struct es_route_result))
     return (groups & ES_MG_ROUTE) != 0;
   return 1;
@@ -603,6 +647,8 @@ unsigned es_metric_groups(const scn *s) {
   unsigned g = (s->cx.ext ? ES_MG_FLT : 0) | (s->ext ? ES_MG_SVC : 0);
   if (s->rt.has_diff)
     g |= ES_MG_ROUTE;
+  if (s->rt.has_diff && s->rt.ops == &route_cascade && s->cx.ext)
+    g |= ES_MG_ESC; /* route.h: its cloud can refuse an escalation */
   for (size_t i = 0; i < s->ndev; i++)
     if (s->dev[i].has_failure)
       g |= ES_MG_FLT;

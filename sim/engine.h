@@ -97,7 +97,8 @@
   X("accuracy.cloud", rq.acc_cloud)                                                                \
   X("accuracy.all", rq.acc_all)                                                                    \
   X("routing.to_cloud", rq.to_cloud)                                                               \
-  X("routing.escalated", rq.escalated)
+  X("routing.escalated", rq.escalated)                                                             \
+  X("routing.escalations_refused", rq.esc_refused)
 
 /* Opt-in metric groups: a metric whose field lies in es_result.x (or, per
  * device, from es_dev_result.availability on) is reported only when the
@@ -107,6 +108,9 @@
 #define ES_MG_FLT 1u
 /* es_result.q: requests have a difficulty (route.h) */
 #define ES_MG_ROUTE 4u
+/* es_result.rq.esc_refused: a cascade whose cloud can refuse (cloud.h's
+ * extended keys) */
+#define ES_MG_ESC 8u
 /* A metric whose field lies in es_result.q (per device: from
  * es_dev_result.timed_out on) is reported only when the scenario uses a
  * queue, shared service, prefill or slo key (scn.ext; issue 13). */
@@ -153,6 +157,7 @@ typedef struct es_result {
   struct es_route_result {               /* ES_MG_ROUTE: route.c */
     double acc_edge, acc_cloud, acc_all; /* mean P(correct): edge, cloud answers; all requests */
     double to_cloud, escalated;          /* sent straight to the cloud; escalated (cascade) */
+    double esc_refused; /* ES_MG_ESC: escalations the cloud refused (the edge answer stood) */
   } rq;
   struct es_svc_result { /* ES_MG_SVC: queue.c, service.c */
     double timed_out, queued, wh_per_query, slo_attainment, q_len_mean, in_service_mean;

@@ -195,7 +195,7 @@ static int q_push(run *u, uint32_t i, double t, uint64_t prompt, uint64_t tok, u
   }
   q_account(u, q, t);
   q->ring[(q->head + q->n++) & (q->cap - 1)] =
-      (q_ent){t, (uint32_t)tok, (uint32_t)prompt, cls, 0}; /* tokens <= 1e9 */
+      (q_ent){t, u->rq.d, (uint32_t)tok, (uint32_t)prompt, cls, 0}; /* tokens <= 1e9 */
   u->sv->queued++;
   if (t >= u->from)
     u->sv->n_queued++;
@@ -251,6 +251,7 @@ int sv_try_start(run *u, uint32_t i, double t) {
       break;
     q_ent e = q_pop(u, i, t);
     moved = 1;
+    u->rq = (rq_tag){e.d, 0, RQ_NO_ESC, 0}; /* route.h: who answers it is counted now */
     if (sv_start(u, i, t, e.t_arr, e.tok, e.prompt, e.cls))
       return -1;
   }
@@ -310,6 +311,7 @@ int sv_fire_deadline(run *u, const heap_ev *ev) {
     }
     /* to the cloud at t (its outages, limits and budget apply then), its
      * latency counted from the arrival */
+    u->rq = (rq_tag){e.d, 0, RQ_NO_ESC, 0};
     if (cloud_send(u, e.t_arr, t, e.prompt, e.tok, e.t_arr >= u->from))
       return -1;
   }

@@ -228,6 +228,9 @@ void rep_text(FILE *f, const scn *s, const es_result *r) {
             "accuracy   expected: edge %.4f, cloud %.4f, all %.4f (dropped: wrong); %.0f routed "
             "to the cloud, %.0f escalated\n",
             r->rq.acc_edge, r->rq.acc_cloud, r->rq.acc_all, r->rq.to_cloud, r->rq.escalated);
+  if (r->groups & ES_MG_ESC)
+    fprintf(f, "cascade    %.0f escalations refused by the cloud (the edge answer stood)\n",
+            r->rq.esc_refused);
   fprintf(f, "\n%-20s %9s %9s %10s %9s %9s %10s\n", "device", "served", "rejected", "tokens",
           "tok_util", "slot_util", "energy_Wh");
   for (size_t i = 0; i < r->ndev; i++) {

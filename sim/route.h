@@ -75,8 +75,9 @@ struct route_ops {
    * sees it); NULL: never. */
   int (*to_cloud)(const void *cfg, gsl_rng *r, double d);
   /* After the edge admitted the request and its LM answers right with
-   * probability p: 1 to escalate to the cloud, else 0 with *acc = the
-   * probability that the kept edge answer is right. NULL: never escalates
+   * probability p: 1 to escalate to the cloud, else 0; either way *acc =
+   * the probability that the edge answer is right given the verdict (it
+   * stands when the cloud refuses the escalation). NULL: never escalates
    * (the kept answer is right with probability p). */
   int (*escalate)(const void *cfg, gsl_rng *r, double p, double *acc);
   /* Rules against the loaded scenario (e.g. the cloud's keys); NULL. */
@@ -85,6 +86,7 @@ struct route_ops {
 
 struct run;
 struct wl_arrival;
+struct heap_ev;
 
 /* ---- scenario keys ------------------------------------------------------------ */
 
@@ -103,9 +105,41 @@ void route_cfg_free(struct scn *s);
 int route_setup(struct run *u, uint64_t seed);
 void route_teardown(struct run *u);
 /* The routing decision for the arrival a at t (u->rt set): draws its
- * difficulty, routes it, and credits its expected accuracy. 0, or -1 if
- * out of memory. */
+ * difficulty into u->rq, routes it (to the cloud, a device, a queue). Its
+ * accuracy is credited where it is answered (below). 0, or -1 if out of
+ * memory. */
 int route_arrive(struct run *u, double t, const struct wl_arrival *a);
+
+/* Accounting where a request (u->rq) is answered; each runs only for
+ * requests arriving in the statistics window, beside the engine's counts.
+ * route_edge: device i starts it at t (arrived at t_arr): the expected
+ * accuracy of its answer, or a cascade's escalation, sent when the answer
+ * completes: at t + service (an EV_ESC), or, when service < 0 (shared
+ * service), when service.c calls route_escalate. Sets u->rq.acc / .esc,
+ * which the caller keeps with the request. 0, or -1 if out of memory. */
+int route_edge(struct run *u, size_t i, double t_arr, double t, uint64_t prompt, uint64_t tok,
+               double service);
+/* A failure cut the request u->rq on device i: its credit goes (or its
+ * escalation, whose answer never came); u->rq.esc is cleared. */
+void route_edge_cut(struct run *u, size_t i);
+/* The cloud answered u->rq (cloud.c): its accuracy; an escalation's answer
+ * replaces the edge answer. */
+void route_cloud(struct run *u);
+/* The cloud refused the escalation u->rq.esc for good (outage, limits,
+ * budget, retries exhausted): the edge answer stands, counted refused. */
+void route_esc_refused(struct run *u);
+/* The edge answer of escalation k (first token at t_first) completed at t:
+ * to the cloud now. 0, or -1 if out of memory. */
+int route_escalate(struct run *u, uint32_t k, double t_first, double t);
+/* EV_ESC: the edge answer of a fixed service time completed. */
+int route_fire_esc(struct run *u, const struct heap_ev *ev);
+/* For cloud.c's records of u->rq's escalation: when its edge service began
+ * (its queue wait ends there), and, without queues, the edge time its cloud
+ * latency adds (0 when u->rq is no escalation). */
+double route_esc_start(const struct run *u);
+double route_esc_lead(const struct run *u);
+/* Escalations not yet answered or refused. */
+uint32_t route_pending(const struct run *u);
 /* Results (after the engine's finish). */
 void route_finish(struct run *u);
 

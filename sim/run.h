@@ -22,14 +22,27 @@
 
 struct obs;
 
+/* What routing carries with a request while it waits (route.h). */
+typedef struct rq_tag {
+  double d;     /* its difficulty */
+  double acc;   /* at the edge: the expected accuracy credited for its answer */
+  uint32_t esc; /* a cascade's pending escalation (route.c's record), or RQ_NO_ESC */
+  uint32_t pad;
+} rq_tag;
+#define RQ_NO_ESC UINT32_MAX
+
 typedef struct run {
   const scn *s;
   es_result *r;
   dev *devs;
   size_t n;
-  cal q;         /* every event but arrivals */
-  lim_set lims;  /* the devices' limiter groups */
-  size_t ntok;   /* token values: service class = spec * ntok + token index */
+  cal q;        /* every event but arrivals */
+  lim_set lims; /* the devices' limiter groups */
+  size_t ntok;  /* token values: service class = spec * ntok + token index */
+  /* Service time ttft + tokens / tgs of each service class, computed at its
+   * first admission (NaN before); NULL without classes (traces). The same
+   * double as computing it each time, without a division per request. */
+  double *svc_s;
   double events; /* calendar events run plus arrivals */
   /* Exact totals over the statistics window (integers: a double loses
    * tokens past 2^53; 10^10 requests of up to 10^9 tokens, the documented
@@ -56,6 +69,11 @@ typedef struct run {
   struct route_run *rt;
   uint64_t n_esc, k_esc;
   double cloud_lat_add;
+  /* The request being handled (route.h, with `difficulty`): set at its
+   * arrival and restored from wherever it waited (a queue entry, a slot, a
+   * retry record) before it moves on, so the function that counts where it
+   * was answered reads its difficulty here. Unused (0) without. */
+  rq_tag rq;
   svc *sv;              /* queues and shared service (svc.h), or NULL: the paper's model */
   struct adapt_run *ad; /* adapt.c's state, NULL unless a device has limiter.adapt */
   int xdone;            /* fl or ad: an admission's completion kind may not be EV_DONE */
@@ -76,6 +94,7 @@ enum run_ev {
   EV_SVC,        /* a shared-service completion on device arg (service.c) */
   EV_PREFILL,    /* a prefill end on device arg (service.c) */
   EV_DEADLINE,   /* a queue head's deadline on device arg (queue.c) */
+  EV_ESC,        /* a cascade's edge answer completed: escalate record arg (route.c) */
   EV_ADAPT,      /* the adaptive window's controller on device arg (adapt.c) */
   EV_ADONE,      /* a completion on a device that measures its utilization (adapt.c) */
   EV_TYPES_END

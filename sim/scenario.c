@@ -553,9 +553,6 @@ static int check_rules(kctx *c, const cJSON *root) {
   s->has_quality = s->cloud.quality >= 0;
   for (size_t i = 0; i < s->ndev; i++)
     s->has_quality &= s->dev[i].quality >= 0;
-  if (s->ext && s->rt.has_diff) /* route.c answers at arrival; queues decide later */
-    return key_fail(c, "difficulty",
-                    "not supported together with queue, service, prefill or slo keys (yet)");
   return route_check_cfg(c, s); /* route.h: difficulty, accuracy curves, routing */
 }
 

@@ -7,6 +7,7 @@
 #include "faults.h"
 #include "kinds.h"
 #include "lim_sliding_window.h"
+#include "route.h"
 #include "run.h"
 
 /* ---- per-device heaps of requests (min by key) ------------------------------- */
@@ -117,6 +118,8 @@ int sv_start(run *u, uint32_t i, double t, double t_arr, uint64_t tok, uint64_t 
   }
   if (!u->sv->shared[i]) { /* the paper's service time, from the start */
     double service = sd->ttft_s + (double)tok / sd->tgs;
+    if (u->rt && route_edge(u, i, t_arr, t, prompt, tok, service))
+      return -1; /* route.h: its accuracy (or a cascade's escalation at t + service) */
     uint32_t kind = u->fl ? flt_admit(u, i, t_arr, t, prompt, tok, service) : EV_DONE;
     if (cal_push_fifo(&u->q, d->spec * u->ntok + cls, t + service, kind, i))
       return -1;
@@ -127,7 +130,9 @@ int sv_start(run *u, uint32_t i, double t, double t_arr, uint64_t tok, uint64_t 
   }
   s_dev *h = &u->sv->sh[i];
   double pf = h->pf_over + (double)prompt / h->pf_tps;
-  sv_req x = {t + pf, t_arr, t, t + pf, tok, prompt};
+  if (u->rt && route_edge(u, i, t_arr, t, prompt, tok, -1))
+    return -1; /* route.h: a cascade escalates when its decode completes */
+  sv_req x = {t + pf, t_arr, t, t + pf, tok, prompt, u->rq.d, u->rq.acc, u->rq.esc, 0};
   if (!(pf > 0))
     return ps_join(u, i, t, x);
   if (h_push(&h->pf, x))
@@ -165,6 +170,8 @@ int sv_fire_svc(run *u, const heap_ev *ev) {
   disp_completed(&u->d, i);
   if (x.t_arr >= u->from)
     sv_record(u, 0, x.t_arr, x.t_start, x.t_first, t, x.tok);
+  if (x.esc != RQ_NO_ESC && route_escalate(u, x.esc, x.t_first, t))
+    return -1; /* route.h: the edge answered; a cascade's verifier sends it on */
   return sv_try_start(u, i, t);
 }
 
@@ -213,6 +220,9 @@ int sv_cut(run *u, uint32_t i, double t) {
         u->n_edge--, u->k_edge -= x->tok;
         u->r->utility_sum -= s->alpha * sd->quality + (1 - s->alpha) * sd->ttft_s;
       }
+      u->rq = (rq_tag){x->d, x->acc, x->esc, 0};
+      if (counted && u->rt)
+        route_edge_cut(u, i); /* route.h: its answer's accuracy, or its escalation, goes */
       if (flt_cut_send(u, i, t, x->t_arr, x->prompt, x->tok, counted))
         return -1;
     }

@@ -19,11 +19,15 @@
 #define RATE 20.0
 #define DURATION 5000.0
 #define USD (48 * 30e-6 + 100 * 60e-6) /* one cloud answer, USD */
+#define USD_CASC USD                   /* the same prompt and output */
 
 /* Device curve: logistic d50 0.6, scale 0.1; cloud: points (0, 0.99), (1, 0.9). */
 static double p_edge(double d) { return 1 / (1 + exp((d - 0.6) / 0.1)); }
 static double p_cloud(double d) { return 0.99 - 0.09 * d; }
 static double f_beta(double d) { return gsl_ran_beta_pdf(d, 2, 3); }
+
+/* Extra keys of the device entry (queues, service, failures), or "". */
+static const char *dev_extra = "";
 
 static scn *load(const char *routing, const char *difficulty) {
   static char json[4096];
@@ -32,11 +36,11 @@ static scn *load(const char *routing, const char *difficulty) {
            " \"tokens\": 100},"
            " \"devices\": [{\"name\": \"d\", \"token_capacity\": 4000000000, \"max_parallel\":"
            " 1000000, \"tgs\": 1000, \"ttft_s\": 0.1, \"power_active_w\": 3, \"power_idle_w\": 1,"
-           " \"accuracy\": {\"d50\": 0.6, \"scale\": 0.1}}],"
+           " \"accuracy\": {\"d50\": 0.6, \"scale\": 0.1}%s}],"
            " \"limiter\": {\"window_s\": 1}, \"dispatch\": {\"policy\": \"random\"},"
            " \"cloud\": {\"accuracy\": {\"d\": [0, 1], \"p\": [0.99, 0.9]}}%s%s%s%s}",
-           DURATION, RATE, difficulty ? ", \"difficulty\": " : "", difficulty ? difficulty : "",
-           routing ? ", \"routing\": " : "", routing ? routing : "");
+           DURATION, RATE, dev_extra, difficulty ? ", \"difficulty\": " : "",
+           difficulty ? difficulty : "", routing ? ", \"routing\": " : "", routing ? routing : "");
   return tu_load(json, NULL, 0);
 }
 
@@ -125,6 +129,74 @@ static void threshold_closed_form(void **state) {
   assert_close(r->dropped, 0, 0);
   es_result_free(r);
   scn_free(s);
+}
+
+/* The same closed form through the queue/service path (svc.h): a queue,
+ * shared service with a batch curve and prefill, an SLO; the capacities do
+ * not bind, so requests start at arrival and the accuracy is that of the
+ * LM that answered, accounted when it starts (service.c). */
+static void threshold_with_queues(void **state) {
+  (void)state;
+  double theta = 0.4;
+  dev_extra =
+      ", \"queue\": {\"max\": 4, \"deadline_s\": 1}, \"service\": \"shared\","
+      " \"prefill_tps\": 2000, \"batch_curve\": {\"batch\": [1, 2], \"tokens_per_s\": [1000,"
+      " 2000]}";
+  scn *s = load("{\"strategy\": \"threshold\", \"theta\": 0.4}", BETA);
+  dev_extra = "";
+  es_result *r = run1(s, 7);
+  double n = r->generated;
+  double ex = integrate(thr_x, &theta, 0, theta) + integrate(thr_x, &theta, theta, 1);
+  double ex2 = integrate(thr_x2, &theta, 0, theta) + integrate(thr_x2, &theta, theta, 1);
+  double se = sqrt((ex2 - ex * ex) / n);
+  double pc = integrate(one, NULL, theta, 1), se_c = sqrt(pc * (1 - pc) / n);
+  print_message("threshold with queues: accuracy %.6f, expected %.6f (se %.2g)\n", r->rq.acc_all,
+                ex, se);
+  assert_int_equal(r->groups & (ES_MG_SVC | ES_MG_ROUTE), ES_MG_SVC | ES_MG_ROUTE);
+  assert_close(r->rq.acc_all, ex, 3 * se);
+  assert_close(r->redirected / n, pc, 3 * se_c);
+  assert_close(r->rq.to_cloud, r->redirected, 0);
+  assert_close(r->q.queued, 0, 0);
+  assert_close(r->rq.acc_edge * r->edge_served + r->rq.acc_cloud * r->redirected, r->rq.acc_all * n,
+               1e-9 * n);
+  es_result_free(r);
+  scn_free(s);
+}
+
+/* Device failures cut edge answers, which fail over to the cloud: each
+ * answer is credited to the LM that gave it, so accuracy.edge and
+ * accuracy.cloud stay the curves' means over the difficulty law (a failure
+ * does not depend on d), with and without queues and shared service. A
+ * cut whose edge credit were kept would inflate accuracy.edge by the
+ * failed-over share. */
+static void failures_credit_who_answered(void **state) {
+  (void)state;
+  const char *extras[] = {
+      ", \"failure\": {\"mtbf_s\": 20, \"mttr_s\": 2}",
+      ", \"failure\": {\"mtbf_s\": 20, \"mttr_s\": 2}, \"queue\": {\"max\": 4}",
+      ", \"failure\": {\"mtbf_s\": 20, \"mttr_s\": 2}, \"service\": \"shared\", \"prefill_tps\":"
+      " 2000, \"batch_curve\": {\"batch\": [1, 2], \"tokens_per_s\": [1000, 2000]}"};
+  static const double ZERO = 0, ONE = 1; /* thr_x with theta 1: P_edge; theta 0: P_cloud */
+  double pe = integrate(thr_x, &ONE, 0, 1), pe2 = integrate(thr_x2, &ONE, 0, 1);
+  double pcl = integrate(thr_x, &ZERO, 0, 1), pcl2 = integrate(thr_x2, &ZERO, 0, 1);
+  for (int k = 0; k < 3; k++) {
+    dev_extra = extras[k];
+    scn *s = load(NULL, BETA);
+    dev_extra = "";
+    es_result *r = run1(s, 21 + (uint64_t)k);
+    double ne = r->edge_served, nc = r->redirected;
+    print_message("failures (%d): %.0f failed over; accuracy edge %.6f (expected %.6f), cloud "
+                  "%.6f (expected %.6f)\n",
+                  k, r->x.failed_over, r->rq.acc_edge, pe, r->rq.acc_cloud, pcl);
+    assert_true(r->x.failed_over > 100);
+    assert_true(nc >= r->x.failed_over); /* and the arrivals while the device is down */
+    assert_close(r->rq.acc_edge, pe, 3 * sqrt((pe2 - pe * pe) / ne));
+    assert_close(r->rq.acc_cloud, pcl, 3 * sqrt((pcl2 - pcl * pcl) / nc));
+    assert_close(r->rq.acc_edge * ne + r->rq.acc_cloud * nc, r->rq.acc_all * r->generated,
+                 1e-9 * r->generated);
+    es_result_free(r);
+    scn_free(s);
+  }
 }
 
 /* A router that is always wrong (router_accuracy 0) sends exactly the
@@ -269,11 +341,65 @@ static void cascade_by_hand(void **state) {
   scn_free(s);
 }
 
+/* By hand: cascade_by_hand's device, a verifier that escalates every
+ * answer (tpr = fpr = 1: q = 1, an escalated answer is right with p fpr /
+ * q = 0.8), and a cloud down in [1000, 2000). Each escalation leaves when
+ * its edge answer completes, 0.2 s after its arrival: those of arrivals in
+ * [999.8, 1999.8) meet the outage and are refused (no retry), so their
+ * edge answers stand at 0.8; with a retry after 600 s, only those of
+ * arrivals in [999.8, 1399.8) are retried into the outage again (the
+ * others are answered in [2000, 2600)). Everything else is the cloud's:
+ * 0.95, latency 0.2 + 2.76 s (the retry's wait is not latency without
+ * queues, as for any cloud retry). Nothing is dropped; generated =
+ * escalated + refused. */
+static void cascade_meets_outage(void **state) {
+  (void)state;
+  const char *text =
+      "{\"duration_s\": 5000, \"workload\": {\"kind\": \"poisson\", \"rate_per_s\": 20,"
+      " \"tokens\": 100},"
+      " \"devices\": [{\"name\": \"d\", \"token_capacity\": 4000000000, \"max_parallel\": 1000000,"
+      " \"tgs\": 1000, \"ttft_s\": 0.1, \"power_active_w\": 3, \"power_idle_w\": 1,"
+      " \"accuracy\": {\"d\": [0, 1], \"p\": [1, 0.6]}}],"
+      " \"limiter\": {\"window_s\": 1}, \"dispatch\": {\"policy\": \"random\"},"
+      " \"cloud\": {\"quality\": 0.95, \"outages\": [[1000, 2000]]}, \"difficulty\": {\"values\":"
+      " [0.5]}, \"routing\": {\"strategy\": \"cascade\", \"verifier\": {\"tpr\": 1, \"fpr\": 1}}}";
+  const char *retry[] = {"cloud.retry.attempts=1", "cloud.retry.backoff_s=600"};
+  for (int k = 0; k < 2; k++) {
+    scn *s = tu_load(text, retry, k ? 2 : 0);
+    es_result *r = run1(s, 13);
+    double n = r->generated, esc = r->rq.escalated, ref = r->rq.esc_refused;
+    double span = k ? 400 : 1000; /* arrivals whose escalation is refused for good */
+    print_message("cascade, outage (retry %d): %.0f refused, expected %.0f +- %.0f\n", k, ref,
+                  20 * span, 3 * sqrt(20 * span));
+    assert_int_equal(r->groups & ES_MG_ESC, ES_MG_ESC);
+    assert_close(esc + ref, n, 0);
+    assert_close(r->dropped, 0, 0);
+    assert_close(r->edge_served, n, 0);
+    assert_close(r->redirected, esc, 0);
+    assert_close(ref, 20 * span, 3 * sqrt(20 * span));
+    assert_close(r->x.unavailable, 0, 0);    /* a refused escalation is no drop */
+    assert_close(r->rq.acc_edge, 0.8, 1e-9); /* sums of 1e5 terms: rounding */
+    assert_close(r->rq.acc_cloud, 0.95, 1e-9);
+    assert_close(r->rq.acc_all, (ref * 0.8 + esc * 0.95) / n, 1e-9);
+    assert_close(r->lat[1][0], 2.96, 1e-9);
+    assert_close(r->lat[0][0], 0.2, 1e-9);
+    assert_close(r->cloud_usd, esc * USD_CASC, 1e-6);
+    es_result_free(r);
+    scn_free(s);
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(threshold_closed_form),          cmocka_unit_test(threshold_always_wrong),
-      cmocka_unit_test(cascade_perfect_verifier),       cmocka_unit_test(cascade_noisy_verifier),
-      cmocka_unit_test(never_escalating_is_edge_first), cmocka_unit_test(cascade_by_hand),
+      cmocka_unit_test(threshold_closed_form),
+      cmocka_unit_test(threshold_always_wrong),
+      cmocka_unit_test(cascade_perfect_verifier),
+      cmocka_unit_test(cascade_noisy_verifier),
+      cmocka_unit_test(never_escalating_is_edge_first),
+      cmocka_unit_test(cascade_by_hand),
+      cmocka_unit_test(threshold_with_queues),
+      cmocka_unit_test(failures_credit_who_answered),
+      cmocka_unit_test(cascade_meets_outage),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
