@@ -255,6 +255,23 @@ static void stays_in_bounds_on_bursts(void **state) {
   }
 }
 
+/* The shipped example: runs, conserves requests, stays in [15, 240]. */
+static void example_runs(void **state) {
+  (void)state;
+  es_err e = {0};
+  scn *s = NULL;
+  assert_int_equal(
+      scn_load(tu_scenario("examples/adaptive_window.json"), NULL, 0, tu_models(), &s, &e), 0);
+  static tsv x;
+  es_result *r = run_ts(s, 1, 60, &x, 0);
+  assert_int_equal(x.nrow, 60);
+  for (size_t k = 0; k < x.nrow; k++)
+    assert_true(x.v[k][col(&x, "w_min_s")] >= 15 && x.v[k][col(&x, "w_max_s")] <= 240);
+  assert_close(r->generated, r->edge_served + r->redirected + r->dropped, 0);
+  es_result_free(r);
+  scn_free(s);
+}
+
 /* ---- reductions ------------------------------------------------------------------------- */
 
 static void same_results(const es_result *a, const es_result *b) {
@@ -325,6 +342,7 @@ int main(void) {
       cmocka_unit_test(utilization_by_hand),
       cmocka_unit_test(converges_on_poisson),
       cmocka_unit_test(stays_in_bounds_on_bursts),
+      cmocka_unit_test(example_runs),
       cmocka_unit_test(fixed_bounds_are_the_plain_window),
       cmocka_unit_test(index_matches_scan),
   };
