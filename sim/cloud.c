@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "adapt.h"
 #include "ifile.h"
 #include "rng.h"
 #include "route.h"
@@ -555,6 +556,8 @@ int cloud_reject(run *u, long picked, double t, uint64_t prompt, uint64_t tok) {
   int counted = t >= u->from;
   if (picked >= 0 && counted)
     u->devs[picked].rejected++;
+  if (u->ad) /* adapt.h: counts the refusal, then cloud_send (both branches tail calls) */
+    return adapt_reject(u, picked, t, prompt, tok);
   return cloud_send(u, t, t, prompt, tok, counted);
 }
 

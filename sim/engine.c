@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "run.h"
+#include "adapt.h"
 #include "cloud.h"
 #include "dispatch.h"
 #include "faults.h"
@@ -122,6 +123,9 @@ static int setup(run *u, const scn *s, uint64_t seed, const es_opts *o, es_resul
     return -1;
   if (route_setup(u, seed)) /* route.h: NULL state without `difficulty` */
     return -1;
+  if (adapt_setup(u)) /* adapt.h: NULL state without limiter.adapt */
+    return -1;
+  u->xdone = u->fl || u->ad;
   for (int i = 0; i < 3; i++)
     hist_init(&r->lat_hist[i]);
   if (s->ext) { /* queues, shared service, prefill or slo: svc.h */
@@ -150,6 +154,7 @@ static void teardown(run *u) {
   cloud_teardown(u);
   flt_teardown(u);
   route_teardown(u); /* route.h */
+  adapt_teardown(u);
 }
 
 /* ---- time series ------------------------------------------------------------ */
@@ -161,6 +166,8 @@ static void ts_header(run *u) {
     fprintf(u->ts, "\tutil_%s", u->r->dev[i].name);
   if (u->r->groups & ES_MG_FLT)
     flt_ts_header(u);
+  if (u->ad) /* adapt.h: the windows' trajectory */
+    adapt_ts_header(u);
   fputc('\n', u->ts);
 }
 
@@ -174,11 +181,15 @@ static void ts_flush(run *u) {
   for (size_t i = 0; i < u->n; i++) {
     dev *d = &u->devs[i];
     double scale = u->s->dev[d->spec].lim.window_s / (t1 - t0);
+    if (u->ad && adapt_is(u, (uint32_t)i)) /* W moves: C per window over the windows it gave */
+      scale = 1 / adapt_ts_windows(u, (uint32_t)i, t1);
     fprintf(u->ts, "\t%.6g", (double)d->ts_tokens / (double)d->cap_tokens * scale);
     d->ts_tokens = 0;
   }
   if (u->r->groups & ES_MG_FLT)
     flt_ts_row(u, t0, t1);
+  if (u->ad)
+    adapt_ts_row(u);
   fputc('\n', u->ts);
   u->ts_arr = u->ts_served = u->ts_redir = u->ts_drop = 0;
   u->ts_tok_edge = u->ts_tok_cloud = u->ts_usd = 0;
@@ -235,6 +246,9 @@ static const struct ev_type {
     /* route.c */
     [EV_ESC] = {"cascade escalation", route_fire_esc},
     [EV_ROUTE] = {"routing (model swap end)", route_fire},
+    /* adapt.c */
+    [EV_ADAPT] = {"adaptive window control", adapt_fire},
+    [EV_ADONE] = {"done (adaptive device)", adapt_fire_done},
 };
 
 /* Runs every calendar event due at or before t, counting them in
@@ -305,6 +319,14 @@ static int run_due_sv(run *u, double t) {
   }
 }
 
+/* The completion kind of an admission on a device with failures (faults.h)
+ * or an adaptive window measuring its utilization (adapt.h). */
+static __attribute__((noinline)) uint32_t done_kind(run *u, size_t i, double t, const wl_arrival *a,
+                                                    double service) {
+  uint32_t k = u->fl ? flt_admit(u, i, t, t, a->prompt, a->tokens, service) : EV_DONE;
+  return k == EV_DONE && u->ad ? adapt_done_kind(u, (uint32_t)i) : k;
+}
+
 /* An admission of the plain run loop, served with the numbers of lm (a
  * stored LM, its completion in class block lm->lm_class) or, when lm is
  * NULL (a constant: the branch folds away), of the device's entry. */
@@ -326,7 +348,7 @@ ES_HOT int admit_fixed(run *u, size_t i, double t, const wl_arrival *a, const sc
     if (u->svc_s)
       u->svc_s[cls] = service;
   }
-  uint32_t kind = u->fl ? flt_admit(u, i, t, t, a->prompt, tok, service) : EV_DONE; /* faults.h */
+  uint32_t kind = u->xdone ? done_kind(u, i, t, a, service) : EV_DONE;
   if (cal_push_fifo(&u->q, cls, t + service, kind, (uint32_t)i))
     return -1;
   OBS_CALL(u, admit, t, i, a, service);
@@ -412,7 +434,7 @@ static int window_full(const run *u) {
   for (size_t k = 0; k < u->lims.n; k++)
     if (u->lims.g[k].ops == &lim_sliding_window && u->lims.g[k].st && win_full(u->lims.g[k].st))
       return 1;
-  return 0;
+  return adapt_full(u);
 }
 
 /* Every arrival, with the events due before each; 0 or -1. */
@@ -448,8 +470,10 @@ static void finish_devices(run *u) {
     o->served = (double)d->served;
     o->rejected = (double)d->rejected;
     o->tokens = (double)d->tokens;
-    o->token_utilization =
-        ratio((double)d->tokens, (double)d->cap_tokens * span / sd->lim.window_s);
+    double cap = (double)d->cap_tokens * span / sd->lim.window_s;
+    if (u->ad && adapt_is(u, (uint32_t)i)) /* adapt.h: C per window, over the windows it gave */
+      cap = (double)d->cap_tokens * adapt_windows(u, (uint32_t)i);
+    o->token_utilization = ratio((double)d->tokens, cap);
     o->slot_utilization = ratio(d->slot_s, (double)d->max_par * span);
     o->energy_wh =
         (sd->power_idle_w * span + (sd->power_active_w - sd->power_idle_w) * d->busy_s) / 3600.0;

@@ -74,7 +74,9 @@ typedef struct run {
    * retry record) before it moves on, so the function that counts where it
    * was answered reads its difficulty here. Unused (0) without. */
   rq_tag rq;
-  svc *sv; /* queues and shared service (svc.h), or NULL: the paper's model */
+  svc *sv;              /* queues and shared service (svc.h), or NULL: the paper's model */
+  struct adapt_run *ad; /* adapt.c's state, NULL unless a device has limiter.adapt */
+  int xdone;            /* fl or ad: an admission's completion kind may not be EV_DONE */
 } run;
 typedef struct cloud_run cloud_run;
 typedef struct flt_run flt_run;
@@ -94,6 +96,8 @@ enum run_ev {
   EV_DEADLINE,   /* a queue head's deadline on device arg (queue.c) */
   EV_ESC,        /* a cascade's edge answer completed: escalate record arg (route.c) */
   EV_ROUTE,      /* the routing strategy's event on device arg (route.c: a model swap ends) */
+  EV_ADAPT,      /* the adaptive window's controller on device arg (adapt.c) */
+  EV_ADONE,      /* a completion on a device that measures its utilization (adapt.c) */
   EV_TYPES_END
 };
 #define EV_KIND_MASK 0xffu

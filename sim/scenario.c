@@ -691,15 +691,17 @@ static int check_rules(kctx *c, const cJSON *root) {
     return c->e->code;
   if (check_limiters(c, root) || check_dispatch(c, s))
     return c->e->code;
+  s->ext = s->has_slo; /* adapt_check_scn reads it */
+  for (size_t i = 0; i < s->ndev; i++)
+    s->ext |= s->dev[i].has_queue || s->dev[i].service != SCN_SERVICE_FIXED ||
+              s->dev[i].has_prefill || s->dev[i].curve_given;
+  if (adapt_check_scn(c, s)) /* adapt.h: limiter.adapt's rules */
+    return c->e->code;
   if (cloud_check_cfg(c, s) || flt_check_cfg(c, s))
     return c->e->code;
   s->has_quality = s->cloud.quality >= 0;
   for (size_t i = 0; i < s->ndev; i++)
     s->has_quality &= s->dev[i].quality >= 0;
-  s->ext = s->has_slo;
-  for (size_t i = 0; i < s->ndev; i++)
-    s->ext |= s->dev[i].has_queue || s->dev[i].service != SCN_SERVICE_FIXED ||
-              s->dev[i].has_prefill || s->dev[i].curve_given;
   return route_check_cfg(c, s); /* route.h: difficulty, accuracy curves, routing */
 }
 

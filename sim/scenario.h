@@ -13,6 +13,7 @@
 
 #include <stdio.h>
 
+#include "adapt.h"
 #include "cloud.h"
 #include "dist.h"
 #include "err.h"
@@ -30,7 +31,8 @@ struct kctx;
 typedef struct scn_lim {
   const struct lim_ops *ops;
   void *cfg;       /* owned by whoever parsed it (the scenario or the device entry) */
-  double window_s; /* W, seconds */
+  double window_s; /* W, seconds (with adapt: its initial value) */
+  lim_adapt adapt; /* limiter.adapt (adapt.h); adapt.has 0 without it */
 } scn_lim;
 
 typedef struct scn_device {
