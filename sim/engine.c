@@ -199,8 +199,8 @@ ES_HOT int fire_done(run *u, const heap_ev *ev, int SV) {
   if (--d->inflight == 0)
     d->busy_s += run_clip(u, d->busy_since, ev->t);
   disp_completed(&u->d, ev->arg);
-  OBS_CALL(u, done, ev->t, ev->arg);
-  if (SV) /* queues: the head may take the slot */
+  OBS_CALL(u, done, ev->t, ev->arg, 0); /* id 0: the observer finds it by its planned end */
+  if (SV)                               /* queues: the head may take the slot */
     return sv_try_start(u, ev->arg, ev->t);
   return 0;
 }
@@ -314,7 +314,7 @@ ES_HOT int admit(run *u, size_t i, double t, const wl_arrival *a, int SV) {
   uint32_t kind = u->fl ? flt_admit(u, i, t, t, a->prompt, tok, service) : EV_DONE; /* faults.h */
   if (cal_push_fifo(&u->q, d->spec * u->ntok + a->cls, t + service, kind, (uint32_t)i))
     return -1;
-  OBS_CALL(u, admit, t, i, a, service);
+  OBS_CALL(u, admit, t, i, t, a, service);
   u->ts_served++;
   u->ts_tok_edge += (double)tok;
   d->ts_tokens += tok;
