@@ -276,7 +276,8 @@ static void on_reject(obs *o, const run *u, double t, long picked, const wl_arri
   if (picked >= 0) {
     const dev *d = &u->devs[picked];
     fprintf(w->f, ",\"used\":%llu,\"C\":%llu,\"inflight\":%u,\"P\":%u", (unsigned long long)d->used,
-            (unsigned long long)d->cap_tokens, d->inflight, d->max_par);
+            (unsigned long long)d->cap_tokens, d->inflight,
+            u->sv ? u->sv->q[picked].par : d->max_par); /* svc.h: max_par is 0 while queued */
   }
   fprintf(w->f, ",\"to\":\"%s\"}}", u->s->cloud.enabled ? "cloud" : "dropped");
   if (u->s->cloud.enabled)

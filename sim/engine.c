@@ -199,8 +199,9 @@ ES_HOT int fire_done(run *u, const heap_ev *ev, int SV) {
   if (--d->inflight == 0)
     d->busy_s += run_clip(u, d->busy_since, ev->t);
   disp_completed(&u->d, ev->arg);
-  OBS_CALL(u, done, ev->t, ev->arg, 0); /* id 0: the observer finds it by its planned end */
-  if (SV)                               /* queues: the head may take the slot */
+  /* id 0: the observer finds the request by its planned end */
+  OBS_CALL(u, done, ev->t, ev->arg, 0);
+  if (SV) /* queues: the head may take the slot */
     return sv_try_start(u, ev->arg, ev->t);
   return 0;
 }
