@@ -132,15 +132,15 @@ static void counter(ctrace *w, const run *u, size_t i, double t, uint64_t used) 
 }
 
 /* With queues or shared service: device i's requests holding a slot (and
- * decoding, under shared service) at t. */
-static void in_service(ctrace *w, const run *u, size_t i, double t) {
+ * decoding, under shared service, counting `joining` about to) at t. */
+static void in_service(ctrace *w, const run *u, size_t i, double t, uint32_t joining) {
   if (!u->sv || !room(w, dev_meta_need(w, i, -1) + 1, t))
     return;
   dev_meta(w, u, i, -1);
   begin(w, "C", "in service", i + 1, 0, t);
   fprintf(w->f, ",\"args\":{\"requests\":%u", u->devs[i].inflight);
   if (u->sv->shared[i])
-    fprintf(w->f, ",\"decoding\":%u", u->sv->sh[i].ndec);
+    fprintf(w->f, ",\"decoding\":%u", u->sv->sh[i].ndec + joining);
   fputs("}}", w->f);
 }
 
@@ -182,7 +182,7 @@ static void on_done(obs *o, const run *u, double t, size_t i, uint64_t id) {
   long k = id ? obs_slots_release_id(&w->sl, i, id) : obs_slots_release(&w->sl, i, t, &id);
   if (k >= 0 && id)
     slice(w, u, i, w->sl.base[i] + (size_t)k, id, t, 0);
-  in_service(w, u, i, t);
+  in_service(w, u, i, t, 0);
 }
 
 static void on_expire(obs *o, const run *u, double t, size_t i, uint64_t tok) {
@@ -203,7 +203,7 @@ static void on_admit(obs *o, const run *u, double t, size_t i, double t_arr, con
   w->sl.arr[k] = t_arr;
   w->sl.first[k] = t + service;
   counter(w, u, i, t, u->devs[i].used);
-  in_service(w, u, i, t);
+  in_service(w, u, i, t, 0);
 }
 
 /* The lowest cloud lane free at t (new lanes as needed); -1 if out of
@@ -284,7 +284,8 @@ static void on_reject(obs *o, const run *u, double t, long picked, const wl_arri
     cloud_slice(w, u, t, a, obs_req_id(u));
 }
 
-/* The arrival joined device i's queue: an instant on the device. */
+/* The arrival joins device i's queue (called before it does): an instant
+ * on the device. */
 static void on_wait(obs *o, const run *u, double t, long picked, size_t i, const wl_arrival *a) {
   ctrace *w = (ctrace *)o;
   (void)picked;
@@ -295,7 +296,7 @@ static void on_wait(obs *o, const run *u, double t, long picked, size_t i, const
   snprintf(name, sizeof name, "queue #%llu", (unsigned long long)obs_req_id(u));
   begin(w, "i", name, i + 1, 0, t);
   fprintf(w->f, ",\"s\":\"p\",\"cat\":\"queue\",\"args\":{\"waiting\":%u,\"tokens\":%llu}}",
-          u->sv->q[i].n, (unsigned long long)a->tokens);
+          u->sv->q[i].n + 1, (unsigned long long)a->tokens);
 }
 
 /* A queued request's deadline: a rejection on its device, then the cloud. */
@@ -319,12 +320,12 @@ static void on_timeout(obs *o, const run *u, double t, size_t i, double t_arr,
     cloud_slice(w, u, t, a, id);
 }
 
-/* A prefill ended: the device's decoding count changed. */
+/* A request started decoding: the device's decoding count changed. */
 static void on_first(obs *o, const run *u, double t, size_t i, uint64_t id) {
   ctrace *w = (ctrace *)o;
   (void)id;
   if (!w->cut)
-    in_service(w, u, i, t);
+    in_service(w, u, i, t, 1); /* called before it joins the decoding requests */
 }
 
 /* The queue engineer's hook: a counter per device, beside the window's. */

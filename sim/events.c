@@ -269,17 +269,17 @@ static void on_reject(obs *o, const run *u, double t, long picked, const wl_arri
   l->open = 0;
 }
 
-/* The arrival joined device i's queue (picked: the policy's device, or -1
+/* The arrival joins device i's queue (picked: the policy's device, or -1
  * when the fallback chose i). */
 static void on_wait(obs *o, const run *u, double t, long picked, size_t i, const wl_arrival *a) {
   evlog *l = (evlog *)o;
   const q_dev *q = &u->sv->q[i];
   if (picked >= 0)
-    tests(l, u, i, u->devs[i].inflight, u->devs[i].used, a->tokens, q->n - 1);
+    tests(l, u, i, u->devs[i].inflight, u->devs[i].used, a->tokens, q->n);
   else
     fprintf(l->f, "none (%s: no device admits)", scn_policy_name(u->s));
   fprintf(l->f, ": queued%s%s (%u waiting)", picked >= 0 ? "" : " on ",
-          picked >= 0 ? "" : name(u, i), q->n);
+          picked >= 0 ? "" : name(u, i), q->n + 1); /* called before it joins */
   if (q->deadline > 0)
     fprintf(l->f, ", deadline at t=%.3f", t + q->deadline);
   fputc('\n', l->f);
@@ -298,8 +298,10 @@ static void on_timeout(obs *o, const run *u, double t, size_t i, double t_arr,
 static void on_first(obs *o, const run *u, double t, size_t i, uint64_t id) {
   evlog *l = (evlog *)o;
   const s_dev *h = &u->sv->sh[i];
+  uint32_t n = h->ndec + 1; /* called before it joins: the count and rate it joins with */
   hold(l, t, "t=%.3f first token #%llu on %s slot %ld: decoding %u at %.6g tok/s each", t,
-       (unsigned long long)id, name(u, i), obs_slots_find(&l->sl, i, id), h->ndec, h->r);
+       (unsigned long long)id, name(u, i), obs_slots_find(&l->sl, i, id), n,
+       sv_curve_at(h->cn, h->ca, h->nc, n) / n);
 }
 
 static void on_end(obs *o, const run *u, double t) {

@@ -31,14 +31,17 @@
  *           if the policy found none; `reason` says which test failed
  *   queue   device i's queue now holds `len` requests (queue.c, after
  *           each join and each start or time-out of a queued request)
- *   wait    the arrival joined device i's queue instead of a decision:
- *           `picked` is the device the policy picked, or -1 when no device
- *           admitted and the fallback chose i (README, "Queues")
+ *   wait    the arrival joins device i's queue instead of a decision,
+ *           called just before it does (the queue holds u->sv->q[i].n
+ *           before it): `picked` is the device the policy picked, or -1
+ *           when no device admitted and the fallback chose i (README,
+ *           "Queues")
  *   timeout the queued request obs_req_id(u), arrived at t_arr, left
  *           device i's queue at its deadline t; the cloud takes it (or
  *           it is dropped) at t
- *   first   request `id` ended its prefill on device i at t and decodes
- *           (shared service with a prefill: its first token)
+ *   first   request `id` ended its prefill on device i at t (shared
+ *           service: its first token), called just before it joins the
+ *           decoding requests (u->sv->sh[i].ndec does not count it yet)
  *   end     once, after the last event, at duration_s
  * An arrival is followed by exactly one admit, reject or wait; a request
  * that waited is later followed by one admit or timeout. Request ids are

@@ -233,10 +233,8 @@ int sv_offer(run *u, long picked, double t, uint64_t prompt, uint64_t tok, uint3
   const q_dev *q = &sv->q[i];
   if (q->n >= q->max || tok > u->devs[i].cap_tokens || (u->devs[i].closed & DEV_CLOSED_FAULT))
     return 0; /* full, too large, or down (faults.h) */
-  if (q_push(u, (uint32_t)i, t, prompt, tok, cls))
-    return -1;
   OBS_CALL(u, wait, t, picked, (size_t)i, &(wl_arrival){prompt, tok, cls});
-  return 1;
+  return q_push(u, (uint32_t)i, t, prompt, tok, cls) ? -1 : 1;
 }
 
 int sv_try_start(run *u, uint32_t i, double t) {

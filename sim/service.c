@@ -151,9 +151,8 @@ int sv_fire_prefill(run *u, const heap_ev *ev) {
   sv_req x = h_pop(&h->pf);
   x.t_first = ev->t;
   pf_schedule(u, ev->arg);
-  int rc = ps_join(u, ev->arg, ev->t, x);
-  OBS_CALL(u, first, ev->t, ev->arg, obs_id_of(u, x.id));
-  return rc;
+  OBS_CALL(u, first, ev->t, ev->arg, obs_id_of(u, x.id)); /* before: ps_join stays inlined */
+  return ps_join(u, ev->arg, ev->t, x);
 }
 
 /* The request with the smallest finish value is done: its slot frees. */
