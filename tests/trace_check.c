@@ -148,10 +148,15 @@ static int by_t_seq(const void *x, const void *y) {
 
 /* The counters of one device against its slices and queue events: the
  * last sample of each time against the count at that time. */
+static void sort(samples *x) {
+  if (x->n) /* qsort(NULL, 0, ...) is undefined */
+    qsort(x->a, x->n, sizeof *x->a, by_t_seq);
+}
+
 static int check_counters(proc *q) {
-  qsort(q->qc.a, q->qc.n, sizeof *q->qc.a, by_t_seq);
-  qsort(q->sc.a, q->sc.n, sizeof *q->sc.a, by_t_seq);
-  qsort(q->qd.a, q->qd.n, sizeof *q->qd.a, by_t_seq);
+  sort(&q->qc);
+  sort(&q->sc);
+  sort(&q->qd);
   size_t j = 0;
   long waiting = 0;
   for (size_t k = 0; k < q->qc.n; k++) {
