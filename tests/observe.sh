@@ -37,11 +37,11 @@ for s in steady_random steady_weighted bursty_random bursty_loadaware; do
 done
 
 # Queues and shared service (svc.h): the shipped scenarios, cut to 20
-# minutes, and the two hand-built logs of tests/events/. The counters
+# minutes, and the three hand-built logs of tests/events/ with queues. The counters
 # "queue" and "in service" are checked by trace_check against the slices
 # and the queue instants; the runs are unchanged by the observers.
 for S in scenarios/queue_deadline.json scenarios/contention.json tests/events/queue.json \
-  tests/events/shared.json; do
+  tests/events/shared.json tests/events/fallback.json; do
   s=$(basename "$S" .json)
   set -- --set duration_s=1200
   case $S in tests/*) set -- ;; esac
