@@ -43,8 +43,10 @@
  *           service: its first token), called just before it joins the
  *           decoding requests (u->sv->sh[i].ndec does not count it yet)
  *   end     once, after the last event, at duration_s
- * An arrival is followed by exactly one admit, reject or wait; a request
- * that waited is later followed by one admit or timeout. Request ids are
+ * An arrival is followed by exactly one admit, reject or wait (except one
+ * a routing strategy sends straight to the cloud, route.h: no hook reports
+ * that yet); a request that waited is later followed by one admit or
+ * timeout. A failure's cut (faults.h) is not reported either. Request ids are
  * arrivals counted from 1 (run.obs_n, counted by obs_arrive); the request
  * being handled carries the low 32 bits of its id in run.rq.id (route.h's
  * tag, kept in queue entries and shared-service records), so obs_req_id
