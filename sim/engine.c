@@ -217,7 +217,8 @@ ES_HOT int fire_done(run *u, const heap_ev *ev, int SV) {
   if (--d->inflight == 0)
     d->busy_s += run_clip(u, d->busy_since, ev->t);
   disp_completed(&u->d, ev->arg);
-  OBS_CALL(u, done, ev->t, ev->arg);
+  /* id 0: the observer finds the request by its planned end */
+  OBS_CALL(u, done, ev->t, ev->arg, 0);
   if (SV) /* queues: the head may take the slot */
     return sv_try_start(u, ev->arg, ev->t);
   return 0;
@@ -351,7 +352,7 @@ ES_HOT int admit_fixed(run *u, size_t i, double t, const wl_arrival *a, const sc
   uint32_t kind = u->xdone ? done_kind(u, i, t, a, service) : EV_DONE;
   if (cal_push_fifo(&u->q, cls, t + service, kind, (uint32_t)i))
     return -1;
-  OBS_CALL(u, admit, t, i, a, service);
+  OBS_CALL(u, admit, t, i, t, a, service);
   u->ts_served++;
   u->ts_tok_edge += (double)tok;
   d->ts_tokens += tok;

@@ -612,7 +612,7 @@ int route_fire(run *u, const heap_ev *ev) {
 int route_arrive(run *u, double t, const wl_arrival *a) {
   route_run *q = u->rt;
   const route_ops *ops = q->x->ops;
-  u->rq = (rq_tag){draw_difficulty(q, a), 0, RQ_NO_ESC, 0};
+  u->rq = (rq_tag){draw_difficulty(q, a), 0, RQ_NO_ESC, u->rq.id}; /* id: observe.h */
   if (!ops->to_cloud || !ops->to_cloud(q->x->cfg, q->r_route, u->rq.d))
     return to_edge(u, t, a);
   int counted = t >= u->from;

@@ -22,12 +22,12 @@
 
 struct obs;
 
-/* What routing carries with a request while it waits (route.h). */
+/* What a request carries while it waits (route.h; observe.h for the id). */
 typedef struct rq_tag {
   double d;     /* its difficulty */
   double acc;   /* at the edge: the expected accuracy credited for its answer */
   uint32_t esc; /* a cascade's pending escalation (route.c's record), or RQ_NO_ESC */
-  uint32_t pad;
+  uint32_t id;  /* with observers: its id's low 32 bits (observe.h); else 0 */
 } rq_tag;
 #define RQ_NO_ESC UINT32_MAX
 
@@ -61,7 +61,8 @@ typedef struct run {
   struct flt_run *fl;   /* faults.c's state; NULL: no device fails */
   /* observers (observe.h: --events, --trace), or NULL: then each hook is one test */
   struct obs *obs;
-  double obs_t; /* with observers: the time the limiters were last brought to */
+  double obs_t;   /* with observers: the time the limiters were last brought to */
+  uint64_t obs_n; /* with observers: arrivals so far (the last one's id); else 0 */
   /* route.c (route.h): its state, NULL without `difficulty`; a cascade's
    * escalations in the window (answered at the edge, then by the cloud:
    * counted in both n_edge and n_redir), their tokens; and the edge time
