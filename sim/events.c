@@ -169,8 +169,12 @@ static void on_expire(obs *o, const run *u, double t, size_t i, uint64_t tok) {
   const dev *d = &u->devs[i];
   if (!tok) { /* a limiter kind without a log: its `used` is current */
     l->used[i] = d->used;
-    hold(l, t, "t=%.3f expire %s: window %llu/C=%llu", t, name(u, i),
-         (unsigned long long)l->used[i], (unsigned long long)d->cap_tokens);
+    if (u->ad) /* adaptive windows (adapt.h): W moves; show it */
+      hold(l, t, "t=%.3f expire %s: window %llu/C=%llu, W=%.4g s", t, name(u, i),
+           (unsigned long long)l->used[i], (unsigned long long)d->cap_tokens, u->lims.g[d->grp].w);
+    else
+      hold(l, t, "t=%.3f expire %s: window %llu/C=%llu", t, name(u, i),
+           (unsigned long long)l->used[i], (unsigned long long)d->cap_tokens);
     return;
   }
   l->used[i] -= tok;
@@ -258,13 +262,19 @@ static void on_admit(obs *o, const run *u, double t, size_t i, double t_arr, con
 static void on_reject(obs *o, const run *u, double t, long picked, const wl_arrival *a,
                       enum obs_reason reason) {
   evlog *l = (evlog *)o;
+  char where[80];
+  to_cloud(where, sizeof where, u, t, a);
+  if (reason == OBS_ROUTED) { /* before dispatch: no device was tried */
+    fprintf(l->f, "routing %s, difficulty %.4g: to the cloud%s\n", u->s->rt.ops->h.name, u->rq.d,
+            where);
+    l->open = 0;
+    return;
+  }
   if (picked >= 0)
     tests(l, u, (size_t)picked, u->devs[picked].inflight, u->devs[picked].used, a->tokens,
           qlen(u, (size_t)picked));
   else
     fprintf(l->f, "none (%s: no device admits)", scn_policy_name(u->s));
-  char where[80];
-  to_cloud(where, sizeof where, u, t, a);
   fprintf(l->f, ": rejected (%s)%s\n", obs_reason_name(reason), where);
   l->open = 0;
 }

@@ -8,8 +8,13 @@
 #include "window.h"
 
 static const char *const REASON[OBS_REASONS_END] = {
-    [OBS_NO_DEVICE] = "no device",   [OBS_SLOTS] = "slots",       [OBS_WINDOW] = "window",
-    [OBS_QUEUE_FULL] = "queue full", [OBS_DEADLINE] = "deadline",
+    [OBS_NO_DEVICE] = "no device",
+    [OBS_SLOTS] = "slots",
+    [OBS_WINDOW] = "window",
+    [OBS_QUEUE_FULL] = "queue full",
+    [OBS_DEADLINE] = "deadline",
+    [OBS_ROUTED] = "routed",
+    [OBS_SENT_UP] = "resident LM not good enough",
 };
 
 const char *obs_reason_name(enum obs_reason r) {

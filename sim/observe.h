@@ -43,10 +43,10 @@
  *           service: its first token), called just before it joins the
  *           decoding requests (u->sv->sh[i].ndec does not count it yet)
  *   end     once, after the last event, at duration_s
- * An arrival is followed by exactly one admit, reject or wait (except one
- * a routing strategy sends straight to the cloud, route.h: no hook reports
- * that yet); a request that waited is later followed by one admit or
- * timeout. A failure's cut (faults.h) is not reported either. Request ids are
+ * An arrival is followed by exactly one admit, reject or wait (one that a
+ * routing strategy sends straight to the cloud, route.h, by a reject with
+ * picked -1 and reason OBS_ROUTED); a request that waited is later followed
+ * by one admit or timeout. A failure's cut (faults.h) is not reported either. Request ids are
  * arrivals counted from 1 (run.obs_n, counted by obs_arrive); the request
  * being handled carries the low 32 bits of its id in run.rq.id (route.h's
  * tag, kept in queue entries and shared-service records), so obs_req_id
@@ -70,6 +70,8 @@ enum obs_reason {
   OBS_WINDOW,
   OBS_QUEUE_FULL, /* queues (svc.h): the picked device's queue is full */
   OBS_DEADLINE,   /* queues: it waited past its deadline (picked: its device) */
+  OBS_ROUTED,     /* routing (route.h) sent it to the cloud before dispatch (picked: -1) */
+  OBS_SENT_UP,    /* model_switch: the picked device admits, its resident LM is not good enough */
   OBS_REASONS_END
 };
 

@@ -564,9 +564,10 @@ static int serve_lm(run *u, size_t i, double t, const wl_arrival *a) {
   route_run *q = u->rt;
   const scn_device *lm = q->x->ops->serve(q->st, u, i, t, u->rq.d, a->tokens);
   int rc;
-  if (!lm)
+  if (!lm) {
+    OBS_CALL(u, reject, t, (long)i, a, OBS_SENT_UP);
     rc = cloud_send(u, t, t, a->prompt, a->tokens, t >= u->from);
-  else {
+  } else {
     double p = acc_eval(&lm->acc, u->rq.d);
     if (t >= u->from) {
       u->rq.acc = p;
@@ -617,6 +618,7 @@ int route_arrive(run *u, double t, const wl_arrival *a) {
     return to_edge(u, t, a);
   int counted = t >= u->from;
   q->n_to_cloud += (uint64_t)counted;
+  OBS_CALL(u, reject, t, -1, a, OBS_ROUTED); /* the arrival's one outcome (observe.h) */
   return cloud_send(u, t, t, a->prompt, a->tokens, counted);
 }
 

@@ -80,6 +80,37 @@ check "shared: #3's wait and first token" \
   "grep -q '\"name\":\"#3\".*\"wait_s\":0.566666667,\"first_token_s\":1.56666667,\"ttft_s\":0.766666667' $sh"
 check "shared: #7 timed out, dropped" "grep -q 'reject #7 (deadline).*\"to\":\"dropped\"' $sh"
 
+# Routing (route.h): a request the strategy sends straight to the cloud ends
+# its arrive line like any other outcome (one line per request, one routing
+# line per routing.to_cloud), for each strategy, with the trace checked too.
+S=scenarios/examples/frontier_bursty.json
+for r in 'routing={"strategy":"threshold","theta":0.5}' \
+  'routing={"strategy":"cascade","verifier":{"tpr":0.9,"fpr":0.1}}' 'routing={"strategy":"edge_first"}'; do
+  set -- --set "$r" --set duration_s=1200
+  "$ES" --format csv "$@" "$S" >"$T/plain.csv"
+  "$ES" --format csv "$@" --events "$S" >"$T/ev" 2>"$T/err"
+  check "$r: --events exits 0, quiet" "[ $? -eq 0 ] && [ ! -s $T/err ]"
+  check "$r: results after the log's blank line" "sed '1,/^\$/d' $T/ev | cmp -s - $T/plain.csv"
+  gen=$("$ES" --format csv --no-header --metrics requests.generated "$@" "$S" | cut -d, -f4)
+  check "$r: one arrive line per request" "[ \$(grep -c '^t=[0-9.]* arrive ' $T/ev) -eq $gen ]"
+  check "$r: no line holds two arrivals" "! grep -q 'arrive .* arrive ' $T/ev"
+  sent=$("$ES" --format csv --no-header --metrics routing.to_cloud "$@" "$S" | cut -d, -f4)
+  check "$r: one routing line per request sent to the cloud ($sent)" \
+    "[ \$(grep -c '> routing [a-z_]*, difficulty [0-9.e-]*: to the cloud' $T/ev) -eq $sent ]"
+  "$ES" --format csv "$@" --trace "$T/r.json" "$S" >/dev/null 2>"$T/err"
+  served=$("$ES" --format csv --no-header --metrics requests.edge_served "$@" "$S" | cut -d, -f4)
+  check "$r: trace_check" "$TC $T/r.json $served >$T/tc 2>&1 || { cat $T/tc; false; }"
+  case $r in *threshold*) check "threshold sends some straight to the cloud" "[ $sent -gt 0 ]" ;; esac
+done
+
+S=scenarios/examples/model_switch.json
+"$ES" --events --set duration_s=1200 "$S" >"$T/ev" 2>"$T/err"
+check "model_switch: --events exits 0, quiet" "[ $? -eq 0 ] && [ ! -s $T/err ]"
+check "model_switch: no line holds two arrivals" "! grep -q 'arrive .* arrive ' $T/ev"
+up=$("$ES" --format csv --no-header --metrics routing.sent_up --set duration_s=1200 "$S" | cut -d, -f4)
+check "model_switch: one line per request sent up ($up)" \
+  "[ $up -gt 0 ] && [ \$(grep -c 'rejected (resident LM not good enough)' $T/ev) -eq $up ]"
+
 # Both at once, on a cloud-less run with rejections the dispatcher cannot place.
 S=tests/events/load_aware.json
 "$ES" --events --trace "$T/both.json" "$S" >"$T/ev" 2>"$T/err"
