@@ -54,7 +54,9 @@ _Static_assert(TMR_SUB == 3, "svc.h: three timers per device");
 
 typedef struct q_ent {
   double t_arr;
-  uint32_t tok, prompt, cls, pad;
+  double d; /* its difficulty (run.rq.d, route.h; 0 without) */
+  uint32_t tok, prompt, cls;
+  uint32_t id; /* run.rq.id: its observer id's low 32 bits (observe.h), 0 without */
 } q_ent;
 
 typedef struct q_dev {
@@ -71,6 +73,9 @@ typedef struct q_dev {
 typedef struct sv_req {
   double t_arr, t_start, t_first;
   uint64_t tok, prompt;
+  double d, acc; /* routing (run.rq, route.h): difficulty, accuracy credited */
+  uint32_t esc;  /* its cascade escalation record, or RQ_NO_ESC (run.h) */
+  uint32_t id;   /* run.rq.id (observe.h) */
 } sv_req;
 
 /* A heap entry: decode heap, finish virtual time; prefill heap, prefill
