@@ -67,6 +67,21 @@ static void krefresh(lix *x, lix_class *c, size_t i) {
   }
 }
 
+/* Brings device i's leaf in kinetic class c up to date (its counts in the
+ * tree's window; a state already past it makes the tree stale). */
+static void kin_refresh(const lix *x, lix_class *c, size_t i) {
+  lix_kin *k = c->kin;
+  uint64_t cur, prev;
+  if (k->stale)
+    return;
+  if (c->grp->ops->counts(c->grp, (uint32_t)i, k->j, &cur, &prev)) {
+    k->stale = 1;
+    return;
+  }
+  const dev *d = &x->devs[i];
+  kt_set(&k->t, x->at[i].leaf, cur, prev, d->inflight < d->max_par);
+}
+
 /* Device i's node: its key (used <= C < LIX_FULL, see loadidx.h) and index. */
 static lix_node node_of(const dev *d, size_t i) {
   uint64_t key = d->inflight < d->max_par ? d->used : LIX_FULL;
@@ -95,6 +110,8 @@ static void refresh(lix *x, size_t i) {
   if (__builtin_expect(c->how != LIX_USED, 0)) {
     if (c->how == LIX_KEYED)
       krefresh(x, c, i);
+    else if (c->how == LIX_KIN)
+      kin_refresh(x, c, i);
     return;
   }
   lix_node *t = c->tree;
@@ -166,7 +183,12 @@ static int build_used_tree(lix_class *c, size_t members) {
 /* A lazy class: an 8-ary tree of keys, or the member list of a scan. */
 static int build_lazy(lix_class *c, size_t members) {
   c->nmem = 0;
-  if (c->how == LIX_SCAN)
+  if (c->how == LIX_KIN) { /* the tree is built at the first pick (stale) */
+    if (!(c->kin = calloc(1, sizeof *c->kin)) || kt_init(&c->kin->t, members))
+      return -1;
+    c->kin->stale = 1;
+  }
+  if (c->how == LIX_SCAN || c->how == LIX_KIN)
     return (c->mem_of = malloc((members ? members : 1) * sizeof *c->mem_of)) ? 0 : -1;
   for (c->leaves = 1; c->leaves < members;)
     c->leaves *= 8;
@@ -236,7 +258,10 @@ static int build_trees(lix *x, const size_t *members) {
     lix_class *c = &x->cls[x->at[i].cls];
     c->cap = x->devs[i].cap_tokens;
     c->grp = lazy_grp(x, i);
-    c->how = !c->grp ? LIX_USED : c->grp->ops->key ? LIX_KEYED : LIX_SCAN;
+    c->how = !c->grp               ? LIX_USED
+             : c->grp->ops->key    ? LIX_KEYED
+             : c->grp->ops->counts ? LIX_KIN
+                                   : LIX_SCAN;
     c->lo = -1;
   }
   for (size_t k = 0; k < x->ncls; k++) {
@@ -271,6 +296,9 @@ void lix_destroy(lix *x) {
       free(x->cls[k].mem);
       free(x->cls[k].kmem);
       free(x->cls[k].mem_of);
+      if (x->cls[k].kin)
+        kt_destroy(&x->cls[k].kin->t);
+      free(x->cls[k].kin);
     }
   free(x->cls);
   free(x->at);
@@ -387,6 +415,32 @@ static void pick_scan(const lix *x, const lix_class *c, uint64_t tok, double t, 
   }
 }
 
+/* A kinetic class: its tree brought to t's window weight s (rebuilt from
+ * every member's counts when the group entered a new window), then the
+ * leftmost member of least `used`, which is what sync would give it. */
+static void pick_kin(const lix *x, const lix_class *c, uint64_t tok, double t, best *b) {
+  const lim_grp *g = c->grp;
+  lix_kin *k = c->kin;
+  int64_t j = lim_window_of(t, g->w);
+  double s = lim_prev_weight(t, g->w, j);
+  s = s > 0 ? s : 0; /* prev * s <= 0 counts 0, as prev * 0 does */
+  if (k->stale || j != k->j) {
+    for (size_t r = 0; r < c->nmem; r++) {
+      const dev *d = &x->devs[c->mem_of[r]];
+      uint64_t cur = 0, prev = 0;
+      g->ops->counts(g, c->mem_of[r], j, &cur, &prev); /* never later than t's window */
+      kt_put(&k->t, r, cur, prev, d->inflight < d->max_par);
+    }
+    kt_rebuild(&k->t, s);
+    k->j = j, k->stale = 0;
+  } else
+    kt_advance(&k->t, s);
+  uint64_t u;
+  uint32_t r = kt_leftmost(&k->t, c->cap, &u);
+  if (r != KT_NONE && tok <= c->cap && u <= c->cap - tok)
+    offer(b, c->cap, u, (long)c->mem_of[r]);
+}
+
 /* Eager and scanned classes give their candidate at once; a keyed class's
  * candidate needs a descent, so it is done last, only for the classes that
  * can still win (keyed classes in order of their lowest member, so that a
@@ -419,6 +473,8 @@ long lix_pick(const lix *x, uint64_t tok, double t) {
     const lix_class *c = &x->cls[k];
     if (c->how == LIX_USED)
       pick_used(c, tok, &b);
+    else if (c->how == LIX_KIN)
+      pick_kin(x, c, tok, t, &b);
     else if (c->how == LIX_SCAN)
       pick_scan(x, c, tok, t, &b);
   }

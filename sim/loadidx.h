@@ -35,10 +35,14 @@
  *   by comparing keys against a bracket around t + uW/C (found with two
  *   used_at() calls); used_at() runs only for keys inside it, so a decision
  *   is O(K + log D) with a few evaluations, and syncs no device.
- * - kinds without one (sliding_counter, whose order changes within a
- *   window) are scanned: every member is synced and tested, O(members of
- *   such classes) per decision: exact, but not O(log D) (a kinetic
- *   structure would be; not done).
+ * - kinds whose `used` is affine in the window's weight s (sliding_counter:
+ *   cur + ceil(prev s), limiter.h `counts`; the order changes within a
+ *   window) keep a kinetic tournament tree of (cur, prev) per member
+ *   (ktree.h), rebuilt when the group enters a new window (O(members) once
+ *   per window), updated on each report (O(log D)), advanced lazily to the
+ *   decision's s and descended to the leftmost member of least `used`: the
+ *   scan's choice, and no device is synced. ktree.h states the cost.
+ * - any other lazy kind would be scanned: every member synced and tested.
  *
  * The index borrows the device array. Whoever changes a device's `used` or
  * in-flight count after lix_init() must report it (lix_changed,
@@ -52,6 +56,7 @@
 #include <stdint.h>
 
 #include "device.h"
+#include "ktree.h"
 #include "limiter.h"
 
 #define LIX_FULL UINT32_MAX /* key of a device without a free slot */
@@ -70,15 +75,23 @@ typedef struct lix_knode {
   uint32_t dev;
 } lix_knode;
 
-enum lix_how { LIX_USED, LIX_KEYED, LIX_SCAN };
+enum lix_how { LIX_USED, LIX_KEYED, LIX_KIN, LIX_SCAN };
+
+/* A LIX_KIN class's tree (mutable behind the const index of lix_pick). */
+typedef struct lix_kin {
+  ktree t;   /* leaf k: member mem_of[k] */
+  int64_t j; /* the window the leaves' counts are of */
+  int stale; /* a member's state went past window j: rebuild at the next pick */
+} lix_kin;
 
 typedef struct lix_class {
   uint64_t cap;     /* C of the class's devices */
-  enum lix_how how; /* tree keyed by used (eager kinds), by the kind's key, or a scan */
+  enum lix_how how; /* tree keyed by used (eager kinds), by the kind's key, kinetic, or a scan */
   lim_grp *grp;     /* LIX_KEYED, LIX_SCAN: the members' limiter group */
   lix_knode *kt;    /* LIX_KEYED: 8-ary like `tree` (16-byte nodes) */
   lix_knode *kmem;  /* its 64-byte aligned allocation */
-  uint32_t *mem_of; /* LIX_SCAN: the members, in index order */
+  lix_kin *kin;     /* LIX_KIN */
+  uint32_t *mem_of; /* LIX_KIN, LIX_SCAN: the members, in index order */
   size_t nmem;
   long lo;           /* lowest member index */
   size_t leaves;     /* a power of eight >= members */
@@ -117,7 +130,8 @@ void lix_changed(lix *x, size_t i);
 void lix_completed(lix *x, size_t i);
 /* The load_aware choice for `tok` tokens at t (every group advanced to t),
  * or -1: the scan's choice after every device is synced to t. Syncs only
- * the members of LIX_SCAN classes. */
+ * the members of LIX_SCAN classes. t never decreases from call to call
+ * (nor below the time of a reported change). */
 long lix_pick(const lix *x, uint64_t tok, double t);
 
 #endif

@@ -1,0 +1,88 @@
+/* ktree.h: a kinetic tournament tree over affine counts, the load_aware
+ * index's structure for sliding_counter classes (loadidx.h).
+ *
+ * Leaf k (k < n, in device-index order) holds a device's counts in the
+ * current fixed window, cur and prev, and whether it may be picked (`on`:
+ * a free slot). At the group's weight s of the previous window (one double,
+ * lim_prev_weight(), common to every member at a given t; s >= 0, clamped)
+ * leaf k counts
+ *   h_k(s) = cur_k + x_k,  x_k = fl(prev_k * s)   (IEEE double, as computed)
+ *   used_k(s) = cur_k + ceil(x_k) = ceil(h_k(s))
+ * which is sliding_counter's `used` before its clamp to C. Every inner node
+ * holds the leaf of least h in its subtree at the tree's current s (ties to
+ * the lowest leaf), compared exactly: h as (cur + floor(x), x - floor(x)),
+ * an integer and an exact fraction. Since ceil is monotone, the node's leaf
+ * also has the least `used` of its subtree, so the leftmost leaf of least
+ * used is found by one descent (kt_leftmost).
+ *
+ * Kinetics. Within a window s only decreases (t only grows) and the lines
+ * h_a - h_b = (cur_a - cur_b) + (prev_a - prev_b) s change only at leaf
+ * updates, so a node's winner a against the other child's winner b stays
+ * right until the exact difference D(s) = h_b - h_a (without rounding)
+ * falls to the rounding bound E = (prev_a + prev_b) 2^-53: its certificate
+ * is the s at or below which that may have happened (computed with a wide
+ * margin, so it fails early, never late). Parallel lines never swap; a pair
+ * whose lines are within rounding of each other at s is re-checked at the
+ * next query (a zone of width ~ 2^-18 of the window at most). A node keeps
+ * the largest certificate of its subtree (`due`), so kt_advance(s) visits
+ * exactly the nodes on paths to failed certificates (lazy: any number of
+ * swaps between two queries cost one recomputation per node).
+ *
+ * Cost. A leaf update recomputes its path, O(log n). A query costs the
+ * certificates that failed since the last one, each O(log n) for its path
+ * (shared paths counted once), plus a descent of O(log n). A pair of lines
+ * swaps at most once while both stay unchanged (they are lines), and a
+ * node's winners over time, between updates of its subtree, follow the
+ * lower envelope of its lines; so the failures at a node are at most the
+ * envelope's pieces: with m updates in a window (each an admission or a
+ * change of slot) over n leaves, O((n + m) log n) failures in all,
+ * O(1 + n/m) log n per update amortized, and each failure is processed in
+ * O(log n) (its path) or O(1) when a query's paths overlap. Honest bound:
+ * O(log^2 n) amortized per request in the worst case, O(log n) when the
+ * failures per query are O(1) (what the benchmarks show: kt_stats).
+ * kt_rebuild (a new window: every line changes) is O(n).
+ *
+ * Ownership: a ktree owns its arrays (kt_init / kt_destroy).
+ */
+#ifndef ES_KTREE_H
+#define ES_KTREE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define KT_NONE UINT32_MAX /* no leaf: an empty subtree */
+
+typedef struct ktree {
+  size_t n;      /* leaves in use */
+  size_t leaves; /* a power of two >= n; node v's children 2v, 2v+1; leaf k is node leaves + k */
+  double s;      /* the weight every winner is right at (nonincreasing between rebuilds) */
+  uint64_t *cur, *prev; /* per leaf: the counts (tokens) */
+  uint8_t *on;          /* per leaf: may be picked */
+  uint32_t *win;  /* per node (1 .. 2 leaves - 1): its subtree's leaf of least h, or KT_NONE */
+  double *due;    /* per inner node: largest certificate in its subtree; -1: none */
+  uint64_t pulls; /* statistics: node recomputations (kt_stats) */
+} ktree;
+
+/* n leaves, all off, at s = 1. 0, or -1 if out of memory (then
+ * kt_destroy() is still safe). */
+int kt_init(ktree *t, size_t n);
+void kt_destroy(ktree *t);
+
+/* Sets leaf k without recomputing anything (a rebuild follows). */
+void kt_put(ktree *t, size_t k, uint64_t cur, uint64_t prev, int on);
+/* Recomputes every inner node at s (after kt_put of every changed leaf;
+ * any s in [0, 1]). O(n). */
+void kt_rebuild(ktree *t, double s);
+/* Sets leaf k and recomputes its path at the tree's s. O(log n). */
+void kt_set(ktree *t, size_t k, uint64_t cur, uint64_t prev, int on);
+/* Brings every winner to s <= t->s (kt_rebuild for a larger s). */
+void kt_advance(ktree *t, double s);
+
+/* Leaf k's used at the tree's s, ceil(h_k(s)) (no clamp). */
+uint64_t kt_used(const ktree *t, size_t k);
+/* The leftmost leaf that is on and whose min(used, cap) is the least of
+ * all leaves that are on, and that least value in *u; KT_NONE if no leaf
+ * is on. O(log n). */
+uint32_t kt_leftmost(const ktree *t, uint64_t cap, uint64_t *u);
+
+#endif
