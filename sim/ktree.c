@@ -4,26 +4,34 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* h_k(s) exactly: an integer part and a fraction in [0, 1). prev <= C <
- * 2^32 and s in [0, 1], so x < 2^32 and x - floor(x) is exact. */
+/* h of a node's winner at s exactly: an integer part and a fraction in
+ * [0, 1). prev < 2^32 and s in [0, 1], so 0 <= x < 2^32, the truncation is
+ * floor(x) and x - floor(x) is exact. */
 typedef struct hval {
   uint64_t i;
   double f;
 } hval;
 
-static hval h_at(const ktree *t, uint32_t k, double s) {
-  double x = (double)t->prev[k] * s, fl = floor(x);
-  return (hval){t->cur[k] + (uint64_t)fl, x - fl};
+static hval h_at(const kt_node *a, double s) {
+  double x = (double)a->prev * s;
+  uint64_t fl = (uint64_t)x;
+  return (hval){a->cur + fl, x - (double)fl};
 }
 
-/* Leaf a beats leaf b at s: less h, or equal h and a lower leaf. */
-static int beats(const ktree *t, uint32_t a, uint32_t b, double s) {
-  hval x = h_at(t, a, s), y = h_at(t, b, s);
+/* a beats b at s: less h, or equal h and a lower leaf. h_a < h_b iff
+ * x_a - x_b < cur_b - cur_a; the rounded difference decides unless it
+ * equals the (exact) integer, since rounding is monotone; then h is
+ * compared exactly. */
+static int beats(const kt_node *a, const kt_node *b, double s) {
+  double d = (double)a->prev * s - (double)b->prev * s, dc = (double)b->cur - (double)a->cur;
+  if (d != dc)
+    return d < dc;
+  hval x = h_at(a, s), y = h_at(b, s);
   if (x.i != y.i)
     return x.i < y.i;
   if (x.f != y.f)
     return x.f < y.f;
-  return a < b;
+  return a->win < b->win;
 }
 
 /* The certificate of winner a over b at s (a beats b at s): an s_f < s
@@ -33,9 +41,9 @@ static int beats(const ktree *t, uint32_t a, uint32_t b, double s) {
  * computed h differ from the exact lines by at most E = (prev_a + prev_b)
  * 2^-53 (two roundings of x, s <= 1), so D > E means a beats b; the margin
  * m >= 8E also covers the rounding of D and of the crossing below. */
-static double cert(const ktree *t, uint32_t a, uint32_t b, double s) {
-  double pa = (double)t->prev[a], pb = (double)t->prev[b], dp = pb - pa;
-  double dc = (double)t->cur[b] - (double)t->cur[a]; /* exact: both < 2^33 */
+static double cert(const kt_node *a, const kt_node *b, double s) {
+  double pa = (double)a->prev, pb = (double)b->prev, dp = pb - pa;
+  double dc = (double)b->cur - (double)a->cur; /* exact: both < 2^32 */
   if (dp == 0)
     return -1; /* equal x: h_b - h_a = dc for every s, the order never changes */
   double m = (pa + pb + fabs(dc) + fabs(dp)) * 0x1p-50;
@@ -48,28 +56,34 @@ static double cert(const ktree *t, uint32_t a, uint32_t b, double s) {
   return f < s ? f : s;
 }
 
-static double max3(double a, double b, double c) {
-  double m = a > b ? a : b;
+/* d rounded up to a float or a little more (a certificate may fail early,
+ * never late): nearest rounding of d (1 + 2^-23) (of d (1 - 2^-23) when d
+ * < 0) is at least d. */
+static float up(double d) { return (float)(d + fabs(d) * 0x1p-23); }
+
+static float due_of(const ktree *t, size_t v) { return v < t->leaves ? t->nd[v].due : -1; }
+
+static float max3(float a, float b, float c) {
+  float m = a > b ? a : b;
   return m > c ? m : c;
 }
 
-static double due_of(const ktree *t, size_t v) { return v < t->leaves ? t->due[v] : -1; }
-
-/* Recomputes inner node v from its children at s. */
+/* Node v from its children at s: the better winner, its certificate over
+ * the other, and the largest certificate below. */
 static void pull(ktree *t, size_t v, double s) {
-  uint32_t a = t->win[2 * v], b = t->win[2 * v + 1];
+  const kt_node *a = &t->nd[2 * v], *b = &t->nd[2 * v + 1];
   double f = -1;
-  if (a == KT_NONE)
+  if (a->win == KT_NONE)
     a = b;
-  else if (b != KT_NONE) {
-    if (!beats(t, a, b, s)) {
-      uint32_t c = a;
+  else if (b->win != KT_NONE) {
+    if (!beats(a, b, s)) {
+      const kt_node *c = a;
       a = b, b = c;
     }
-    f = cert(t, a, b, s);
+    f = cert(a, b, s);
   }
-  t->win[v] = a;
-  t->due[v] = max3(f, due_of(t, 2 * v), due_of(t, 2 * v + 1));
+  t->nd[v] =
+      (kt_node){a->cur, a->prev, a->win, max3(up(f), due_of(t, 2 * v), due_of(t, 2 * v + 1))};
   t->pulls++;
 }
 
@@ -77,33 +91,21 @@ int kt_init(ktree *t, size_t n) {
   *t = (ktree){.n = n, .s = 1};
   for (t->leaves = 1; t->leaves < n;)
     t->leaves *= 2;
-  size_t L = t->leaves;
-  t->cur = calloc(L, sizeof *t->cur);
-  t->prev = calloc(L, sizeof *t->prev);
-  t->on = calloc(L, sizeof *t->on);
-  t->win = malloc(2 * L * sizeof *t->win);
-  t->due = malloc(L * sizeof *t->due);
-  if (!t->cur || !t->prev || !t->on || !t->win || !t->due)
+  size_t bytes = 2 * t->leaves * sizeof *t->nd;
+  if (!(t->nd = aligned_alloc(64, (bytes + 63) / 64 * 64)))
     return -1;
-  for (size_t v = 0; v < 2 * L; v++)
-    t->win[v] = KT_NONE;
-  for (size_t v = 0; v < L; v++)
-    t->due[v] = -1;
+  for (size_t v = 0; v < 2 * t->leaves; v++)
+    t->nd[v] = (kt_node){0, 0, KT_NONE, -1};
   return 0;
 }
 
 void kt_destroy(ktree *t) {
-  free(t->cur);
-  free(t->prev);
-  free(t->on);
-  free(t->win);
-  free(t->due);
+  free(t->nd);
   *t = (ktree){0};
 }
 
 void kt_put(ktree *t, size_t k, uint64_t cur, uint64_t prev, int on) {
-  t->cur[k] = cur, t->prev[k] = prev, t->on[k] = (uint8_t)(on != 0);
-  t->win[t->leaves + k] = on ? (uint32_t)k : KT_NONE;
+  t->nd[t->leaves + k] = (kt_node){(uint32_t)cur, (uint32_t)prev, on ? (uint32_t)k : KT_NONE, -1};
 }
 
 void kt_rebuild(ktree *t, double s) {
@@ -112,23 +114,42 @@ void kt_rebuild(ktree *t, double s) {
     pull(t, v, s);
 }
 
-/* A changed leaf's ancestors: each is recomputed; the walk stops at the
- * first whose winner and due stay and whose winner is not leaf k (its
+static int same(const kt_node *a, const kt_node *b) {
+  return a->win == b->win && a->cur == b->cur && a->prev == b->prev && a->due == b->due;
+}
+
+/* A changed leaf's ancestors, each recomputed at the tree's s; the walk
+ * carries the winner from below and stops at the first node that stays as it was (its
  * ancestors read nothing else). */
 void kt_set(ktree *t, size_t k, uint64_t cur, uint64_t prev, int on) {
   kt_put(t, k, cur, prev, on);
-  for (size_t v = (t->leaves + k) / 2; v >= 1; v /= 2) {
-    uint32_t w = t->win[v];
-    double d = t->due[v];
-    pull(t, v, t->s);
-    if (t->win[v] == w && t->due[v] == d && w != (uint32_t)k)
+  size_t c = t->leaves + k;
+  kt_node me = t->nd[c];
+  float dm = -1; /* the largest certificate under `me`'s side */
+  for (; c > 1; c /= 2) {
+    const kt_node *o = &t->nd[c ^ 1];
+    kt_node *p = &t->nd[c / 2], old = *p;
+    float d = max3(dm, due_of(t, c ^ 1), -1);
+    if (o->win != KT_NONE) {
+      if (me.win == KT_NONE || !beats(&me, o, t->s)) {
+        if (me.win != KT_NONE)
+          d = max3(d, up(cert(o, &me, t->s)), -1);
+        me = *o;
+      } else
+        d = max3(d, up(cert(&me, o, t->s)), -1);
+    }
+    me.due = d;
+    *p = me;
+    dm = d;
+    t->pulls++;
+    if (same(&old, p))
       break;
   }
 }
 
 /* Recomputes the nodes whose subtree holds a certificate failed at s. */
 static void advance(ktree *t, size_t v, double s) {
-  if (v >= t->leaves || t->due[v] < s)
+  if (v >= t->leaves || t->nd[v].due < s)
     return;
   advance(t, 2 * v, s);
   advance(t, 2 * v + 1, s);
@@ -141,32 +162,42 @@ void kt_advance(ktree *t, double s) {
     return;
   }
   t->s = s;
-  if (t->leaves > 1)
-    advance(t, 1, s);
+  advance(t, 1, s);
 }
 
-uint64_t kt_used(const ktree *t, size_t k) {
-  hval h = h_at(t, (uint32_t)k, t->s);
+static uint64_t used_of(const kt_node *a, double s) {
+  hval h = h_at(a, s);
   return h.i + (h.f > 0);
 }
 
-static uint64_t clamped(const ktree *t, uint32_t k, uint64_t cap) {
-  uint64_t u = kt_used(t, k);
+uint64_t kt_used(const ktree *t, size_t k) { return used_of(&t->nd[t->leaves + k], t->s); }
+
+static uint64_t clamped(const kt_node *a, double s, uint64_t cap) {
+  uint64_t u = used_of(a, s);
   return u < cap ? u : cap;
+}
+
+uint64_t kt_root(const ktree *t, uint64_t cap) {
+  return t->nd[1].win == KT_NONE ? UINT64_MAX : clamped(&t->nd[1], t->s, cap);
 }
 
 /* A subtree's least clamped used is its winner's (ceil and the clamp are
  * monotone in h), so the descent takes the left child whenever its winner
- * reaches the least value. */
+ * reaches the least value u: below C, ceil(cur + fl(prev s)) <= u iff
+ * cur <= u and fl(prev s) <= u - cur (an integer); at C, every open leaf. */
 uint32_t kt_leftmost(const ktree *t, uint64_t cap, uint64_t *u) {
-  uint32_t w = t->win[1];
-  if (w == KT_NONE)
+  const kt_node *r = &t->nd[1];
+  if (r->win == KT_NONE)
     return KT_NONE;
-  uint64_t best = clamped(t, w, cap);
+  uint64_t best = clamped(r, t->s, cap);
+  int all = best == cap;
   size_t v = 1;
   while (v < t->leaves) {
-    uint32_t l = t->win[2 * v];
-    v = l != KT_NONE && (l == w || clamped(t, l, cap) <= best) ? 2 * v : 2 * v + 1;
+    const kt_node *l = &t->nd[2 * v];
+    int go = l->win != KT_NONE &&
+             (all || l->win == r->win ||
+              (l->cur <= best && (double)l->prev * t->s <= (double)(best - l->cur)));
+    v = 2 * v + !go;
   }
   *u = best;
   return (uint32_t)(v - t->leaves);

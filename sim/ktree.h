@@ -52,21 +52,31 @@
 
 #define KT_NONE UINT32_MAX /* no leaf: an empty subtree */
 
+/* A node: its subtree's winning leaf and that leaf's counts (so a
+ * comparison reads the node, not the leaf), and the largest certificate in
+ * its subtree rounded up to a float (failing early is safe). 16 bytes: two
+ * siblings share half a cache line. */
+typedef struct kt_node {
+  uint32_t cur, prev; /* the winner's counts (<= C < 2^32) */
+  uint32_t win;       /* the winning leaf, or KT_NONE */
+  float due;          /* inner nodes: largest certificate below; -1: none */
+} kt_node;
+
 typedef struct ktree {
-  size_t n;      /* leaves in use */
-  size_t leaves; /* a power of two >= n; node v's children 2v, 2v+1; leaf k is node leaves + k */
-  double s;      /* the weight every winner is right at (nonincreasing between rebuilds) */
-  uint64_t *cur, *prev; /* per leaf: the counts (tokens) */
-  uint8_t *on;          /* per leaf: may be picked */
-  uint32_t *win;  /* per node (1 .. 2 leaves - 1): its subtree's leaf of least h, or KT_NONE */
-  double *due;    /* per inner node: largest certificate in its subtree; -1: none */
-  uint64_t pulls; /* statistics: node recomputations (kt_stats) */
+  size_t n;       /* leaves in use */
+  size_t leaves;  /* a power of two >= n; node v's children 2v, 2v+1; leaf k is node leaves + k */
+  double s;       /* the weight every winner is right at (nonincreasing between rebuilds) */
+  kt_node *nd;    /* nodes 1 .. 2 leaves - 1 (64-byte aligned) */
+  uint64_t pulls; /* statistics: node recomputations */
 } ktree;
 
 /* n leaves, all off, at s = 1. 0, or -1 if out of memory (then
  * kt_destroy() is still safe). */
 int kt_init(ktree *t, size_t n);
 void kt_destroy(ktree *t);
+
+/* Counts are at most 2^32 - 1 (sliding_counter's are <= C, a scenario
+ * bound below 2^32). */
 
 /* Sets leaf k without recomputing anything (a rebuild follows). */
 void kt_put(ktree *t, size_t k, uint64_t cur, uint64_t prev, int on);
@@ -80,6 +90,9 @@ void kt_advance(ktree *t, double s);
 
 /* Leaf k's used at the tree's s, ceil(h_k(s)) (no clamp). */
 uint64_t kt_used(const ktree *t, size_t k);
+/* The least min(used, cap) of the leaves that are on (the root's), or
+ * UINT64_MAX if none is. O(1). */
+uint64_t kt_root(const ktree *t, uint64_t cap);
 /* The leftmost leaf that is on and whose min(used, cap) is the least of
  * all leaves that are on, and that least value in *u; KT_NONE if no leaf
  * is on. O(log n). */

@@ -224,7 +224,7 @@ static void build_inner(lix_class *c) {
       c->kt[p] = kwinner(&c->kt[8 * p + 1]);
 }
 
-/* The keyed classes, by their lowest member (lix_pick()). */
+/* The keyed and kinetic classes, by their lowest member (lix_pick()). */
 typedef struct by_lo {
   long lo;
   size_t k;
@@ -242,7 +242,7 @@ static int keyed_order(lix *x) {
     return -1;
   }
   for (size_t k = 0; k < x->ncls; k++)
-    if (x->cls[k].how == LIX_KEYED)
+    if (x->cls[k].how == LIX_KEYED || x->cls[k].how == LIX_KIN)
       o[x->nkeyed++] = (by_lo){x->cls[k].lo, k};
   qsort(o, x->nkeyed, sizeof *o, lo_order);
   for (size_t j = 0; j < x->nkeyed; j++)
@@ -415,30 +415,48 @@ static void pick_scan(const lix *x, const lix_class *c, uint64_t tok, double t, 
   }
 }
 
-/* A kinetic class: its tree brought to t's window weight s (rebuilt from
- * every member's counts when the group entered a new window), then the
- * leftmost member of least `used`, which is what sync would give it. */
-static void pick_kin(const lix *x, const lix_class *c, uint64_t tok, double t, best *b) {
+/* The window and weight of t for a group, computed once per decision for
+ * all the classes of the group. */
+typedef struct wcache {
+  const lim_grp *g;
+  int64_t j;
+  double s;
+} wcache;
+
+/* A kinetic class's tree brought to t's window weight s (rebuilt from
+ * every member's counts when the group entered a new window); its root's
+ * least `used` (what sync would give) in k->u, k->ok iff it admits tok. */
+static void kin_root(const lix *x, const lix_class *c, uint64_t tok, double t, wcache *wc) {
   const lim_grp *g = c->grp;
   lix_kin *k = c->kin;
-  int64_t j = lim_window_of(t, g->w);
-  double s = lim_prev_weight(t, g->w, j);
-  s = s > 0 ? s : 0; /* prev * s <= 0 counts 0, as prev * 0 does */
-  if (k->stale || j != k->j) {
+  if (wc->g != g) {
+    wc->g = g, wc->j = lim_window_of(t, g->w);
+    wc->s = lim_prev_weight(t, g->w, wc->j);
+    wc->s = wc->s > 0 ? wc->s : 0; /* prev * s <= 0 counts 0, as prev * 0 does */
+  }
+  if (k->stale || wc->j != k->j) {
     for (size_t r = 0; r < c->nmem; r++) {
       const dev *d = &x->devs[c->mem_of[r]];
       uint64_t cur = 0, prev = 0;
-      g->ops->counts(g, c->mem_of[r], j, &cur, &prev); /* never later than t's window */
+      g->ops->counts(g, c->mem_of[r], wc->j, &cur, &prev); /* never later than t's window */
       kt_put(&k->t, r, cur, prev, d->inflight < d->max_par);
     }
-    kt_rebuild(&k->t, s);
-    k->j = j, k->stale = 0;
+    kt_rebuild(&k->t, wc->s);
+    k->j = wc->j, k->stale = 0;
   } else
-    kt_advance(&k->t, s);
+    kt_advance(&k->t, wc->s);
+  k->u = kt_root(&k->t, c->cap);
+  k->ok = k->u != UINT64_MAX && tok <= c->cap && k->u <= c->cap - tok;
+}
+
+/* A kinetic class that can still win: its leftmost member of least used
+ * (the descent is done only then). */
+static void pick_kin(const lix_class *c, best *b) {
+  const lix_kin *k = c->kin;
+  double f = (double)(c->cap - k->u) / (double)c->cap;
   uint64_t u;
-  uint32_t r = kt_leftmost(&k->t, c->cap, &u);
-  if (r != KT_NONE && tok <= c->cap && u <= c->cap - tok)
-    offer(b, c->cap, u, (long)c->mem_of[r]);
+  if (k->ok && (f > b->frac || (f == b->frac && c->lo < b->i)))
+    offer(b, c->cap, k->u, (long)c->mem_of[kt_leftmost(&k->t, c->cap, &u)]);
 }
 
 /* Eager and scanned classes give their candidate at once; a keyed class's
@@ -469,18 +487,23 @@ long lix_pick(const lix *x, uint64_t tok, double t) {
   if (__builtin_expect(x->eager, 1))
     return pick_eager(x, tok);
   best b = {-1, -1};
+  wcache wc = {0};
   for (size_t k = 0; k < x->ncls; k++) {
     const lix_class *c = &x->cls[k];
     if (c->how == LIX_USED)
       pick_used(c, tok, &b);
     else if (c->how == LIX_KIN)
-      pick_kin(x, c, tok, t, &b);
+      kin_root(x, c, tok, t, &wc);
     else if (c->how == LIX_SCAN)
       pick_scan(x, c, tok, t, &b);
   }
   for (size_t j = 0; j < x->nkeyed; j++) {
     const lix_class *c = &x->cls[x->keyed[j]];
     uint64_t u;
+    if (c->how == LIX_KIN) {
+      pick_kin(c, &b);
+      continue;
+    }
     if (!keyed_root(c, tok, t, &u))
       continue;
     double f = (double)(c->cap - u) / (double)c->cap;

@@ -79,9 +79,11 @@ enum lix_how { LIX_USED, LIX_KEYED, LIX_KIN, LIX_SCAN };
 
 /* A LIX_KIN class's tree (mutable behind the const index of lix_pick). */
 typedef struct lix_kin {
-  ktree t;   /* leaf k: member mem_of[k] */
-  int64_t j; /* the window the leaves' counts are of */
-  int stale; /* a member's state went past window j: rebuild at the next pick */
+  ktree t;    /* leaf k: member mem_of[k] */
+  int64_t j;  /* the window the leaves' counts are of */
+  int stale;  /* a member's state went past window j: rebuild at the next pick */
+  uint64_t u; /* during lix_pick: the root's least used (clamped to C) */
+  int ok;     /* ... and whether it admits the request */
 } lix_kin;
 
 typedef struct lix_class {
@@ -113,7 +115,7 @@ typedef struct lix {
   size_t ncls;
   lix_place *at; /* per device: where its leaf is */
   lim_set *lims; /* borrowed; NULL: every device's `used` is kept current */
-  size_t *keyed; /* the LIX_KEYED classes, by lowest member index */
+  size_t *keyed; /* the LIX_KEYED and LIX_KIN classes, by lowest member index */
   size_t nkeyed;
   int eager; /* every class keyed by `used`: lix_pick reads the roots only */
 } lix;

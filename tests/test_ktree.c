@@ -53,8 +53,8 @@ static line rand_line(uint64_t *r, int big) {
   static const uint64_t small[] = {0, 1, 2, 3, 5, 8, 100, 101, 250};
   line l;
   if (big) {
-    l.cur = next_u64(r) % 4 ? (1ULL << 32) - 1 - next_u64(r) % 1000 : next_u64(r) % 3;
-    l.prev = (1ULL << 32) - 2 - next_u64(r) % 7;
+    l.cur = next_u64(r) % 4 ? UINT32_MAX - next_u64(r) % 1000 : next_u64(r) % 3;
+    l.prev = UINT32_MAX - next_u64(r) % 7;
   } else {
     l.cur = small[next_u64(r) % 9];
     l.prev = small[next_u64(r) % 9];
@@ -112,7 +112,7 @@ static void check_nodes(const ktree *t, const line *l, size_t n, double s) {
     for (size_t k = lo - t->leaves; k < hi - t->leaves && k < n; k++)
       if (l[k].on && (who == KT_NONE || h_less(&l[k], &l[who], s)))
         who = (uint32_t)k;
-    assert_int_equal(t->win[v], who);
+    assert_int_equal(t->nd[v].win, who);
   }
 }
 
@@ -145,9 +145,10 @@ static void random_case(uint64_t seed, size_t n, int big, int steps) {
       kt_rebuild(&t, s);
     } else if (what < 50) { /* an update: an admission raises cur, or a slot changes */
       size_t k = next_u64(&r) % n;
-      if (next_u64(&r) % 3)
+      if (next_u64(&r) % 3) {
         l[k].cur += big ? next_u64(&r) % 3 : 1 + next_u64(&r) % 60;
-      else
+        l[k].cur = l[k].cur < UINT32_MAX ? l[k].cur : UINT32_MAX; /* ktree.h: counts < 2^32 */
+      } else
         l[k].on = !l[k].on;
       kt_set(&t, k, l[k].cur, l[k].prev, l[k].on);
     } else { /* a query at a weight no larger than the last */
