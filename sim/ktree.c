@@ -13,7 +13,7 @@ typedef struct hval {
 } hval;
 
 static hval h_at(const kt_node *a, double s) {
-  double x = (double)a->prev * s;
+  double x = a->prev * s;
   uint64_t fl = (uint64_t)x;
   return (hval){a->cur + fl, x - (double)fl};
 }
@@ -23,7 +23,7 @@ static hval h_at(const kt_node *a, double s) {
  * equals the (exact) integer, since rounding is monotone; then h is
  * compared exactly. */
 static int beats(const kt_node *a, const kt_node *b, double s) {
-  double d = (double)a->prev * s - (double)b->prev * s, dc = (double)b->cur - (double)a->cur;
+  double d = a->prev * s - b->prev * s, dc = (double)((int64_t)b->cur - (int64_t)a->cur);
   if (d != dc)
     return d < dc;
   hval x = h_at(a, s), y = h_at(b, s);
@@ -42,8 +42,8 @@ static int beats(const kt_node *a, const kt_node *b, double s) {
  * 2^-53 (two roundings of x, s <= 1), so D > E means a beats b; the margin
  * m >= 8E also covers the rounding of D and of the crossing below. */
 static double cert(const kt_node *a, const kt_node *b, double s) {
-  double pa = (double)a->prev, pb = (double)b->prev, dp = pb - pa;
-  double dc = (double)b->cur - (double)a->cur; /* exact: both < 2^32 */
+  double pa = a->prev, pb = b->prev, dp = pb - pa;
+  double dc = (double)((int64_t)b->cur - (int64_t)a->cur); /* exact */
   if (dp == 0)
     return -1; /* equal x: h_b - h_a = dc for every s, the order never changes */
   double m = (pa + pb + fabs(dc) + fabs(dp)) * 0x1p-50;
@@ -61,7 +61,7 @@ static double cert(const kt_node *a, const kt_node *b, double s) {
  * < 0) is at least d. */
 static float up(double d) { return (float)(d + fabs(d) * 0x1p-23); }
 
-static float due_of(const ktree *t, size_t v) { return v < t->leaves ? t->nd[v].due : -1; }
+static float due_of(const ktree *t, size_t v) { return v < t->leaves ? t->due[v] : -1; }
 
 static float max3(float a, float b, float c) {
   float m = a > b ? a : b;
@@ -82,8 +82,8 @@ static void pull(ktree *t, size_t v, double s) {
     }
     f = cert(a, b, s);
   }
-  t->nd[v] =
-      (kt_node){a->cur, a->prev, a->win, max3(up(f), due_of(t, 2 * v), due_of(t, 2 * v + 1))};
+  t->nd[v] = *a;
+  t->due[v] = max3(up(f), due_of(t, 2 * v), due_of(t, 2 * v + 1));
   t->pulls++;
 }
 
@@ -92,20 +92,25 @@ int kt_init(ktree *t, size_t n) {
   for (t->leaves = 1; t->leaves < n;)
     t->leaves *= 2;
   size_t bytes = 2 * t->leaves * sizeof *t->nd;
-  if (!(t->nd = aligned_alloc(64, (bytes + 63) / 64 * 64)))
+  t->nd = aligned_alloc(64, (bytes + 63) / 64 * 64);
+  t->due = malloc(t->leaves * sizeof *t->due);
+  if (!t->nd || !t->due)
     return -1;
   for (size_t v = 0; v < 2 * t->leaves; v++)
-    t->nd[v] = (kt_node){0, 0, KT_NONE, -1};
+    t->nd[v] = (kt_node){0, 0, KT_NONE};
+  for (size_t v = 0; v < t->leaves; v++)
+    t->due[v] = -1;
   return 0;
 }
 
 void kt_destroy(ktree *t) {
   free(t->nd);
+  free(t->due);
   *t = (ktree){0};
 }
 
 void kt_put(ktree *t, size_t k, uint64_t cur, uint64_t prev, int on) {
-  t->nd[t->leaves + k] = (kt_node){(uint32_t)cur, (uint32_t)prev, on ? (uint32_t)k : KT_NONE, -1};
+  t->nd[t->leaves + k] = (kt_node){(double)prev, (uint32_t)cur, on ? (uint32_t)k : KT_NONE};
 }
 
 void kt_rebuild(ktree *t, double s) {
@@ -115,7 +120,7 @@ void kt_rebuild(ktree *t, double s) {
 }
 
 static int same(const kt_node *a, const kt_node *b) {
-  return a->win == b->win && a->cur == b->cur && a->prev == b->prev && a->due == b->due;
+  return a->win == b->win && a->cur == b->cur && a->prev == b->prev;
 }
 
 /* A changed leaf's ancestors, each recomputed at the tree's s; the walk
@@ -138,18 +143,19 @@ void kt_set(ktree *t, size_t k, uint64_t cur, uint64_t prev, int on) {
       } else
         d = max3(d, up(cert(&me, o, t->s)), -1);
     }
-    me.due = d;
+    float dold = t->due[c / 2];
+    t->due[c / 2] = d;
     *p = me;
     dm = d;
     t->pulls++;
-    if (same(&old, p))
+    if (same(&old, p) && dold == d)
       break;
   }
 }
 
 /* Recomputes the nodes whose subtree holds a certificate failed at s. */
 static void advance(ktree *t, size_t v, double s) {
-  if (v >= t->leaves || t->nd[v].due < s)
+  if (v >= t->leaves || t->due[v] < s)
     return;
   advance(t, 2 * v, s);
   advance(t, 2 * v + 1, s);

@@ -53,13 +53,13 @@
 #define KT_NONE UINT32_MAX /* no leaf: an empty subtree */
 
 /* A node: its subtree's winning leaf and that leaf's counts (so a
- * comparison reads the node, not the leaf), and the largest certificate in
- * its subtree rounded up to a float (failing early is safe). 16 bytes: two
- * siblings share half a cache line. */
+ * comparison reads the node, not the leaf; prev as a double, exact, since
+ * every comparison multiplies it). 16 bytes: two siblings share half a
+ * cache line. */
 typedef struct kt_node {
-  uint32_t cur, prev; /* the winner's counts (<= C < 2^32) */
-  uint32_t win;       /* the winning leaf, or KT_NONE */
-  float due;          /* inner nodes: largest certificate below; -1: none */
+  double prev;  /* the winner's prev (an integer < 2^32) */
+  uint32_t cur; /* the winner's cur (<= C < 2^32) */
+  uint32_t win; /* the winning leaf, or KT_NONE */
 } kt_node;
 
 typedef struct ktree {
@@ -67,6 +67,8 @@ typedef struct ktree {
   size_t leaves;  /* a power of two >= n; node v's children 2v, 2v+1; leaf k is node leaves + k */
   double s;       /* the weight every winner is right at (nonincreasing between rebuilds) */
   kt_node *nd;    /* nodes 1 .. 2 leaves - 1 (64-byte aligned) */
+  float *due;     /* per inner node: the largest certificate in its subtree,
+                     rounded up (failing early is safe); -1: none */
   uint64_t pulls; /* statistics: node recomputations */
 } ktree;
 
