@@ -49,6 +49,8 @@ static double cert(const kt_node *a, const kt_node *b, double s) {
   double m = (pa + pb + fabs(dc) + fabs(dp)) * 0x1p-50;
   if (dp < 0) /* D grows as s falls: safe for good once D(s) clears the margin */
     return dc + dp * s > 2 * m ? -1 : s;
+  if (dc > 2 * m) /* D(s') >= D(0) = dc for s' >= 0: b never catches up (no division) */
+    return -1;
   double sig = (m - dc) / dp; /* D(s') > m for every s' > sig */
   if (sig > 2)
     return s;
