@@ -41,12 +41,15 @@ static lix_u128 kord(lix_knode a) {
 
 static int kless(lix_knode a, lix_knode b) { return kord(a) < kord(b); }
 
-static lix_knode kmin(lix_knode a, lix_knode b) { return kless(b, a) ? b : a; }
+/* The lesser of a and b in (key, device) order when every leaf under a
+ * precedes every leaf under b: keys alone decide, a on ties. */
+static lix_knode kmin_left(lix_knode a, lix_knode b) { return b.key < a.key ? b : a; }
 
 /* The least of eight siblings (the leftmost on equal keys: leaves run in
- * index order). */
+ * index order, and each kmin_left keeps its operands in that order). */
 static lix_knode kwinner(const lix_knode *g) {
-  return kmin(kmin(kmin(g[0], g[1]), kmin(g[2], g[3])), kmin(kmin(g[4], g[5]), kmin(g[6], g[7])));
+  return kmin_left(kmin_left(kmin_left(g[0], g[1]), kmin_left(g[2], g[3])),
+                   kmin_left(kmin_left(g[4], g[5]), kmin_left(g[6], g[7])));
 }
 
 /* Brings device i's leaf in keyed class c and the path above it up to
@@ -377,14 +380,13 @@ static long keyed_leftmost(const lix_class *c, uint64_t u, double t) {
   size_t p = 0;
   while (p < c->first_leaf) {
     const lix_knode *ch = &kt[8 * p + 1];
-    unsigned le = 0, open = 0; /* bit m: child m is <= good; is in (good, bad) */
-    for (unsigned m = 0; m < 7; m++) {
+    unsigned le = 1u << 7, open = 0; /* bit m: child m is <= good; before those, < bad */
+    for (unsigned m = 0; m < 7; m++)
       le |= (unsigned)(ch[m].key <= good) << m;
-      open |= (unsigned)((ch[m].key > good) & (ch[m].key < bad)) << m;
-    }
-    le |= 1u << 7;
     unsigned m = (unsigned)__builtin_ctz(le);
-    if (open & ((1u << m) - 1)) { /* a child before it needs used_at */
+    for (unsigned q = 0; q < m; q++) /* these are > good */
+      open |= (unsigned)(ch[q].key < bad);
+    if (open) { /* a child before it needs used_at */
       if (!narrowed++)
         narrow(g, c->cap, u, t, &good, &bad);
       for (m = 0; m < 7; m++) {
