@@ -126,8 +126,10 @@ static int same(const kt_node *a, const kt_node *b) {
 }
 
 /* A changed leaf's ancestors, each recomputed at the tree's s; the walk
- * carries the winner from below and stops at the first node that stays as it was (its
- * ancestors read nothing else). */
+ * carries the winner from below and stops at the first node whose winner
+ * stays and whose due does not grow: its ancestors read nothing else, and
+ * their due, at least its old one, may stay too large (a certificate that
+ * fails early, which kt_advance then recomputes). */
 void kt_set(ktree *t, size_t k, uint64_t cur, uint64_t prev, int on) {
   kt_put(t, k, cur, prev, on);
   size_t c = t->leaves + k;
@@ -150,7 +152,7 @@ void kt_set(ktree *t, size_t k, uint64_t cur, uint64_t prev, int on) {
     *p = me;
     dm = d;
     t->pulls++;
-    if (same(&old, p) && dold == d)
+    if (same(&old, p) && d <= dold) /* a due left too large only fails early */
       break;
   }
 }

@@ -80,8 +80,9 @@ typedef struct ktree {
   size_t leaves;  /* a power of two >= n; node v's children 2v, 2v+1; leaf k is node leaves + k */
   double s;       /* the weight every winner is right at (nonincreasing between rebuilds) */
   kt_node *nd;    /* nodes 1 .. 2 leaves - 1 (64-byte aligned) */
-  float *due;     /* per inner node: the largest certificate in its subtree,
-                     rounded up (failing early is safe); -1: none */
+  float *due;     /* per inner node: at least the largest certificate in its
+                     subtree (rounded up, or left from before an update:
+                     failing early is safe); -1: none */
   uint64_t pulls; /* statistics: node recomputations */
 } ktree;
 
