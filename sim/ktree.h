@@ -49,7 +49,12 @@
  *   O((n + m) alpha(n + m) log n) failures, each costing at most its path,
  *   O(log n). Proven bound: O(log n) per update and query plus
  *   O(alpha log^2 n) amortized kinetic work per update (and per leaf per
- *   window). Measured (edgesim_bench --sizes, sliding_counter, 5·10^5
+ *   window), plus one path per query for each pair then inside its
+ *   rounding zone (a zone lasts at most about 2^-15 of a window, so only
+ *   queries packed into that instant pay it), and one per update whose walk
+ *   stopped below a due left too large (charged to that update). O(log D)
+ *   amortized per request is therefore not proven; it is what the
+ *   measurements below show. Measured (edgesim_bench --sizes, sliding_counter, 5·10^5
  *   requests): 0.02 node recomputations by kt_advance per request at 10^4
  *   devices (0.006 at 10^3), against 15 levels walked by kt_set (1.2
  *   updates per request, classes of about 3,300 leaves); the kinetic part costs nothing in
