@@ -2,7 +2,6 @@
 
 #include <math.h>
 #include <stdlib.h>
-#include <string.h>
 
 /* ---- classes ---------------------------------------------------------------- */
 
@@ -21,51 +20,36 @@ static int same_class(const lix *x, size_t a, size_t b) {
          lazy_grp(x, a) == lazy_grp(x, b);
 }
 
-/* Device i's node in a keyed class. */
-static lix_knode knode_of(const lix *x, const lim_grp *g, size_t i) {
+/* Device i's key in a keyed class (+inf without a free slot). */
+static double key_of(const lix *x, const lim_grp *g, size_t i) {
   const dev *d = &x->devs[i];
-  double key = d->inflight < d->max_par ? g->ops->key(g, (uint32_t)i) : INFINITY;
-  return (lix_knode){key, (uint32_t)i};
+  return d->inflight < d->max_par ? g->ops->key(g, (uint32_t)i) : INFINITY;
 }
 
-/* A node's place in the tree's order, key then device, as one unsigned
- * number: keys are +0 or positive (times), whose IEEE bit patterns sort
- * like their values, +inf last. */
-__extension__ typedef unsigned __int128 lix_u128; /* gcc and clang */
+static double dmin(double a, double b) { return b < a ? b : a; }
 
-static lix_u128 kord(lix_knode a) {
-  uint64_t bits;
-  memcpy(&bits, &a.key, sizeof bits);
-  return (lix_u128)bits << 32 | a.dev;
-}
-
-static int kless(lix_knode a, lix_knode b) { return kord(a) < kord(b); }
-
-/* The lesser of a and b in (key, device) order when every leaf under a
- * precedes every leaf under b: keys alone decide, a on ties. */
-static lix_knode kmin_left(lix_knode a, lix_knode b) { return b.key < a.key ? b : a; }
-
-/* The least of eight siblings (the leftmost on equal keys: leaves run in
- * index order, and each kmin_left keeps its operands in that order). */
-static lix_knode kwinner(const lix_knode *g) {
-  return kmin_left(kmin_left(kmin_left(g[0], g[1]), kmin_left(g[2], g[3])),
-                   kmin_left(kmin_left(g[4], g[5]), kmin_left(g[6], g[7])));
+/* The least of eight sibling keys. */
+static double kwinner(const double *g) {
+  return dmin(dmin(dmin(g[0], g[1]), dmin(g[2], g[3])), dmin(dmin(g[4], g[5]), dmin(g[6], g[7])));
 }
 
 /* Brings device i's leaf in keyed class c and the path above it up to
- * date, as refresh() does for the trees keyed by `used`. */
+ * date. Nodes hold keys only: a smaller key climbs while it beats the node
+ * above; a larger one recomputes the nodes that held its old key (a tie
+ * recomputed needlessly gives the same key). The device of a key is found
+ * by the descent (keyed_leftmost). */
 static void krefresh(lix *x, lix_class *c, size_t i) {
-  lix_knode *t = c->kt;
+  double *t = c->kt;
   size_t p = x->at[i].leaf;
-  lix_knode me = knode_of(x, c->grp, i), old = t[p];
-  if (me.key == old.key)
+  double me = key_of(x, c->grp, i), old = t[p];
+  if (me == old)
     return;
   t[p] = me;
-  if (kless(me, old)) {
-    while (p > 0 && kless(me, t[p = (p - 1) / 8]))
+  if (me < old) {
+    while (p > 0 && me < t[p = (p - 1) / 8])
       t[p] = me;
   } else {
-    while (p > 0 && t[p = (p - 1) / 8].dev == i)
+    while (p > 0 && t[p = (p - 1) / 8] == old)
       t[p] = kwinner(&t[8 * p + 1]);
   }
 }
@@ -191,17 +175,19 @@ static int build_lazy(lix_class *c, size_t members) {
       return -1;
     c->kin->stale = 1;
   }
+  if (!(c->mem_of = malloc((members ? members : 1) * sizeof *c->mem_of)))
+    return -1;
   if (c->how == LIX_SCAN || c->how == LIX_KIN)
-    return (c->mem_of = malloc((members ? members : 1) * sizeof *c->mem_of)) ? 0 : -1;
+    return 0;
   for (c->leaves = 1; c->leaves < members;)
     c->leaves *= 8;
   c->first_leaf = (c->leaves - 1) / 7;
   size_t nodes = c->first_leaf + c->leaves, bytes = (nodes + 7) * sizeof *c->kmem;
   if (!(c->kmem = aligned_alloc(64, (bytes + 63) / 64 * 64)))
     return -1;
-  c->kt = c->kmem + 3; /* each group of eight siblings, 8p+1.., starts a line */
+  c->kt = c->kmem + 7; /* each group of eight siblings, 8p+1.., starts a line */
   for (size_t p = 0; p < nodes; p++)
-    c->kt[p] = (lix_knode){INFINITY, UINT32_MAX};
+    c->kt[p] = INFINITY; /* padding */
   return 0;
 }
 
@@ -213,8 +199,8 @@ static void place(lix *x, size_t i) {
   if (c->how == LIX_USED)
     c->tree[x->at[i].leaf] = node_of(&x->devs[i], i);
   else if (c->how == LIX_KEYED)
-    c->kt[x->at[i].leaf] = knode_of(x, c->grp, i);
-  else
+    c->kt[x->at[i].leaf] = key_of(x, c->grp, i);
+  if (c->how != LIX_USED)
     c->mem_of[c->nmem++] = (uint32_t)i; /* devices come in index order */
 }
 
@@ -359,7 +345,7 @@ static void narrow(const lim_grp *g, uint64_t cap, uint64_t u, double t, double 
  * *u; 1 if that admits tok. */
 static int keyed_root(const lix_class *c, uint64_t tok, double t, uint64_t *u) {
   const lim_grp *g = c->grp;
-  double key = c->kt[0].key;
+  double key = c->kt[0];
   if (key == INFINITY || tok > c->cap)
     return 0;
   *u = key <= t ? 0 : g->ops->used_at(g, c->cap, key, t);
@@ -374,23 +360,23 @@ static int keyed_root(const lix_class *c, uint64_t tok, double t, uint64_t *u) {
  * the first seven children does, the eighth does. */
 static long keyed_leftmost(const lix_class *c, uint64_t u, double t) {
   const lim_grp *g = c->grp;
-  const lix_knode *kt = c->kt;
-  double good = u == 0 && t > kt[0].key ? t : kt[0].key, bad = INFINITY;
+  const double *kt = c->kt;
+  double good = u == 0 && t > kt[0] ? t : kt[0], bad = INFINITY;
   int narrowed = 0;
   size_t p = 0;
   while (p < c->first_leaf) {
-    const lix_knode *ch = &kt[8 * p + 1];
+    const double *ch = &kt[8 * p + 1];
     unsigned le = 1u << 7, open = 0; /* bit m: child m is <= good; before those, < bad */
     for (unsigned m = 0; m < 7; m++)
-      le |= (unsigned)(ch[m].key <= good) << m;
+      le |= (unsigned)(ch[m] <= good) << m;
     unsigned m = (unsigned)__builtin_ctz(le);
     for (unsigned q = 0; q < m; q++) /* these are > good */
-      open |= (unsigned)(ch[q].key < bad);
+      open |= (unsigned)(ch[q] < bad);
     if (open) { /* a child before it needs used_at */
       if (!narrowed++)
         narrow(g, c->cap, u, t, &good, &bad);
       for (m = 0; m < 7; m++) {
-        double k = ch[m].key;
+        double k = ch[m];
         if (k <= good)
           break;
         if (k < bad) {
@@ -404,7 +390,7 @@ static long keyed_leftmost(const lix_class *c, uint64_t u, double t) {
     }
     p = 8 * p + 1 + m;
   }
-  return (long)kt[p].dev;
+  return (long)c->mem_of[p - c->first_leaf];
 }
 
 /* A class without an order key: sync and test every member. */

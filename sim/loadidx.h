@@ -26,7 +26,8 @@
  * Lazy limiter kinds (limiter.h) change `used` between events, so their
  * devices form classes of their own, one per (C, P, limiter group):
  * - kinds with an order key (token_bucket, gcra: the time the bucket is
- *   full) keep an 8-ary tree of (key, device index) minima. Every member
+ *   full) keep an 8-ary tree of key minima (8-byte nodes: eight siblings
+ *   fill a cache line; a leaf's device is its rank in mem_of). Every member
  *   refills at the same C / W, so used(t) = used_at(key, t) is
  *   nondecreasing in the key at every t, and the least key holds the least
  *   `used` now. Several keys may give that `used` (full buckets, or keys
@@ -68,13 +69,6 @@ typedef uint64_t lix_node;
 static inline uint32_t lix_key(lix_node v) { return (uint32_t)(v >> 32); }
 static inline uint32_t lix_dev(lix_node v) { return (uint32_t)v; }
 
-/* A keyed class's node: the order key (+inf for a device without a free
- * slot or a padding leaf) and the device (UINT32_MAX for padding). */
-typedef struct lix_knode {
-  double key;
-  uint32_t dev;
-} lix_knode;
-
 enum lix_how { LIX_USED, LIX_KEYED, LIX_KIN, LIX_SCAN };
 
 /* A LIX_KIN class's tree (mutable behind the const index of lix_pick). */
@@ -90,10 +84,11 @@ typedef struct lix_class {
   uint64_t cap;     /* C of the class's devices */
   enum lix_how how; /* tree keyed by used (eager kinds), by the kind's key, kinetic, or a scan */
   lim_grp *grp;     /* LIX_KEYED, LIX_SCAN: the members' limiter group */
-  lix_knode *kt;    /* LIX_KEYED: 8-ary like `tree` (16-byte nodes) */
-  lix_knode *kmem;  /* its 64-byte aligned allocation */
+  double *kt;       /* LIX_KEYED: 8-ary like `tree`, the least key below (+inf:
+                       no free slot, or padding) */
+  double *kmem;     /* its 64-byte aligned allocation */
   lix_kin *kin;     /* LIX_KIN */
-  uint32_t *mem_of; /* LIX_KIN, LIX_SCAN: the members, in index order */
+  uint32_t *mem_of; /* lazy classes: the members, in index order (leaf rank -> device) */
   size_t nmem;
   long lo;           /* lowest member index */
   size_t leaves;     /* a power of eight >= members */
