@@ -8,7 +8,11 @@
  * model that changes completion times still draws them right), or at the
  * end of the run, with its planned end, if it was still in flight. Times
  * are printed from integer nanoseconds, so a slice that ends when the next
- * one on its track starts never overlaps it by a rounding. */
+ * one on its track starts never overlaps it by a rounding. With queues or
+ * shared service (svc.h) a device also gets an "in service" counter, its
+ * "queue" counter, an instant per request that joins its queue, and
+ * time-outs as rejections; a slice spans the request's service (from its
+ * start, after any wait) and says its arrival and wait in its args. */
 #include "chrome_trace.h"
 
 #include <math.h>
@@ -27,7 +31,6 @@ typedef struct ctrace {
   obs_slots sl;
   unsigned char *dev_seen, *slot_seen; /* metadata written */
   uint64_t *used;                      /* per device: `used` as of its last counter */
-  uint64_t id;                         /* requests so far: the current arrival's id */
   double *lane_end;                    /* cloud lanes: planned end of their last request */
   size_t nlanes, lanecap;
   int cloud_seen, disp_seen;
@@ -101,9 +104,12 @@ static uint64_t dev_meta_need(const ctrace *w, size_t i, long slot) {
 static void dev_meta(ctrace *w, const run *u, size_t i, long slot) {
   if (!w->dev_seen[i]) {
     const scn_device *sd = &u->s->dev[u->devs[i].spec];
-    char labels[96];
-    snprintf(labels, sizeof labels, "C=%llu W=%.10g P=%llu", (unsigned long long)sd->token_capacity,
-             sd->lim.window_s, (unsigned long long)sd->max_parallel);
+    char labels[128];
+    int k = snprintf(labels, sizeof labels, "C=%llu W=%.10g P=%llu",
+                     (unsigned long long)sd->token_capacity, sd->lim.window_s,
+                     (unsigned long long)sd->max_parallel);
+    if (u->sv && sd->queue_max && k > 0 && (size_t)k < sizeof labels)
+      snprintf(labels + k, sizeof labels - (size_t)k, " Q=%llu", (unsigned long long)sd->queue_max);
     process(w, i + 1, u->r->dev[i].name, labels, (long)i);
     w->dev_seen[i] = 1;
   }
@@ -125,6 +131,19 @@ static void counter(ctrace *w, const run *u, size_t i, double t, uint64_t used) 
   fprintf(w->f, ",\"args\":{\"used\":%llu}}", (unsigned long long)used);
 }
 
+/* With queues or shared service: device i's requests holding a slot (and
+ * decoding, under shared service, counting `joining` about to) at t. */
+static void in_service(ctrace *w, const run *u, size_t i, double t, uint32_t joining) {
+  if (!u->sv || !room(w, dev_meta_need(w, i, -1) + 1, t))
+    return;
+  dev_meta(w, u, i, -1);
+  begin(w, "C", "in service", i + 1, 0, t);
+  fprintf(w->f, ",\"args\":{\"requests\":%u", u->devs[i].inflight);
+  if (u->sv->shared[i])
+    fprintf(w->f, ",\"decoding\":%u", u->sv->sh[i].ndec + joining);
+  fputs("}}", w->f);
+}
+
 /* The slice of the request in device i's slot k (index in sl), ending at t. */
 static void slice(ctrace *w, const run *u, size_t i, size_t k, uint64_t id, double t, int late) {
   long slot = (long)(k - w->sl.base[i]);
@@ -136,9 +155,15 @@ static void slice(ctrace *w, const run *u, size_t i, size_t k, uint64_t id, doub
   begin(w, "X", name, i + 1, (size_t)slot, w->sl.start[k]);
   fputs(",\"cat\":\"edge\",\"dur\":", w->f);
   put_us(w->f, to_ns(t) - to_ns(w->sl.start[k]));
-  fprintf(w->f, ",\"args\":{\"tokens\":%llu,\"prompt_tokens\":%llu,\"latency_s\":%.9g%s}}",
-          (unsigned long long)w->sl.tok[k], (unsigned long long)w->sl.ptok[k], t - w->sl.start[k],
-          late ? ",\"after_horizon\":true" : "");
+  fprintf(w->f, ",\"args\":{\"tokens\":%llu,\"prompt_tokens\":%llu,\"latency_s\":%.9g",
+          (unsigned long long)w->sl.tok[k], (unsigned long long)w->sl.ptok[k], t - w->sl.start[k]);
+  if (u->sv) /* svc.h: a queue's wait before it; shared service: its first token */
+    fprintf(w->f, ",\"arrived_s\":%.9g,\"wait_s\":%.9g", w->sl.arr[k],
+            w->sl.start[k] - w->sl.arr[k]);
+  if (u->sv && u->sv->shared[i])
+    fprintf(w->f, ",\"first_token_s\":%.9g,\"ttft_s\":%.9g", w->sl.first[k],
+            w->sl.first[k] - w->sl.arr[k]);
+  fprintf(w->f, "%s}}", late ? ",\"after_horizon\":true" : "");
 }
 
 /* ---- hooks -------------------------------------------------------------------- */
@@ -150,14 +175,14 @@ static void on_start(obs *o, const run *u, double t) {
   fputs("{\"traceEvents\":[\n", w->f);
 }
 
-static void on_done(obs *o, const run *u, double t, size_t i) {
+static void on_done(obs *o, const run *u, double t, size_t i, uint64_t id) {
   ctrace *w = (ctrace *)o;
   if (w->cut) /* nothing more is written: no more bookkeeping either */
     return;
-  uint64_t id = 0;
-  long k = obs_slots_release(&w->sl, i, t, &id);
+  long k = id ? obs_slots_release_id(&w->sl, i, id) : obs_slots_release(&w->sl, i, t, &id);
   if (k >= 0 && id)
     slice(w, u, i, w->sl.base[i] + (size_t)k, id, t, 0);
+  in_service(w, u, i, t, 0);
 }
 
 static void on_expire(obs *o, const run *u, double t, size_t i, uint64_t tok) {
@@ -167,18 +192,18 @@ static void on_expire(obs *o, const run *u, double t, size_t i, uint64_t tok) {
   counter(w, u, i, t, tok ? w->used[i] - tok : u->devs[i].used);
 }
 
-static void on_arrive(obs *o, const run *u, double t, const wl_arrival *a) {
-  (void)u, (void)t, (void)a;
-  ((ctrace *)o)->id++;
-}
-
-static void on_admit(obs *o, const run *u, double t, size_t i, const wl_arrival *a,
+static void on_admit(obs *o, const run *u, double t, size_t i, double t_arr, const wl_arrival *a,
                      double service) {
   ctrace *w = (ctrace *)o;
   if (w->cut)
     return;
-  obs_slots_take(&w->sl, i, w->id, t, t + service, a);
+  int shared = u->sv && u->sv->shared[i];
+  size_t k = w->sl.base[i] +
+             obs_slots_take(&w->sl, i, obs_req_id(u), t, shared ? INFINITY : t + service, a);
+  w->sl.arr[k] = t_arr;
+  w->sl.first[k] = t + service;
   counter(w, u, i, t, u->devs[i].used);
+  in_service(w, u, i, t, 0);
 }
 
 /* The lowest cloud lane free at t (new lanes as needed); -1 if out of
@@ -200,7 +225,7 @@ static long lane(ctrace *w, double t, double end) {
   return (long)k;
 }
 
-static void cloud_slice(ctrace *w, const run *u, double t, const wl_arrival *a) {
+static void cloud_slice(ctrace *w, const run *u, double t, const wl_arrival *a, uint64_t id) {
   const scn *s = u->s;
   double lat = s->cloud.rtt_s + s->cloud.ttft_s + (double)a->tokens / s->cloud.tgs;
   double usd =
@@ -220,7 +245,7 @@ static void cloud_slice(ctrace *w, const run *u, double t, const wl_arrival *a) 
     meta(w, "thread_name", w->n + 1, (size_t)k, "name", name, 0);
   }
   char name[32];
-  snprintf(name, sizeof name, "#%llu", (unsigned long long)w->id);
+  snprintf(name, sizeof name, "#%llu", (unsigned long long)id);
   begin(w, "X", name, w->n + 1, (size_t)k, t);
   fputs(",\"cat\":\"cloud\",\"dur\":", w->f);
   put_us(w->f, to_ns(t + lat) - to_ns(t));
@@ -243,7 +268,7 @@ static void on_reject(obs *o, const run *u, double t, long picked, const wl_arri
   else if (!w->disp_seen)
     process(w, w->n + 2, "dispatch", NULL, (long)w->n + 1), w->disp_seen = 1;
   char name[64];
-  snprintf(name, sizeof name, "reject #%llu (%s)", (unsigned long long)w->id,
+  snprintf(name, sizeof name, "reject #%llu (%s)", (unsigned long long)obs_req_id(u),
            obs_reason_name(reason));
   begin(w, "i", name, pid, 0, t);
   fprintf(w->f, ",\"s\":\"p\",\"cat\":\"reject\",\"args\":{\"reason\":\"%s\",\"tokens\":%llu",
@@ -251,11 +276,56 @@ static void on_reject(obs *o, const run *u, double t, long picked, const wl_arri
   if (picked >= 0) {
     const dev *d = &u->devs[picked];
     fprintf(w->f, ",\"used\":%llu,\"C\":%llu,\"inflight\":%u,\"P\":%u", (unsigned long long)d->used,
-            (unsigned long long)d->cap_tokens, d->inflight, d->max_par);
+            (unsigned long long)d->cap_tokens, d->inflight,
+            u->sv ? u->sv->q[picked].par : d->max_par); /* svc.h: max_par is 0 while queued */
   }
   fprintf(w->f, ",\"to\":\"%s\"}}", u->s->cloud.enabled ? "cloud" : "dropped");
   if (u->s->cloud.enabled)
-    cloud_slice(w, u, t, a);
+    cloud_slice(w, u, t, a, obs_req_id(u));
+}
+
+/* The arrival joins device i's queue (called before it does): an instant
+ * on the device. */
+static void on_wait(obs *o, const run *u, double t, long picked, size_t i, const wl_arrival *a) {
+  ctrace *w = (ctrace *)o;
+  (void)picked;
+  if (w->cut || !room(w, dev_meta_need(w, i, -1) + 1, t))
+    return;
+  dev_meta(w, u, i, -1);
+  char name[48];
+  snprintf(name, sizeof name, "queue #%llu", (unsigned long long)obs_req_id(u));
+  begin(w, "i", name, i + 1, 0, t);
+  fprintf(w->f, ",\"s\":\"p\",\"cat\":\"queue\",\"args\":{\"waiting\":%u,\"tokens\":%llu}}",
+          u->sv->q[i].n + 1, (unsigned long long)a->tokens);
+}
+
+/* A queued request's deadline: a rejection on its device, then the cloud. */
+static void on_timeout(obs *o, const run *u, double t, size_t i, double t_arr,
+                       const wl_arrival *a) {
+  ctrace *w = (ctrace *)o;
+  if (w->cut || !room(w, dev_meta_need(w, i, -1) + 1, t))
+    return;
+  dev_meta(w, u, i, -1);
+  char name[64];
+  uint64_t id = obs_req_id(u);
+  snprintf(name, sizeof name, "reject #%llu (%s)", (unsigned long long)id,
+           obs_reason_name(OBS_DEADLINE));
+  begin(w, "i", name, i + 1, 0, t);
+  fprintf(w->f,
+          ",\"s\":\"p\",\"cat\":\"reject\",\"args\":{\"reason\":\"%s\",\"tokens\":%llu,"
+          "\"arrived_s\":%.9g,\"wait_s\":%.9g,\"to\":\"%s\"}}",
+          obs_reason_name(OBS_DEADLINE), (unsigned long long)a->tokens, t_arr, t - t_arr,
+          u->s->cloud.enabled ? "cloud" : "dropped");
+  if (u->s->cloud.enabled)
+    cloud_slice(w, u, t, a, id);
+}
+
+/* A request started decoding: the device's decoding count changed. */
+static void on_first(obs *o, const run *u, double t, size_t i, uint64_t id) {
+  ctrace *w = (ctrace *)o;
+  (void)id;
+  if (!w->cut)
+    in_service(w, u, i, t, 1); /* called before it joins the decoding requests */
 }
 
 /* The queue engineer's hook: a counter per device, beside the window's. */
@@ -278,7 +348,7 @@ static void on_end(obs *o, const run *u, double t) {
   (void)t;
   for (size_t i = 0; i < w->n; i++)
     for (size_t k = w->sl.base[i]; k < w->sl.base[i + 1]; k++)
-      if (w->sl.id[k])
+      if (w->sl.id[k] && isfinite(w->sl.end[k])) /* shared: no planned end */
         slice(w, u, i, k, w->sl.id[k], w->sl.end[k], 1);
 }
 
@@ -286,10 +356,12 @@ static const obs_ops CTRACE_OPS = {
     .start = on_start,
     .done = on_done,
     .expire = on_expire,
-    .arrive = on_arrive,
     .admit = on_admit,
     .reject = on_reject,
     .queue = on_queue,
+    .wait = on_wait,
+    .timeout = on_timeout,
+    .first = on_first,
     .end = on_end,
 };
 

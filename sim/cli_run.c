@@ -61,11 +61,6 @@ static int check_run(const cli *c, const scn *s, es_err *e) {
     return es_fail(e, ES_EINPUT, "edgesim: --timeseries: only with a single replication");
   if (check_observers(c, e))
     return e->code;
-  if ((c->events || c->trace) && (es_metric_groups(s) & ES_MG_SVC))
-    return es_fail(e, ES_EINPUT,
-                   "edgesim: %s: not available for scenarios with queue, service, prefill or "
-                   "slo keys (queued and shared-service requests are not followed one by one yet)",
-                   c->trace ? "--trace" : "--events");
   if ((c->events || c->trace) && obs_slot_count(s) > OBS_MAX_SLOTS)
     return es_fail(
         e, ES_EINPUT, "edgesim: %s: the cluster has %llu slots; at most %llu can be shown",

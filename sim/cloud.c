@@ -17,8 +17,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "adapt.h"
 #include "ifile.h"
 #include "rng.h"
+#include "route.h"
 #include "run.h"
 
 #define XOFF(m) offsetof(scn, cx.m)
@@ -267,6 +269,7 @@ typedef struct retry_rec {
   uint32_t attempt;   /* retries done before this one */
   uint32_t counted;   /* arrived in the statistics window */
   uint32_t next_free; /* free list */
+  rq_tag rq;          /* routing (route.h): what it carries */
 } retry_rec;
 
 typedef struct rate_ent {
@@ -331,7 +334,7 @@ static double cur_down_in(const cloud_run *c, cursor *q, double a, double b) {
 
 int cloud_setup(run *u, uint64_t seed) {
   const cloud_cfg *x = &u->s->cx;
-  if (!x->ext)
+  if (!x->ext && !u->s->rt.has_diff) /* route.h credits answers in attempt() */
     return 0;
   cloud_run *c = calloc(1, sizeof *c);
   if (!(u->cl = c))
@@ -413,9 +416,10 @@ static int limited(cloud_run *c, double t, uint64_t k) {
  * queue/service statistics take it, counted from its arrival t_arr. */
 static void record(run *u, double t_arr, double t, double first, double lat, uint64_t tok) {
   if (u->sv)
-    sv_record(u, 1, t_arr, t, t + first, t + lat, tok);
+    sv_record(u, 1, t_arr, u->rq.esc == RQ_NO_ESC ? t : route_esc_start(u), t + first, t + lat,
+              tok);
   else
-    hist_add(&u->r->lat_hist[1], lat);
+    hist_add(&u->r->lat_hist[1], lat + u->cloud_lat_add); /* a cascade's edge time (route.h) */
 }
 
 static int attempt(run *u, double t_arr, double t, uint64_t prompt, uint64_t tok, double usd,
@@ -461,10 +465,16 @@ static int attempt(run *u, double t_arr, double t, uint64_t prompt, uint64_t tok
   r->utility_sum += s->alpha * s->cloud.quality + (1 - s->alpha) * ttft;
   r->cloud_usd += usd;
   record(u, t_arr, t, rtt + ttft, lat, tok);
+  if (u->rt) /* route.h: the accuracy of the answer, a cascade's escalation */
+    route_cloud(u);
   return SENT;
 }
 
 static void drop(run *u, uint64_t tok, int counted, uint64_t *reason) {
+  if (u->rq.esc != RQ_NO_ESC) { /* a cascade's escalation: the edge answer stands (route.h) */
+    route_esc_refused(u);
+    return;
+  }
   u->ts_drop++;
   if (counted)
     u->n_drop++, u->k_drop += tok, (*reason)++;
@@ -510,7 +520,7 @@ static int try_send(run *u, double t_arr, double t, uint64_t prompt, uint64_t to
   uint32_t i;
   if (retry_alloc(c, &i))
     return -1;
-  c->pool[i] = (retry_rec){t_arr, prompt, tok, done + 1, (uint32_t)counted, UINT32_MAX};
+  c->pool[i] = (retry_rec){t_arr, prompt, tok, done + 1, (uint32_t)counted, UINT32_MAX, u->rq};
   c->nretry += (uint64_t)counted;
   return cal_push(&u->q, t + wait, EV_RETRY, i);
 }
@@ -533,7 +543,7 @@ int cloud_send(run *u, double t_arr, double t, uint64_t prompt, uint64_t tok, in
   u->ts_usd += usd;
   if (!counted)
     return 0;
-  double lat = s->cloud.rtt_s + s->cloud.ttft_s + (double)tok / s->cloud.tgs + u->cloud_lat_add;
+  double lat = s->cloud.rtt_s + s->cloud.ttft_s + (double)tok / s->cloud.tgs;
   u->n_redir++;
   u->k_cloud += tok;
   r->utility_sum += s->alpha * s->cloud.quality + (1 - s->alpha) * s->cloud.ttft_s;
@@ -546,6 +556,8 @@ int cloud_reject(run *u, long picked, double t, uint64_t prompt, uint64_t tok) {
   int counted = t >= u->from;
   if (picked >= 0 && counted)
     u->devs[picked].rejected++;
+  if (u->ad) /* adapt.h: counts the refusal, then cloud_send (both branches tail calls) */
+    return adapt_reject(u, picked, t, prompt, tok);
   return cloud_send(u, t, t, prompt, tok, counted);
 }
 
@@ -556,7 +568,11 @@ int cloud_fire_retry(run *u, const heap_ev *ev) {
   c->free_head = ev->arg;
   if (u->ts)
     run_ts_advance(u, ev->t);
-  return try_send(u, q.t_arr, ev->t, q.prompt, q.tok, (int)q.counted, q.attempt);
+  u->rq = q.rq;
+  u->cloud_lat_add = u->rt ? route_esc_lead(u) : 0;
+  int rc = try_send(u, q.t_arr, ev->t, q.prompt, q.tok, (int)q.counted, q.attempt);
+  u->cloud_lat_add = 0;
+  return rc;
 }
 
 int cloud_fire_done(run *u, const heap_ev *ev) {
@@ -572,7 +588,7 @@ void cloud_finish(run *u) {
   cloud_run *c = u->cl;
   double span = u->to - u->from;
   r->x.cloud_availability = 1;
-  if (!c)
+  if (!c || !c->x->ext) /* the paper's cloud (run by this path for route.h) */
     return;
   if (c->down_possible && span > 0)
     r->x.cloud_availability = 1 - cur_down_in(c, &c->av, u->from, u->to) / span;

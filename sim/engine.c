@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "run.h"
+#include "adapt.h"
 #include "cloud.h"
 #include "dispatch.h"
 #include "faults.h"
@@ -73,6 +74,7 @@ static int setup(run *u, const scn *s, uint64_t seed, const es_opts *o, es_resul
   u->from = o->warmup_s;
   u->to = s->duration_s;
   u->obs = o->obs;
+  u->rq.esc = RQ_NO_ESC;
   /* 64-byte aligned, so each device's field groups sit on their own lines */
   u->devs = aligned_alloc(_Alignof(dev), u->n * sizeof *u->devs);
   if (!u->devs)
@@ -103,10 +105,16 @@ static int setup(run *u, const scn *s, uint64_t seed, const es_opts *o, es_resul
    * flight never exceed them; capped, beyond it the heap doubles). Either
    * way the run allocates nothing per event in steady state. */
   u->ntok = s->wl.ops->classes(s->wl.cfg);
-  size_t classes = s->ndev * u->ntok;
+  size_t classes = (s->ndev + s->nlms) * u->ntok; /* stored LMs (route.h): their own blocks */
   if (cal_init(&u->q, classes <= EVQ_MAX_CLASSES ? classes : 0,
                slots < (1u << 22) ? (size_t)slots + 1 : (1u << 22)))
     return -1;
+  if (classes && classes <= EVQ_MAX_CLASSES) {
+    if (!(u->svc_s = malloc(classes * sizeof *u->svc_s)))
+      return -1;
+    for (size_t k = 0; k < classes; k++)
+      u->svc_s[k] = NAN;
+  }
   if (wl_init(&u->w, s, seed) || disp_init_run(&u->d, s, u->devs, u->n, &u->lims, seed))
     return -1;
   if (o->scan_dispatch)
@@ -115,6 +123,9 @@ static int setup(run *u, const scn *s, uint64_t seed, const es_opts *o, es_resul
     return -1;
   if (route_setup(u, seed)) /* route.h: NULL state without `difficulty` */
     return -1;
+  if (adapt_setup(u)) /* adapt.h: NULL state without limiter.adapt */
+    return -1;
+  u->xdone = u->fl || u->ad;
   for (int i = 0; i < 3; i++)
     hist_init(&r->lat_hist[i]);
   if (s->ext) { /* queues, shared service, prefill or slo: svc.h */
@@ -134,6 +145,7 @@ static int setup(run *u, const scn *s, uint64_t seed, const es_opts *o, es_resul
 
 static void teardown(run *u) {
   sv_destroy(u);
+  free(u->svc_s);
   free(u->devs);
   lim_set_destroy(&u->lims);
   cal_destroy(&u->q);
@@ -142,6 +154,7 @@ static void teardown(run *u) {
   cloud_teardown(u);
   flt_teardown(u);
   route_teardown(u); /* route.h */
+  adapt_teardown(u);
 }
 
 /* ---- time series ------------------------------------------------------------ */
@@ -153,6 +166,8 @@ static void ts_header(run *u) {
     fprintf(u->ts, "\tutil_%s", u->r->dev[i].name);
   if (u->r->groups & ES_MG_FLT)
     flt_ts_header(u);
+  if (u->ad) /* adapt.h: the windows' trajectory */
+    adapt_ts_header(u);
   fputc('\n', u->ts);
 }
 
@@ -166,11 +181,15 @@ static void ts_flush(run *u) {
   for (size_t i = 0; i < u->n; i++) {
     dev *d = &u->devs[i];
     double scale = u->s->dev[d->spec].lim.window_s / (t1 - t0);
+    if (u->ad && adapt_is(u, (uint32_t)i)) /* W moves: C per window over the windows it gave */
+      scale = 1 / adapt_ts_windows(u, (uint32_t)i, t1);
     fprintf(u->ts, "\t%.6g", (double)d->ts_tokens / (double)d->cap_tokens * scale);
     d->ts_tokens = 0;
   }
   if (u->r->groups & ES_MG_FLT)
     flt_ts_row(u, t0, t1);
+  if (u->ad)
+    adapt_ts_row(u);
   fputc('\n', u->ts);
   u->ts_arr = u->ts_served = u->ts_redir = u->ts_drop = 0;
   u->ts_tok_edge = u->ts_tok_cloud = u->ts_usd = 0;
@@ -198,7 +217,8 @@ ES_HOT int fire_done(run *u, const heap_ev *ev, int SV) {
   if (--d->inflight == 0)
     d->busy_s += run_clip(u, d->busy_since, ev->t);
   disp_completed(&u->d, ev->arg);
-  OBS_CALL(u, done, ev->t, ev->arg);
+  /* id 0: the observer finds the request by its planned end */
+  OBS_CALL(u, done, ev->t, ev->arg, 0);
   if (SV) /* queues: the head may take the slot */
     return sv_try_start(u, ev->arg, ev->t);
   return 0;
@@ -224,6 +244,12 @@ static const struct ev_type {
     [EV_SVC] = {"shared service completion", sv_fire_svc},
     [EV_PREFILL] = {"prefill end", sv_fire_prefill},
     [EV_DEADLINE] = {"queue deadline", sv_fire_deadline},
+    /* route.c */
+    [EV_ESC] = {"cascade escalation", route_fire_esc},
+    [EV_ROUTE] = {"routing (model swap end)", route_fire},
+    /* adapt.c */
+    [EV_ADAPT] = {"adaptive window control", adapt_fire},
+    [EV_ADONE] = {"done (adaptive device)", adapt_fire_done},
 };
 
 /* Runs every calendar event due at or before t, counting them in
@@ -294,9 +320,18 @@ static int run_due_sv(run *u, double t) {
   }
 }
 
-ES_HOT int admit(run *u, size_t i, double t, const wl_arrival *a, int SV) {
-  if (SV)
-    return sv_start(u, (uint32_t)i, t, t, a->tokens, a->prompt, a->cls);
+/* The completion kind of an admission on a device with failures (faults.h)
+ * or an adaptive window measuring its utilization (adapt.h). */
+static __attribute__((noinline)) uint32_t done_kind(run *u, size_t i, double t, const wl_arrival *a,
+                                                    double service) {
+  uint32_t k = u->fl ? flt_admit(u, i, t, t, a->prompt, a->tokens, service) : EV_DONE;
+  return k == EV_DONE && u->ad ? adapt_done_kind(u, (uint32_t)i) : k;
+}
+
+/* An admission of the plain run loop, served with the numbers of lm (a
+ * stored LM, its completion in class block lm->lm_class) or, when lm is
+ * NULL (a constant: the branch folds away), of the device's entry. */
+ES_HOT int admit_fixed(run *u, size_t i, double t, const wl_arrival *a, const scn_device *lm) {
   dev *d = &u->devs[i];
   uint64_t tok = a->tokens;
   lim_grp *g = &u->lims.g[d->grp];
@@ -306,12 +341,18 @@ ES_HOT int admit(run *u, size_t i, double t, const wl_arrival *a, int SV) {
   if (d->inflight++ == 0)
     d->busy_since = t;
   disp_admitted(&u->d, i);
-  const scn_device *sd = &u->s->dev[d->spec]; /* a few entries: always cached */
-  double service = sd->ttft_s + (double)tok / sd->tgs;
-  uint32_t kind = u->fl ? flt_admit(u, i, t, t, a->prompt, tok, service) : EV_DONE; /* faults.h */
-  if (cal_push_fifo(&u->q, d->spec * u->ntok + a->cls, t + service, kind, (uint32_t)i))
+  const scn_device *sd = lm ? lm : &u->s->dev[d->spec]; /* a few entries: always cached */
+  size_t cls = (lm ? lm->lm_class : d->spec) * u->ntok + a->cls;
+  double service = u->svc_s ? u->svc_s[cls] : NAN;
+  if (__builtin_expect(isnan(service), 0)) { /* a class's first admission, or a trace */
+    service = sd->ttft_s + (double)tok / sd->tgs;
+    if (u->svc_s)
+      u->svc_s[cls] = service;
+  }
+  uint32_t kind = u->xdone ? done_kind(u, i, t, a, service) : EV_DONE;
+  if (cal_push_fifo(&u->q, cls, t + service, kind, (uint32_t)i))
     return -1;
-  OBS_CALL(u, admit, t, i, a, service);
+  OBS_CALL(u, admit, t, i, t, a, service);
   u->ts_served++;
   u->ts_tok_edge += (double)tok;
   d->ts_tokens += tok;
@@ -328,9 +369,21 @@ ES_HOT int admit(run *u, size_t i, double t, const wl_arrival *a, int SV) {
   return 0;
 }
 
-/* route.c's way in: an admission of the plain run loop (route refuses
- * queue and service keys, so SV is 0). */
-int run_admit(run *u, size_t i, double t, const wl_arrival *a) { return admit(u, i, t, a, 0); }
+ES_HOT int admit(run *u, size_t i, double t, const wl_arrival *a, int SV) {
+  if (SV)
+    return sv_start(u, (uint32_t)i, t, t, a->tokens, a->prompt, a->cls);
+  return admit_fixed(u, i, t, a, NULL);
+}
+
+/* route.c's way in: an admission (with queues or shared service, sv_start). */
+int run_admit(run *u, size_t i, double t, const wl_arrival *a) {
+  return u->sv ? sv_start(u, (uint32_t)i, t, t, a->tokens, a->prompt, a->cls)
+               : admit(u, i, t, a, 0);
+}
+
+int run_admit_as(run *u, size_t i, double t, const wl_arrival *a, const scn_device *lm) {
+  return admit_fixed(u, i, t, a, lm);
+}
 
 ES_HOT int arrive(run *u, double t, int SV) {
   const wl_arrival *a = &u->w.a;
@@ -358,12 +411,31 @@ ES_HOT int arrive(run *u, double t, int SV) {
   return cloud_reject(u, i, t, a->prompt, tok); /* cloud.h: to the cloud, or dropped */
 }
 
+/* A run without queues stops at duration_s, but a cascade's escalation of
+ * an edge answer that completes later is still sent then (route.h): the
+ * escalations and the cloud completions (max_concurrency) after duration_s
+ * run, in time order; the rest of the calendar (edge completions, repairs)
+ * stays unrun, as in any run without queues. */
+static int drain_escalations(run *u) {
+  while (route_pending(u) && cal_next_t(&u->q) < INFINITY) {
+    heap_ev ev;
+    cal_pop(&u->q, &ev);
+    uint32_t k = ev.kind & EV_KIND_MASK;
+    if (k != EV_ESC && k != EV_CLOUD_DONE && k != EV_RETRY)
+      continue;
+    u->events++;
+    if (EV_TYPES[k].fire(u, &ev))
+      return -1;
+  }
+  return 0;
+}
+
 /* Whether a sliding-window group's log reached its bound (window.h). */
 static int window_full(const run *u) {
   for (size_t k = 0; k < u->lims.n; k++)
     if (u->lims.g[k].ops == &lim_sliding_window && u->lims.g[k].st && win_full(u->lims.g[k].st))
       return 1;
-  return 0;
+  return adapt_full(u);
 }
 
 /* Every arrival, with the events due before each; 0 or -1. */
@@ -399,8 +471,10 @@ static void finish_devices(run *u) {
     o->served = (double)d->served;
     o->rejected = (double)d->rejected;
     o->tokens = (double)d->tokens;
-    o->token_utilization =
-        ratio((double)d->tokens, (double)d->cap_tokens * span / sd->lim.window_s);
+    double cap = (double)d->cap_tokens * span / sd->lim.window_s;
+    if (u->ad && adapt_is(u, (uint32_t)i)) /* adapt.h: C per window, over the windows it gave */
+      cap = (double)d->cap_tokens * adapt_windows(u, (uint32_t)i);
+    o->token_utilization = ratio((double)d->tokens, cap);
     o->slot_utilization = ratio(d->slot_s, (double)d->max_par * span);
     o->energy_wh =
         (sd->power_idle_w * span + (sd->power_active_w - sd->power_idle_w) * d->busy_s) / 3600.0;
@@ -473,6 +547,9 @@ static int check(const run *u, es_err *e) {
                    "dropped %llu",
                    (unsigned long long)u->k_gen, (unsigned long long)u->k_edge,
                    (unsigned long long)u->k_cloud, (unsigned long long)u->k_drop);
+  if (route_pending(u))
+    return es_fail(e, ES_ERUNTIME, "internal check failed: %lu cascade escalations never settled",
+                   (unsigned long)route_pending(u));
   double l, w;
   if (u->sv && u->sv->n_timed_out > u->n_redir + u->n_drop)
     return es_fail(e, ES_ERUNTIME, "internal check failed: timed out %llu > redirected + dropped",
@@ -507,6 +584,8 @@ int es_run(const scn *s, uint64_t seed, const es_opts *o, es_result *r, es_err *
    * clipped to [from, to)), so its waits and latencies are known. */
   if (!rc)
     rc = u.sv ? run_due_sv(&u, INFINITY) : run_due(&u, u.to);
+  if (!rc && route_pending(&u)) /* without queues: escalations still due (route.h) */
+    rc = drain_escalations(&u);
   if (rc || u.w.err.code) {
     if (u.w.err.code)
       rc = es_fail(e, ES_ERUNTIME, "%s", u.w.err.msg);
@@ -571,14 +650,23 @@ int es_metric_shown(size_t i, unsigned groups) {
     return (groups & ES_MG_FLT) != 0;
   if (off >= q && off < q + sizeof(struct es_svc_result))
     return (groups & ES_MG_SVC) != 0;
+  if (off == offsetof(es_result, rq.esc_refused))
+    return (groups & ES_MG_ESC) != 0;
   if (off >= rq && off < rq + sizeof(struct es_route_result))
     return (groups & ES_MG_ROUTE) != 0;
+  size_t sw = offsetof(es_result, sw);
+  if (off >= sw && off < sw + sizeof(struct es_switch_result))
+    return (groups & ES_MG_SWITCH) != 0;
   return 1;
 }
 unsigned es_metric_groups(const scn *s) {
   unsigned g = (s->cx.ext ? ES_MG_FLT : 0) | (s->ext ? ES_MG_SVC : 0);
   if (s->rt.has_diff)
     g |= ES_MG_ROUTE;
+  if (s->rt.has_diff && s->rt.ops == &route_cascade && s->cx.ext)
+    g |= ES_MG_ESC; /* route.h: its cloud can refuse an escalation */
+  if (s->rt.ops == &route_model_switch)
+    g |= ES_MG_SWITCH;
   for (size_t i = 0; i < s->ndev; i++)
     if (s->dev[i].has_failure)
       g |= ES_MG_FLT;

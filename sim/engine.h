@@ -97,7 +97,15 @@
   X("accuracy.cloud", rq.acc_cloud)                                                                \
   X("accuracy.all", rq.acc_all)                                                                    \
   X("routing.to_cloud", rq.to_cloud)                                                               \
-  X("routing.escalated", rq.escalated)
+  X("routing.escalated", rq.escalated)                                                             \
+  X("routing.escalations_refused", rq.esc_refused)                                                 \
+  X("routing.sent_up", sw.sent_up)                                                                 \
+  X("routing.swaps", sw.swaps)                                                                     \
+  X("routing.swap_s", sw.swap_s)                                                                   \
+  X("routing.served_lm1", sw.served[0])                                                            \
+  X("routing.served_lm2", sw.served[1])                                                            \
+  X("routing.served_lm3", sw.served[2])                                                            \
+  X("routing.served_lm4", sw.served[3])
 
 /* Opt-in metric groups: a metric whose field lies in es_result.x (or, per
  * device, from es_dev_result.availability on) is reported only when the
@@ -107,6 +115,11 @@
 #define ES_MG_FLT 1u
 /* es_result.q: requests have a difficulty (route.h) */
 #define ES_MG_ROUTE 4u
+/* es_result.rq.esc_refused: a cascade whose cloud can refuse (cloud.h's
+ * extended keys) */
+#define ES_MG_ESC 8u
+/* es_result.sw: routing.strategy model_switch (route_model_switch.c) */
+#define ES_MG_SWITCH 16u
 /* A metric whose field lies in es_result.q (per device: from
  * es_dev_result.timed_out on) is reported only when the scenario uses a
  * queue, shared service, prefill or slo key (scn.ext; issue 13). */
@@ -153,7 +166,13 @@ typedef struct es_result {
   struct es_route_result {               /* ES_MG_ROUTE: route.c */
     double acc_edge, acc_cloud, acc_all; /* mean P(correct): edge, cloud answers; all requests */
     double to_cloud, escalated;          /* sent straight to the cloud; escalated (cascade) */
+    double esc_refused; /* ES_MG_ESC: escalations the cloud refused (the edge answer stood) */
   } rq;
+  struct es_switch_result { /* ES_MG_SWITCH: route_model_switch.c */
+    double sent_up;         /* admitted, but the resident LM not good enough: to the cloud */
+    double swaps, swap_s;   /* swaps decided in the window; swap time inside it, seconds */
+    double served[4];       /* edge answers by each device's 1st, 2nd, ... smallest stored LM */
+  } sw;
   struct es_svc_result { /* ES_MG_SVC: queue.c, service.c */
     double timed_out, queued, wh_per_query, slo_attainment, q_len_mean, in_service_mean;
     double ttft[3][4], tpot[3][4], qwait[3][4]; /* like lat */

@@ -6,14 +6,22 @@
  *   t=T expire DEV -K (admitted at t=A): window U/C=N
  * where TESTS is the admission rule on the picked device, each relation as
  * it holds: "inflight 1 < P=2 ok, window 200+100=300 > C=250 full".
- * Lines of completions and expiries wait in `pend` until the next arrival
- * (the engine reports them in two passes) and leave sorted by time. */
+ * With queues or shared service (svc.h) also:
+ *   t=T arrive ...: TESTS, queue N/max=M: queued (N+1 waiting), deadline at t=X
+ *   t=T start #ID on DEV slot S after waiting W s (arrived t=A): ...
+ *   t=T timeout #ID on DEV after waiting W s (arrived t=A): queue N waiting -> ...
+ *   t=T first token #ID on DEV slot S: decoding N at R tok/s each
+ * Lines of completions, expiries, starts, time-outs and first tokens wait
+ * in `pend` until the next arrival (the engine reports expiries in a
+ * second pass) and leave sorted by time, in report order at equal times. */
 #include "events.h"
 
+#include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "faults.h"
 #include "observe.h"
 
 typedef struct pend {
@@ -26,7 +34,7 @@ typedef struct evlog {
   FILE *f;
   obs_slots sl;
   uint64_t *used; /* per device: `used` as of its last reported event */
-  uint64_t id;    /* requests so far: the id of the current arrival */
+  int open;       /* the current arrival's line awaits its outcome */
   char *buf;      /* pending lines' text */
   size_t len, cap;
   pend *p;
@@ -89,6 +97,23 @@ static void flush(evlog *l) {
 
 /* ---- hooks ------------------------------------------------------------------ */
 
+/* The device line's service part under shared service (svc.h). */
+static void shared_header(evlog *l, const scn_device *sd) {
+  fputs("shared service A(n) tok/s:", l->f);
+  for (size_t k = 0; k < sd->ncurve; k++)
+    fprintf(l->f, "%s n=%.10g %.10g", k ? "," : "", sd->curve_n[k], sd->curve_a[k]);
+  fprintf(l->f, " (linear between, flat beyond), prefill %.10g s + prompt / %.10g tok/s",
+          sd->prefill_overhead_s, sd->prefill_tps);
+}
+
+static void queue_header(evlog *l, const scn_device *sd) {
+  fprintf(l->f, ", queue max %llu, ", (unsigned long long)sd->queue_max);
+  if (sd->queue_deadline_s > 0)
+    fprintf(l->f, "deadline %.10g s", sd->queue_deadline_s);
+  else
+    fputs("no deadline", l->f);
+}
+
 static void on_start(obs *o, const run *u, double t) {
   evlog *l = (evlog *)o;
   const scn *s = u->s;
@@ -98,11 +123,16 @@ static void on_start(obs *o, const run *u, double t) {
           s->cloud.enabled ? "on" : "off (rejected requests are dropped)");
   for (size_t i = 0; i < u->n; i++) {
     const scn_device *sd = &s->dev[u->devs[i].spec];
-    fprintf(l->f,
-            "# device %s: C=%llu tokens per W=%.10g s (%s), P=%llu, service %.10g s + "
-            "tokens / %.10g tok/s\n",
-            name(u, i), (unsigned long long)sd->token_capacity, sd->lim.window_s,
-            scn_limiter_name(&sd->lim), (unsigned long long)sd->max_parallel, sd->ttft_s, sd->tgs);
+    fprintf(l->f, "# device %s: C=%llu tokens per W=%.10g s (%s), P=%llu, ", name(u, i),
+            (unsigned long long)sd->token_capacity, sd->lim.window_s, scn_limiter_name(&sd->lim),
+            (unsigned long long)sd->max_parallel);
+    if (u->sv && u->sv->shared[i])
+      shared_header(l, sd);
+    else
+      fprintf(l->f, "service %.10g s + tokens / %.10g tok/s", sd->ttft_s, sd->tgs);
+    if (u->sv && sd->queue_max)
+      queue_header(l, sd);
+    fputc('\n', l->f);
   }
   if (s->cloud.enabled)
     fprintf(l->f,
@@ -111,12 +141,27 @@ static void on_start(obs *o, const run *u, double t) {
             s->cloud.price_in, s->cloud.price_out, s->cloud.rtt_s, s->cloud.ttft_s, s->cloud.tgs);
 }
 
-static void on_done(obs *o, const run *u, double t, size_t i) {
+/* P of device i: the entry's (max_par is 0 while a queue closes it). */
+static uint32_t par(const run *u, size_t i) { return u->sv ? u->sv->q[i].par : u->devs[i].max_par; }
+
+/* ", decoding N at R tok/s each" (", decoding 0") on a shared-service
+ * device, else "". */
+static const char *decoding(const run *u, size_t i, char *buf, size_t len) {
+  buf[0] = 0;
+  const s_dev *h = u->sv && u->sv->shared[i] ? &u->sv->sh[i] : NULL;
+  if (h && h->ndec)
+    snprintf(buf, len, ", decoding %u at %.6g tok/s each", h->ndec, h->r);
+  else if (h)
+    snprintf(buf, len, ", decoding 0");
+  return buf;
+}
+
+static void on_done(obs *o, const run *u, double t, size_t i, uint64_t id) {
   evlog *l = (evlog *)o;
-  uint64_t id = 0;
-  long k = obs_slots_release(&l->sl, i, t, &id);
-  hold(l, t, "t=%.3f done #%llu on %s slot %ld: inflight %u/P=%u", t, (unsigned long long)id,
-       name(u, i), k, u->devs[i].inflight, u->devs[i].max_par);
+  long k = id ? obs_slots_release_id(&l->sl, i, id) : obs_slots_release(&l->sl, i, t, &id);
+  char dec[64];
+  hold(l, t, "t=%.3f done #%llu on %s slot %ld: inflight %u/P=%u%s", t, (unsigned long long)id,
+       name(u, i), k, u->devs[i].inflight, par(u, i), decoding(u, i, dec, sizeof dec));
 }
 
 static void on_expire(obs *o, const run *u, double t, size_t i, uint64_t tok) {
@@ -124,8 +169,12 @@ static void on_expire(obs *o, const run *u, double t, size_t i, uint64_t tok) {
   const dev *d = &u->devs[i];
   if (!tok) { /* a limiter kind without a log: its `used` is current */
     l->used[i] = d->used;
-    hold(l, t, "t=%.3f expire %s: window %llu/C=%llu", t, name(u, i),
-         (unsigned long long)l->used[i], (unsigned long long)d->cap_tokens);
+    if (u->ad) /* adaptive windows (adapt.h): W moves; show it */
+      hold(l, t, "t=%.3f expire %s: window %llu/C=%llu, W=%.4g s", t, name(u, i),
+           (unsigned long long)l->used[i], (unsigned long long)d->cap_tokens, u->lims.g[d->grp].w);
+    else
+      hold(l, t, "t=%.3f expire %s: window %llu/C=%llu", t, name(u, i),
+           (unsigned long long)l->used[i], (unsigned long long)d->cap_tokens);
     return;
   }
   l->used[i] -= tok;
@@ -138,58 +187,131 @@ static void on_arrive(obs *o, const run *u, double t, const wl_arrival *a) {
   evlog *l = (evlog *)o;
   (void)u;
   flush(l);
-  l->id++;
-  fprintf(l->f, "t=%.3f arrive #%llu tok=%llu prompt=%llu -> ", t, (unsigned long long)l->id,
+  l->open = 1;
+  fprintf(l->f, "t=%.3f arrive #%llu tok=%llu prompt=%llu -> ", t, (unsigned long long)u->obs_n,
           (unsigned long long)a->tokens, (unsigned long long)a->prompt);
 }
 
 /* The picked device and both tests of the admission rule, with the values
- * before the decision: `inflight` requests in flight, `used` tokens. */
-static void tests(evlog *l, const run *u, size_t i, uint64_t inflight, uint64_t used,
-                  uint64_t tok) {
+ * before the decision: `inflight` requests in flight, `used` tokens, and
+ * with queues `qn` requests waiting (a non-empty queue closes the device:
+ * a newcomer joins it) and whether the device is down. */
+static void tests(evlog *l, const run *u, size_t i, uint64_t inflight, uint64_t used, uint64_t tok,
+                  uint32_t qn) {
   const dev *d = &u->devs[i];
   uint64_t c = d->cap_tokens;
+  uint32_t p = par(u, i);
   fprintf(l->f, "%s (%s, free %.3f): inflight %llu %s P=%u %s, window %llu+%llu=%llu %s C=%llu %s",
           name(u, i), scn_policy_name(u->s), (double)(c - (used < c ? used : c)) / (double)c,
-          (unsigned long long)inflight, inflight < d->max_par ? "<" : ">=", d->max_par,
-          inflight < d->max_par ? "ok" : "full", (unsigned long long)used, (unsigned long long)tok,
-          (unsigned long long)(used + tok), used + tok <= c ? "<=" : ">", (unsigned long long)c,
-          used + tok <= c ? "ok" : "full");
+          (unsigned long long)inflight, inflight < p ? "<" : ">=", p, inflight < p ? "ok" : "full",
+          (unsigned long long)used, (unsigned long long)tok, (unsigned long long)(used + tok),
+          used + tok <= c ? "<=" : ">", (unsigned long long)c, used + tok <= c ? "ok" : "full");
+  if (u->sv && u->sv->q[i].max)
+    fprintf(l->f, ", queue %u/max=%u", qn, u->sv->q[i].max);
+  if (u->sv && (d->closed & DEV_CLOSED_FAULT))
+    fputs(", down", l->f);
 }
 
-static void on_admit(obs *o, const run *u, double t, size_t i, const wl_arrival *a,
-                     double service) {
-  evlog *l = (evlog *)o;
-  const dev *d = &u->devs[i];
-  /* called after the admission: the values the test saw are one request
-   * and a->tokens less */
-  tests(l, u, i, d->inflight - 1, d->used - a->tokens, a->tokens);
-  l->used[i] = d->used;
-  size_t k = obs_slots_take(&l->sl, i, l->id, t, t + service, a);
-  fprintf(l->f, ": admitted to slot %zu, done at t=%.3f\n", k, t + service);
+static uint32_t qlen(const run *u, size_t i) { return u->sv ? u->sv->q[i].n : 0; }
+
+/* "done at t=E" (fixed service) or "first token at t=F" (shared). */
+static void outcome(char *buf, size_t len, const run *u, size_t i, double t, double service) {
+  snprintf(buf, len, "%s at t=%.3f", u->sv && u->sv->shared[i] ? "first token" : "done",
+           t + service);
 }
 
-static void on_reject(obs *o, const run *u, double t, long picked, const wl_arrival *a,
-                      enum obs_reason reason) {
-  evlog *l = (evlog *)o;
+/* " -> cloud $USD, done at t=E" or " -> dropped": where a rejected
+ * request of `a` goes at t (the paper's cloud). */
+static void to_cloud(char *buf, size_t len, const run *u, double t, const wl_arrival *a) {
   const scn *s = u->s;
-  if (picked >= 0)
-    tests(l, u, (size_t)picked, u->devs[picked].inflight, u->devs[picked].used, a->tokens);
-  else
-    fprintf(l->f, "none (%s: no device admits)", scn_policy_name(s));
-  fprintf(l->f, ": rejected (%s) -> ", obs_reason_name(reason));
   if (!s->cloud.enabled) {
-    fputs("dropped\n", l->f);
+    snprintf(buf, len, " -> dropped");
     return;
   }
   double usd =
       ((double)a->prompt * s->cloud.price_in + (double)a->tokens * s->cloud.price_out) / 1e6;
   double lat = s->cloud.rtt_s + s->cloud.ttft_s + (double)a->tokens / s->cloud.tgs;
-  fprintf(l->f, "cloud $%.6f, done at t=%.3f\n", usd, t + lat);
+  snprintf(buf, len, " -> cloud $%.6f, done at t=%.3f", usd, t + lat);
 }
 
-static void on_queue(obs *o, const run *u, double t, size_t i, size_t len) {
-  hold((evlog *)o, t, "t=%.3f queue %s: %zu waiting", t, name(u, i), len);
+static void on_admit(obs *o, const run *u, double t, size_t i, double t_arr, const wl_arrival *a,
+                     double service) {
+  evlog *l = (evlog *)o;
+  const dev *d = &u->devs[i];
+  uint64_t id = obs_req_id(u);
+  int shared = u->sv && u->sv->shared[i];
+  size_t k = obs_slots_take(&l->sl, i, id, t, shared ? INFINITY : t + service, a);
+  char out[64];
+  outcome(out, sizeof out, u, i, t, service);
+  l->used[i] = d->used;
+  if (!l->open || id != u->obs_n) { /* a queue head starts (svc.h) */
+    hold(l, t,
+         "t=%.3f start #%llu on %s slot %zu after waiting %.3f s (arrived t=%.3f): inflight "
+         "%u/P=%u, window %llu/C=%llu, queue %u waiting: %s",
+         t, (unsigned long long)id, name(u, i), k, t - t_arr, t_arr, d->inflight, par(u, i),
+         (unsigned long long)d->used, (unsigned long long)d->cap_tokens, qlen(u, i), out);
+    return;
+  }
+  /* called after the admission: the values the test saw are one request
+   * and a->tokens less */
+  tests(l, u, i, d->inflight - 1, d->used - a->tokens, a->tokens, qlen(u, i));
+  fprintf(l->f, ": admitted to slot %zu, %s\n", k, out);
+  l->open = 0;
+}
+
+static void on_reject(obs *o, const run *u, double t, long picked, const wl_arrival *a,
+                      enum obs_reason reason) {
+  evlog *l = (evlog *)o;
+  char where[80];
+  to_cloud(where, sizeof where, u, t, a);
+  if (reason == OBS_ROUTED) { /* before dispatch: no device was tried */
+    fprintf(l->f, "routing %s, difficulty %.4g: to the cloud%s\n", u->s->rt.ops->h.name, u->rq.d,
+            where);
+    l->open = 0;
+    return;
+  }
+  if (picked >= 0)
+    tests(l, u, (size_t)picked, u->devs[picked].inflight, u->devs[picked].used, a->tokens,
+          qlen(u, (size_t)picked));
+  else
+    fprintf(l->f, "none (%s: no device admits)", scn_policy_name(u->s));
+  fprintf(l->f, ": rejected (%s)%s\n", obs_reason_name(reason), where);
+  l->open = 0;
+}
+
+/* The arrival joins device i's queue (picked: the policy's device, or -1
+ * when the fallback chose i). */
+static void on_wait(obs *o, const run *u, double t, long picked, size_t i, const wl_arrival *a) {
+  evlog *l = (evlog *)o;
+  const q_dev *q = &u->sv->q[i];
+  if (picked >= 0)
+    tests(l, u, i, u->devs[i].inflight, u->devs[i].used, a->tokens, q->n);
+  else
+    fprintf(l->f, "none (%s: no device admits)", scn_policy_name(u->s));
+  fprintf(l->f, ": queued%s%s (%u waiting)", picked >= 0 ? "" : " on ",
+          picked >= 0 ? "" : name(u, i), q->n + 1); /* called before it joins */
+  if (q->deadline > 0)
+    fprintf(l->f, ", deadline at t=%.3f", t + q->deadline);
+  fputc('\n', l->f);
+  l->open = 0;
+}
+
+static void on_timeout(obs *o, const run *u, double t, size_t i, double t_arr,
+                       const wl_arrival *a) {
+  evlog *l = (evlog *)o;
+  char where[80];
+  to_cloud(where, sizeof where, u, t, a);
+  hold(l, t, "t=%.3f timeout #%llu on %s after waiting %.3f s (arrived t=%.3f): queue %u waiting%s",
+       t, (unsigned long long)obs_req_id(u), name(u, i), t - t_arr, t_arr, qlen(u, i), where);
+}
+
+static void on_first(obs *o, const run *u, double t, size_t i, uint64_t id) {
+  evlog *l = (evlog *)o;
+  const s_dev *h = &u->sv->sh[i];
+  uint32_t n = h->ndec + 1; /* called before it joins: the count and rate it joins with */
+  hold(l, t, "t=%.3f first token #%llu on %s slot %ld: decoding %u at %.6g tok/s each", t,
+       (unsigned long long)id, name(u, i), obs_slots_find(&l->sl, i, id), n,
+       sv_curve_at(h->cn, h->ca, h->nc, n) / n);
 }
 
 static void on_end(obs *o, const run *u, double t) {
@@ -208,7 +330,9 @@ static const obs_ops EVLOG_OPS = {
     .arrive = on_arrive,
     .admit = on_admit,
     .reject = on_reject,
-    .queue = on_queue,
+    .wait = on_wait,
+    .timeout = on_timeout,
+    .first = on_first,
     .end = on_end,
 };
 

@@ -1,16 +1,37 @@
 #include "evq.h"
 
 #include <stdlib.h>
+#include <string.h>
 
-static const heap_ev NONE = {INFINITY, UINT64_MAX, 0, 0}; /* an empty class */
+const heap_ev evq_none = {INFINITY, UINT64_MAX, 0, 0}; /* an empty class */
 
-/* Replays the path of class c after its head changed. */
-static void replay(evq *e, size_t c) {
+/* Replays the path of class c after its head changed: the head climbs,
+ * meeting at each level the winner of the sibling subtree, and every node
+ * on the way takes the better of the two. The candidate stays in registers,
+ * so a level is one load of the sibling's winner and one comparison. (t, ord)
+ * pairs are distinct (ord holds a sequence number), except between empty
+ * classes, whose order does not matter. */
+void evq_replay(evq *e, size_t c) {
   const evq_fifo *f = &e->q[c];
-  e->first[c] = f->n ? f->ring[f->head] : NONE;
-  for (size_t p = (e->leaves + c) / 2; p >= 1; p /= 2) {
-    uint32_t a = e->win[2 * p], b = e->win[2 * p + 1];
-    e->win[p] = heap_less(&e->first[b], &e->first[a]) ? b : a;
+  e->first[c] = f->n ? f->ring[f->head] : evq_none;
+  double t = e->first[c].t;
+  uint64_t ord = e->first[c].ord;
+  uint32_t w = (uint32_t)c, *win = e->win;
+  const heap_ev *first = e->first;
+  for (size_t q = e->leaves + c; q > 1; q >>= 1) {
+    uint32_t o = win[q ^ 1];
+    double to = first[o].t;
+    uint64_t oo = first[o].ord;
+    /* branch-free: which side wins is data, a branch on it mispredicts */
+    uint64_t m = -(uint64_t)((to < t) | ((to == t) & (oo < ord)));
+    uint64_t tb, tob;
+    memcpy(&tb, &t, sizeof tb);
+    memcpy(&tob, &to, sizeof tob);
+    tb ^= (tb ^ tob) & m;
+    memcpy(&t, &tb, sizeof t);
+    ord ^= (ord ^ oo) & m;
+    w ^= (w ^ o) & (uint32_t)m;
+    win[q >> 1] = w;
   }
 }
 
@@ -27,7 +48,7 @@ int evq_init(evq *e, size_t nclasses, size_t reserve) {
   if (!e->q || !e->first || !e->win)
     return -1;
   for (size_t c = 0; c < e->leaves; c++) {
-    e->first[c] = NONE;
+    e->first[c] = evq_none;
     e->win[e->leaves + c] = (uint32_t)c;
   }
   for (size_t p = e->leaves - 1; p >= 1; p--)
@@ -47,7 +68,7 @@ void evq_destroy(evq *e) {
 }
 
 /* Doubles a ring (first use: 16 events), unrolling it so the oldest is at 0. */
-static int grow(evq_fifo *f) {
+int evq_grow(evq_fifo *f) {
   size_t cap = f->cap ? 2 * f->cap : 16;
   heap_ev *r = malloc(cap * sizeof *r);
   if (!r)
@@ -59,29 +80,4 @@ static int grow(evq_fifo *f) {
   f->head = 0;
   f->cap = cap;
   return 0;
-}
-
-int evq_push(evq *e, size_t cls, heap_ev ev) {
-  if (!e->nq)
-    return heap_push(&e->h, ev);
-  evq_fifo *f = &e->q[cls];
-  if (f->n == f->cap && grow(f))
-    return -1;
-  f->ring[(f->head + f->n) & (f->cap - 1)] = ev;
-  if (f->n++ == 0) /* a new head: only then does the order change */
-    replay(e, cls);
-  return 0;
-}
-
-void evq_pop(evq *e, heap_ev *out) {
-  if (!e->nq) {
-    heap_pop(&e->h, out);
-    return;
-  }
-  size_t c = e->win[1];
-  evq_fifo *f = &e->q[c];
-  *out = f->ring[f->head];
-  f->head = (f->head + 1) & (f->cap - 1);
-  f->n--;
-  replay(e, c);
 }

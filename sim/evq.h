@@ -44,12 +44,42 @@ typedef struct evq {
  * (sizes the plain heap). */
 int evq_init(evq *e, size_t nclasses, size_t reserve);
 void evq_destroy(evq *e);
+/* Internal to evq.c and the two functions below: an empty class's head;
+ * a class's path replayed after its head changed; a ring doubled (0, or -1
+ * if out of memory). */
+extern const heap_ev evq_none;
+void evq_replay(evq *e, size_t c);
+int evq_grow(evq_fifo *f);
+
 /* Schedules ev in class `cls` (ignored when nq == 0). Within a class, events
- * must come in (t, ord) order. 0, or -1 if out of memory (queue unchanged). */
-int evq_push(evq *e, size_t cls, heap_ev ev);
+ * must come in (t, ord) order. 0, or -1 if out of memory (queue unchanged).
+ * (Inline, with evq_pop: one of each per request on the engine's path.) */
+static inline int evq_push(evq *e, size_t cls, heap_ev ev) {
+  if (!e->nq)
+    return heap_push(&e->h, ev);
+  evq_fifo *f = &e->q[cls];
+  if (__builtin_expect(f->n == f->cap, 0) && evq_grow(f))
+    return -1;
+  f->ring[(f->head + f->n) & (f->cap - 1)] = ev;
+  if (f->n++ == 0) /* a new head: only then does the order change */
+    evq_replay(e, cls);
+  return 0;
+}
+
 /* Removes the earliest event by (t, ord) into *out; the queue must not be
  * empty. Never allocates. */
-void evq_pop(evq *e, heap_ev *out);
+static inline void evq_pop(evq *e, heap_ev *out) {
+  if (!e->nq) {
+    heap_pop(&e->h, out);
+    return;
+  }
+  size_t c = e->win[1];
+  evq_fifo *f = &e->q[c];
+  *out = f->ring[f->head];
+  f->head = (f->head + 1) & (f->cap - 1);
+  f->n--;
+  evq_replay(e, c);
+}
 
 /* Time of the earliest event, +inf when empty. */
 static inline double evq_next_t(const evq *e) {

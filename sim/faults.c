@@ -6,6 +6,7 @@
 
 #include "cloud.h"
 #include "rng.h"
+#include "route.h"
 #include "run.h"
 
 #define FOFF(m) offsetof(scn_device, failure.m)
@@ -41,6 +42,7 @@ typedef struct flt_slot {
   double t_arr, t_start, service; /* arrival, admission (later with queues), service time, s */
   uint64_t seq;                   /* its completion event's sequence number; SLOT_FREE */
   uint64_t prompt, tok;
+  rq_tag rq; /* routing (route.h): what it carries */
 } flt_slot;
 
 typedef struct flt_dev {
@@ -127,7 +129,7 @@ uint32_t flt_admit(run *u, size_t i, double t_arr, double t, uint64_t prompt, ui
   if (!fd->P)
     return EV_DONE;
   uint32_t k = u->fl->stk[fd->base + --fd->nfree]; /* inflight < P: one is free */
-  u->fl->slot[fd->base + k] = (flt_slot){t_arr, t, service, u->q.seq, prompt, tok};
+  u->fl->slot[fd->base + k] = (flt_slot){t_arr, t, service, u->q.seq, prompt, tok, u->rq};
   return EV_FDONE | k << 8;
 }
 
@@ -168,6 +170,9 @@ static int cut(run *u, size_t i, flt_slot *sl, double t) {
   }
   sl->seq = SLOT_FREE;
   (void)f;
+  u->rq = sl->rq;
+  if (counted && u->rt)
+    route_edge_cut(u, i); /* route.h: its answer's accuracy, or its escalation, goes */
   return flt_cut_send(u, i, t, sl->t_arr, sl->prompt, sl->tok, counted);
 }
 
@@ -262,7 +267,8 @@ void flt_finish(run *u) {
   r->x.failed_over = f ? (double)f->n_fo : 0;
   r->x.cloud_disabled =
       (double)u->n_drop - r->x.lost - r->x.unavailable - r->x.rate_limited - r->x.over_budget;
-  r->x.answered_fraction = u->n_gen ? (double)(u->n_edge + u->n_redir) / (double)u->n_gen : 0;
+  r->x.answered_fraction = /* an answered escalation is in both n_edge and n_redir */
+      u->n_gen ? (double)(u->n_edge + u->n_redir - u->n_esc) / (double)u->n_gen : 0;
 }
 
 int flt_check(const run *u, es_err *e) {

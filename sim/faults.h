@@ -39,8 +39,8 @@ int flt_check_cfg(kctx *c, struct scn *s);
 
 /* Reasons a device is closed (dev.closed bits). While any is set its slot
  * limit max_par is 0; the queue module (svc) closes a device while a queue
- * waits, this one while it is down. */
-enum { DEV_CLOSED_FAULT = 1u, DEV_CLOSED_QUEUE = 2u };
+ * waits, this one while it is down, model_switch while it swaps LMs. */
+enum { DEV_CLOSED_FAULT = 1u, DEV_CLOSED_QUEUE = 2u, DEV_CLOSED_SWAP = 4u };
 /* Sets (open = 0) or clears (open = 1) `reason` on device i; max_par is 0
  * while any reason is set, P otherwise, and the dispatcher's index is told. */
 void dev_set_open(struct run *u, size_t i, int open, uint32_t reason);

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "adapt.h"
 #include "scenario.h"
 
 /* Same kind, same W, same parameters (a limiter cfg is plain data). */
@@ -21,15 +22,27 @@ static size_t group_of(lim_set *ls, const scn_lim *l) {
 int lim_set_init(lim_set *ls, const scn *s, dev *devs, size_t n,
                  void (*on_drop)(void *ctx, uint32_t i), void *ctx) {
   *ls = (lim_set){0};
-  if (!(ls->g = calloc(s->ndev, sizeof *ls->g)))
+  size_t nadapt = 0; /* adapt.h: each adaptive instance is a group of its own */
+  for (size_t i = 0; i < s->ndev; i++)
+    nadapt += s->dev[i].lim.adapt.has ? s->dev[i].count : 0;
+  if (!(ls->g = calloc(s->ndev + nadapt, sizeof *ls->g)))
     return -1;
   size_t *grp_of_entry = malloc(s->ndev * sizeof *grp_of_entry);
   if (!grp_of_entry)
     return -1;
   for (size_t i = 0; i < s->ndev; i++) {
+    grp_of_entry[i] = SIZE_MAX;
+    if (s->dev[i].lim.adapt.has)
+      continue;
     grp_of_entry[i] = group_of(ls, &s->dev[i].lim);
     ls->g[grp_of_entry[i]].nmem += s->dev[i].count;
   }
+  for (size_t i = 0; i < n; i++) /* in instance order, after the shared groups */
+    if (grp_of_entry[devs[i].spec] == SIZE_MAX) {
+      const scn_lim *l = &s->dev[devs[i].spec].lim;
+      ls->g[ls->n++] =
+          (lim_grp){.ops = &lim_adaptive_window, .cfg = l, .w = l->window_s, .nmem = 1};
+    }
   int rc = 0;
   for (size_t k = 0; k < ls->n && !rc; k++) {
     lim_grp *g = &ls->g[k];
@@ -39,8 +52,9 @@ int lim_set_init(lim_set *ls, const scn *s, dev *devs, size_t n,
     rc = g->members ? 0 : -1;
     g->nmem = 0;
   }
-  for (size_t i = 0; i < n && !rc; i++) {
-    lim_grp *g = &ls->g[grp_of_entry[devs[i].spec]];
+  for (size_t i = 0, a = ls->n - nadapt; i < n && !rc; i++) {
+    size_t e = grp_of_entry[devs[i].spec];
+    lim_grp *g = &ls->g[e == SIZE_MAX ? a++ : e];
     devs[i].grp = (uint32_t)(g - ls->g);
     g->members[g->nmem++] = (uint32_t)i;
   }

@@ -38,7 +38,7 @@ static double kwinner(const double *g) {
  * above; a larger one recomputes the nodes that held its old key (a tie
  * recomputed needlessly gives the same key). The device of a key is found
  * by the descent (keyed_leftmost). */
-static void krefresh(lix *x, lix_class *c, size_t i) {
+static __attribute__((noinline)) void krefresh(lix *x, lix_class *c, size_t i) {
   double *t = c->kt;
   size_t p = x->at[i].leaf;
   double me = key_of(x, c->grp, i), old = t[p];
@@ -91,8 +91,10 @@ static lix_node group_winner(const lix_node *g) {
  * climbs while it beats the node above (the rest of that subtree was no
  * better than the node); a worse one changes only the nodes it was winning,
  * each recomputed from its eight children. Either walk stops at the first
- * node that keeps its value, since its ancestors then keep theirs. */
-static void refresh(lix *x, size_t i) {
+ * node that keeps its value, since its ancestors then keep theirs. (Inlined
+ * into the two hooks that call it: a call's register saves cost a sixth of
+ * an update.) */
+static inline __attribute__((always_inline)) void refresh(lix *x, size_t i) {
   lix_class *c = &x->cls[x->at[i].cls];
   if (__builtin_expect(c->how != LIX_USED, 0)) {
     if (c->how == LIX_KEYED)
@@ -108,8 +110,16 @@ static void refresh(lix *x, size_t i) {
     return;
   t[p] = me;
   if (me < old) {
-    while (p > 0 && me < t[p = (p - 1) / 8])
-      t[p] = me;
+    /* branch-free: how far it climbs is data (a branch on it mispredicts);
+     * every leaf is `depth` levels down, and each ancestor is rewritten,
+     * with me while the climb goes on, with its own value after */
+    uint64_t go = ~(uint64_t)0;
+    for (uint32_t l = c->depth; l > 0; l--) {
+      p = (p - 1) / 8;
+      lix_node v = t[p];
+      go &= -(uint64_t)(me < v);
+      t[p] = v ^ ((v ^ me) & go);
+    }
   } else {
     while (p > 0 && lix_dev(t[p = (p - 1) / 8]) == i)
       t[p] = group_winner(&t[8 * p + 1]);
@@ -155,7 +165,7 @@ static int build_classes(lix *x, size_t *members) {
 
 /* The 8-ary tree keyed by `used` of an eager class (loadidx.h). */
 static int build_used_tree(lix_class *c, size_t members) {
-  for (c->leaves = 1; c->leaves < members;)
+  for (c->leaves = 1, c->depth = 0; c->leaves < members; c->depth++)
     c->leaves *= 8;
   c->first_leaf = (c->leaves - 1) / 7;
   size_t nodes = c->first_leaf + c->leaves, bytes = (nodes + 7) * sizeof *c->mem;
@@ -258,9 +268,9 @@ static int build_trees(lix *x, const size_t *members) {
     if (c->how == LIX_USED ? build_used_tree(c, members[k]) : build_lazy(c, members[k]))
       return -1;
   }
-  x->eager = 1;
+  x->eager = x->exact = 1;
   for (size_t k = 0; k < x->ncls; k++)
-    x->eager &= x->cls[k].how == LIX_USED;
+    x->eager &= x->cls[k].how == LIX_USED, x->exact &= x->cls[k].cap <= LIX_EXACT_CAP;
   for (size_t i = 0; i < x->n; i++)
     place(x, i);
   for (size_t k = 0; k < x->ncls; k++)
@@ -452,8 +462,33 @@ static void pick_kin(const lix_class *c, best *b) {
  * can still win (keyed classes in order of their lowest member, so that a
  * tie on the fraction is usually settled by that alone). */
 /* Every class keyed by `used` (every limiter eager, the paper's case):
- * the K roots alone, as before lazy kinds existed. */
+ * the K roots alone, as before lazy kinds existed. The free fractions
+ * (C - u) / C are compared as integers, (C_a - u_a) C_b against
+ * (C_b - u_b) C_a, when every C is at most LIX_EXACT_CAP: two different
+ * fractions of denominators q, s then differ by at least 1 / (q s) > 2^-53,
+ * more than an ulp of either, so their doubles (dev_free_frac) compare the
+ * same way and equal fractions have equal doubles: the same choice as the
+ * scan, without a division per class. */
 static long pick_eager(const lix *x, uint64_t tok) {
+  if (__builtin_expect(x->exact, 1)) {
+    /* Branch-free: which class wins is data, and a branch on it mispredicts.
+     * The best so far starts at free 0 of cap 1 and index 2^32: any class
+     * that admits beats it (a larger fraction, or a tie and a lower index). */
+    uint64_t bfree = 0, bcap = 1, bi = (uint64_t)1 << 32;
+    for (size_t k = 0; k < x->ncls; k++) {
+      const lix_class *c = &x->cls[k];
+      const lix_node root = c->tree[0];
+      uint64_t used = lix_key(root), cap = c->cap, i = lix_dev(root), free = cap - used;
+      uint64_t a = free * bcap, b = bfree * cap; /* used <= cap when it admits */
+      uint64_t win = (uint64_t)((used != LIX_FULL) & (tok <= cap) & (used <= cap - tok) &
+                                ((a > b) | ((a == b) & (i < bi))));
+      uint64_t m = -win;
+      bfree ^= (bfree ^ free) & m;
+      bcap ^= (bcap ^ cap) & m;
+      bi ^= (bi ^ i) & m;
+    }
+    return bi >> 32 ? -1 : (long)bi;
+  }
   long best = -1;
   double best_frac = -1;
   for (size_t k = 0; k < x->ncls; k++) {
@@ -471,9 +506,9 @@ static long pick_eager(const lix *x, uint64_t tok) {
   return best;
 }
 
-long lix_pick(const lix *x, uint64_t tok, double t) {
-  if (__builtin_expect(x->eager, 1))
-    return pick_eager(x, tok);
+/* Runs with a lazy class (noinline: its registers and stack would cost the
+ * eager path's every decision). */
+static __attribute__((noinline)) long pick_lazy(const lix *x, uint64_t tok, double t) {
   best b = {-1, -1};
   wcache wc = {0};
   for (size_t k = 0; k < x->ncls; k++) {
@@ -499,4 +534,10 @@ long lix_pick(const lix *x, uint64_t tok, double t) {
       offer(&b, c->cap, u, keyed_leftmost(c, u, t));
   }
   return b.i;
+}
+
+long lix_pick(const lix *x, uint64_t tok, double t) {
+  if (__builtin_expect(x->eager, 1))
+    return pick_eager(x, tok);
+  return pick_lazy(x, tok, t);
 }

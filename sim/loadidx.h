@@ -61,6 +61,9 @@
 #include "limiter.h"
 
 #define LIX_FULL UINT32_MAX /* key of a device without a free slot */
+/* Largest C for which free fractions compare exactly as integers: C^2 < 2^53
+ * (pick_eager in loadidx.c). */
+#define LIX_EXACT_CAP 94906265u
 
 /* A tree node: key (used tokens, or LIX_FULL) << 32 | device index
  * (UINT32_MAX for padding leaves, which are keyed LIX_FULL). */
@@ -92,6 +95,7 @@ typedef struct lix_class {
   size_t nmem;
   long lo;           /* lowest member index */
   size_t leaves;     /* a power of eight >= members */
+  uint32_t depth;    /* LIX_USED: log8(leaves), the levels above a leaf */
   size_t first_leaf; /* node index of the first leaf, (leaves - 1) / 7 */
   lix_node *tree;    /* root at 0, children of p at 8p+1 .. 8p+8, leaves last */
   lix_node *mem;     /* the 64-byte aligned allocation; tree = mem + 7, so
@@ -113,6 +117,7 @@ typedef struct lix {
   size_t *keyed; /* the LIX_KEYED and LIX_KIN classes, by lowest member index */
   size_t nkeyed;
   int eager; /* every class keyed by `used`: lix_pick reads the roots only */
+  int exact; /* every C <= LIX_EXACT_CAP: fractions compared as integers */
 } lix;
 
 /* Builds the index from the devices' current state (lazy groups at t = 0).

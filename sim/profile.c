@@ -213,6 +213,10 @@ int profile_apply(kctx *c, scn_device *d, const key_row *rows, uint64_t mask, co
       d->tgs = v[2];
     if (!given(rows, mask, "ttft_s"))
       d->ttft_s = v[3];
+    const cJSON *rg = cJSON_GetObjectItemCaseSensitive(lm, "resident_gib"); /* optional */
+    d->lm_bytes = cJSON_IsNumber(rg) && rg->valuedouble > 0 && rg->valuedouble < 1e9
+                      ? rg->valuedouble * 1073741824.0
+                      : 0;
     const cJSON *q = cJSON_GetObjectItemCaseSensitive(lm, "quality");
     if (!given(rows, mask, "quality") && cJSON_IsNumber(q) && q->valuedouble >= 0 &&
         q->valuedouble <= 1)

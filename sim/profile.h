@@ -2,7 +2,8 @@
  * are looked up.
  *
  * profile_apply() fills a device entry's tgs, ttft_s, power_active_w,
- * power_idle_w and quality from profile d->profile, LM d->lm, in the models
+ * power_idle_w and quality (and lm_bytes, from the LM's resident_gib when
+ * the profile has one, else 0) from profile d->profile, LM d->lm, in the models
  * directory c->models_dir; keys the entry gave itself (the `given` callback)
  * keep their values. The profile's numbers obey the device keys' bounds
  * (the rows `rows` of the device key table). Errors name the scenario and

@@ -195,7 +195,7 @@ static int q_push(run *u, uint32_t i, double t, uint64_t prompt, uint64_t tok, u
   }
   q_account(u, q, t);
   q->ring[(q->head + q->n++) & (q->cap - 1)] =
-      (q_ent){t, (uint32_t)tok, (uint32_t)prompt, cls, 0}; /* tokens <= 1e9 */
+      (q_ent){t, u->rq.d, (uint32_t)tok, (uint32_t)prompt, cls, u->rq.id}; /* tokens <= 1e9 */
   u->sv->queued++;
   if (t >= u->from)
     u->sv->n_queued++;
@@ -233,6 +233,7 @@ int sv_offer(run *u, long picked, double t, uint64_t prompt, uint64_t tok, uint3
   const q_dev *q = &sv->q[i];
   if (q->n >= q->max || tok > u->devs[i].cap_tokens || (u->devs[i].closed & DEV_CLOSED_FAULT))
     return 0; /* full, too large, or down (faults.h) */
+  OBS_CALL(u, wait, t, picked, (size_t)i, &(wl_arrival){prompt, tok, cls, 0});
   return q_push(u, (uint32_t)i, t, prompt, tok, cls) ? -1 : 1;
 }
 
@@ -251,6 +252,7 @@ int sv_try_start(run *u, uint32_t i, double t) {
       break;
     q_ent e = q_pop(u, i, t);
     moved = 1;
+    u->rq = (rq_tag){e.d, 0, RQ_NO_ESC, e.id}; /* route.h: who answers it is counted now */
     if (sv_start(u, i, t, e.t_arr, e.tok, e.prompt, e.cls))
       return -1;
   }
@@ -304,10 +306,8 @@ int sv_fire_deadline(run *u, const heap_ev *ev) {
     out = 1;
     if (e.t_arr >= u->from)
       q->timed_out++, sv->n_timed_out++;
-    if (u->obs) {
-      wl_arrival a = {e.prompt, e.tok, e.cls};
-      obs_reject(u, t, (long)i, &a, OBS_DEADLINE);
-    }
+    u->rq = (rq_tag){e.d, 0, RQ_NO_ESC, e.id};
+    OBS_CALL(u, timeout, t, i, e.t_arr, &(wl_arrival){e.prompt, e.tok, e.cls, 0});
     /* to the cloud at t (its outages, limits and budget apply then), its
      * latency counted from the arrival */
     if (cloud_send(u, e.t_arr, t, e.prompt, e.tok, e.t_arr >= u->from))

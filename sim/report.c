@@ -228,6 +228,17 @@ void rep_text(FILE *f, const scn *s, const es_result *r) {
             "accuracy   expected: edge %.4f, cloud %.4f, all %.4f (dropped: wrong); %.0f routed "
             "to the cloud, %.0f escalated\n",
             r->rq.acc_edge, r->rq.acc_cloud, r->rq.acc_all, r->rq.to_cloud, r->rq.escalated);
+  if (r->groups & ES_MG_ESC)
+    fprintf(f, "cascade    %.0f escalations refused by the cloud (the edge answer stood)\n",
+            r->rq.esc_refused);
+  if (r->groups & ES_MG_SWITCH) {
+    const struct es_switch_result *w = &r->sw;
+    fprintf(f,
+            "models     %.0f swaps (%.1f s), %.0f sent up; served by each device's 1st..4th "
+            "smallest LM: %.0f, %.0f, %.0f, %.0f\n",
+            w->swaps, w->swap_s, w->sent_up, w->served[0], w->served[1], w->served[2],
+            w->served[3]);
+  }
   fprintf(f, "\n%-20s %9s %9s %10s %9s %9s %10s\n", "device", "served", "rejected", "tokens",
           "tok_util", "slot_util", "energy_Wh");
   for (size_t i = 0; i < r->ndev; i++) {

@@ -210,8 +210,10 @@ static inline double rng_exponential(gsl_rng *r, double mean) {
 static inline size_t rng_discrete(gsl_rng *r, const gsl_ran_discrete_t *g) {
   double u = rng_u01(r);
   size_t c = (size_t)(u * (double)g->K);
-  size_t a = g->A[c];         /* loaded either way: a conditional move, not a branch */
-  return u < g->F[c] ? c : a; /* GSL also tests F[c] == 1.0, implied: u < 1 */
+  size_t a = g->A[c];                   /* loaded either way, and selected by a mask: which one
+                                           is data, and compilers emit a branch for ?: here */
+  size_t keep = -(size_t)(u < g->F[c]); /* GSL also tests F[c] == 1.0, implied: u < 1 */
+  return a ^ ((a ^ c) & keep);
 }
 
 #endif

@@ -1,15 +1,26 @@
 /* route.c: difficulty, accuracy curves and the routing decision (route.h).
  *
- * Accounting: route_arrive() makes the engine's calls (run_admit,
- * cloud_reject, cloud_send) and reads which of the run's totals moved to
- * learn who answered: n_edge (a device), n_redir (the cloud), or neither
- * (dropped, or before the statistics window). That is exact because, with
- * `difficulty`, nothing is answered later than the arrival's own call:
- * cloud retries and device failures (the paths that do) are refused by
- * route_check_cfg(). A cascade's escalation (edge answer, then the cloud)
- * counts in both n_edge and n_redir and once in n_esc, so the engine's
- * conservation check reads generated + escalated = edge + redirected +
- * dropped.
+ * Accounting: a request carries its difficulty (and, at the edge, the
+ * accuracy credited for its answer and any pending escalation) in run.rq
+ * while it is handled, and in its queue entry, service record, fault slot
+ * or retry record while it waits; the functions that count where it was
+ * answered (sv_start and route_edge's callers for the edge, cloud.c's
+ * attempt for the cloud, the cuts of faults.c and service.c taking an
+ * edge answer back) credit its expected accuracy then, so requests decided
+ * after their arrival (queues, shared service, failures, cloud retries)
+ * are accounted for exactly. With `difficulty` the cloud always runs
+ * cloud.c's extended path (u->cl), where that credit is.
+ *
+ * A cascade's escalation is sent to the cloud when the edge answer
+ * completes (EV_ESC for a fixed service time, the shared-service
+ * completion otherwise), like any cloud request: outages, limits, budget
+ * and retries apply. Answered, it counts in both n_edge and n_redir and
+ * once in n_esc (the engine's conservation check reads generated +
+ * escalated = edge + redirected + dropped), and the cloud's answer
+ * replaces the edge's (latency, utility, accuracy). Refused for good, the
+ * edge answer stands (its accuracy given the verifier's verdict) and is
+ * counted in esc_refused, not in drops. A failure that cuts the edge
+ * answer first cancels the escalation (the request fails over like any).
  */
 #include "route.h"
 
@@ -19,6 +30,7 @@
 
 #include "cloud.h"
 #include "kinds.h"
+#include "observe.h"
 #include "rng.h"
 #include "run.h"
 #include "scenario.h"
@@ -109,6 +121,8 @@ const key_row ROUTE_DIFF_KEYS[] = {
              "weights of `values` (>= 0, positive sum; default equal)"),
     KEY_FUNC("beta", SOFF(rt.beta), parse_beta, 0, NULL, "array",
              "[a, b]: difficulty drawn from Beta(a, b) (instead of values)"),
+    KEY_STR("column", SOFF(rt.dcol), sizeof(((route_cfg *)0)->dcol),
+            "trace workloads: the trace's column of difficulties in [0, 1] (instead of values)"),
     KEY_END};
 
 /* ---- rules ------------------------------------------------------------------------ */
@@ -152,6 +166,19 @@ static int check_curve(kctx *c, acc_curve *a, double quality, const char *path) 
   return 0;
 }
 
+/* difficulty.column: the trace gives each request's difficulty (its
+ * values are checked when the trace is read, wl_trace.c). */
+static int check_column(kctx *c, const scn *s) {
+  const route_cfg *x = &s->rt;
+  if (x->dv.n || x->beta.n || x->dw.n)
+    return key_fail(c, "difficulty.column",
+                    "not with `values`, `weights` or `beta` (the trace gives each difficulty)");
+  if (s->wl.ops != &wl_trace)
+    return key_fail(c, "difficulty.column", "only with workload.kind \"trace\", got \"%s\"",
+                    s->wl.ops->h.name);
+  return 0;
+}
+
 static int check_difficulty(kctx *c, route_cfg *x) {
   if (!x->dv.n == !x->beta.n)
     return key_fail(c, "difficulty", "must give either `values` or `beta`, not %s",
@@ -179,11 +206,36 @@ static int check_difficulty(kctx *c, route_cfg *x) {
   return x->dtab ? 0 : es_fail(c->e, ES_ERUNTIME, "edgesim: out of memory");
 }
 
+/* devices[i].models: only with a strategy that picks the LM, and each
+ * stored LM's curve as a device's. */
+static int check_stored(kctx *c, scn *s, size_t i) {
+  char p[96];
+  if (!s->rt.ops->serve) {
+    snprintf(p, sizeof p, "devices[%zu].models", i);
+    return key_fail(c, p, "only with routing.strategy \"model_switch\", got \"%s\"",
+                    s->rt.ops->h.name);
+  }
+  for (size_t k = 0; k < s->dev[i].nlms; k++) {
+    scn_device *v = &s->dev[i].lms[k];
+    snprintf(p, sizeof p, "devices[%zu].models[%zu].accuracy", i, v->listed);
+    if (check_curve(c, &v->acc, v->quality, p))
+      return c->e->code;
+    if (v->acc.kind == ACC_NONE) /* model_switch needs `difficulty` (route_check_cfg) */
+      return key_fail(c, p, "required (the profile publishes no quality for \"%s\")", v->lm);
+  }
+  return 0;
+}
+
 /* An `accuracy` without `difficulty`, or the converse without every LM's
  * curve: named at the first offending key. */
 static int check_lms(kctx *c, scn *s) {
   char p[96];
   for (size_t i = 0; i < s->ndev; i++) {
+    if (s->dev[i].nlms) { /* stored LMs: their curves, not the entry's */
+      if (check_stored(c, s, i))
+        return c->e->code;
+      continue;
+    }
     acc_curve *a = &s->dev[i].acc;
     snprintf(p, sizeof p, "devices[%zu].accuracy", i);
     if (check_curve(c, a, s->dev[i].quality, p))
@@ -207,22 +259,11 @@ static int check_lms(kctx *c, scn *s) {
   return 0;
 }
 
-/* The paths that answer a request after its arrival (retries, fail-overs)
- * are not accounted for yet (route.c's header). */
-static int check_unsupported(kctx *c, const scn *s) {
-  if (s->cx.has_retry)
-    return key_fail(c, "difficulty", "not supported with cloud.retry (yet)");
-  for (size_t i = 0; i < s->ndev; i++)
-    if (s->dev[i].has_failure)
-      return key_fail(c, "difficulty", "not supported with devices[%zu].failure (yet)", i);
-  return 0;
-}
-
 int route_check_cfg(kctx *c, scn *s) {
   route_cfg *x = &s->rt;
   if (!x->ops)
     x->ops = &route_edge_first;
-  if (x->has_diff && (check_difficulty(c, x) || check_unsupported(c, s)))
+  if (x->has_diff && (x->dcol[0] ? check_column(c, s) : check_difficulty(c, x)))
     return c->e->code;
   if (check_lms(c, s))
     return c->e->code;
@@ -250,8 +291,12 @@ void route_cfg_free(scn *s) {
   if (x->dtab)
     gsl_ran_discrete_free(x->dtab);
   curve_free(&x->cloud_acc);
-  for (size_t i = 0; s->dev && i < s->ndev; i++)
+  for (size_t i = 0; s->dev && i < s->ndev; i++) {
     curve_free(&s->dev[i].acc);
+    for (size_t k = 0; k < s->dev[i].nlms; k++) /* devices[].models */
+      curve_free(&s->dev[i].lms[k].acc);
+    free(s->dev[i].lms);
+  }
   kind_cfg_free(x->ops ? &x->ops->h : NULL, x->cfg);
 }
 
@@ -281,12 +326,30 @@ double acc_eval(const acc_curve *a, double d) {
 
 /* ---- the run ---------------------------------------------------------------------- */
 
+/* A cascade's escalation, from the edge's verdict until the cloud answers
+ * it or refuses it: the edge answer (to take back when the cloud's replaces
+ * it, or to keep) and the request. */
+typedef struct esc_rec {
+  double t_arr, t_start, t_first, t_end; /* the edge answer (t_end: the escalation's send) */
+  double service;                        /* t_end - t_start as the engine computed it */
+  double d, acc;                         /* difficulty; P(the kept edge answer is right) */
+  uint64_t prompt, tok;
+  uint32_t dev;       /* device instance that answered */
+  uint32_t state;     /* ESC_* */
+  uint32_t next_free; /* free list */
+} esc_rec;
+enum { ESC_FREE = 0, ESC_OPEN, ESC_TIMED, ESC_CUT };
+
 struct route_run {
   const route_cfg *x;
+  void *st; /* the strategy's run state (route_ops.setup), or NULL */
   gsl_rng *r_diff, *r_route;
   /* over requests arriving in the statistics window */
   double acc_edge, acc_cloud; /* sums of P(correct) of edge and cloud answers */
   uint64_t n_to_cloud;        /* sent straight to the cloud by the strategy */
+  uint64_t n_refused;         /* escalations the cloud refused: the edge answer stood */
+  esc_rec *pool;              /* escalations pending; grows by doubling, reused */
+  uint32_t cap, free_head, open;
 };
 
 int route_setup(run *u, uint64_t seed) {
@@ -298,9 +361,12 @@ int route_setup(run *u, uint64_t seed) {
     return -1;
   u->rt = q;
   q->x = x;
+  q->free_head = UINT32_MAX;
   q->r_diff = rng_stream_new(seed, RNG_DIFFICULTY);
   q->r_route = rng_stream_new(seed, RNG_ROUTE);
-  return q->r_diff && q->r_route ? 0 : -1;
+  if (!q->r_diff || !q->r_route)
+    return -1;
+  return x->ops->setup ? x->ops->setup(u, x->cfg, &q->st) : 0;
 }
 
 void route_teardown(run *u) {
@@ -311,92 +377,249 @@ void route_teardown(run *u) {
     gsl_rng_free(q->r_diff);
   if (q->r_route)
     gsl_rng_free(q->r_route);
+  free(q->pool);
+  if (q->x->ops->teardown)
+    q->x->ops->teardown(q->st);
   free(q);
   u->rt = NULL;
 }
 
-static double draw_difficulty(route_run *q) {
+static double draw_difficulty(route_run *q, const wl_arrival *a) {
   const route_cfg *x = q->x;
+  if (x->dcol[0])
+    return a->d; /* the trace's column */
   if (x->beta.n)
     return gsl_ran_beta(q->r_diff, x->beta.v[0], x->beta.v[1]);
   return x->dv.v[rng_discrete(q->r_diff, x->dtab)];
 }
 
-/* Credits a cloud answer given in the statistics window (n_redir moved):
- * Q of the utility becomes the curve's P(correct | d). */
-static void credit_cloud(run *u, double d) {
-  const scn *s = u->s;
-  double p = acc_eval(&s->rt.cloud_acc, d);
-  u->rt->acc_cloud += p;
-  u->r->utility_sum += s->alpha * (p - s->cloud.quality);
-}
+static const scn_device *dev_of(const run *u, size_t i) { return &u->s->dev[u->devs[i].spec]; }
 
-/* A cascade's escalation of the answer device i gave (admitted at t): the
- * cloud answers after the edge's service time, which its latency includes;
- * the edge answer's own latency and utility go (the utility is the cloud's:
- * its Q and its TTFT as R, like any cloud answer). */
-static int escalate(run *u, size_t i, double t, const wl_arrival *a, int counted) {
-  const scn *s = u->s;
-  const scn_device *sd = &s->dev[u->devs[i].spec];
-  double service = sd->ttft_s + (double)a->tokens / sd->tgs;
-  u->cloud_lat_add = service;
-  int rc = cloud_send(u, t, t, a->prompt, a->tokens, counted);
-  u->cloud_lat_add = 0;
-  if (rc || !counted)
-    return rc;
-  u->n_esc++, u->k_esc += a->tokens;
-  hist_remove(&u->r->lat_hist[0], service);
-  u->r->utility_sum -= s->alpha * sd->quality + (1 - s->alpha) * sd->ttft_s; /* the cloud's stays */
-  return 0; /* the cloud answered: cascade refuses the paths that drop (route_cascade.c) */
-}
+/* ---- escalation records ----------------------------------------------------------- */
 
-/* The edge's part: dispatch; if admitted, the answer's accuracy (and a
- * possible escalation), else the cloud as before. */
-static int to_edge(run *u, double t, const wl_arrival *a, double d) {
-  route_run *q = u->rt;
-  uint64_t e0 = u->n_edge, c0 = u->n_redir;
-  long i = disp_pick(&u->d, a->tokens, t);
-  if (!(i >= 0 && disp_admits(&u->d, (size_t)i, a->tokens, t))) {
-    if (cloud_reject(u, i, t, a->prompt, a->tokens))
+static int esc_alloc(route_run *q, uint32_t *out) {
+  if (q->free_head == UINT32_MAX) {
+    uint32_t cap = q->cap ? 2 * q->cap : 64;
+    if (cap > UINT32_MAX / 2)
       return -1;
-    if (u->n_redir != c0)
-      credit_cloud(u, d);
-    return 0;
-  }
-  if (run_admit(u, (size_t)i, t, a))
-    return -1;
-  const scn_device *sd = &u->s->dev[u->devs[i].spec];
-  double p = acc_eval(&sd->acc, d), acc = p;
-  int counted = u->n_edge != e0;
-  const route_ops *ops = q->x->ops;
-  if (ops->escalate && ops->escalate(q->x->cfg, q->r_route, p, &acc)) {
-    if (escalate(u, (size_t)i, t, a, counted))
+    esc_rec *p = realloc(q->pool, cap * sizeof *p);
+    if (!p)
       return -1;
-    if (counted)
-      credit_cloud(u, d);
-    return 0;
+    for (uint32_t k = q->cap; k < cap; k++)
+      p[k].next_free = k + 1 < cap ? k + 1 : UINT32_MAX, p[k].state = ESC_FREE;
+    q->pool = p, q->free_head = q->cap, q->cap = cap;
   }
-  if (counted) {
-    q->acc_edge += acc;
-    u->r->utility_sum += u->s->alpha * (acc - sd->quality);
-  }
+  *out = q->free_head;
+  q->free_head = q->pool[*out].next_free;
+  q->open++;
   return 0;
+}
+
+static void esc_free(route_run *q, uint32_t k) {
+  q->pool[k].state = ESC_FREE;
+  q->pool[k].next_free = q->free_head;
+  q->free_head = k;
+  q->open--;
+}
+
+/* The verifier escalates the edge answer of device i (started at t): a
+ * record, and with a known service time an EV_ESC at its completion (a
+ * shared-service completion calls route_escalate itself). */
+static int esc_open(run *u, size_t i, double t_arr, double t, uint64_t prompt, uint64_t tok,
+                    double service, double acc) {
+  route_run *q = u->rt;
+  uint32_t k;
+  if (esc_alloc(q, &k))
+    return -1;
+  esc_rec *e = &q->pool[k];
+  *e = (esc_rec){t_arr, t, t, t, service, u->rq.d, acc, prompt, tok, (uint32_t)i, ESC_OPEN, 0};
+  u->rq.esc = k;
+  u->rq.acc = 0;
+  if (!(service >= 0))
+    return 0;
+  e->state = ESC_TIMED;
+  e->t_first = t + dev_of(u, i)->ttft_s; /* as the engine records the edge answer */
+  e->t_end = t + service;
+  return cal_push(&u->q, t + service, EV_ESC, k);
+}
+
+/* ---- accounting, where the request is answered ------------------------------------ */
+
+int route_edge(run *u, size_t i, double t_arr, double t, uint64_t prompt, uint64_t tok,
+               double service) {
+  route_run *q = u->rt;
+  const scn_device *sd = dev_of(u, i);
+  double p = acc_eval(&sd->acc, u->rq.d), acc = p;
+  const route_ops *ops = q->x->ops;
+  int esc = ops->escalate && ops->escalate(q->x->cfg, q->r_route, p, &acc);
+  u->rq.esc = RQ_NO_ESC;
+  if (t_arr < u->from) /* not counted: the verdict drawn all the same, nothing sent */
+    return 0;
+  if (esc)
+    return esc_open(u, i, t_arr, t, prompt, tok, service, acc);
+  u->rq.acc = acc;
+  q->acc_edge += acc;
+  u->r->utility_sum += u->s->alpha * (acc - sd->quality);
+  return 0;
+}
+
+void route_edge_cut(run *u, size_t i) {
+  route_run *q = u->rt;
+  uint32_t k = u->rq.esc;
+  if (k != RQ_NO_ESC) { /* escalation pending: the answer it would replace never came */
+    if (q->pool[k].state == ESC_TIMED)
+      q->pool[k].state = ESC_CUT; /* its EV_ESC frees it */
+    else
+      esc_free(q, k);
+    u->rq.esc = RQ_NO_ESC;
+    return;
+  }
+  q->acc_edge -= u->rq.acc;
+  u->r->utility_sum -= u->s->alpha * (u->rq.acc - dev_of(u, i)->quality);
+}
+
+/* A cloud answer counted in the statistics window (n_redir moved): Q of
+ * the utility becomes the curve's P(correct | d); an escalation's answer
+ * replaces the edge answer: that one's latency and utility go (the utility
+ * is the cloud's: its Q and its TTFT as R, like any cloud answer). */
+void route_cloud(run *u) {
+  route_run *q = u->rt;
+  const scn *s = u->s;
+  double p = acc_eval(&s->rt.cloud_acc, u->rq.d);
+  q->acc_cloud += p;
+  u->r->utility_sum += s->alpha * (p - s->cloud.quality);
+  uint32_t k = u->rq.esc;
+  if (k == RQ_NO_ESC)
+    return;
+  const esc_rec *e = &q->pool[k];
+  const scn_device *sd = dev_of(u, e->dev);
+  u->n_esc++, u->k_esc += e->tok;
+  if (u->sv)
+    sv_unrecord(u, e->t_arr, e->t_start, e->t_first, e->t_end, e->tok);
+  else
+    hist_remove(&u->r->lat_hist[0], e->service);
+  u->r->utility_sum -= s->alpha * sd->quality + (1 - s->alpha) * sd->ttft_s;
+  esc_free(q, k);
+  u->rq.esc = RQ_NO_ESC;
+}
+
+void route_esc_refused(run *u) {
+  route_run *q = u->rt;
+  uint32_t k = u->rq.esc;
+  const esc_rec *e = &q->pool[k];
+  q->acc_edge += e->acc;
+  u->r->utility_sum += u->s->alpha * (e->acc - dev_of(u, e->dev)->quality);
+  q->n_refused++;
+  esc_free(q, k);
+  u->rq.esc = RQ_NO_ESC;
+}
+
+double route_esc_start(const run *u) { return u->rt->pool[u->rq.esc].t_start; }
+
+double route_esc_lead(const run *u) {
+  return u->rq.esc == RQ_NO_ESC || u->sv ? 0 : u->rt->pool[u->rq.esc].service;
+}
+
+int route_escalate(run *u, uint32_t k, double t_first, double t) {
+  route_run *q = u->rt;
+  esc_rec e = q->pool[k];
+  if (e.state == ESC_OPEN) /* shared service: its answer's times are known now */
+    q->pool[k].t_first = t_first, q->pool[k].t_end = t, q->pool[k].service = t - e.t_start;
+  if (u->ts)
+    run_ts_advance(u, t);
+  u->rq = (rq_tag){e.d, e.acc, k, 0};
+  u->cloud_lat_add = route_esc_lead(u);
+  int rc = cloud_send(u, e.t_arr, t, e.prompt, e.tok, 1); /* answered, refused or retried */
+  u->cloud_lat_add = 0;
+  u->rq.esc = RQ_NO_ESC;
+  return rc;
+}
+
+int route_fire_esc(run *u, const heap_ev *ev) {
+  route_run *q = u->rt;
+  if (q->pool[ev->arg].state == ESC_CUT) { /* a failure cut the edge answer */
+    esc_free(q, ev->arg);
+    return 0;
+  }
+  return route_escalate(u, ev->arg, 0, ev->t);
+}
+
+uint32_t route_pending(const run *u) { return u->rt ? u->rt->open : 0; }
+
+/* ---- the decision at arrival ------------------------------------------------------ */
+
+/* The strategy's note that device i (or none, i < 0) was picked. */
+static int dispatched(run *u, long i, double t) {
+  route_run *q = u->rt;
+  if (i < 0 || !q->x->ops->dispatched)
+    return 0;
+  return q->x->ops->dispatched(q->st, u, (size_t)i, t, u->rq.d);
+}
+
+/* A strategy that picks the LM (serve): device i admitted the request;
+ * the LM serves it (its accuracy credited like route_edge's), or it goes
+ * up to the cloud (credited there). Without queues or failures (refused
+ * by model_switch), so here is where it is answered. */
+static int serve_lm(run *u, size_t i, double t, const wl_arrival *a) {
+  route_run *q = u->rt;
+  const scn_device *lm = q->x->ops->serve(q->st, u, i, t, u->rq.d, a->tokens);
+  int rc;
+  if (!lm) {
+    OBS_CALL(u, reject, t, (long)i, a, OBS_SENT_UP);
+    rc = cloud_send(u, t, t, a->prompt, a->tokens, t >= u->from);
+  } else {
+    double p = acc_eval(&lm->acc, u->rq.d);
+    if (t >= u->from) {
+      u->rq.acc = p;
+      q->acc_edge += p;
+      u->r->utility_sum += u->s->alpha * (p - lm->quality);
+    }
+    rc = run_admit_as(u, i, t, a, lm);
+  }
+  return rc ? -1 : dispatched(u, (long)i, t);
+}
+
+/* The edge's part: dispatch; if admitted, the answer is credited where it
+ * starts (here, or in sv_start with queues); else a queue, or the cloud. */
+static int to_edge(run *u, double t, const wl_arrival *a) {
+  long i = disp_pick(&u->d, a->tokens, t);
+  if (i >= 0 && disp_admits(&u->d, (size_t)i, a->tokens, t)) {
+    if (u->rt->x->ops->serve)
+      return serve_lm(u, (size_t)i, t, a);
+    if (!u->sv) { /* with queues, sv_start calls route_edge */
+      const scn_device *sd = dev_of(u, (size_t)i);
+      double service = sd->ttft_s + (double)a->tokens / sd->tgs; /* as admit() computes it */
+      if (route_edge(u, (size_t)i, t, t, a->prompt, a->tokens, service))
+        return -1;
+    }
+    return run_admit(u, (size_t)i, t, a);
+  }
+  if (u->sv) { /* no free slot or window: a queue with room takes it */
+    int k = sv_offer(u, i, t, a->prompt, a->tokens, a->cls);
+    if (k)
+      return k < 0 ? -1 : 0;
+  }
+  OBS_CALL(u, reject, t, i, a, obs_reason_of(u, i, a->tokens));
+  if (cloud_reject(u, i, t, a->prompt, a->tokens))
+    return -1;
+  return dispatched(u, i, t);
+}
+
+int route_fire(run *u, const heap_ev *ev) {
+  route_run *q = u->rt;
+  return q->x->ops->fire(q->st, u, ev);
 }
 
 int route_arrive(run *u, double t, const wl_arrival *a) {
   route_run *q = u->rt;
   const route_ops *ops = q->x->ops;
-  double d = draw_difficulty(q);
-  if (!ops->to_cloud || !ops->to_cloud(q->x->cfg, q->r_route, d))
-    return to_edge(u, t, a, d);
+  u->rq = (rq_tag){draw_difficulty(q, a), 0, RQ_NO_ESC, u->rq.id}; /* id: observe.h */
+  if (!ops->to_cloud || !ops->to_cloud(q->x->cfg, q->r_route, u->rq.d))
+    return to_edge(u, t, a);
   int counted = t >= u->from;
-  uint64_t c0 = u->n_redir;
   q->n_to_cloud += (uint64_t)counted;
-  if (cloud_send(u, t, t, a->prompt, a->tokens, counted))
-    return -1;
-  if (u->n_redir != c0)
-    credit_cloud(u, d);
-  return 0;
+  OBS_CALL(u, reject, t, -1, a, OBS_ROUTED); /* the arrival's one outcome (observe.h) */
+  return cloud_send(u, t, t, a->prompt, a->tokens, counted);
 }
 
 static double ratio(double a, double b) { return b > 0 ? a / b : 0; }
@@ -408,10 +631,13 @@ void route_finish(run *u) {
   es_result *r = u->r;
   double esc = (double)u->n_esc;
   r->rq.escalated = esc;
+  r->rq.esc_refused = (double)q->n_refused;
   r->rq.to_cloud = (double)q->n_to_cloud;
   r->rq.acc_edge = ratio(q->acc_edge, r->edge_served - esc);
   r->rq.acc_cloud = ratio(q->acc_cloud, r->redirected);
   r->rq.acc_all = ratio(q->acc_edge + q->acc_cloud, r->generated); /* dropped: wrong */
   /* an escalated request was answered, not rejected, at the edge */
   r->rejected_fraction = ratio(r->redirected - esc + r->dropped, r->generated);
+  if (q->x->ops->finish)
+    q->x->ops->finish(q->st, u);
 }

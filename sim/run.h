@@ -22,14 +22,27 @@
 
 struct obs;
 
+/* What a request carries while it waits (route.h; observe.h for the id). */
+typedef struct rq_tag {
+  double d;     /* its difficulty */
+  double acc;   /* at the edge: the expected accuracy credited for its answer */
+  uint32_t esc; /* a cascade's pending escalation (route.c's record), or RQ_NO_ESC */
+  uint32_t id;  /* with observers: its id's low 32 bits (observe.h); else 0 */
+} rq_tag;
+#define RQ_NO_ESC UINT32_MAX
+
 typedef struct run {
   const scn *s;
   es_result *r;
   dev *devs;
   size_t n;
-  cal q;         /* every event but arrivals */
-  lim_set lims;  /* the devices' limiter groups */
-  size_t ntok;   /* token values: service class = spec * ntok + token index */
+  cal q;        /* every event but arrivals */
+  lim_set lims; /* the devices' limiter groups */
+  size_t ntok;  /* token values: service class = spec * ntok + token index */
+  /* Service time ttft + tokens / tgs of each service class, computed at its
+   * first admission (NaN before); NULL without classes (traces). The same
+   * double as computing it each time, without a division per request. */
+  double *svc_s;
   double events; /* calendar events run plus arrivals */
   /* Exact totals over the statistics window (integers: a double loses
    * tokens past 2^53; 10^10 requests of up to 10^9 tokens, the documented
@@ -48,7 +61,8 @@ typedef struct run {
   struct flt_run *fl;   /* faults.c's state; NULL: no device fails */
   /* observers (observe.h: --events, --trace), or NULL: then each hook is one test */
   struct obs *obs;
-  double obs_t; /* with observers: the time the limiters were last brought to */
+  double obs_t;   /* with observers: the time the limiters were last brought to */
+  uint64_t obs_n; /* with observers: arrivals so far (the last one's id); else 0 */
   /* route.c (route.h): its state, NULL without `difficulty`; a cascade's
    * escalations in the window (answered at the edge, then by the cloud:
    * counted in both n_edge and n_redir), their tokens; and the edge time
@@ -56,7 +70,14 @@ typedef struct run {
   struct route_run *rt;
   uint64_t n_esc, k_esc;
   double cloud_lat_add;
-  svc *sv; /* queues and shared service (svc.h), or NULL: the paper's model */
+  /* The request being handled (route.h, with `difficulty`): set at its
+   * arrival and restored from wherever it waited (a queue entry, a slot, a
+   * retry record) before it moves on, so the function that counts where it
+   * was answered reads its difficulty here. Unused (0) without. */
+  rq_tag rq;
+  svc *sv;              /* queues and shared service (svc.h), or NULL: the paper's model */
+  struct adapt_run *ad; /* adapt.c's state, NULL unless a device has limiter.adapt */
+  int xdone;            /* fl or ad: an admission's completion kind may not be EV_DONE */
 } run;
 typedef struct cloud_run cloud_run;
 typedef struct flt_run flt_run;
@@ -74,6 +95,10 @@ enum run_ev {
   EV_SVC,        /* a shared-service completion on device arg (service.c) */
   EV_PREFILL,    /* a prefill end on device arg (service.c) */
   EV_DEADLINE,   /* a queue head's deadline on device arg (queue.c) */
+  EV_ESC,        /* a cascade's edge answer completed: escalate record arg (route.c) */
+  EV_ROUTE,      /* the routing strategy's event on device arg (route.c: a model swap ends) */
+  EV_ADAPT,      /* the adaptive window's controller on device arg (adapt.c) */
+  EV_ADONE,      /* a completion on a device that measures its utilization (adapt.c) */
   EV_TYPES_END
 };
 #define EV_KIND_MASK 0xffu
@@ -82,6 +107,10 @@ enum run_ev {
 int run_done(run *u, const heap_ev *ev);
 /* The engine's admission of arrival a on device i at t (i admits it). */
 int run_admit(run *u, size_t i, double t, const wl_arrival *a);
+/* The same, served with the numbers (tgs, ttft_s, quality) of `lm`, one of
+ * its entry's stored LMs (scn_device.lms; route.h), whose completions have
+ * their own class block lm->lm_class. */
+int run_admit_as(run *u, size_t i, double t, const wl_arrival *a, const scn_device *lm);
 /* Writes the time-series rows of every interval that ends at or before t. */
 void run_ts_advance(run *u, double t);
 

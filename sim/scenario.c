@@ -76,6 +76,13 @@ static int keep_device_limiter(kctx *c, const cJSON *v, const char *path, const 
   return 0;
 }
 
+/* `models` is resolved once the entry's profile is known (check_device). */
+static int keep_models(kctx *c, const cJSON *v, const char *path, const key_row *r, char *b) {
+  (void)c, (void)path, (void)r;
+  ((scn_device *)b)->models_json = v;
+  return 0;
+}
+
 /* ---- the rows --------------------------------------------------------------- */
 
 static const key_row CLOUD_KEYS[] = {
@@ -256,6 +263,21 @@ static const key_row DEV_KEYS[] = {
             "shared: prompt tokens per second of prefill (profile's, where it has one)"),
     KEY_NUM("prefill_overhead_s", DOFF(prefill_overhead_s), 0, 3600, 0, "0",
             "shared: fixed part of the prefill, seconds"),
+    KEY_FUNC("models", 0, keep_models, 0, NULL, "array",
+             "model_switch: the LMs it stores (profile names, or {lm, accuracy}); the first is "
+             "resident at t = 0"),
+    KEY_NUM("swap_s", DOFF(swap_s), 0, 1e6, 0, NULL,
+            "model_switch: seconds to load an LM (or storage_gbs)"),
+    KEY_NUM("storage_gbs", DOFF(storage_gbs), 0, 1e6, K_LOX, NULL,
+            "model_switch: storage read bandwidth, GB/s: a swap takes the LM's bytes / it"),
+    KEY_END};
+
+/* An item of `models` given as an object (base: its copy of the entry). */
+static const key_row MODEL_KEYS[] = {
+    {"lm", K_STR, DOFF(lm), SCN_NAME_MAX, 0, 0, K_REQ, NULL, NULL, NULL,
+     "an LM of the device's profile", NULL},
+    KEY_OBJ("accuracy", DOFF(acc.given), ROUTE_DEV_ACC_KEYS, 0, NULL,
+            "its P(correct | difficulty) (default: flat at the profile's quality)"),
     KEY_END};
 
 /* Device keys without which a device cannot run; the profile gives the
@@ -348,9 +370,132 @@ static int check_service(kctx *c, scn_device *d, uint64_t seen, const char *path
   return 0;
 }
 
+/* ---- stored LMs (`models`) ---------------------------------------------------- */
+
+/* The keys an entry with `models` may not give (each LM's numbers come
+ * from the profile and its item of `models`). */
+static const char *const NOT_WITH_MODELS[] = {"lm", "tgs", "ttft_s", "quality", "accuracy", NULL};
+
+/* Parses `models` into d->lms (names and curves, in listing order) and
+ * makes models[0] the entry's own `lm`. */
+static int parse_models(kctx *c, scn_device *d, uint64_t seen, const char *path) {
+  char p[512], got[96];
+  static const key_row name_row = KEY_STR("lm", DOFF(lm), SCN_NAME_MAX, "");
+  if (d->service != SCN_SERVICE_FIXED) {
+    key_join(p, sizeof p, path, "models");
+    return key_fail(c, p, "only with \"service\": \"fixed\" (yet)");
+  }
+  const cJSON *arr = d->models_json, *it;
+  int n = cJSON_GetArraySize(arr);
+  for (int k = 0; NOT_WITH_MODELS[k]; k++)
+    if (key_given(DEV_KEYS, seen, NOT_WITH_MODELS[k])) {
+      key_join(p, sizeof p, path, NOT_WITH_MODELS[k]);
+      return key_fail(c, p, "not with `models` (each LM's numbers come from the profile)");
+    }
+  key_join(p, sizeof p, path, "models");
+  if (!cJSON_IsArray(arr) || n < 1 || n > SCN_MAX_MODELS) {
+    key_count_text(arr, got, sizeof got);
+    return key_fail(c, p, "must be an array of 1 to %d LMs, got %s", SCN_MAX_MODELS, got);
+  }
+  if (!key_given(DEV_KEYS, seen, "profile"))
+    return key_fail(c, p, "needs `profile` (the LMs' numbers come from it)");
+  if (!(d->lms = calloc((size_t)n, sizeof *d->lms)))
+    return es_fail(c->e, ES_ERUNTIME, "edgesim: out of memory");
+  d->nlms = (size_t)n;
+  it = arr->child;
+  for (int k = 0; k < n; k++, it = it->next) {
+    scn_device *v = &d->lms[k];
+    snprintf(p, sizeof p, "%s.models[%d]", path, k);
+    v->listed = (size_t)k;
+    if (!cJSON_IsObject(it) && !cJSON_IsString(it)) {
+      key_count_text(it, got, sizeof got);
+      return key_fail(c, p, "must be an LM name or {\"lm\": NAME, \"accuracy\": {...}}, got %s",
+                      got);
+    }
+    if (cJSON_IsObject(it) ? key_parse_obj(c, it, p, MODEL_KEYS, (char *)v, NULL)
+                           : key_parse_value(c, it, p, &name_row, (char *)v))
+      return c->e->code;
+    for (int j = 0; j < k; j++)
+      if (!strcmp(d->lms[j].lm, v->lm))
+        return key_fail(c, p, "\"%s\" is already models[%d]; each LM once", v->lm, j);
+  }
+  snprintf(d->lm, sizeof d->lm, "%s", d->lms[0].lm);
+  return 0;
+}
+
+/* The profile's complaint about the `lm` of an entry with `models` is
+ * about models[0] (its lm): the message names that. Returns the code. */
+static int lm_is_models0(es_err *e, const char *path) {
+  char from[96], rest[sizeof e->msg];
+  snprintf(from, sizeof from, "%s.lm: ", path);
+  char *at = strstr(e->msg, from);
+  if (at) {
+    snprintf(rest, sizeof rest, "%s", at + strlen(from));
+    snprintf(at, sizeof e->msg - (size_t)(at - e->msg), "%s.models[0].lm: %s", path, rest);
+  }
+  return e->code;
+}
+
+/* Each stored LM's numbers, as a device of this entry with that LM alone
+ * (profile_apply: it must fit), its bytes, then the order by size and the
+ * swap times. */
+static int fill_models(kctx *c, scn_device *d, uint64_t seen, const char *path) {
+  char p[512];
+  int has_swap = key_given(DEV_KEYS, seen, "swap_s");
+  int has_storage = key_given(DEV_KEYS, seen, "storage_gbs");
+  for (size_t k = 0; k < d->nlms; k++) {
+    scn_device *v = &d->lms[k], keep = *v;
+    *v = *d; /* the entry's numbers and keys; then the LM's own */
+    memcpy(v->lm, keep.lm, sizeof v->lm);
+    v->acc = keep.acc, v->listed = keep.listed;
+    v->lms = NULL, v->nlms = 0, v->own_lim = 0, v->curve_n = v->curve_a = NULL, v->ncurve = 0;
+    v->quality = -1, v->lm_bytes = 0, v->models_json = NULL, v->lim_json = NULL;
+    snprintf(p, sizeof p, "%s.models[%zu]", path, k);
+    if (profile_apply(c, v, DEV_KEYS, seen, p))
+      return c->e->code;
+    if (!(v->lm_bytes > 0))
+      return key_fail(
+          c, p,
+          "profile \"%s\" gives no lm.%s.resident_gib (its weight bytes: the size order "
+          "and the swap time)",
+          d->profile, v->lm);
+  }
+  if (d->nlms > 1 && !has_swap && !has_storage) {
+    key_join(p, sizeof p, path, "swap_s");
+    return key_fail(c, p,
+                    "required key is missing with more than one LM in `models` (or storage_gbs, "
+                    "the bandwidth the weights load at)");
+  }
+  if (has_swap && has_storage) {
+    key_join(p, sizeof p, path, "storage_gbs");
+    return key_fail(c, p, "not with swap_s (give one: the swap time, or what it is computed from)");
+  }
+  for (size_t k = 1; k < d->nlms; k++) /* insertion sort by size; equal sizes in listing order */
+    for (size_t j = k; j > 0 && d->lms[j].lm_bytes < d->lms[j - 1].lm_bytes; j--) {
+      scn_device t = d->lms[j];
+      d->lms[j] = d->lms[j - 1], d->lms[j - 1] = t;
+    }
+  for (size_t k = 0; k < d->nlms; k++) {
+    scn_device *v = &d->lms[k];
+    v->swap_in_s = has_swap ? d->swap_s : v->lm_bytes / (d->storage_gbs * 1e9);
+    if (v->listed == 0)
+      d->lm_first = k;
+  }
+  return 0;
+}
+
 static int check_device(kctx *c, scn_device *d, uint64_t seen, const char *path, size_t i) {
   char p[512];
   int has_profile = key_given(DEV_KEYS, seen, "profile"), has_lm = key_given(DEV_KEYS, seen, "lm");
+  int has_models = d->models_json != NULL;
+  if (has_models && parse_models(c, d, seen, path))
+    return c->e->code;
+  has_lm |= has_models; /* models[0] */
+  if (!has_models &&
+      (key_given(DEV_KEYS, seen, "swap_s") || key_given(DEV_KEYS, seen, "storage_gbs"))) {
+    key_join(p, sizeof p, path, key_given(DEV_KEYS, seen, "swap_s") ? "swap_s" : "storage_gbs");
+    return key_fail(c, p, "only with `models` (the LMs a device stores and swaps between)");
+  }
   /* Instances of an entry with count > 1 are named NAME[k]: a name with a
    * bracket could be another entry's instance name ("a[0]" beside "a" with
    * count 2), so brackets are refused. */
@@ -366,7 +511,7 @@ static int check_device(kctx *c, scn_device *d, uint64_t seen, const char *path,
     return key_fail(c, p, "required key is missing (\"profile\" and \"lm\" go together)");
   }
   if (has_profile && profile_apply(c, d, DEV_KEYS, seen, path))
-    return c->e->code;
+    return has_models ? lm_is_models0(c->e, path) : c->e->code;
   if (!key_given(DEV_KEYS, seen, "name")) { /* no name: the profile's, else device<i> */
     if (has_profile)
       snprintf(d->name, sizeof d->name, "%s", d->profile);
@@ -387,7 +532,9 @@ static int check_device(kctx *c, scn_device *d, uint64_t seen, const char *path,
     return key_fail(c, p, "must be <= power_active_w (%.15g), got %.15g", d->power_active_w,
                     d->power_idle_w);
   }
-  return check_service(c, d, seen, path);
+  if (check_service(c, d, seen, path))
+    return c->e->code;
+  return has_models ? fill_models(c, d, seen, path) : 0;
 }
 
 typedef struct named {
@@ -446,6 +593,8 @@ static int parse_devices(kctx *c, const cJSON *arr, const char *path, const key_
     if (key_parse_obj(c, it, p, DEV_KEYS, (char *)&s->dev[i], &seen) ||
         check_device(c, &s->dev[i], seen, p, (size_t)i))
       return c->e->code;
+    for (size_t k = 0; k < s->dev[i].nlms; k++) /* completion classes after the entries' */
+      s->dev[i].lms[k].lm_class = s->ndev + s->nlms++;
     s->ninst += s->dev[i].count;
     if (s->ninst > SCN_MAX_DEVICES)
       return key_fail(c, path,
@@ -542,18 +691,17 @@ static int check_rules(kctx *c, const cJSON *root) {
     return c->e->code;
   if (check_limiters(c, root) || check_dispatch(c, s))
     return c->e->code;
+  s->ext = s->has_slo; /* adapt_check_scn reads it */
+  for (size_t i = 0; i < s->ndev; i++)
+    s->ext |= s->dev[i].has_queue || s->dev[i].service != SCN_SERVICE_FIXED ||
+              s->dev[i].has_prefill || s->dev[i].curve_given;
+  if (adapt_check_scn(c, s)) /* adapt.h: limiter.adapt's rules */
+    return c->e->code;
   if (cloud_check_cfg(c, s) || flt_check_cfg(c, s))
     return c->e->code;
   s->has_quality = s->cloud.quality >= 0;
   for (size_t i = 0; i < s->ndev; i++)
     s->has_quality &= s->dev[i].quality >= 0;
-  s->ext = s->has_slo;
-  for (size_t i = 0; i < s->ndev; i++)
-    s->ext |= s->dev[i].has_queue || s->dev[i].service != SCN_SERVICE_FIXED ||
-              s->dev[i].has_prefill || s->dev[i].curve_given;
-  if (s->ext && s->rt.has_diff) /* route.c answers at arrival; queues decide later */
-    return key_fail(c, "difficulty",
-                    "not supported together with queue, service, prefill or slo keys (yet)");
   return route_check_cfg(c, s); /* route.h: difficulty, accuracy curves, routing */
 }
 
@@ -615,7 +763,7 @@ static int load_text(const char *file, const char *buf, size_t len, const char *
     profile_cache_drop(&c);
   }
   for (size_t i = 0; s && i < s->ndev; i++)
-    s->dev[i].lim_json = NULL; /* the tree goes now */
+    s->dev[i].lim_json = NULL, s->dev[i].models_json = NULL; /* the tree goes now */
   cJSON_Delete(root);
   if (rc) {
     scn_free(s);

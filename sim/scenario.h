@@ -13,6 +13,7 @@
 
 #include <stdio.h>
 
+#include "adapt.h"
 #include "cloud.h"
 #include "dist.h"
 #include "err.h"
@@ -30,7 +31,8 @@ struct kctx;
 typedef struct scn_lim {
   const struct lim_ops *ops;
   void *cfg;       /* owned by whoever parsed it (the scenario or the device entry) */
-  double window_s; /* W, seconds */
+  double window_s; /* W, seconds (with adapt: its initial value) */
+  lim_adapt adapt; /* limiter.adapt (adapt.h); adapt.has 0 without it */
 } scn_lim;
 
 typedef struct scn_device {
@@ -63,7 +65,22 @@ typedef struct scn_device {
   size_t ncurve;             /* shared: points of the batch curve A(n) (0 before resolved) */
   double *curve_n, *curve_a; /* batch sizes (1 first, increasing) and aggregate tokens/s; owned */
   int curve_given;           /* the curve came from the entry's `batch_curve` */
+  /* Stored LMs (`models`, routing.strategy model_switch; README "Routing
+   * and accuracy"). Opt-in: nlms 0 stores only `lm`. */
+  struct scn_device *lms; /* nlms entries, smallest first (lm_bytes, ties in listing order): each
+                             a copy of this entry with that LM's numbers (tgs, ttft_s, quality,
+                             acc, swap_in_s); owned */
+  size_t nlms;
+  size_t lm_first;          /* index in lms of models[0], resident at t = 0 */
+  double lm_bytes;          /* its LM's weights in memory: the profile's resident_gib x 2^30; 0 */
+  double swap_s;            /* `swap_s`, seconds (0 when not given) */
+  double storage_gbs;       /* `storage_gbs`, GB/s (1e9 B/s); 0: not given */
+  double swap_in_s;         /* a copy in lms: seconds to load this LM (swap_s, or bytes/storage) */
+  size_t lm_class;          /* a copy in lms: its completion class block (>= ndev) */
+  size_t listed;            /* a copy in lms: its index in `models` */
+  const cJSON *models_json; /* while loading: its `models` array, or NULL */
 } scn_device;
+#define SCN_MAX_MODELS 4 /* LMs a device entry stores */
 
 enum { SCN_QUEUE_FIFO = 0 };
 enum { SCN_SERVICE_FIXED = 0, SCN_SERVICE_SHARED = 1 };
@@ -82,6 +99,7 @@ typedef struct scn {
   scn_device *dev; /* ndev entries, in file order */
   size_t ndev;
   size_t ninst; /* sum of counts: device instances */
+  size_t nlms;  /* stored-LM copies of all entries (devices[].models): completion classes */
   scn_lim lim;  /* the default limiter (`limiter`); cfg owned */
   struct {
     const struct disp_ops *ops;

@@ -48,7 +48,9 @@ enum { SV_TMR_SVC = 0, SV_TMR_PREFILL = 1, SV_TMR_DEADLINE = 2 };
 
 typedef struct q_ent {
   double t_arr;
-  uint32_t tok, prompt, cls, pad;
+  double d; /* its difficulty (run.rq.d, route.h; 0 without) */
+  uint32_t tok, prompt, cls;
+  uint32_t id; /* run.rq.id: its observer id's low 32 bits (observe.h), 0 without */
 } q_ent;
 
 typedef struct q_dev {
@@ -65,6 +67,9 @@ typedef struct sv_req {
   double key; /* decode heap: finish virtual time; prefill heap: prefill end */
   double t_arr, t_start, t_first;
   uint64_t tok, prompt;
+  double d, acc; /* routing (run.rq, route.h): difficulty, accuracy credited */
+  uint32_t esc;  /* its cascade escalation record, or RQ_NO_ESC (run.h) */
+  uint32_t id;   /* run.rq.id (observe.h) */
 } sv_req;
 
 typedef struct sv_heap {

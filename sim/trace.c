@@ -51,12 +51,25 @@ static int read_line(trace *tr, char *buf, es_err *e) {
 
 static char lower(char c) { return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c; }
 
-static int known_header(const char *line) {
+/* The length of the prefix of b that equals a ignoring case, if all of a
+ * is matched; else 0. */
+static size_t match_ci(const char *a, const char *b) {
+  size_t n = 0;
+  while (a[n] && lower(a[n]) == lower(b[n]))
+    n++;
+  return a[n] ? 0 : n;
+}
+
+/* A known header, followed by ",COL" when the trace has a difficulty
+ * column. */
+static int known_header(const char *line, const char *col) {
   for (const char *const *h = HEADERS; *h; h++) {
-    const char *a = *h, *b = line;
-    while (*a && lower(*a) == lower(*b))
-      a++, b++;
-    if (!*a && !*b)
+    size_t n = match_ci(*h, line);
+    if (!n)
+      continue;
+    if (!*col && !line[n])
+      return 1;
+    if (*col && line[n] == ',' && match_ci(col, line + n + 1) && !line[n + 1 + strlen(col)])
       return 1;
   }
   return 0;
@@ -73,9 +86,10 @@ static void excerpt(const char *line, char *out, size_t n) {
   snprintf(out + k, n - k, "%s", line[k] ? "..." : "");
 }
 
-int trace_open(trace *tr, const char *path, es_err *e) {
+int trace_open(trace *tr, const char *path, const char *col, es_err *e) {
   memset(tr, 0, sizeof *tr);
   snprintf(tr->path, sizeof tr->path, "%s", path);
+  snprintf(tr->col, sizeof tr->col, "%s", col ? col : "");
   if (!(tr->f = ifile_open(path, "a CSV trace", 0, e)))
     return e->code;
   char line[LINE_MAX_BYTES];
@@ -85,10 +99,12 @@ int trace_open(trace *tr, const char *path, es_err *e) {
             path);
   else if (rc == 1 && !strncmp(line, "\xEF\xBB\xBF", 3)) /* invisible in the message below */
     bad(tr, e, "starts with a UTF-8 byte order mark; expected the header %s", HEADERS[0]);
-  else if (rc == 1 && !known_header(line)) {
+  else if (rc == 1 && !known_header(line, tr->col)) {
     char got[48];
     excerpt(line, got, sizeof got);
-    bad(tr, e, "expected the header %s (or %s), got '%s'", HEADERS[0], HEADERS[1], got);
+    const char *sep = tr->col[0] ? "," : "";
+    bad(tr, e, "expected the header %s%s%.63s (or %s%s%.63s), got '%s'", HEADERS[0], sep, tr->col,
+        HEADERS[1], sep, tr->col, got);
   } else if (rc == 1)
     return 0;
   trace_close(tr);
@@ -206,9 +222,18 @@ int trace_next(trace *tr, trace_row *row, es_err *e) {
   if (rc != 1)
     return rc;
   char *f1 = line, *f2 = strchr(f1, ','), *f3 = f2 ? strchr(f2 + 1, ',') : NULL;
-  if (!f2 || !f3 || strchr(f3 + 1, ','))
+  char *f4 = f3 ? strchr(f3 + 1, ',') : NULL;
+  if (!tr->col[0] && (!f2 || !f3 || f4))
     return bad(tr, e, "expected three fields TIME,PROMPT,OUTPUT");
+  if (tr->col[0] && (!f2 || !f3 || !f4 || strchr(f4 + 1, ',')))
+    return bad(tr, e, "expected four fields TIME,PROMPT,OUTPUT,%.63s", tr->col);
   *f2++ = 0, *f3++ = 0;
+  row->d = 0;
+  if (f4) {
+    *f4++ = 0;
+    if (!is_decimal(f4) || !((row->d = strtod(f4, NULL)) <= 1))
+      return bad(tr, e, "%.63s (difficulty) must be a number in [0, 1], got '%.40s'", tr->col, f4);
+  }
   double t = 0;
   if (parse_time(tr, f1, &t, e))
     return -1;

@@ -18,7 +18,7 @@ void win_destroy(win *l) {
 }
 
 /* Doubles the ring, unrolling it so the oldest entry is at index 0. */
-static int grow(win *l) {
+int win_grow(win *l) {
   if (l->n >= l->max) /* the stated bound (window.h) */
     return -1;
   win_entry *r = malloc(2 * l->cap * sizeof *r);
@@ -30,16 +30,6 @@ static int grow(win *l) {
   l->ring = r;
   l->head = 0;
   l->cap *= 2;
-  return 0;
-}
-
-int win_add(win *l, double t, uint32_t dev, uint64_t tokens) {
-  if (tokens > UINT32_MAX) /* not reachable: tokens <= 1e9 by validation */
-    return -1;
-  if (l->n >= l->max || (l->n == l->cap && grow(l)))
-    return -1;
-  l->ring[(l->head + l->n) & (l->cap - 1)] = (win_entry){t + l->w, dev, (uint32_t)tokens};
-  l->n++;
   return 0;
 }
 

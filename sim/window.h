@@ -1,8 +1,8 @@
 /* window.h: the sliding-window token limiter, one exact log for the cluster.
  *
- * Every device has the same window length W (the scenario's one
- * limiter.window_s), so admissions leave their windows in the order they
- * were admitted, whichever device took them. One ring of (admission time + W,
+ * Every device of a limiter group has the same window length W (limiter.h
+ * groups devices by kind and W), so admissions leave their windows in the
+ * order they were admitted, whichever device took them. One ring of (admission time + W,
  * device, tokens) in admission order is therefore the window log of every
  * device at once; each device keeps only `used`, the sum of its entries
  * (device.h).
@@ -48,7 +48,16 @@ void win_destroy(win *l);
 /* Records an admission of `tokens` by device `dev` at time t (t never
  * decreases); -1 if out of memory or at WIN_MAX_ENTRIES (the log is
  * unchanged; win_full() tells which). */
-int win_add(win *l, double t, uint32_t dev, uint64_t tokens);
+int win_grow(win *l); /* doubles the ring: 0, or -1 if out of memory or n >= max */
+static inline int win_add(win *l, double t, uint32_t dev, uint64_t tokens) {
+  if (tokens > UINT32_MAX) /* not reachable: tokens <= 1e9 by validation */
+    return -1;
+  if (__builtin_expect(l->n == l->cap || l->n >= l->max, 0) && win_grow(l)) /* -1 at max */
+    return -1;
+  l->ring[(l->head + l->n) & (l->cap - 1)] = (win_entry){t + l->w, dev, (uint32_t)tokens};
+  l->n++;
+  return 0;
+}
 /* Pops the oldest entry into *e if it left the window by t (t_out <= t) and
  * returns 1; otherwise returns 0. The caller subtracts e->tokens from the
  * device's `used`. */

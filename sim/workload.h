@@ -27,6 +27,7 @@
 typedef struct wl_arrival {
   uint64_t prompt, tokens; /* prompt and output tokens */
   uint32_t cls;            /* service class: index of `tokens` among the kind's token values */
+  double d;                /* difficulty from a trace's column (difficulty.column), else unset */
 } wl_arrival;
 
 typedef struct wl wl;

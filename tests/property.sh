@@ -10,10 +10,22 @@
 #   - the time series' columns sum to the totals (arrivals, edge_served,
 #     redirected, dropped);
 #   - --replications 3 gives byte-identical output with --jobs 1 and 2.
+# Then M more (default 20) that combine difficulty and routing (edge_first,
+# threshold, cascade) with queues, shared service, prefill, slo, device
+# failures and the extended cloud (outages, limits, retries, budget), checked
+# for exit 0, valid JSON, conservation with escalations (generated +
+# escalated = edge_served + redirected + dropped), the accuracy identity
+# (edge answers kept x accuracy.edge + redirected x accuracy.cloud =
+# generated x accuracy.all) and --jobs 1 = 2. (Runs with queues drain past
+# duration_s, so their time series is not checked against the totals.)
+# Then L more (default 10) with model_switch: devices storing random subsets
+# of the Qwen LMs (profiles), random K, min_accuracy and swap times, the
+# extended cloud: the same checks, and served_lm1..4 summing to edge_served,
+# sent_up <= redirected + dropped.
 # Under the sanitizer build (ctest in build-asan) every run is also checked
 # for memory and undefined-behaviour errors. Skipped (77) without jq.
 set -u
-edgesim=$1 src=$2 n=${3:-40}
+edgesim=$1 src=$2 n=${3:-40} m=${4:-20} l=${5:-10}
 command -v jq > /dev/null || { echo "jq not found"; exit 77; }
 cd "$src" || exit 1
 export EDGESIM_MODELS=models
@@ -63,6 +75,130 @@ gen() {
   }'
 }
 
+# scenario K of the routing mix as JSON on stdout
+gen_route() {
+  awk -v k="$1" 'BEGIN {
+    srand(5000 + k)
+    split("edge_first threshold cascade", RT, " ")
+    split("random load_aware least_outstanding", POL, " ")
+    rt = RT[1 + int(rand() * 3)]
+    printf "{\"duration_s\": %d, \"seed\": %d, \"workload\": {\"kind\": \"poisson\", \"rate_per_s\": %g, \"prompt_tokens\": 100, \"tokens\": {\"values\": [50, 200], \"weights\": [1, 1]}},\n", 400 + int(rand() * 1200), k, 0.2 + 3 * rand()
+    nd = 1 + int(rand() * 3); printf "\"devices\": ["
+    for (i = 0; i < nd; i++) {
+      tg = 10 + int(rand() * 40)
+      printf "%s{\"name\": \"d%d\", \"count\": %d, \"token_capacity\": %d, \"max_parallel\": %d, \"tgs\": %d, \"ttft_s\": %g, \"power_active_w\": 20, \"power_idle_w\": 5, \"accuracy\": {\"d50\": %g, \"scale\": 0.1}",
+        i ? ", " : "", i, 1 + int(rand() * 3), 500 + int(rand() * 3000), 1 + int(rand() * 4), tg, rand() * 0.5, 0.3 + rand() * 0.5
+      if (rand() < 0.6)
+        printf ", \"queue\": {\"max\": %d%s}", 1 + int(rand() * 6), rand() < 0.5 ? ", \"deadline_s\": " (1 + rand() * 10) : ""
+      if (rand() < 0.4)
+        printf ", \"service\": \"shared\", \"prefill_tps\": %g, \"batch_curve\": {\"batch\": [1, 4], \"tokens_per_s\": [%d, %d]}", 200 + rand() * 2000, tg, tg * (1 + int(rand() * 3))
+      if (rand() < 0.4)
+        printf ", \"failure\": {\"mtbf_s\": %g, \"mttr_s\": %g, \"on_fail\": \"%s\"}", 50 + rand() * 300, 5 + rand() * 30, rand() < 0.5 ? "redirect" : "drop"
+      printf "}"
+    }
+    printf "],\n\"limiter\": {\"window_s\": %g}, \"dispatch\": {\"policy\": \"%s\"},\n", 5 + rand() * 50, POL[1 + int(rand() * 3)]
+    printf "\"difficulty\": {\"beta\": [%g, %g]}, ", 1 + rand() * 3, 1 + rand() * 3
+    if (rt == "threshold")
+      printf "\"routing\": {\"strategy\": \"threshold\", \"theta\": %g, \"router_accuracy\": %g},\n", rand(), 0.5 + rand() / 2
+    else if (rt == "cascade")
+      printf "\"routing\": {\"strategy\": \"cascade\", \"verifier\": {\"tpr\": %g, \"fpr\": %g}},\n", rand(), rand() / 2
+    else
+      printf "\n"
+    if (rand() < 0.3)
+      printf "\"slo\": {\"e2e_s\": %g},\n", 1 + rand() * 20
+    printf "\"cloud\": {\"accuracy\": {\"d\": [0, 1], \"p\": [0.99, 0.9]}"
+    if (rand() < 0.6)
+      printf ", \"outages\": [[%d, %d]]", 50 + int(rand() * 100), 200 + int(rand() * 100)
+    if (rand() < 0.5)
+      printf ", \"limits\": {\"rpm\": %d, \"max_concurrency\": %d}", 5 + int(rand() * 60), 1 + int(rand() * 5)
+    if (rand() < 0.5)
+      printf ", \"retry\": {\"attempts\": %d, \"backoff_s\": %g}", 1 + int(rand() * 3), 1 + rand() * 20
+    if (rand() < 0.3)
+      printf ", \"budget_usd\": %g", 0.01 + rand() * 0.1
+    printf "}}\n"
+  }'
+}
+
+check_route() { # check_route K
+  f=$tmp/r$1.json
+  gen_route "$1" > "$f"
+  if ! "$edgesim" --format json "$f" > "$tmp/out.json" 2> "$tmp/err"; then
+    echo "FAIL route case $1: edgesim failed: $(head -1 "$tmp/err")"; cat "$f"; return 1
+  fi
+  if grep -qiE 'nan|inf' "$tmp/out.json" || ! jq -e . "$tmp/out.json" > /dev/null 2>&1; then
+    echo "FAIL route case $1: output is not valid JSON or holds NaN/inf"; return 1
+  fi
+  jq -e '.requests as $r | .routing.escalated as $e
+         | ($r.generated + $e == $r.edge_served + $r.redirected + $r.dropped)
+         and ([.devices[].served] | add) == $r.edge_served
+         and ((($r.edge_served - $e) * .accuracy.edge + $r.redirected * .accuracy.cloud
+               - $r.generated * .accuracy.all) | fabs) <= 1e-6 * ($r.generated + 1)' \
+    "$tmp/out.json" > /dev/null ||
+    { echo "FAIL route case $1: conservation or accuracy identity"; jq -c '[.requests, .routing, .accuracy]' "$tmp/out.json"; cat "$f"; return 1; }
+  "$edgesim" --format csv --replications 3 --jobs 1 "$f" > "$tmp/j1" 2>&1 &&
+    "$edgesim" --format csv --replications 3 --jobs 2 "$f" > "$tmp/j2" 2>&1 &&
+    cmp -s "$tmp/j1" "$tmp/j2" || { echo "FAIL route case $1: --jobs 1 and 2 differ or fail"; return 1; }
+  return 0
+}
+
+# scenario K of the model_switch mix as JSON on stdout
+gen_switch() {
+  awk -v k="$1" 'BEGIN {
+    srand(9000 + k)
+    split("qwen2.5-0.5b qwen2.5-1.5b qwen2.5-3b qwen2.5-7b", LM, " ")
+    split("random load_aware round_robin power_of_d least_outstanding", POL, " ")
+    printf "{\"duration_s\": %d, \"seed\": %d, \"workload\": {\"kind\": \"poisson\", \"rate_per_s\": %g, \"tokens\": {\"values\": [50, 200], \"weights\": [1, 1]}},\n", 400 + int(rand() * 1200), k, 0.2 + 3 * rand()
+    nd = 1 + int(rand() * 3); printf "\"devices\": ["
+    for (i = 0; i < nd; i++) {
+      printf "%s{\"name\": \"d%d\", \"count\": %d, \"profile\": \"%s\", \"token_capacity\": %d, \"max_parallel\": %d, \"models\": [",
+        i ? ", " : "", i, (i ? 1 : 2) + int(rand() * 2), rand() < 0.5 ? "orin_agx" : "orin_nano", 500 + int(rand() * 3000), 1 + int(rand() * 4)
+      nm = 0
+      for (j = 1; j <= 4; j++)
+        if (rand() < 0.6 || (j == 4 && !nm))
+          printf "%s{\"lm\": \"%s\", \"accuracy\": {\"d50\": %g, \"scale\": 0.1}}", nm++ ? ", " : "", LM[j], 0.2 + 0.15 * j + 0.1 * rand()
+      printf "]"
+      if (nm > 1)
+        printf rand() < 0.5 ? ", \"swap_s\": %g" : ", \"storage_gbs\": %g", 0.1 + 5 * rand()
+      printf "}"
+    }
+    printf "],\n\"limiter\": {\"window_s\": %g}, \"dispatch\": {\"policy\": \"%s\"},\n", 5 + rand() * 50, POL[1 + int(rand() * 5)]
+    printf "\"difficulty\": {\"beta\": [%g, %g]}, ", 1 + rand() * 3, 1 + rand() * 3
+    printf "\"routing\": {\"strategy\": \"model_switch\", \"min_accuracy\": %g, \"switch_window\": %d},\n", 0.3 + 0.6 * rand(), 1 + int(rand() * 40)
+    printf "\"cloud\": {\"accuracy\": {\"d\": [0, 1], \"p\": [0.99, 0.9]}"
+    if (rand() < 0.4)
+      printf ", \"outages\": [[%d, %d]]", 50 + int(rand() * 100), 200 + int(rand() * 100)
+    if (rand() < 0.4)
+      printf ", \"limits\": {\"rpm\": %d}", 5 + int(rand() * 60)
+    if (rand() < 0.4)
+      printf ", \"retry\": {\"attempts\": %d, \"backoff_s\": %g}", 1 + int(rand() * 3), 1 + rand() * 20
+    printf "}}\n"
+  }'
+}
+
+check_switch() { # check_switch K
+  f=$tmp/w$1.json
+  gen_switch "$1" > "$f"
+  if ! "$edgesim" --format json "$f" > "$tmp/out.json" 2> "$tmp/err"; then
+    echo "FAIL switch case $1: edgesim failed: $(head -1 "$tmp/err")"; cat "$f"; return 1
+  fi
+  if grep -qiE 'nan|inf' "$tmp/out.json" || ! jq -e . "$tmp/out.json" > /dev/null 2>&1; then
+    echo "FAIL switch case $1: output is not valid JSON or holds NaN/inf"; return 1
+  fi
+  jq -e '.requests as $r | .routing as $w
+         | ($r.generated == $r.edge_served + $r.redirected + $r.dropped)
+         and ([.devices[].served] | add) == $r.edge_served
+         and $w.served_lm1 + $w.served_lm2 + $w.served_lm3 + $w.served_lm4 == $r.edge_served
+         and $w.sent_up <= $r.redirected + $r.dropped and $w.swap_s >= 0
+         and (($r.edge_served * .accuracy.edge + $r.redirected * .accuracy.cloud
+               - $r.generated * .accuracy.all) | fabs) <= 1e-6 * ($r.generated + 1)' \
+    "$tmp/out.json" > /dev/null ||
+    { echo "FAIL switch case $1: conservation, served by LM or accuracy identity"; jq -c '[.requests, .routing, .accuracy]' "$tmp/out.json"; cat "$f"; return 1; }
+  "$edgesim" --format csv --replications 3 --jobs 1 "$f" > "$tmp/j1" 2>&1 &&
+    "$edgesim" --format csv --replications 3 --jobs 2 "$f" > "$tmp/j2" 2>&1 &&
+    cmp -s "$tmp/j1" "$tmp/j2" || { echo "FAIL switch case $1: --jobs 1 and 2 differ or fail"; return 1; }
+  return 0
+}
+
 check() { # check K
   f=$tmp/s$1.json
   gen "$1" > "$f"
@@ -89,5 +225,15 @@ while [ "$k" -le "$n" ]; do
   check "$k" || fail=1
   k=$((k + 1))
 done
-[ $fail -eq 0 ] && echo "property: $n random scenarios: exit 0, valid JSON, conservation, time-series sums, --jobs 1 = 2"
+k=1
+while [ "$k" -le "$m" ]; do
+  check_route "$k" || fail=1
+  k=$((k + 1))
+done
+k=1
+while [ "$k" -le "$l" ]; do
+  check_switch "$k" || fail=1
+  k=$((k + 1))
+done
+[ $fail -eq 0 ] && echo "property: $n random scenarios: exit 0, valid JSON, conservation, time-series sums, --jobs 1 = 2; $m with routing, queues, failures and the extended cloud: exit 0, valid JSON, conservation with escalations, accuracy identity, --jobs 1 = 2; $l with model_switch: the same, served by LM, sent up"
 exit $fail

@@ -299,6 +299,41 @@ static void test_capacity_bound(void **state) {
   win_destroy(&l);
 }
 
+/* pick_eager compares free fractions as integers when every C is at most
+ * LIX_EXACT_CAP, and as the scan's doubles otherwise: equal fractions of
+ * different C tie (lowest index); at the bound, fractions 1 / (C0 C1) apart
+ * are distinct doubles and the larger wins; past it, two fractions closer
+ * than an ulp are equal doubles, so the scan (and the index) take the lower
+ * index where exact arithmetic would not. */
+static void pick_pair(uint64_t c0, uint64_t c1, uint64_t u0, uint64_t u1, long want) {
+  uint64_t cap[] = {c0, c1}, par[] = {1, 1};
+  dev d[2];
+  devs_init(d, 2, cap, par);
+  lix x;
+  win l;
+  assert_int_equal(lix_init(&x, d, 2, NULL), 0);
+  assert_int_equal(win_init(&l, 10.0), 0);
+  admit(&l, &x, d, 0, 0, u0);
+  admit(&l, &x, d, 0, 1, u1);
+  assert_int_equal(x.exact, c0 <= LIX_EXACT_CAP && c1 <= LIX_EXACT_CAP);
+  assert_int_equal(disp_load_aware_scan(d, 2, 1), want);
+  assert_int_equal(lix_pick(&x, 1, 0), want);
+  lix_destroy(&x);
+  win_destroy(&l);
+}
+
+static void test_fraction_compare(void **state) {
+  (void)state;
+  pick_pair(9, 3, 3, 1, 0);                             /* 6/9 = 2/3: a tie, the lower index */
+  pick_pair(3, 9, 1, 3, 0);                             /* the same the other way round */
+  pick_pair(6, 9, 2, 3, 0);                             /* 4/6 = 6/9 */
+  pick_pair(7, 9, 2, 3, 0);                             /* 5/7 > 6/9 */
+  pick_pair(10, 9, 1, 1, 0);                            /* 9/10 > 8/9 */
+  pick_pair(LIX_EXACT_CAP - 1, LIX_EXACT_CAP, 1, 1, 1); /* 1 - 1/C: larger C wins */
+  pick_pair(4294967293u, 4294967294u, 1, 1, 0);         /* equal doubles: lower index */
+  pick_pair(LIX_EXACT_CAP + 1, LIX_EXACT_CAP, 1, 1, 0); /* past the bound, doubles */
+}
+
 static void test_random_one_class(void **state) {
   (void)state;
   for (uint64_t seed = 1; seed <= 20; seed++)
@@ -375,11 +410,11 @@ static void test_runs_scale(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_choice_rule),      cmocka_unit_test(test_capacity_bound),
-      cmocka_unit_test(test_random_one_class), cmocka_unit_test(test_random_many_classes),
-      cmocka_unit_test(test_runs_bursty),      cmocka_unit_test(test_runs_scale),
-      cmocka_unit_test(test_random_each_kind), cmocka_unit_test(test_random_mixed_kinds),
-      cmocka_unit_test(test_runs_kinds),
+      cmocka_unit_test(test_choice_rule),         cmocka_unit_test(test_capacity_bound),
+      cmocka_unit_test(test_fraction_compare),    cmocka_unit_test(test_random_one_class),
+      cmocka_unit_test(test_random_many_classes), cmocka_unit_test(test_runs_bursty),
+      cmocka_unit_test(test_runs_scale),          cmocka_unit_test(test_random_each_kind),
+      cmocka_unit_test(test_random_mixed_kinds),  cmocka_unit_test(test_runs_kinds),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -15,7 +15,7 @@ static void reads_both_time_formats(void **state) {
   trace tr;
   trace_row r;
   es_err e = {0};
-  assert_int_equal(trace_open(&tr, p, &e), 0);
+  assert_int_equal(trace_open(&tr, p, NULL, &e), 0);
   assert_int_equal(trace_next(&tr, &r, &e), 1);
   assert_close(r.t, 0, 0);
   assert_int_equal(r.prompt, 374);
@@ -28,7 +28,7 @@ static void reads_both_time_formats(void **state) {
   assert_int_equal(trace_next(&tr, &r, &e), 0);
   trace_close(&tr);
   p = tu_write("s.csv", "time,Prompt,OUTPUT\r\n5,1,1\n7.5,2,3\n"); /* any case, CRLF */
-  assert_int_equal(trace_open(&tr, p, &e), 0);
+  assert_int_equal(trace_open(&tr, p, NULL, &e), 0);
   assert_int_equal(trace_next(&tr, &r, &e), 1);
   assert_int_equal(trace_next(&tr, &r, &e), 1);
   assert_close(r.t, 2.5, 0);
@@ -94,7 +94,7 @@ static void good_times(void **state) {
   trace tr;
   trace_row r;
   es_err e = {0};
-  assert_int_equal(trace_open(&tr, p, &e), 0);
+  assert_int_equal(trace_open(&tr, p, NULL, &e), 0);
   assert_int_equal(trace_next(&tr, &r, &e), 1);
   assert_int_equal(trace_next(&tr, &r, &e), 1);
   assert_close(r.t, 86400.5, 0);
@@ -103,7 +103,7 @@ static void good_times(void **state) {
   trace_close(&tr);
   p = tu_write("d.csv", "TIME,PROMPT,OUTPUT\n0,1,1\n.5,1,1\n1.,1,1\n1e1,1,1\n2.5E+1,0,1\n");
   const double want[] = {0, 0.5, 1, 10, 25};
-  assert_int_equal(trace_open(&tr, p, &e), 0);
+  assert_int_equal(trace_open(&tr, p, NULL, &e), 0);
   for (int i = 0; i < 5; i++) {
     assert_int_equal(trace_next(&tr, &r, &e), 1);
     assert_close(r.t, want[i], 0);
@@ -121,7 +121,7 @@ static void bad_rows_name_the_line(void **state) {
     trace tr;
     trace_row r;
     es_err e = {0};
-    assert_int_equal(trace_open(&tr, p, &e), 0);
+    assert_int_equal(trace_open(&tr, p, NULL, &e), 0);
     assert_int_equal(trace_next(&tr, &r, &e), -1);
     trace_close(&tr);
     const char *m = strstr(e.msg, "b.csv");
@@ -133,7 +133,7 @@ static void bad_rows_name_the_line(void **state) {
   trace tr;
   trace_row r;
   es_err e = {0};
-  trace_open(&tr, p, &e);
+  trace_open(&tr, p, NULL, &e);
   assert_int_equal(trace_next(&tr, &r, &e), 1);
   assert_int_equal(trace_next(&tr, &r, &e), -1);
   assert_non_null(strstr(e.msg, "back.csv:3: TIME goes backwards"));
@@ -146,7 +146,7 @@ static const char *open_error(const char *path) {
   trace tr;
   trace_row r;
   memset(&e, 0, sizeof e);
-  int rc = trace_open(&tr, path, &e);
+  int rc = trace_open(&tr, path, NULL, &e);
   if (!rc) { /* the header passed: a row must fail */
     while ((rc = trace_next(&tr, &r, &e)) == 1)
       ;
@@ -207,7 +207,7 @@ static void files_and_headers(void **state) {
   trace tr;
   trace_row r;
   es_err e = {0};
-  assert_int_equal(trace_open(&tr, p, &e), 0);
+  assert_int_equal(trace_open(&tr, p, NULL, &e), 0);
   assert_int_equal(trace_next(&tr, &r, &e), 1);
   assert_int_equal(r.tokens, 1);
   trace_close(&tr);
@@ -285,6 +285,51 @@ static void replay_by_hand(void **state) {
   rmdir(dir);
 }
 
+/* difficulty.column: each request's difficulty from the trace. With the
+ * device's curve P(d) = d and capacity that never binds, expected accuracy
+ * at the edge is the mean of the column, (0.1 + 0.3 + 1 + 0) / 4 = 0.35;
+ * the third row alone goes to the cloud when C = 10 admits two per window, and the
+ * cloud's flat 0.9 then counts for it: edge (0.1 + 0.3 + 0) / 3. */
+static void difficulty_column(void **state) {
+  (void)state;
+  char dir[128], csv[192], scen[192];
+  snprintf(dir, sizeof dir, "/tmp/edgesim-trace-d-%ld", (long)getpid());
+  mkdir(dir, 0700);
+  snprintf(csv, sizeof csv, "%s/r.csv", dir);
+  snprintf(scen, sizeof scen, "%s/s.json", dir);
+  FILE *f = fopen(csv, "w");
+  fputs("TIME,PROMPT,OUTPUT,Diff\n0,1,5,0.1\n1,1,5,0.3\n2.5,1,5,1\n30,1,5,0\n", f);
+  fclose(f);
+  f = fopen(scen, "w");
+  fputs("{\"duration_s\": 100, \"workload\": {\"kind\": \"trace\", \"file\": \"r.csv\"},"
+        " \"devices\": [{\"token_capacity\": 100, \"max_parallel\": 9, \"tgs\": 10,"
+        " \"ttft_s\": 0, \"power_active_w\": 1, \"power_idle_w\": 1,"
+        " \"accuracy\": {\"d\": [0, 1], \"p\": [0, 1]}}], \"cloud\": {\"quality\": 0.9},"
+        " \"difficulty\": {\"column\": \"DIFF\"},"
+        " \"limiter\": {\"window_s\": 10}, \"dispatch\": {\"policy\": \"random\"}}",
+        f);
+  fclose(f);
+  es_err e = {0};
+  scn *s = NULL;
+  es_opts o = {0};
+  for (int k = 0; k < 2; k++) {
+    const char *cap[] = {"devices.0.token_capacity=10"};
+    if (scn_load(scen, cap, (size_t)k, NULL, &s, &e))
+      fail_msg("%s", e.msg);
+    es_result *r = es_result_new(s);
+    assert_int_equal(es_run(s, 1, &o, r, &e), 0);
+    assert_close(r->edge_served, k ? 3 : 4, 0);
+    assert_close(r->rq.acc_edge, k ? 0.4 / 3 : 0.35, 1e-15);
+    assert_close(r->rq.acc_cloud, k ? 0.9 : 0, 0);
+    assert_close(r->rq.acc_all, k ? (0.4 + 0.9) / 4 : 0.35, 1e-15);
+    es_result_free(r);
+    scn_free(s);
+  }
+  unlink(csv);
+  unlink(scen);
+  rmdir(dir);
+}
+
 /* The shipped Azure trace replays every one of its rows. */
 static void azure_trace_replays_whole(void **state) {
   (void)state;
@@ -308,6 +353,7 @@ int main(void) {
       cmocka_unit_test(good_times),
       cmocka_unit_test(files_and_headers),
       cmocka_unit_test(replay_by_hand),
+      cmocka_unit_test(difficulty_column),
       cmocka_unit_test(azure_trace_replays_whole),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -15,11 +15,40 @@
 
 /* Writes `text` to a fresh file under $TMPDIR (or /tmp) named NAME and
  * returns its path in a static buffer (valid until the next call). */
+/* The files tu_write() made, removed when the test program exits (a test
+ * that fails stops at its assertion, before any unlink of its own). */
+enum { TU_MAX_FILES = 256 };
+typedef struct tu_files {
+  char path[TU_MAX_FILES][512];
+  int n;
+} tu_files;
+
+static inline tu_files *tu_files_made(void) {
+  static tu_files f;
+  return &f;
+}
+
+static inline void tu_cleanup(void) {
+  tu_files *f = tu_files_made();
+  for (int k = 0; k < f->n; k++)
+    unlink(f->path[k]);
+}
+
 static inline const char *tu_write(const char *name, const char *text) {
   static char path[512];
   const char *dir = getenv("TMPDIR");
   snprintf(path, sizeof path, "%s/edgesim-test-%ld-%s", dir && *dir ? dir : "/tmp", (long)getpid(),
            name);
+  tu_files *made = tu_files_made();
+  int known = 0;
+  for (int k = 0; k < made->n && !known; k++)
+    known = strcmp(made->path[k], path) == 0;
+  if (!known) {
+    assert_true(made->n < TU_MAX_FILES);
+    if (made->n == 0)
+      atexit(tu_cleanup);
+    memcpy(made->path[made->n++], path, sizeof path);
+  }
   FILE *f = fopen(path, "w");
   assert_non_null(f);
   fputs(text, f);

@@ -6,9 +6,17 @@
  *   - slices on one track (tid) never overlap, and tid < P;
  *   - at no time are more than P of its slices open;
  *   - its "window tokens" counter never exceeds C;
+ *   - with queues or shared service (labels "... Q=max" for a queue): its
+ *     "queue" counter stays in [0, Q], and, unless the trace was cut, at
+ *     every time it changes its last value equals the requests that joined
+ *     ("queue #ID" instants) minus those that left by then (edge slices
+ *     with wait_s > 0 started, "deadline" rejections); its "in service"
+ *     counter's last value at each time equals the edge slices open then
+ *     (start <= t < end, in integer nanoseconds);
  * and with EDGE_SLICES, the number of "edge" slices equals it (the run's
  * requests.edge_served). Prints one line: "ok: ..." (exit 0) or what
  * failed (exit 1). A test helper for tests/observe.sh. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,16 +24,44 @@
 #include "ifile.h"
 
 typedef struct span {
-  double a, b; /* microseconds */
+  double a, b;      /* microseconds */
+  long long an, bn; /* the same in nanoseconds, from the printed fields */
   long tid;
 } span;
 
+/* A counter's value at t, or a change of the queue (+1 joined, -1 left). */
+typedef struct sample {
+  long long t; /* nanoseconds */
+  long v;
+  size_t seq; /* file order */
+} sample;
+
+typedef struct samples {
+  sample *a;
+  size_t n, cap;
+} samples;
+
 typedef struct proc {
   long pid;
-  unsigned long long c, p; /* from process_labels; 0: not a device */
+  unsigned long long c, p, qmax; /* from process_labels; 0: not a device (qmax: no queue) */
   span *s;
   size_t n, cap;
+  samples qc, sc, qd; /* queue counter, in-service counter, queue changes */
 } proc;
+
+static size_t seq;
+
+static void add(samples *x, long long t, long v) {
+  if (x->n == x->cap) {
+    x->cap = x->cap ? 2 * x->cap : 64;
+    x->a = realloc(x->a, x->cap * sizeof *x->a);
+    if (!x->a)
+      exit(2);
+  }
+  x->a[x->n++] = (sample){t, v, seq++};
+}
+
+static long long ns(double us) { return llround(us * 1000); }
 
 static proc *procs;
 static size_t nprocs;
@@ -103,6 +139,48 @@ static int check_proc(proc *q) {
   return bad;
 }
 
+static int by_t_seq(const void *x, const void *y) {
+  const sample *a = x, *b = y;
+  if (a->t != b->t)
+    return a->t < b->t ? -1 : 1;
+  return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+/* The counters of one device against its slices and queue events: the
+ * last sample of each time against the count at that time. */
+static void sort(samples *x) {
+  if (x->n) /* qsort(NULL, 0, ...) is undefined */
+    qsort(x->a, x->n, sizeof *x->a, by_t_seq);
+}
+
+static int check_counters(proc *q) {
+  sort(&q->qc);
+  sort(&q->sc);
+  sort(&q->qd);
+  size_t j = 0;
+  long waiting = 0;
+  for (size_t k = 0; k < q->qc.n; k++) {
+    const sample *c = &q->qc.a[k];
+    if (k + 1 < q->qc.n && q->qc.a[k + 1].t == c->t)
+      continue; /* not the last at its time */
+    while (j < q->qd.n && q->qd.a[j].t <= c->t)
+      waiting += q->qd.a[j++].v;
+    if (c->v != waiting)
+      return fail("a queue counter differs from joins minus starts and time-outs", q->pid);
+  }
+  for (size_t k = 0; k < q->sc.n; k++) {
+    const sample *c = &q->sc.a[k];
+    if (k + 1 < q->sc.n && q->sc.a[k + 1].t == c->t)
+      continue;
+    long open = 0;
+    for (size_t m = 0; m < q->n; m++) /* O(slices x samples): small traces */
+      open += q->s[m].an <= c->t && c->t < q->s[m].bn;
+    if (c->v != open)
+      return fail("an in-service counter differs from the slices open", q->pid);
+  }
+  return 0;
+}
+
 static int event(const cJSON *ev, size_t *edge) {
   int ok = 1;
   const cJSON *ph = cJSON_GetObjectItemCaseSensitive(ev, "ph");
@@ -117,8 +195,23 @@ static int event(const cJSON *ev, size_t *edge) {
   if (!strcmp(p, "M") && !strcmp(name->valuestring, "process_labels")) {
     const cJSON *l = cJSON_GetObjectItemCaseSensitive(args, "labels");
     double w;
-    if (!cJSON_IsString(l) || sscanf(l->valuestring, "C=%llu W=%lf P=%llu", &q->c, &w, &q->p) != 3)
+    if (!cJSON_IsString(l) ||
+        sscanf(l->valuestring, "C=%llu W=%lf P=%llu Q=%llu", &q->c, &w, &q->p, &q->qmax) < 3)
       return fail("process_labels without C= W= P=", pid);
+  } else if (!strcmp(p, "C") && !strcmp(name->valuestring, "queue")) {
+    double v = num(args, "waiting", &ok);
+    if (!ok || !q->qmax || v < 0 || v > (double)q->qmax)
+      return fail("a queue counter outside [0, Q] (or before the labels)", pid);
+    add(&q->qc, ns(ts), (long)v);
+  } else if (!strcmp(p, "C") && !strcmp(name->valuestring, "in service")) {
+    double v = num(args, "requests", &ok);
+    if (!ok || !q->p || v < 0 || v > (double)q->p)
+      return fail("an in-service counter outside [0, P] (or before the labels)", pid);
+    add(&q->sc, ns(ts), (long)v);
+  } else if (!strcmp(p, "i") && !strncmp(name->valuestring, "queue #", 7)) {
+    add(&q->qd, ns(ts), 1);
+  } else if (!strcmp(p, "i") && strstr(name->valuestring, "(deadline)")) {
+    add(&q->qd, ns(ts), -1);
   } else if (!strcmp(p, "C") && !strcmp(name->valuestring, "window tokens")) {
     double used = num(args, "used", &ok);
     if (!ok || !q->c || used > (double)q->c || used < 0)
@@ -135,8 +228,11 @@ static int event(const cJSON *ev, size_t *edge) {
         if (!q->s)
           exit(2);
       }
-      q->s[q->n++] = (span){ts, ts + dur, tid};
+      q->s[q->n++] = (span){ts, ts + dur, ns(ts), ns(ts) + ns(dur), tid};
       ++*edge;
+      double wait = num(args, "wait_s", &ok);
+      if (ok && wait > 0) /* it left a queue when it started */
+        add(&q->qd, ns(ts), -1);
     }
   } else if (strcmp(p, "M") && strcmp(p, "C") && strcmp(p, "i")) {
     return fail("an event whose ph is not X, C, i or M", pid);
@@ -174,8 +270,10 @@ int main(int argc, char **argv) {
   int bad = !cJSON_IsArray(evs) && fail("no traceEvents array", -1);
   if (!bad)
     cJSON_ArrayForEach(ev, evs) if ((bad = event(ev, &edge))) break;
+  const cJSON *od = cJSON_GetObjectItemCaseSensitive(root, "otherData");
+  int cut = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(od, "truncated"));
   for (size_t k = 0; k < nprocs && !bad; k++)
-    bad = check_proc(&procs[k]);
+    bad = check_proc(&procs[k]) || (!cut && check_counters(&procs[k]));
   if (!bad && argc == 3 && edge != strtoull(argv[2], NULL, 10)) {
     printf("FAIL: %zu edge slices, want %s\n", edge, argv[2]);
     bad = 1;
@@ -184,7 +282,7 @@ int main(int argc, char **argv) {
     printf("ok: %d events, %zu edge slices, %zu processes\n", cJSON_GetArraySize(evs), edge,
            nprocs);
   for (size_t k = 0; k < nprocs; k++)
-    free(procs[k].s);
+    free(procs[k].s), free(procs[k].qc.a), free(procs[k].sc.a), free(procs[k].qd.a);
   free(procs);
   cJSON_Delete(root);
   return bad;

@@ -31,7 +31,7 @@ extern const disp_ops disp_round_robin, disp_power_of_d;
 extern const disp_ops disp_least_outstanding, disp_least_latency;
 extern const disp_ops disp_load_aware_by_scan; /* tests and benchmarks */
 /* routing strategies (route_*.c, route.h) */
-extern const route_ops route_edge_first, route_threshold, route_cascade;
+extern const route_ops route_edge_first, route_threshold, route_cascade, route_model_switch;
 
 /* The registries: "workload.kind", "limiter.kind", "dispatch.policy",
  * "routing.strategy". */

@@ -38,10 +38,7 @@ static const kind_hdr *const DISP_ROWS[] = {
 
 /* Routing strategies (issue 15). */
 static const kind_hdr *const ROUTE_ROWS[] = {
-    &route_edge_first.h,
-    &route_threshold.h,
-    &route_cascade.h,
-    NULL,
+    &route_edge_first.h, &route_threshold.h, &route_cascade.h, &route_model_switch.h, NULL,
 };
 
 /* Keys every limiter kind takes, bound into the scenario's scn_lim. */
@@ -50,6 +47,8 @@ static const key_row LIM_COMMON[] = {
      * window is empty before the next arrival), which hides a typo */
     KEY_NUM("window_s", offsetof(scn_lim, window_s), 1e-3, SCN_MAX_DURATION_S, K_REQ, NULL,
             "window length W, seconds (>= 0.001, <= duration_s)"),
+    KEY_OBJ("adapt", offsetof(scn_lim, adapt.has), ADAPT_KEYS, 0, NULL,
+            "adaptive window: a controller moves W in [w_min_s, w_max_s] (sliding_window only)"),
     KEY_END};
 
 /* Keys every dispatch policy takes, bound into the scenario's scn.disp. */

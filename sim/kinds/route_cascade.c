@@ -5,7 +5,8 @@
  * probability q = p fpr + (1 - p) tpr: one uniform u per admitted request,
  * escalated iff u < q (the same law as drawing the answer's correctness,
  * then the verdict). A kept answer is right with probability p (1 - fpr) /
- * (1 - q), its expected accuracy given the verdict. Requests the edge
+ * (1 - q), its expected accuracy given the verdict; an escalated one p fpr /
+ * q (it stands if the cloud refuses the escalation). Requests the edge
  * rejects go to the cloud as in edge_first. */
 #include "kinds.h"
 
@@ -27,23 +28,21 @@ static const key_row KEYS[] = {KEY_OBJ("verifier", offsetof(cfg, has_verifier), 
 static int escalate(const void *p, gsl_rng *r, double pc, double *acc) {
   const cfg *k = p;
   double q = pc * k->fpr + (1 - pc) * k->tpr;
-  if (rng_u01(r) < q)
+  if (rng_u01(r) < q) {
+    *acc = pc * k->fpr / q; /* q > 0: u >= 0 */
     return 1;
+  }
   *acc = pc * (1 - k->fpr) / (1 - q); /* 1 - q > 0: u < 1 */
   return 0;
 }
 
-/* An escalation must be answered: a cloud that can drop it (disabled, or
- * with outages, limits, a budget) is refused until the edge answer can
- * stand in for a dropped escalation. */
+/* An escalation goes to the cloud when the edge answer completes; a cloud
+ * that refuses it (outage, limits, budget) leaves the edge answer standing
+ * (route.h). A disabled cloud would make the cascade edge_first. */
 static int validate(kctx *c, const scn *s, const void *p) {
   (void)p;
   if (!s->cloud.enabled)
     return key_fail(c, "routing.strategy", "\"cascade\" needs cloud.enabled true");
-  if (s->cx.ext)
-    return key_fail(c, "routing.strategy",
-                    "\"cascade\" is not supported with cloud outages, limits, retries, a budget or "
-                    "latency distributions (yet)");
   return 0;
 }
 

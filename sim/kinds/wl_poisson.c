@@ -21,10 +21,19 @@ static int validate(kctx *c, const scn *s, void *p) {
   return scn_check_requests(c, "workload.rate_per_s", expected(p, s->duration_s), s->duration_s);
 }
 
+typedef struct state {
+  double mean_gap; /* 1 / rate_per_s, divided once */
+} state;
+
+static int init(wl *w) {
+  ((state *)w->st)->mean_gap = 1.0 / ((const cfg *)w->cfg)->rate_per_s;
+  return 0;
+}
+
 static double next(wl *w, wl_arrival *a) {
   const cfg *k = w->cfg;
   wl_draw_tokens(w, &k->tok, a);
-  return w->t + rng_exponential(w->r, 1.0 / k->rate_per_s);
+  return w->t + rng_exponential(w->r, ((const state *)w->st)->mean_gap);
 }
 
 const wl_ops wl_poisson = {
@@ -32,5 +41,7 @@ const wl_ops wl_poisson = {
     .validate = validate,
     .classes = wl_tokens_classes,
     .expected = expected,
+    .state_size = sizeof(state),
+    .init = init,
     .next = next,
 };

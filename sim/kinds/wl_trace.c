@@ -6,7 +6,8 @@
  * default scales of 1 the tokens are the trace's exactly. The file is read
  * through once when the scenario is loaded, so a bad row, or a scaled
  * count above the trace's bound, is an input error then, not a failure
- * mid-run. */
+ * mid-run. With `difficulty.column` (route.h) the trace has a fourth
+ * column of that name, each request's difficulty, read into the arrival. */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -20,6 +21,7 @@ typedef struct cfg {
   double time_scale;
   double token_scale, prompt_scale; /* factors on output and prompt tokens */
   uint64_t rows;
+  char col[64]; /* difficulty.column, copied at validation; "": none */
 } cfg;
 
 static const key_row KEYS[] = {
@@ -66,8 +68,8 @@ static int check_scaled(const cfg *k, const trace *tr, const trace_row *row, es_
 
 /* Resolves the trace against the scenario's folder and reads it through. */
 static int validate(kctx *c, const scn *s, void *p) {
-  (void)s;
   cfg *k = p;
+  snprintf(k->col, sizeof k->col, "%s", s->rt.dcol);
   const char *slash = strrchr(c->file, '/');
   if (k->file[0] == '/' || !slash)
     snprintf(k->path, sizeof k->path, "%s", k->file);
@@ -77,7 +79,7 @@ static int validate(kctx *c, const scn *s, void *p) {
   trace_row row;
   int rc;
   k->rows = 0;
-  if (trace_open(&tr, k->path, c->e))
+  if (trace_open(&tr, k->path, k->col, c->e))
     rc = -1;
   else
     while ((rc = trace_next(&tr, &row, c->e)) == 1) {
@@ -111,7 +113,7 @@ static size_t classes(const void *p) {
 
 static int init(wl *w) {
   const cfg *k = w->cfg;
-  return trace_open(w->st, k->path, &w->err) ? -1 : 0;
+  return trace_open(w->st, k->path, k->col, &w->err) ? -1 : 0;
 }
 
 /* The next row; a row that went bad since the scenario was validated ends
@@ -128,6 +130,7 @@ static double next(wl *w, wl_arrival *a) {
   a->prompt = scaled(row.prompt, k->prompt_scale);
   a->tokens = scaled_tokens(k, row.tokens);
   a->cls = 0;
+  a->d = row.d;
   return row.t * k->time_scale;
 }
 

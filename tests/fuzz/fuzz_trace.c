@@ -15,7 +15,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   const char *path = fuzz_write(data, size);
   trace tr;
   es_err e = {0};
-  int rc = trace_open(&tr, path, &e);
+  int rc = trace_open(&tr, path, NULL, &e);
   if (rc) {
     fuzz_check_file_error(rc, &e);
     return 0;

@@ -1,0 +1,3 @@
+# A trace scenario (azure_trace.json) in $TMP with a difficulty column D
+cp scenarios/azure_trace.json "$TMP/s.json"
+printf 'time,prompt,output,d\n0,1,1,0.5\n1,1,1\n' > "$TMP/d.csv"
