@@ -53,6 +53,12 @@ typedef struct lim_ops {
    * every key <= t. */
   double (*key)(const lim_grp *g, uint32_t i);
   uint64_t (*used_at)(const lim_grp *g, uint64_t cap, double key, double t);
+  /* Lazy kinds whose `used` in window j (lim_window_of) is
+   * min(C, cur + ceil(prev * lim_prev_weight(t, W, j))) (sliding_counter;
+   * the load_aware index keeps them in a kinetic tree, ktree.h); NULL
+   * otherwise. Device i's counts as of window j, rolled without changing
+   * its state; -1 if its state is already in a later window. */
+  int (*counts)(const lim_grp *g, uint32_t i, int64_t j, uint64_t *cur, uint64_t *prev);
   size_t state_size; /* bytes of g->st */
 } lim_ops;
 
@@ -110,6 +116,14 @@ static inline int64_t lim_window_of(double t, double w) {
   while ((double)(j + 1) * w <= t)
     j++;
   return j;
+}
+
+/* The weight of the previous fixed window at t in window j,
+ * 1 - (t - jW) / W as one IEEE expression: sliding_counter and the
+ * load_aware index compute it alike (the index's order must round as the
+ * row does). */
+static inline double lim_prev_weight(double t, double w, int64_t j) {
+  return 1.0 - (t - (double)j * w) / w;
 }
 
 /* The run's groups: every device's limiter, grouped by (kind, parameters).

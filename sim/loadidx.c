@@ -2,7 +2,6 @@
 
 #include <math.h>
 #include <stdlib.h>
-#include <string.h>
 
 /* ---- classes ---------------------------------------------------------------- */
 
@@ -21,50 +20,53 @@ static int same_class(const lix *x, size_t a, size_t b) {
          lazy_grp(x, a) == lazy_grp(x, b);
 }
 
-/* Device i's node in a keyed class. */
-static lix_knode knode_of(const lix *x, const lim_grp *g, size_t i) {
+/* Device i's key in a keyed class (+inf without a free slot). */
+static double key_of(const lix *x, const lim_grp *g, size_t i) {
   const dev *d = &x->devs[i];
-  double key = d->inflight < d->max_par ? g->ops->key(g, (uint32_t)i) : INFINITY;
-  return (lix_knode){key, (uint32_t)i};
+  return d->inflight < d->max_par ? g->ops->key(g, (uint32_t)i) : INFINITY;
 }
 
-/* A node's place in the tree's order, key then device, as one unsigned
- * number: keys are +0 or positive (times), whose IEEE bit patterns sort
- * like their values, +inf last. */
-__extension__ typedef unsigned __int128 lix_u128; /* gcc and clang */
+static double dmin(double a, double b) { return b < a ? b : a; }
 
-static lix_u128 kord(lix_knode a) {
-  uint64_t bits;
-  memcpy(&bits, &a.key, sizeof bits);
-  return (lix_u128)bits << 32 | a.dev;
-}
-
-static int kless(lix_knode a, lix_knode b) { return kord(a) < kord(b); }
-
-static lix_knode kmin(lix_knode a, lix_knode b) { return kless(b, a) ? b : a; }
-
-/* The least of eight siblings (the leftmost on equal keys: leaves run in
- * index order). */
-static lix_knode kwinner(const lix_knode *g) {
-  return kmin(kmin(kmin(g[0], g[1]), kmin(g[2], g[3])), kmin(kmin(g[4], g[5]), kmin(g[6], g[7])));
+/* The least of eight sibling keys. */
+static double kwinner(const double *g) {
+  return dmin(dmin(dmin(g[0], g[1]), dmin(g[2], g[3])), dmin(dmin(g[4], g[5]), dmin(g[6], g[7])));
 }
 
 /* Brings device i's leaf in keyed class c and the path above it up to
- * date, as refresh() does for the trees keyed by `used`. */
+ * date. Nodes hold keys only: a smaller key climbs while it beats the node
+ * above; a larger one recomputes the nodes that held its old key (a tie
+ * recomputed needlessly gives the same key). The device of a key is found
+ * by the descent (keyed_leftmost). */
 static __attribute__((noinline)) void krefresh(lix *x, lix_class *c, size_t i) {
-  lix_knode *t = c->kt;
+  double *t = c->kt;
   size_t p = x->at[i].leaf;
-  lix_knode me = knode_of(x, c->grp, i), old = t[p];
-  if (me.key == old.key)
+  double me = key_of(x, c->grp, i), old = t[p];
+  if (me == old)
     return;
   t[p] = me;
-  if (kless(me, old)) {
-    while (p > 0 && kless(me, t[p = (p - 1) / 8]))
+  if (me < old) {
+    while (p > 0 && me < t[p = (p - 1) / 8])
       t[p] = me;
   } else {
-    while (p > 0 && t[p = (p - 1) / 8].dev == i)
+    while (p > 0 && t[p = (p - 1) / 8] == old)
       t[p] = kwinner(&t[8 * p + 1]);
   }
+}
+
+/* Brings device i's leaf in kinetic class c up to date (its counts in the
+ * tree's window; a state already past it makes the tree stale). */
+static void kin_refresh(const lix *x, lix_class *c, size_t i) {
+  lix_kin *k = c->kin;
+  uint64_t cur, prev;
+  if (k->stale)
+    return;
+  if (c->grp->ops->counts(c->grp, (uint32_t)i, k->j, &cur, &prev)) {
+    k->stale = 1;
+    return;
+  }
+  const dev *d = &x->devs[i];
+  kt_set(&k->t, x->at[i].leaf, cur, prev, d->inflight < d->max_par);
 }
 
 /* Device i's node: its key (used <= C < LIX_FULL, see loadidx.h) and index. */
@@ -97,6 +99,8 @@ static inline __attribute__((always_inline)) void refresh(lix *x, size_t i) {
   if (__builtin_expect(c->how != LIX_USED, 0)) {
     if (c->how == LIX_KEYED)
       krefresh(x, c, i);
+    else if (c->how == LIX_KIN)
+      kin_refresh(x, c, i);
     return;
   }
   lix_node *t = c->tree;
@@ -176,17 +180,24 @@ static int build_used_tree(lix_class *c, size_t members) {
 /* A lazy class: an 8-ary tree of keys, or the member list of a scan. */
 static int build_lazy(lix_class *c, size_t members) {
   c->nmem = 0;
-  if (c->how == LIX_SCAN)
-    return (c->mem_of = malloc((members ? members : 1) * sizeof *c->mem_of)) ? 0 : -1;
+  if (c->how == LIX_KIN) { /* the tree is built at the first pick (stale) */
+    if (!(c->kin = calloc(1, sizeof *c->kin)) || kt_init(&c->kin->t, members))
+      return -1;
+    c->kin->stale = 1;
+  }
+  if (!(c->mem_of = malloc((members ? members : 1) * sizeof *c->mem_of)))
+    return -1;
+  if (c->how == LIX_SCAN || c->how == LIX_KIN)
+    return 0;
   for (c->leaves = 1; c->leaves < members;)
     c->leaves *= 8;
   c->first_leaf = (c->leaves - 1) / 7;
   size_t nodes = c->first_leaf + c->leaves, bytes = (nodes + 7) * sizeof *c->kmem;
   if (!(c->kmem = aligned_alloc(64, (bytes + 63) / 64 * 64)))
     return -1;
-  c->kt = c->kmem + 3; /* each group of eight siblings, 8p+1.., starts a line */
+  c->kt = c->kmem + 7; /* each group of eight siblings, 8p+1.., starts a line */
   for (size_t p = 0; p < nodes; p++)
-    c->kt[p] = (lix_knode){INFINITY, UINT32_MAX};
+    c->kt[p] = INFINITY; /* padding */
   return 0;
 }
 
@@ -198,8 +209,8 @@ static void place(lix *x, size_t i) {
   if (c->how == LIX_USED)
     c->tree[x->at[i].leaf] = node_of(&x->devs[i], i);
   else if (c->how == LIX_KEYED)
-    c->kt[x->at[i].leaf] = knode_of(x, c->grp, i);
-  else
+    c->kt[x->at[i].leaf] = key_of(x, c->grp, i);
+  if (c->how != LIX_USED)
     c->mem_of[c->nmem++] = (uint32_t)i; /* devices come in index order */
 }
 
@@ -212,7 +223,7 @@ static void build_inner(lix_class *c) {
       c->kt[p] = kwinner(&c->kt[8 * p + 1]);
 }
 
-/* The keyed classes, by their lowest member (lix_pick()). */
+/* The keyed and kinetic classes, by their lowest member (lix_pick()). */
 typedef struct by_lo {
   long lo;
   size_t k;
@@ -230,7 +241,7 @@ static int keyed_order(lix *x) {
     return -1;
   }
   for (size_t k = 0; k < x->ncls; k++)
-    if (x->cls[k].how == LIX_KEYED)
+    if (x->cls[k].how == LIX_KEYED || x->cls[k].how == LIX_KIN)
       o[x->nkeyed++] = (by_lo){x->cls[k].lo, k};
   qsort(o, x->nkeyed, sizeof *o, lo_order);
   for (size_t j = 0; j < x->nkeyed; j++)
@@ -246,7 +257,10 @@ static int build_trees(lix *x, const size_t *members) {
     lix_class *c = &x->cls[x->at[i].cls];
     c->cap = x->devs[i].cap_tokens;
     c->grp = lazy_grp(x, i);
-    c->how = !c->grp ? LIX_USED : c->grp->ops->key ? LIX_KEYED : LIX_SCAN;
+    c->how = !c->grp               ? LIX_USED
+             : c->grp->ops->key    ? LIX_KEYED
+             : c->grp->ops->counts ? LIX_KIN
+                                   : LIX_SCAN;
     c->lo = -1;
   }
   for (size_t k = 0; k < x->ncls; k++) {
@@ -281,6 +295,9 @@ void lix_destroy(lix *x) {
       free(x->cls[k].mem);
       free(x->cls[k].kmem);
       free(x->cls[k].mem_of);
+      if (x->cls[k].kin)
+        kt_destroy(&x->cls[k].kin->t);
+      free(x->cls[k].kin);
     }
   free(x->cls);
   free(x->at);
@@ -338,7 +355,7 @@ static void narrow(const lim_grp *g, uint64_t cap, uint64_t u, double t, double 
  * *u; 1 if that admits tok. */
 static int keyed_root(const lix_class *c, uint64_t tok, double t, uint64_t *u) {
   const lim_grp *g = c->grp;
-  double key = c->kt[0].key;
+  double key = c->kt[0];
   if (key == INFINITY || tok > c->cap)
     return 0;
   *u = key <= t ? 0 : g->ops->used_at(g, c->cap, key, t);
@@ -353,24 +370,23 @@ static int keyed_root(const lix_class *c, uint64_t tok, double t, uint64_t *u) {
  * the first seven children does, the eighth does. */
 static long keyed_leftmost(const lix_class *c, uint64_t u, double t) {
   const lim_grp *g = c->grp;
-  const lix_knode *kt = c->kt;
-  double good = u == 0 && t > kt[0].key ? t : kt[0].key, bad = INFINITY;
+  const double *kt = c->kt;
+  double good = u == 0 && t > kt[0] ? t : kt[0], bad = INFINITY;
   int narrowed = 0;
   size_t p = 0;
   while (p < c->first_leaf) {
-    const lix_knode *ch = &kt[8 * p + 1];
-    unsigned le = 0, open = 0; /* bit m: child m is <= good; is in (good, bad) */
-    for (unsigned m = 0; m < 7; m++) {
-      le |= (unsigned)(ch[m].key <= good) << m;
-      open |= (unsigned)((ch[m].key > good) & (ch[m].key < bad)) << m;
-    }
-    le |= 1u << 7;
+    const double *ch = &kt[8 * p + 1];
+    unsigned le = 1u << 7, open = 0; /* bit m: child m is <= good; before those, < bad */
+    for (unsigned m = 0; m < 7; m++)
+      le |= (unsigned)(ch[m] <= good) << m;
     unsigned m = (unsigned)__builtin_ctz(le);
-    if (open & ((1u << m) - 1)) { /* a child before it needs used_at */
+    for (unsigned q = 0; q < m; q++) /* these are > good */
+      open |= (unsigned)(ch[q] < bad);
+    if (open) { /* a child before it needs used_at */
       if (!narrowed++)
         narrow(g, c->cap, u, t, &good, &bad);
       for (m = 0; m < 7; m++) {
-        double k = ch[m].key;
+        double k = ch[m];
         if (k <= good)
           break;
         if (k < bad) {
@@ -384,7 +400,7 @@ static long keyed_leftmost(const lix_class *c, uint64_t u, double t) {
     }
     p = 8 * p + 1 + m;
   }
-  return (long)kt[p].dev;
+  return (long)c->mem_of[p - c->first_leaf];
 }
 
 /* A class without an order key: sync and test every member. */
@@ -395,6 +411,50 @@ static void pick_scan(const lix *x, const lix_class *c, uint64_t tok, double t, 
     if (dev_admits(&x->devs[i], tok))
       offer(b, c->cap, x->devs[i].used, (long)i);
   }
+}
+
+/* The window and weight of t for a group, computed once per decision for
+ * all the classes of the group. */
+typedef struct wcache {
+  const lim_grp *g;
+  int64_t j;
+  double s;
+} wcache;
+
+/* A kinetic class's tree brought to t's window weight s (rebuilt from
+ * every member's counts when the group entered a new window); its root's
+ * least `used` (what sync would give) in k->u, k->ok iff it admits tok. */
+static void kin_root(const lix *x, const lix_class *c, uint64_t tok, double t, wcache *wc) {
+  const lim_grp *g = c->grp;
+  lix_kin *k = c->kin;
+  if (wc->g != g) {
+    wc->g = g, wc->j = lim_window_of(t, g->w);
+    wc->s = lim_prev_weight(t, g->w, wc->j);
+    wc->s = wc->s > 0 ? wc->s : 0; /* prev * s <= 0 counts 0, as prev * 0 does */
+  }
+  if (k->stale || wc->j != k->j) {
+    for (size_t r = 0; r < c->nmem; r++) {
+      const dev *d = &x->devs[c->mem_of[r]];
+      uint64_t cur = 0, prev = 0;
+      g->ops->counts(g, c->mem_of[r], wc->j, &cur, &prev); /* never later than t's window */
+      kt_put(&k->t, r, cur, prev, d->inflight < d->max_par);
+    }
+    kt_rebuild(&k->t, wc->s);
+    k->j = wc->j, k->stale = 0;
+  } else
+    kt_advance(&k->t, wc->s);
+  k->u = kt_root(&k->t, c->cap);
+  k->ok = k->u != UINT64_MAX && tok <= c->cap && k->u <= c->cap - tok;
+}
+
+/* A kinetic class that can still win: its leftmost member of least used
+ * (the descent is done only then). */
+static void pick_kin(const lix_class *c, best *b) {
+  const lix_kin *k = c->kin;
+  double f = (double)(c->cap - k->u) / (double)c->cap;
+  uint64_t u;
+  if (k->ok && (f > b->frac || (f == b->frac && c->lo < b->i)))
+    offer(b, c->cap, k->u, (long)c->mem_of[kt_leftmost(&k->t, c->cap, &u)]);
 }
 
 /* Eager and scanned classes give their candidate at once; a keyed class's
@@ -450,16 +510,23 @@ static long pick_eager(const lix *x, uint64_t tok) {
  * eager path's every decision). */
 static __attribute__((noinline)) long pick_lazy(const lix *x, uint64_t tok, double t) {
   best b = {-1, -1};
+  wcache wc = {0};
   for (size_t k = 0; k < x->ncls; k++) {
     const lix_class *c = &x->cls[k];
     if (c->how == LIX_USED)
       pick_used(c, tok, &b);
+    else if (c->how == LIX_KIN)
+      kin_root(x, c, tok, t, &wc);
     else if (c->how == LIX_SCAN)
       pick_scan(x, c, tok, t, &b);
   }
   for (size_t j = 0; j < x->nkeyed; j++) {
     const lix_class *c = &x->cls[x->keyed[j]];
     uint64_t u;
+    if (c->how == LIX_KIN) {
+      pick_kin(c, &b);
+      continue;
+    }
     if (!keyed_root(c, tok, t, &u))
       continue;
     double f = (double)(c->cap - u) / (double)c->cap;

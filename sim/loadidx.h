@@ -26,7 +26,8 @@
  * Lazy limiter kinds (limiter.h) change `used` between events, so their
  * devices form classes of their own, one per (C, P, limiter group):
  * - kinds with an order key (token_bucket, gcra: the time the bucket is
- *   full) keep an 8-ary tree of (key, device index) minima. Every member
+ *   full) keep an 8-ary tree of key minima (8-byte nodes: eight siblings
+ *   fill a cache line; a leaf's device is its rank in mem_of). Every member
  *   refills at the same C / W, so used(t) = used_at(key, t) is
  *   nondecreasing in the key at every t, and the least key holds the least
  *   `used` now. Several keys may give that `used` (full buckets, or keys
@@ -35,10 +36,14 @@
  *   by comparing keys against a bracket around t + uW/C (found with two
  *   used_at() calls); used_at() runs only for keys inside it, so a decision
  *   is O(K + log D) with a few evaluations, and syncs no device.
- * - kinds without one (sliding_counter, whose order changes within a
- *   window) are scanned: every member is synced and tested, O(members of
- *   such classes) per decision: exact, but not O(log D) (a kinetic
- *   structure would be; not done).
+ * - kinds whose `used` is affine in the window's weight s (sliding_counter:
+ *   cur + ceil(prev s), limiter.h `counts`; the order changes within a
+ *   window) keep a kinetic tournament tree of (cur, prev) per member
+ *   (ktree.h), rebuilt when the group enters a new window (O(members) once
+ *   per window), updated on each report (O(log D)), advanced lazily to the
+ *   decision's s and descended to the leftmost member of least `used`: the
+ *   scan's choice, and no device is synced. ktree.h states the cost.
+ * - any other lazy kind would be scanned: every member synced and tested.
  *
  * The index borrows the device array. Whoever changes a device's `used` or
  * in-flight count after lix_init() must report it (lix_changed,
@@ -52,6 +57,7 @@
 #include <stdint.h>
 
 #include "device.h"
+#include "ktree.h"
 #include "limiter.h"
 
 #define LIX_FULL UINT32_MAX /* key of a device without a free slot */
@@ -66,22 +72,26 @@ typedef uint64_t lix_node;
 static inline uint32_t lix_key(lix_node v) { return (uint32_t)(v >> 32); }
 static inline uint32_t lix_dev(lix_node v) { return (uint32_t)v; }
 
-/* A keyed class's node: the order key (+inf for a device without a free
- * slot or a padding leaf) and the device (UINT32_MAX for padding). */
-typedef struct lix_knode {
-  double key;
-  uint32_t dev;
-} lix_knode;
+enum lix_how { LIX_USED, LIX_KEYED, LIX_KIN, LIX_SCAN };
 
-enum lix_how { LIX_USED, LIX_KEYED, LIX_SCAN };
+/* A LIX_KIN class's tree (mutable behind the const index of lix_pick). */
+typedef struct lix_kin {
+  ktree t;    /* leaf k: member mem_of[k] */
+  int64_t j;  /* the window the leaves' counts are of */
+  int stale;  /* a member's state went past window j: rebuild at the next pick */
+  uint64_t u; /* during lix_pick: the root's least used (clamped to C) */
+  int ok;     /* ... and whether it admits the request */
+} lix_kin;
 
 typedef struct lix_class {
   uint64_t cap;     /* C of the class's devices */
-  enum lix_how how; /* tree keyed by used (eager kinds), by the kind's key, or a scan */
+  enum lix_how how; /* tree keyed by used (eager kinds), by the kind's key, kinetic, or a scan */
   lim_grp *grp;     /* LIX_KEYED, LIX_SCAN: the members' limiter group */
-  lix_knode *kt;    /* LIX_KEYED: 8-ary like `tree` (16-byte nodes) */
-  lix_knode *kmem;  /* its 64-byte aligned allocation */
-  uint32_t *mem_of; /* LIX_SCAN: the members, in index order */
+  double *kt;       /* LIX_KEYED: 8-ary like `tree`, the least key below (+inf:
+                       no free slot, or padding) */
+  double *kmem;     /* its 64-byte aligned allocation */
+  lix_kin *kin;     /* LIX_KIN */
+  uint32_t *mem_of; /* lazy classes: the members, in index order (leaf rank -> device) */
   size_t nmem;
   long lo;           /* lowest member index */
   size_t leaves;     /* a power of eight >= members */
@@ -104,7 +114,7 @@ typedef struct lix {
   size_t ncls;
   lix_place *at; /* per device: where its leaf is */
   lim_set *lims; /* borrowed; NULL: every device's `used` is kept current */
-  size_t *keyed; /* the LIX_KEYED classes, by lowest member index */
+  size_t *keyed; /* the LIX_KEYED and LIX_KIN classes, by lowest member index */
   size_t nkeyed;
   int eager; /* every class keyed by `used`: lix_pick reads the roots only */
   int exact; /* every C <= LIX_EXACT_CAP: fractions compared as integers */
@@ -122,7 +132,8 @@ void lix_changed(lix *x, size_t i);
 void lix_completed(lix *x, size_t i);
 /* The load_aware choice for `tok` tokens at t (every group advanced to t),
  * or -1: the scan's choice after every device is synced to t. Syncs only
- * the members of LIX_SCAN classes. */
+ * the members of LIX_SCAN classes. t never decreases from call to call
+ * (nor below the time of a reported change). */
 long lix_pick(const lix *x, uint64_t tok, double t);
 
 #endif

@@ -8,7 +8,8 @@
  *   used(t) = min(C, cur + ceil(max(0, prev * (1 - (t - b(j)) / W))))
  * in IEEE double (cur is an integer, so this is ceil(estimate) without
  * rounding cur). The kind is lazy: a device's counters roll to the current
- * window when it is synced or admits, O(1) each. */
+ * window when it is synced or admits, O(1) each; `counts` gives them as of
+ * a window without rolling (the load_aware index's kinetic tree, ktree.h). */
 #include "kinds.h"
 
 #include <stdlib.h>
@@ -42,9 +43,18 @@ static void sync(lim_grp *g, uint32_t i, double t) {
     c->cur = 0;
     c->j = j;
   }
-  double p = (double)c->prev * (1.0 - (t - (double)j * g->w) / g->w);
+  double p = (double)c->prev * lim_prev_weight(t, g->w, j);
   uint64_t u = c->cur + (p > 0 ? (uint64_t)ceil(p) : 0);
   d->used = u < d->cap_tokens ? u : d->cap_tokens;
+}
+
+static int counts(const lim_grp *g, uint32_t i, int64_t j, uint64_t *cur, uint64_t *prev) {
+  const sc_dev *c = &((const sc *)g->st)->d[i];
+  if (c->j > j)
+    return -1;
+  *cur = c->j == j ? c->cur : 0;
+  *prev = c->j == j ? c->prev : c->j == j - 1 ? c->cur : 0;
+  return 0;
 }
 
 static int admit(lim_grp *g, uint32_t i, uint64_t tok, double t) {
@@ -63,5 +73,6 @@ const lim_ops lim_sliding_counter = {
     .destroy = destroy,
     .sync = sync,
     .admit = admit,
+    .counts = counts,
     .state_size = sizeof(sc),
 };

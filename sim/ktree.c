@@ -1,0 +1,214 @@
+#include "ktree.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* h of a node's winner at s exactly: an integer part and a fraction in
+ * [0, 1). prev < 2^32 and s in [0, 1], so 0 <= x < 2^32, the truncation is
+ * floor(x) and x - floor(x) is exact. */
+typedef struct hval {
+  uint64_t i;
+  double f;
+} hval;
+
+static hval h_at(const kt_node *a, double s) {
+  double x = a->prev * s;
+  uint64_t fl = (uint64_t)x;
+  return (hval){a->cur + fl, x - (double)fl};
+}
+
+/* a beats b at s: less h, or equal h and a lower leaf. h_a < h_b iff
+ * x_a - x_b < cur_b - cur_a; the rounded difference decides unless it
+ * equals the (exact) integer, since rounding is monotone; then h is
+ * compared exactly. */
+static int beats(const kt_node *a, const kt_node *b, double s) {
+  double d = a->prev * s - b->prev * s, dc = (double)((int64_t)b->cur - (int64_t)a->cur);
+  if (d != dc)
+    return d < dc;
+  hval x = h_at(a, s), y = h_at(b, s);
+  if (x.i != y.i)
+    return x.i < y.i;
+  if (x.f != y.f)
+    return x.f < y.f;
+  return a->win < b->win;
+}
+
+/* The certificate of winner a over b at s (a beats b at s): an s_f < s
+ * such that a beats b for every s' in (s_f, s] (-1: the rest of the
+ * window), or s itself when that cannot be told (re-check at the next
+ * query). With D(s) = (cur_b - cur_a) + (prev_b - prev_a) s exactly, the
+ * computed h differ from the exact lines by at most E = (prev_a + prev_b)
+ * 2^-53 (two roundings of x, s <= 1), so D > E means a beats b; the margin
+ * m >= 8E also covers the rounding of D and of the crossing below. */
+static double cert(const kt_node *a, const kt_node *b, double s) {
+  double pa = a->prev, pb = b->prev, dp = pb - pa;
+  double dc = (double)((int64_t)b->cur - (int64_t)a->cur); /* exact */
+  if (dp == 0)
+    return -1; /* equal x: h_b - h_a = dc for every s, the order never changes */
+  double m = (pa + pb + fabs(dc) + fabs(dp)) * 0x1p-50;
+  if (dp < 0) /* D grows as s falls: safe for good once D(s) clears the margin */
+    return dc + dp * s > 2 * m ? -1 : s;
+  if (dc > 2 * m) /* D(s') >= D(0) = dc for s' >= 0: b never catches up (no division) */
+    return -1;
+  double sig = (m - dc) / dp; /* D(s') > m for every s' > sig */
+  if (sig > 2)
+    return s;
+  double f = sig + 0x1p-44; /* |error of sig| < 2^-48 when |sig| <= 2 */
+  return f < s ? f : s;
+}
+
+/* d rounded up to a float or a little more (a certificate may fail early,
+ * never late): nearest rounding of d (1 + 2^-23) (of d (1 - 2^-23) when d
+ * < 0) is at least d. */
+static float up(double d) { return (float)(d + fabs(d) * 0x1p-23); }
+
+static float due_of(const ktree *t, size_t v) { return v < t->leaves ? t->due[v] : -1; }
+
+static float max3(float a, float b, float c) {
+  float m = a > b ? a : b;
+  return m > c ? m : c;
+}
+
+/* Node v from its children at s: the better winner, its certificate over
+ * the other, and the largest certificate below. */
+static void pull(ktree *t, size_t v, double s) {
+  const kt_node *a = &t->nd[2 * v], *b = &t->nd[2 * v + 1];
+  double f = -1;
+  if (a->win == KT_NONE)
+    a = b;
+  else if (b->win != KT_NONE) {
+    if (!beats(a, b, s)) {
+      const kt_node *c = a;
+      a = b, b = c;
+    }
+    f = cert(a, b, s);
+  }
+  t->nd[v] = *a;
+  t->due[v] = max3(up(f), due_of(t, 2 * v), due_of(t, 2 * v + 1));
+  t->pulls++;
+}
+
+int kt_init(ktree *t, size_t n) {
+  *t = (ktree){.n = n, .s = 1};
+  for (t->leaves = 1; t->leaves < n;)
+    t->leaves *= 2;
+  size_t bytes = 2 * t->leaves * sizeof *t->nd;
+  t->nd = aligned_alloc(64, (bytes + 63) / 64 * 64);
+  t->due = malloc(t->leaves * sizeof *t->due);
+  if (!t->nd || !t->due)
+    return -1;
+  for (size_t v = 0; v < 2 * t->leaves; v++)
+    t->nd[v] = (kt_node){0, 0, KT_NONE};
+  for (size_t v = 0; v < t->leaves; v++)
+    t->due[v] = -1;
+  return 0;
+}
+
+void kt_destroy(ktree *t) {
+  free(t->nd);
+  free(t->due);
+  *t = (ktree){0};
+}
+
+void kt_put(ktree *t, size_t k, uint64_t cur, uint64_t prev, int on) {
+  t->nd[t->leaves + k] = (kt_node){(double)prev, (uint32_t)cur, on ? (uint32_t)k : KT_NONE};
+}
+
+void kt_rebuild(ktree *t, double s) {
+  t->s = s;
+  for (size_t v = t->leaves; v-- > 1;)
+    pull(t, v, s);
+}
+
+static int same(const kt_node *a, const kt_node *b) {
+  return a->win == b->win && a->cur == b->cur && a->prev == b->prev;
+}
+
+/* A changed leaf's ancestors, each recomputed at the tree's s; the walk
+ * carries the winner from below and stops at the first node whose winner
+ * stays and whose due does not grow: its ancestors read nothing else, and
+ * their due, at least its old one, may stay too large (a certificate that
+ * fails early, which kt_advance then recomputes). */
+void kt_set(ktree *t, size_t k, uint64_t cur, uint64_t prev, int on) {
+  kt_put(t, k, cur, prev, on);
+  size_t c = t->leaves + k;
+  kt_node me = t->nd[c];
+  float dm = -1; /* the largest certificate under `me`'s side */
+  for (; c > 1; c /= 2) {
+    const kt_node *o = &t->nd[c ^ 1];
+    kt_node *p = &t->nd[c / 2], old = *p;
+    float d = max3(dm, due_of(t, c ^ 1), -1);
+    if (o->win != KT_NONE) {
+      if (me.win == KT_NONE || !beats(&me, o, t->s)) {
+        if (me.win != KT_NONE)
+          d = max3(d, up(cert(o, &me, t->s)), -1);
+        me = *o;
+      } else
+        d = max3(d, up(cert(&me, o, t->s)), -1);
+    }
+    float dold = t->due[c / 2];
+    t->due[c / 2] = d;
+    *p = me;
+    dm = d;
+    t->pulls++;
+    if (same(&old, p) && d <= dold) /* a due left too large only fails early */
+      break;
+  }
+}
+
+/* Recomputes the nodes whose subtree holds a certificate failed at s. */
+static void advance(ktree *t, size_t v, double s) {
+  if (v >= t->leaves || t->due[v] < s)
+    return;
+  advance(t, 2 * v, s);
+  advance(t, 2 * v + 1, s);
+  pull(t, v, s);
+}
+
+void kt_advance(ktree *t, double s) {
+  if (s > t->s) {
+    kt_rebuild(t, s);
+    return;
+  }
+  t->s = s;
+  advance(t, 1, s);
+}
+
+static uint64_t used_of(const kt_node *a, double s) {
+  hval h = h_at(a, s);
+  return h.i + (h.f > 0);
+}
+
+uint64_t kt_used(const ktree *t, size_t k) { return used_of(&t->nd[t->leaves + k], t->s); }
+
+static uint64_t clamped(const kt_node *a, double s, uint64_t cap) {
+  uint64_t u = used_of(a, s);
+  return u < cap ? u : cap;
+}
+
+uint64_t kt_root(const ktree *t, uint64_t cap) {
+  return t->nd[1].win == KT_NONE ? UINT64_MAX : clamped(&t->nd[1], t->s, cap);
+}
+
+/* A subtree's least clamped used is its winner's (ceil and the clamp are
+ * monotone in h), so the descent takes the left child whenever its winner
+ * reaches the least value u: below C, ceil(cur + fl(prev s)) <= u iff
+ * cur <= u and fl(prev s) <= u - cur (an integer); at C, every open leaf. */
+uint32_t kt_leftmost(const ktree *t, uint64_t cap, uint64_t *u) {
+  const kt_node *r = &t->nd[1];
+  if (r->win == KT_NONE)
+    return KT_NONE;
+  uint64_t best = clamped(r, t->s, cap);
+  int all = best == cap;
+  size_t v = 1;
+  while (v < t->leaves) {
+    const kt_node *l = &t->nd[2 * v];
+    int go = l->win != KT_NONE &&
+             (all || l->win == r->win ||
+              (l->cur <= best && (double)l->prev * t->s <= (double)(best - l->cur)));
+    v = 2 * v + !go;
+  }
+  *u = best;
+  return (uint32_t)(v - t->leaves);
+}
