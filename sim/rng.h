@@ -146,7 +146,7 @@ static inline uint64_t rng_next64(gsl_rng *r) {
 static inline double rng_u01(gsl_rng *r) {
   if (__builtin_expect(!rng_is_philox(r), 0))
     return gsl_rng_uniform(r);
-  return (double)(rng_next64(r) >> 11) * 0x1p-53;
+  return (double)(int64_t)(rng_next64(r) >> 11) * 0x1p-53; /* < 2^53: signed, exact */
 }
 
 /* Uniform on (0, 1): rng_u01() drawn again while it is 0 (probability
@@ -200,7 +200,7 @@ static inline double rng_exponential(gsl_rng *r, double mean) {
   uint64_t w = rng_next64(r), u = w >> 11;
   unsigned i = (unsigned)(w & 255);
   if (__builtin_expect(u < rng_zig_k[i], 1))
-    return mean * ((double)u * rng_zig_w[i]);
+    return mean * ((double)(int64_t)u * rng_zig_w[i]); /* u < 2^53: signed, exact */
   return mean * rng_zig_slow(r, w);
 }
 
@@ -209,7 +209,9 @@ static inline double rng_exponential(gsl_rng *r, double mean) {
  * on rng_u01(). */
 static inline size_t rng_discrete(gsl_rng *r, const gsl_ran_discrete_t *g) {
   double u = rng_u01(r);
-  size_t c = (size_t)(u * (double)g->K);
+  /* through int64_t: the same values (K and u K are below 2^63), without
+   * the unsigned conversions' range tests */
+  size_t c = (size_t)(int64_t)(u * (double)(int64_t)g->K);
   size_t a = g->A[c];                   /* loaded either way, and selected by a mask: which one
                                            is data, and compilers emit a branch for ?: here */
   size_t keep = -(size_t)(u < g->F[c]); /* GSL also tests F[c] == 1.0, implied: u < 1 */
