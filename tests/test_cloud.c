@@ -2,7 +2,7 @@
  * retries, explicit outage boundaries, budget caps, long-run availability
  * of random outages, latency distributions. */
 #include "scenario.h"
-#include "testutil.h"
+#include "testrun.h"
 
 #include <math.h>
 
@@ -25,14 +25,7 @@ static scn *cloud_only(const char *times_csv, const char *cloud, double duration
   return tu_load(json, NULL, 0);
 }
 
-static es_result *run1(scn *s, uint64_t seed) {
-  es_result *r = es_result_new(s);
-  es_opts o = {0};
-  es_err e = {0};
-  if (es_run(s, seed, &o, r, &e))
-    fail_msg("es_run: %s", e.msg);
-  return r;
-}
+static es_result *run1(scn *s, uint64_t seed) { return tu_run(s, seed, NULL); }
 
 /* n requests of 48 + 52 tokens at t0, t0 + dt, ... */
 static char *times(int n, double t0, double dt) {

@@ -1,5 +1,5 @@
 #include "scenario.h"
-#include "testutil.h"
+#include "testrun.h"
 
 #include <gsl/gsl_statistics_double.h>
 #include <math.h>
@@ -20,12 +20,7 @@ static const char *HAND =
     " \"limiter\": {\"window_s\": 10}, \"dispatch\": {\"policy\": \"random\"}}";
 
 static es_result *run(scn *s, uint64_t seed, double warmup) {
-  es_result *r = es_result_new(s);
-  es_opts o = {.warmup_s = warmup};
-  es_err e = {0};
-  if (es_run(s, seed, &o, r, &e))
-    fail_msg("es_run: %s", e.msg);
-  return r;
+  return tu_run(s, seed, &(es_opts){.warmup_s = warmup});
 }
 
 static void hand_computed_window(void **state) {

@@ -3,19 +3,14 @@
  * drop), conservation, load_aware's index against the scan while devices
  * fail, common random numbers. */
 #include "scenario.h"
-#include "testutil.h"
+#include "testrun.h"
 
 #include <math.h>
 
 #include "engine.h"
 
 static es_result *run1(scn *s, uint64_t seed, int scan) {
-  es_result *r = es_result_new(s);
-  es_opts o = {.scan_dispatch = scan};
-  es_err e = {0};
-  if (es_run(s, seed, &o, r, &e))
-    fail_msg("es_run: %s", e.msg);
-  return r;
+  return tu_run(s, seed, &(es_opts){.scan_dispatch = scan});
 }
 
 static const char *CLUSTER =

@@ -8,7 +8,7 @@
  * Expected accuracy per request is an i.i.d. value X(d, verdict), so the
  * run's mean is within 3 standard errors sqrt(Var X / N) of E[X]. */
 #include "scenario.h"
-#include "testutil.h"
+#include "testrun.h"
 
 #include <gsl/gsl_integration.h>
 #include <gsl/gsl_randist.h>
@@ -46,14 +46,7 @@ static scn *load(const char *routing, const char *difficulty) {
   return tu_load(json, NULL, 0);
 }
 
-static es_result *run1(scn *s, uint64_t seed) {
-  es_result *r = es_result_new(s);
-  es_opts o = {0};
-  es_err e = {0};
-  if (es_run(s, seed, &o, r, &e))
-    fail_msg("es_run: %s", e.msg);
-  return r;
-}
+static es_result *run1(scn *s, uint64_t seed) { return tu_run(s, seed, NULL); }
 
 /* ---- integration --------------------------------------------------------------- */
 

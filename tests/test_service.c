@@ -2,7 +2,7 @@
  * theory and hand-computed cases. Seeds are fixed and tolerances are 3
  * standard errors over replications, so the tests do not flake. */
 #include "scenario.h"
-#include "testutil.h"
+#include "testrun.h"
 
 #include <gsl/gsl_statistics_double.h>
 #include <math.h>
@@ -20,12 +20,7 @@ static const char *BASE =
     " \"limiter\": {\"window_s\": 1}, \"dispatch\": {\"policy\": \"random\"}}";
 
 static es_result *run(scn *s, uint64_t seed, double warmup) {
-  es_result *r = es_result_new(s);
-  es_opts o = {.warmup_s = warmup};
-  es_err e = {0};
-  if (es_run(s, seed, &o, r, &e))
-    fail_msg("es_run: %s", e.msg);
-  return r;
+  return tu_run(s, seed, &(es_opts){.warmup_s = warmup});
 }
 
 /* Mean over R replications of one metric (by name); checks it against
