@@ -321,7 +321,7 @@ static int run_due_sv(run *u, double t) {
       return -1;
     tmr_settle(&u->q.tm); /* a popped timer's owner, moved once after its handler */
     if (u->q.tm.n) {      /* the next timer's device, likely the next event's: start its loads */
-      uint32_t o = u->q.tm.node[1];
+      uint32_t o = tmr_top_owner(&u->q.tm);
       __builtin_prefetch(&u->sv->sh[o]);
       __builtin_prefetch((const char *)&u->sv->sh[o] + 64);
       __builtin_prefetch(&u->devs[o]);
@@ -388,8 +388,7 @@ ES_HOT int admit(run *u, size_t i, double t, const wl_arrival *a, int SV) {
 
 /* route.c's way in: an admission (with queues or shared service, sv_start). */
 int run_admit(run *u, size_t i, double t, const wl_arrival *a) {
-  return u->sv ? sv_start(u, (uint32_t)i, t, t, a->tokens, a->prompt, a->cls)
-               : admit(u, i, t, a, 0);
+  return u->sv ? admit(u, i, t, a, 1) : admit(u, i, t, a, 0);
 }
 
 int run_admit_as(run *u, size_t i, double t, const wl_arrival *a, const scn_device *lm) {
@@ -654,20 +653,25 @@ double es_dev_metric_value(const es_dev_result *d, size_t k) {
 }
 
 size_t es_metric_count(void) { return sizeof METRICS / sizeof METRICS[0]; }
+
+/* The opt-in groups' parts of es_result, first match wins (the escalation
+ * count sits inside the routing group but has a group of its own). */
+static const struct {
+  size_t off, size;
+  unsigned group;
+} METRIC_GROUPS[] = {
+    {offsetof(es_result, x), sizeof(struct es_flt_result), ES_MG_FLT},
+    {offsetof(es_result, q), sizeof(struct es_svc_result), ES_MG_SVC},
+    {offsetof(es_result, rq.esc_refused), sizeof(double), ES_MG_ESC},
+    {offsetof(es_result, rq), sizeof(struct es_route_result), ES_MG_ROUTE},
+    {offsetof(es_result, sw), sizeof(struct es_switch_result), ES_MG_SWITCH},
+};
+
 int es_metric_shown(size_t i, unsigned groups) {
-  size_t off = METRICS[i].off, x = offsetof(es_result, x), q = offsetof(es_result, q);
-  size_t rq = offsetof(es_result, rq);
-  if (off >= x && off < x + sizeof(struct es_flt_result))
-    return (groups & ES_MG_FLT) != 0;
-  if (off >= q && off < q + sizeof(struct es_svc_result))
-    return (groups & ES_MG_SVC) != 0;
-  if (off == offsetof(es_result, rq.esc_refused))
-    return (groups & ES_MG_ESC) != 0;
-  if (off >= rq && off < rq + sizeof(struct es_route_result))
-    return (groups & ES_MG_ROUTE) != 0;
-  size_t sw = offsetof(es_result, sw);
-  if (off >= sw && off < sw + sizeof(struct es_switch_result))
-    return (groups & ES_MG_SWITCH) != 0;
+  size_t off = METRICS[i].off;
+  for (size_t k = 0; k < sizeof METRIC_GROUPS / sizeof METRIC_GROUPS[0]; k++)
+    if (off >= METRIC_GROUPS[k].off && off < METRIC_GROUPS[k].off + METRIC_GROUPS[k].size)
+      return (groups & METRIC_GROUPS[k].group) != 0;
   return 1;
 }
 unsigned es_metric_groups(const scn *s) {

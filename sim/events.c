@@ -169,12 +169,11 @@ static void on_expire(obs *o, const run *u, double t, size_t i, uint64_t tok) {
   const dev *d = &u->devs[i];
   if (!tok) { /* a limiter kind without a log: its `used` is current */
     l->used[i] = d->used;
-    if (u->ad) /* adaptive windows (adapt.h): W moves; show it */
-      hold(l, t, "t=%.3f expire %s: window %llu/C=%llu, W=%.4g s", t, name(u, i),
-           (unsigned long long)l->used[i], (unsigned long long)d->cap_tokens, u->lims.g[d->grp].w);
-    else
-      hold(l, t, "t=%.3f expire %s: window %llu/C=%llu", t, name(u, i),
-           (unsigned long long)l->used[i], (unsigned long long)d->cap_tokens);
+    char w[40] = ""; /* adaptive windows (adapt.h): W moves; show it */
+    if (u->ad)
+      snprintf(w, sizeof w, ", W=%.4g s", u->lims.g[d->grp].w);
+    hold(l, t, "t=%.3f expire %s: window %llu/C=%llu%s", t, name(u, i),
+         (unsigned long long)l->used[i], (unsigned long long)d->cap_tokens, w);
     return;
   }
   l->used[i] -= tok;

@@ -62,6 +62,8 @@ void tmr_pop(tmr *m, heap_ev *out);
 /* Puts the open owner (if any) back in its place, or out of the heap. */
 void tmr_settle(tmr *m);
 static inline int tmr_pending(const tmr *m, uint32_t id) { return m->slot[id].ord != TMR_IDLE; }
+/* The owner of the earliest pending timer (n > 0, not open). */
+static inline uint32_t tmr_top_owner(const tmr *m) { return m->node[1]; }
 /* The earliest pending timer's (t, ord) (n > 0, not open), from the top
  * node alone (kind and arg 0). */
 static inline heap_ev tmr_top(const tmr *m) {
