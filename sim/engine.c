@@ -298,7 +298,7 @@ static int run_due_sv(run *u, double t) {
     double tc = cal_next_t(&u->q);
     if (u->sv->queued) {
       const win *w1 = u->sv->sw1; /* one sliding window (the paper's): its head, inline */
-      double tw = w1 ? (w1->n ? w1->ring[w1->head].t_out : INFINITY) : sv_next_drop(u);
+      double tw = w1 ? win_next_expiry(w1) : sv_next_drop(u);
       if (tw <= tc && tw <= t && tw < INFINITY) {
         advance_limiters(u, tw);
         if (sv_wake_all(u, tw))

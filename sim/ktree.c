@@ -86,7 +86,6 @@ static void pull(ktree *t, size_t v, double s) {
   }
   t->nd[v] = *a;
   t->due[v] = max3(up(f), due_of(t, 2 * v), due_of(t, 2 * v + 1));
-  t->pulls++;
 }
 
 int kt_init(ktree *t, size_t n) {
@@ -151,7 +150,6 @@ void kt_set(ktree *t, size_t k, uint64_t cur, uint64_t prev, int on) {
     t->due[c / 2] = d;
     *p = me;
     dm = d;
-    t->pulls++;
     if (same(&old, p) && d <= dold) /* a due left too large only fails early */
       break;
   }

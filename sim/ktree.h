@@ -81,14 +81,13 @@ typedef struct kt_node {
 } kt_node;
 
 typedef struct ktree {
-  size_t n;       /* leaves in use */
-  size_t leaves;  /* a power of two >= n; node v's children 2v, 2v+1; leaf k is node leaves + k */
-  double s;       /* the weight every winner is right at (nonincreasing between rebuilds) */
-  kt_node *nd;    /* nodes 1 .. 2 leaves - 1 (64-byte aligned) */
-  float *due;     /* per inner node: at least the largest certificate in its
-                     subtree (rounded up, or left from before an update:
-                     failing early is safe); -1: none */
-  uint64_t pulls; /* statistics: node recomputations */
+  size_t n;      /* leaves in use */
+  size_t leaves; /* a power of two >= n; node v's children 2v, 2v+1; leaf k is node leaves + k */
+  double s;      /* the weight every winner is right at (nonincreasing between rebuilds) */
+  kt_node *nd;   /* nodes 1 .. 2 leaves - 1 (64-byte aligned) */
+  float *due;    /* per inner node: at least the largest certificate in its
+                    subtree (rounded up, or left from before an update:
+                    failing early is safe); -1: none */
 } ktree;
 
 /* n leaves, all off, at s = 1. 0, or -1 if out of memory (then

@@ -32,5 +32,3 @@ int win_grow(win *l) {
   l->cap *= 2;
   return 0;
 }
-
-double win_next_expiry(const win *l) { return l->n ? l->ring[l->head].t_out : INFINITY; }

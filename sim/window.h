@@ -20,6 +20,7 @@
 #ifndef ES_WINDOW_H
 #define ES_WINDOW_H
 
+#include <math.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -73,6 +74,8 @@ static inline int win_pop_due(win *l, double t, win_entry *e) {
 static inline int win_full(const win *l) { return l->n >= l->max; }
 
 /* Time at which the oldest entry leaves the window; +inf if empty. */
-double win_next_expiry(const win *l);
+static inline double win_next_expiry(const win *l) {
+  return l->n ? l->ring[l->head].t_out : INFINITY;
+}
 
 #endif
