@@ -145,7 +145,7 @@ static int lat_values(kctx *c, const lat_obj *o, const char *path, const key_row
   key_join(p, sizeof p, path, "weights");
   if (!(sum > 0))
     return free(w), key_fail(c, p, "must have a positive sum, got %.16g", sum);
-  L->table = gsl_ran_discrete_preproc((size_t)n, w);
+  L->table = rng_alias_new((size_t)n, w);
   free(w);
   if (!L->table)
     return es_fail(c->e, ES_ERUNTIME, "edgesim: out of memory");
@@ -157,7 +157,7 @@ static int lat_values(kctx *c, const lat_obj *o, const char *path, const key_row
 static void lat_free(cloud_lat *L) {
   free(L->v);
   if (L->table)
-    gsl_ran_discrete_free(L->table);
+    rng_alias_free(L->table);
   *L = (cloud_lat){0};
 }
 
@@ -378,7 +378,7 @@ static double lat_draw(const cloud_lat *L, double scalar, gsl_rng *r) {
   if (L->kind == LAT_LOGNORMAL)
     return gsl_ran_lognormal(r, L->mu, L->sigma);
   if (L->kind == LAT_VALUES)
-    return L->v[rng_discrete(r, L->table)];
+    return L->v[rng_alias_draw(r, L->table)];
   return scalar;
 }
 

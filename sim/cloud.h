@@ -30,11 +30,11 @@
 #ifndef ES_CLOUD_H
 #define ES_CLOUD_H
 
-#include <gsl/gsl_randist.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "keys.h"
+#include "rng.h"
 
 /* An alternating up/down renewal process (cloud outages, device failures):
  * up times with mean mtbf_s, down times with mean mttr_s, exponential or
@@ -55,8 +55,8 @@ typedef struct cloud_lat {
   int kind;         /* LAT_CONST, LAT_LOGNORMAL, LAT_VALUES */
   double mu, sigma; /* lognormal */
   size_t n;
-  double *v;                 /* LAT_VALUES: n values */
-  gsl_ran_discrete_t *table; /* LAT_VALUES: alias table of the weights */
+  double *v;        /* LAT_VALUES: n values */
+  rng_alias *table; /* LAT_VALUES: alias table of the weights */
 } cloud_lat;
 enum { LAT_CONST = 0, LAT_LOGNORMAL = 1, LAT_VALUES = 2 };
 

@@ -17,7 +17,7 @@ int dist_init(dist *d, const uint64_t *values, const double *weights, size_t n) 
     d->weights[i] = weights[i] / sum;
   }
   d->n = n;
-  if (n > 1 && !(d->table = gsl_ran_discrete_preproc(n, weights)))
+  if (n > 1 && !(d->table = rng_alias_new(n, weights)))
     goto fail;
   return 0;
 fail:
@@ -27,7 +27,7 @@ fail:
 
 void dist_destroy(dist *d) {
   if (d->table)
-    gsl_ran_discrete_free(d->table);
+    rng_alias_free(d->table);
   free(d->values);
   free(d->weights);
   memset(d, 0, sizeof *d);

@@ -1,6 +1,6 @@
 /* dist.h: token-count distributions: a constant or a weighted discrete set.
  *
- * A dist owns its value array and its GSL alias table (O(1) draws). A
+ * A dist owns its value array and its alias table (GSL's, rng_alias) (O(1) draws). A
  * constant draws no random number at all.
  */
 #ifndef ES_DIST_H
@@ -14,10 +14,10 @@
 #include "rng.h"
 
 typedef struct dist {
-  size_t n;                  /* number of values; 1 for a constant */
-  uint64_t *values;          /* n values, each >= 1 */
-  double *weights;           /* n weights (normalised to sum 1), kept for reports */
-  gsl_ran_discrete_t *table; /* alias table; NULL for a constant */
+  size_t n;         /* number of values; 1 for a constant */
+  uint64_t *values; /* n values, each >= 1 */
+  double *weights;  /* n weights (normalised to sum 1), kept for reports */
+  rng_alias *table; /* alias table; NULL for a constant */
 } dist;
 
 /* Builds from n values and non-negative weights with a positive sum;
@@ -29,7 +29,7 @@ uint64_t dist_max(const dist *d);
 
 /* A draw as an index into values[] (0 for a constant, which draws nothing). */
 static inline size_t dist_draw_index(const dist *d, gsl_rng *r) {
-  return d->table ? rng_discrete(r, d->table) : 0;
+  return d->table ? rng_alias_draw(r, d->table) : 0;
 }
 static inline uint64_t dist_draw(const dist *d, gsl_rng *r) {
   return d->values[dist_draw_index(d, r)];

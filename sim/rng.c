@@ -4,6 +4,7 @@
 
 #include <Random123/philox.h>
 #include <limits.h>
+#include <stdlib.h>
 
 uint64_t rng_mix64(uint64_t x) {
   x += 0x9e3779b97f4a7c15ULL;
@@ -96,25 +97,25 @@ gsl_rng *rng_stream_new_rep(uint64_t seed, uint64_t stream, uint64_t rep) {
 
 /* ---- the exponential ziggurat (rng.h) ------------------------------------------ */
 
-uint64_t rng_zig_k[256];
-double rng_zig_w[256], rng_zig_f[256];
+rng_zig_layer rng_zig[256];
+double rng_zig_f[256];
 
 static void zig_build(void) {
   const double m = 0x1p53, v = 3.949659822581572e-3; /* area of each layer */
   double x = 7.69711747013104972, xo = x;            /* x_255 = R */
   double q = v / exp(-x);                            /* the base layer's width */
-  rng_zig_k[0] = (uint64_t)(x / q * m);
-  rng_zig_k[1] = 0;
-  rng_zig_w[0] = q / m;
-  rng_zig_w[255] = x / m;
+  rng_zig[0].k = (uint64_t)(x / q * m);
+  rng_zig[1].k = 0;
+  rng_zig[0].w = q / m;
+  rng_zig[255].w = x / m;
   rng_zig_f[0] = 1;
   rng_zig_f[255] = exp(-x);
   for (int i = 254; i >= 1; i--) {
     x = -log(v / x + exp(-x));
-    rng_zig_k[i + 1] = (uint64_t)(x / xo * m);
+    rng_zig[i + 1].k = (uint64_t)(x / xo * m);
     xo = x;
     rng_zig_f[i] = exp(-x);
-    rng_zig_w[i] = x / m;
+    rng_zig[i].w = x / m;
   }
 }
 
@@ -125,14 +126,35 @@ double rng_zig_slow(gsl_rng *r, uint64_t w) {
   for (;;) {
     uint64_t u = w >> 11;
     unsigned i = (unsigned)(w & 255);
-    if (u < rng_zig_k[i])
-      return (double)u * rng_zig_w[i];
+    if (u < rng_zig[i].k)
+      return (double)u * rng_zig[i].w;
     if (i == 0) /* the tail beyond R: R + Exp(1), by memorylessness */
       return 7.69711747013104972 - log(1.0 - rng_u01(r));
-    double x = (double)u * rng_zig_w[i];
+    double x = (double)u * rng_zig[i].w;
     /* a uniform point in the wedge between the layer's corners */
     if (rng_zig_f[i] + rng_u01(r) * (rng_zig_f[i - 1] - rng_zig_f[i]) < exp(-x))
       return x;
     w = rng_next64(r);
   }
 }
+
+/* ---- alias tables --------------------------------------------------------- */
+
+rng_alias *rng_alias_new(size_t n, const double *weights) {
+  gsl_ran_discrete_t *g = gsl_ran_discrete_preproc(n, weights);
+  if (!g)
+    return NULL;
+  rng_alias *t = NULL;
+  if (g->K < ((size_t)1 << 53))
+    t = malloc(sizeof *t + g->K * sizeof t->col[0]);
+  if (t) {
+    t->K = (int64_t)g->K;
+    t->Kd = (double)g->K;
+    for (size_t c = 0; c < g->K; c++)
+      t->col[c] = (rng_alias_col){g->F[c], (int64_t)g->A[c]};
+  }
+  gsl_ran_discrete_free(g);
+  return t;
+}
+
+void rng_alias_free(rng_alias *t) { free(t); }

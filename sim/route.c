@@ -200,7 +200,7 @@ static int check_difficulty(kctx *c, route_cfg *x) {
     return es_fail(c->e, ES_ERUNTIME, "edgesim: out of memory");
   for (size_t i = 0; !x->dw.n && i < x->dv.n; i++)
     w[i] = 1;
-  x->dtab = gsl_ran_discrete_preproc(x->dv.n, w);
+  x->dtab = rng_alias_new(x->dv.n, w);
   if (w != x->dw.v)
     free(w);
   return x->dtab ? 0 : es_fail(c->e, ES_ERUNTIME, "edgesim: out of memory");
@@ -289,7 +289,7 @@ void route_cfg_free(scn *s) {
   free(x->dw.v);
   free(x->beta.v);
   if (x->dtab)
-    gsl_ran_discrete_free(x->dtab);
+    rng_alias_free(x->dtab);
   curve_free(&x->cloud_acc);
   for (size_t i = 0; s->dev && i < s->ndev; i++) {
     curve_free(&s->dev[i].acc);
@@ -390,7 +390,7 @@ static double draw_difficulty(route_run *q, const wl_arrival *a) {
     return a->d; /* the trace's column */
   if (x->beta.n)
     return gsl_ran_beta(q->r_diff, x->beta.v[0], x->beta.v[1]);
-  return x->dv.v[rng_discrete(q->r_diff, x->dtab)];
+  return x->dv.v[rng_alias_draw(q->r_diff, x->dtab)];
 }
 
 static const scn_device *dev_of(const run *u, size_t i) { return &u->s->dev[u->devs[i].spec]; }

@@ -23,11 +23,11 @@
 #ifndef ES_ROUTE_H
 #define ES_ROUTE_H
 
-#include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 #include <stddef.h>
 
 #include "keys.h"
+#include "rng.h"
 
 /* A list of numbers given as a JSON array (owned). */
 typedef struct numlist {
@@ -62,13 +62,13 @@ struct run;
 struct heap_ev;
 
 typedef struct route_cfg {
-  int has_diff;             /* `difficulty` given: the run uses route.c */
-  numlist dv, dw, beta;     /* difficulty.values, .weights, .beta ([a, b]) */
-  char dcol[64];            /* difficulty.column: the trace's column of difficulties; "" */
-  gsl_ran_discrete_t *dtab; /* alias table of dw (equal weights when not given) */
-  acc_curve cloud_acc;      /* cloud.accuracy */
-  const route_ops *ops;     /* routing.strategy; edge_first when absent */
-  void *cfg;                /* the strategy's parameters, owned */
+  int has_diff;         /* `difficulty` given: the run uses route.c */
+  numlist dv, dw, beta; /* difficulty.values, .weights, .beta ([a, b]) */
+  char dcol[64];        /* difficulty.column: the trace's column of difficulties; "" */
+  rng_alias *dtab;      /* alias table of dw (equal weights when not given) */
+  acc_curve cloud_acc;  /* cloud.accuracy */
+  const route_ops *ops; /* routing.strategy; edge_first when absent */
+  void *cfg;            /* the strategy's parameters, owned */
 } route_cfg;
 
 /* A routing strategy: a row of ROUTE_REGISTRY. Both hooks draw only from

@@ -246,18 +246,54 @@ static void inline_matches_gsl(void **state) {
   gsl_rng *a = rng_stream_new_rep(99, RNG_DISPATCH, 0), *b = rng_stream_new_rep(99, 3, 0);
   const double w[3] = {1, 0, 3};
   gsl_ran_discrete_t *g = gsl_ran_discrete_preproc(3, w);
+  rng_alias *t = rng_alias_new(3, w);
+  assert_non_null(t);
   for (int i = 0; i < 100000; i++) {
     assert_true(rng_u01(a) == gsl_rng_uniform(b));
     assert_true(rng_u01_pos(a) == gsl_rng_uniform_pos(b));
-    assert_int_equal(rng_discrete(a, g), gsl_ran_discrete(b, g));
+    assert_int_equal(rng_alias_draw(a, t), gsl_ran_discrete(b, g));
     if (i % 3 == 0) /* mixed: one word each */
       assert_int_equal(rng_next64(a), gsl_rng_get(b));
     else
       assert_true(rng_u01(a) == (double)(gsl_rng_get(b) >> 11) * 0x1p-53);
   }
+  rng_alias_free(t);
   gsl_ran_discrete_free(g);
   gsl_rng_free(a);
   gsl_rng_free(b);
+}
+
+/* rng_alias tables give gsl_ran_discrete's index draw for draw, on random
+ * weights of 1 to 40 outcomes (some zero, some equal, some tiny). */
+static void alias_matches_gsl_tables(void **state) {
+  (void)state;
+  gsl_rng *w = rng_stream_new_rep(5, 11, 0);
+  for (int trial = 0; trial < 200; trial++) {
+    size_t n = 1 + (size_t)rng_uniform_int(w, 40);
+    double p[40];
+    for (size_t i = 0; i < n; i++) {
+      uint64_t kind = rng_uniform_int(w, 4);
+      p[i] = kind == 0 ? 0 : kind == 1 ? 1 : kind == 2 ? 1e-9 * rng_u01(w) : rng_u01(w);
+    }
+    p[rng_uniform_int(w, n)] = 0.5; /* a positive sum */
+    gsl_ran_discrete_t *g = gsl_ran_discrete_preproc(n, p);
+    rng_alias *t = rng_alias_new(n, p);
+    assert_non_null(g);
+    assert_non_null(t);
+    assert_int_equal(t->K, (int64_t)n);
+    gsl_rng *a = rng_stream_new_rep(6, (uint64_t)trial, 0),
+            *b = rng_stream_new_rep(6, (uint64_t)trial, 0);
+    for (int i = 0; i < 5000; i++) {
+      size_t x = rng_alias_draw(a, t);
+      assert_int_equal(x, gsl_ran_discrete(b, g));
+      assert_true(p[x] > 0);
+    }
+    gsl_rng_free(a);
+    gsl_rng_free(b);
+    rng_alias_free(t);
+    gsl_ran_discrete_free(g);
+  }
+  gsl_rng_free(w);
 }
 
 /* On another generator the inline draws are GSL's own functions. */
@@ -266,13 +302,16 @@ static void inline_falls_back_to_gsl(void **state) {
   gsl_rng *a = rng_mt19937_stream_new(4, RNG_WORKLOAD), *b = rng_mt19937_stream_new(4, 1);
   const double w[3] = {2, 1, 3};
   gsl_ran_discrete_t *g = gsl_ran_discrete_preproc(3, w);
+  rng_alias *t = rng_alias_new(3, w);
+  assert_non_null(t);
   for (int i = 0; i < 10000; i++) {
     assert_true(rng_u01(a) == gsl_rng_uniform(b));
     assert_true(rng_u01_pos(a) == gsl_rng_uniform_pos(b));
     assert_true(rng_exponential(a, 0.5) == gsl_ran_exponential(b, 0.5));
     assert_int_equal(rng_uniform_int(a, 1000), gsl_rng_uniform_int(b, 1000));
-    assert_int_equal(rng_discrete(a, g), gsl_ran_discrete(b, g));
+    assert_int_equal(rng_alias_draw(a, t), gsl_ran_discrete(b, g));
   }
+  rng_alias_free(t);
   gsl_ran_discrete_free(g);
   gsl_rng_free(a);
   gsl_rng_free(b);
@@ -364,6 +403,7 @@ int main(void) {
       cmocka_unit_test(uniform_mean_variance_chi_square),
       cmocka_unit_test(exponential_binomial_discrete_int),
       cmocka_unit_test(inline_matches_gsl),
+      cmocka_unit_test(alias_matches_gsl_tables),
       cmocka_unit_test(inline_falls_back_to_gsl),
       cmocka_unit_test(uniform_int_is_exact),
       cmocka_unit_test(exponential_mean_inline),

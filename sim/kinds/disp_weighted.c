@@ -10,11 +10,11 @@
 #include "kinds.h"
 
 typedef struct state {
-  gsl_ran_discrete_t *by_capacity; /* P(i) proportional to C_i */
-  uint64_t *fen;                   /* attempts > 1: Fenwick tree of C, 1-based, n + 1 */
-  uint64_t total;                  /* sum of C in fen */
-  uint32_t *tried;                 /* attempts > 1: this request's devices, in order */
-  size_t top;                      /* the largest power of two <= n */
+  rng_alias *by_capacity; /* P(i) proportional to C_i */
+  uint64_t *fen;          /* attempts > 1: Fenwick tree of C, 1-based, n + 1 */
+  uint64_t total;         /* sum of C in fen */
+  uint32_t *tried;        /* attempts > 1: this request's devices, in order */
+  size_t top;             /* the largest power of two <= n */
 } state;
 
 static void fen_add(state *st, size_t n, size_t i, uint64_t v, int sign) {
@@ -52,7 +52,7 @@ static int init(disp *d) {
     return -1;
   for (size_t i = 0; i < d->n; i++)
     w[i] = (double)d->devs[i].cap_tokens;
-  st->by_capacity = gsl_ran_discrete_preproc(d->n, w);
+  st->by_capacity = rng_alias_new(d->n, w);
   free(w);
   if (!st->by_capacity)
     return -1;
@@ -62,7 +62,7 @@ static int init(disp *d) {
 static void destroy(disp *d) {
   state *st = d->st;
   if (st->by_capacity)
-    gsl_ran_discrete_free(st->by_capacity);
+    rng_alias_free(st->by_capacity);
   free(st->fen);
   free(st->tried);
 }
@@ -85,7 +85,7 @@ static long pick_more(disp *d, state *st, size_t first, uint64_t tok, double t) 
 
 static long pick(disp *d, uint64_t tok, double t) {
   state *st = d->st;
-  size_t i = rng_discrete(d->r, st->by_capacity);
+  size_t i = rng_alias_draw(d->r, st->by_capacity);
   return d->attempts == 1 ? (long)i : pick_more(d, st, i, tok, t);
 }
 

@@ -40,10 +40,10 @@ typedef struct cfg {
 } cfg;
 
 typedef struct state {
-  gsl_ran_discrete_t *jump[MAXK]; /* the next state from i; NULL if q_i = 0 */
-  double t;                       /* the chain's clock: the last arrival or jump, seconds */
-  double t_switch;                /* when the current state ends (+inf: never) */
-  int i;                          /* the current state */
+  rng_alias *jump[MAXK]; /* the next state from i; NULL if q_i = 0 */
+  double t;              /* the chain's clock: the last arrival or jump, seconds */
+  double t_switch;       /* when the current state ends (+inf: never) */
+  int i;                 /* the current state */
 } state;
 
 #define OFF(m) offsetof(cfg, m)
@@ -269,7 +269,7 @@ static int init(wl *w) {
     double row[MAXK];
     for (size_t j = 0; j < k->k; j++)
       row[j] = j == i ? 0 : k->q[i][j];
-    if (!(st->jump[i] = gsl_ran_discrete_preproc(k->k, row)))
+    if (!(st->jump[i] = rng_alias_new(k->k, row)))
       return -1;
   }
   st->i = k->initial;
@@ -302,7 +302,7 @@ static double next(wl *w, wl_arrival *a) {
     st->t = st->t_switch; /* +inf: a silent absorbing state */
     if (st->t >= w->s->duration_s)
       return INFINITY;
-    st->i = (int)rng_discrete(w->r, st->jump[st->i]);
+    st->i = (int)rng_alias_draw(w->r, st->jump[st->i]);
     st->t_switch = st->t + sojourn(w, k, st->i);
   }
 }
@@ -311,7 +311,7 @@ static void destroy(wl *w) {
   state *st = w->st;
   for (size_t i = 0; st && i < MAXK; i++)
     if (st->jump[i])
-      gsl_ran_discrete_free(st->jump[i]);
+      rng_alias_free(st->jump[i]);
 }
 
 const wl_ops wl_mmpp = {
