@@ -19,6 +19,7 @@
 
 #include "adapt.h"
 #include "ifile.h"
+#include "pool.h"
 #include "rng.h"
 #include "route.h"
 #include "run.h"
@@ -266,10 +267,9 @@ typedef struct cursor {
 typedef struct retry_rec {
   double t_arr; /* its arrival (queues: latencies count from it) */
   uint64_t prompt, tok;
-  uint32_t attempt;   /* retries done before this one */
-  uint32_t counted;   /* arrived in the statistics window */
-  uint32_t next_free; /* free list */
-  rq_tag rq;          /* routing (route.h): what it carries */
+  uint32_t attempt; /* retries done before this one */
+  uint32_t counted; /* arrived in the statistics window */
+  rq_tag rq;        /* routing (route.h): what it carries */
 } retry_rec;
 
 typedef struct rate_ent {
@@ -288,8 +288,7 @@ struct cloud_run {
   uint64_t inflight; /* cloud requests in flight (max_concurrency only) */
   uint64_t period;   /* budget period of `spent` */
   double spent, peak;
-  retry_rec *pool;
-  uint32_t pool_cap, free_head;
+  pool retries; /* retry_rec of requests waiting to retry (pool.h) */
   /* counted requests (arrived in [from, to)) */
   uint64_t n429, nretry, n_unavail, n_rl, n_budget;
 };
@@ -340,6 +339,7 @@ int cloud_setup(run *u, uint64_t seed) {
   if (!(u->cl = c))
     return -1;
   c->x = x;
+  pool_init(&c->retries, sizeof(retry_rec));
   c->down_possible = x->has_outage || x->nout;
   c->r_retry = rng_stream_new(seed, RNG_RETRY);
   c->r_lat = rng_stream_new(seed, RNG_CLOUD_LAT);
@@ -351,8 +351,6 @@ int cloud_setup(run *u, uint64_t seed) {
       return -1;
     cur_first(c, cur[k]);
   }
-  c->pool_cap = 0;
-  c->free_head = UINT32_MAX;
   return 0;
 }
 
@@ -362,10 +360,9 @@ void cloud_teardown(run *u) {
     return;
   gsl_rng *g[] = {c->r_retry, c->r_lat, c->q.r, c->av.r, c->ts.r};
   for (size_t i = 0; i < sizeof g / sizeof *g; i++)
-    if (g[i])
-      gsl_rng_free(g[i]);
+    gsl_rng_free(g[i]); /* GSL frees NULL as nothing */
   free(c->ring);
-  free(c->pool);
+  pool_destroy(&c->retries);
   free(c);
   u->cl = NULL;
 }
@@ -480,23 +477,6 @@ static void drop(run *u, uint64_t tok, int counted, uint64_t *reason) {
     u->n_drop++, u->k_drop += tok, (*reason)++;
 }
 
-static int retry_alloc(cloud_run *c, uint32_t *out) {
-  if (c->free_head == UINT32_MAX) {
-    uint32_t cap = c->pool_cap ? 2 * c->pool_cap : 64;
-    if (cap > UINT32_MAX / 2)
-      return -1;
-    retry_rec *p = realloc(c->pool, cap * sizeof *p);
-    if (!p)
-      return -1;
-    for (uint32_t i = c->pool_cap; i < cap; i++)
-      p[i].next_free = i + 1 < cap ? i + 1 : UINT32_MAX;
-    c->pool = p, c->free_head = c->pool_cap, c->pool_cap = cap;
-  }
-  *out = c->free_head;
-  c->free_head = c->pool[*out].next_free;
-  return 0;
-}
-
 /* Attempt number `done` (retries already made) of a request at t. */
 static int try_send(run *u, double t_arr, double t, uint64_t prompt, uint64_t tok, int counted,
                     uint32_t done) {
@@ -518,9 +498,10 @@ static int try_send(run *u, double t_arr, double t, uint64_t prompt, uint64_t to
   if (!(t + wait < u->to)) /* nothing runs at or after duration_s */
     return drop(u, tok, counted, reason), 0;
   uint32_t i;
-  if (retry_alloc(c, &i))
+  if (pool_get(&c->retries, &i))
     return -1;
-  c->pool[i] = (retry_rec){t_arr, prompt, tok, done + 1, (uint32_t)counted, UINT32_MAX, u->rq};
+  ((retry_rec *)c->retries.rec)[i] =
+      (retry_rec){t_arr, prompt, tok, done + 1, (uint32_t)counted, u->rq};
   c->nretry += (uint64_t)counted;
   return cal_push(&u->q, t + wait, EV_RETRY, i);
 }
@@ -563,9 +544,8 @@ int cloud_reject(run *u, long picked, double t, uint64_t prompt, uint64_t tok) {
 
 int cloud_fire_retry(run *u, const heap_ev *ev) {
   cloud_run *c = u->cl;
-  retry_rec q = c->pool[ev->arg];
-  c->pool[ev->arg].next_free = c->free_head;
-  c->free_head = ev->arg;
+  retry_rec q = ((retry_rec *)c->retries.rec)[ev->arg];
+  pool_put(&c->retries, ev->arg);
   if (u->ts)
     run_ts_advance(u, ev->t);
   u->rq = q.rq;

@@ -30,8 +30,7 @@ void disp_destroy(disp *d) {
   if (d->ops && d->ops->destroy && d->st)
     d->ops->destroy(d);
   free(d->st);
-  if (d->r)
-    gsl_rng_free(d->r);
+  gsl_rng_free(d->r); /* NULL: nothing */
   d->st = NULL;
   d->r = NULL;
 }

@@ -114,8 +114,7 @@ void flt_teardown(run *u) {
   flt_run *f = u->fl;
   if (!f)
     return;
-  if (f->r)
-    gsl_rng_free(f->r);
+  gsl_rng_free(f->r); /* NULL: nothing */
   free(f->fd);
   free(f->slot);
   free(f->stk);

@@ -31,6 +31,7 @@
 #include "cloud.h"
 #include "kinds.h"
 #include "observe.h"
+#include "pool.h"
 #include "rng.h"
 #include "run.h"
 #include "scenario.h"
@@ -334,9 +335,8 @@ typedef struct esc_rec {
   double service;                        /* t_end - t_start as the engine computed it */
   double d, acc;                         /* difficulty; P(the kept edge answer is right) */
   uint64_t prompt, tok;
-  uint32_t dev;       /* device instance that answered */
-  uint32_t state;     /* ESC_* */
-  uint32_t next_free; /* free list */
+  uint32_t dev;   /* device instance that answered */
+  uint32_t state; /* ESC_* */
 } esc_rec;
 enum { ESC_FREE = 0, ESC_OPEN, ESC_TIMED, ESC_CUT };
 
@@ -348,8 +348,7 @@ struct route_run {
   double acc_edge, acc_cloud; /* sums of P(correct) of edge and cloud answers */
   uint64_t n_to_cloud;        /* sent straight to the cloud by the strategy */
   uint64_t n_refused;         /* escalations the cloud refused: the edge answer stood */
-  esc_rec *pool;              /* escalations pending; grows by doubling, reused */
-  uint32_t cap, free_head, open;
+  pool esc;                   /* esc_rec of the escalations pending (pool.h) */
 };
 
 int route_setup(run *u, uint64_t seed) {
@@ -361,7 +360,7 @@ int route_setup(run *u, uint64_t seed) {
     return -1;
   u->rt = q;
   q->x = x;
-  q->free_head = UINT32_MAX;
+  pool_init(&q->esc, sizeof(esc_rec));
   q->r_diff = rng_stream_new(seed, RNG_DIFFICULTY);
   q->r_route = rng_stream_new(seed, RNG_ROUTE);
   if (!q->r_diff || !q->r_route)
@@ -373,11 +372,9 @@ void route_teardown(run *u) {
   route_run *q = u->rt;
   if (!q)
     return;
-  if (q->r_diff)
-    gsl_rng_free(q->r_diff);
-  if (q->r_route)
-    gsl_rng_free(q->r_route);
-  free(q->pool);
+  gsl_rng_free(q->r_diff); /* GSL frees NULL as nothing */
+  gsl_rng_free(q->r_route);
+  pool_destroy(&q->esc);
   if (q->x->ops->teardown)
     q->x->ops->teardown(q->st);
   free(q);
@@ -397,29 +394,11 @@ static const scn_device *dev_of(const run *u, size_t i) { return &u->s->dev[u->d
 
 /* ---- escalation records ----------------------------------------------------------- */
 
-static int esc_alloc(route_run *q, uint32_t *out) {
-  if (q->free_head == UINT32_MAX) {
-    uint32_t cap = q->cap ? 2 * q->cap : 64;
-    if (cap > UINT32_MAX / 2)
-      return -1;
-    esc_rec *p = realloc(q->pool, cap * sizeof *p);
-    if (!p)
-      return -1;
-    for (uint32_t k = q->cap; k < cap; k++)
-      p[k].next_free = k + 1 < cap ? k + 1 : UINT32_MAX, p[k].state = ESC_FREE;
-    q->pool = p, q->free_head = q->cap, q->cap = cap;
-  }
-  *out = q->free_head;
-  q->free_head = q->pool[*out].next_free;
-  q->open++;
-  return 0;
-}
+static esc_rec *esc_at(const route_run *q, uint32_t k) { return (esc_rec *)q->esc.rec + k; }
 
 static void esc_free(route_run *q, uint32_t k) {
-  q->pool[k].state = ESC_FREE;
-  q->pool[k].next_free = q->free_head;
-  q->free_head = k;
-  q->open--;
+  esc_at(q, k)->state = ESC_FREE;
+  pool_put(&q->esc, k);
 }
 
 /* The verifier escalates the edge answer of device i (started at t): a
@@ -429,10 +408,10 @@ static int esc_open(run *u, size_t i, double t_arr, double t, uint64_t prompt, u
                     double service, double acc) {
   route_run *q = u->rt;
   uint32_t k;
-  if (esc_alloc(q, &k))
+  if (pool_get(&q->esc, &k))
     return -1;
-  esc_rec *e = &q->pool[k];
-  *e = (esc_rec){t_arr, t, t, t, service, u->rq.d, acc, prompt, tok, (uint32_t)i, ESC_OPEN, 0};
+  esc_rec *e = esc_at(q, k);
+  *e = (esc_rec){t_arr, t, t, t, service, u->rq.d, acc, prompt, tok, (uint32_t)i, ESC_OPEN};
   u->rq.esc = k;
   u->rq.acc = 0;
   if (!(service >= 0))
@@ -467,8 +446,8 @@ void route_edge_cut(run *u, size_t i) {
   route_run *q = u->rt;
   uint32_t k = u->rq.esc;
   if (k != RQ_NO_ESC) { /* escalation pending: the answer it would replace never came */
-    if (q->pool[k].state == ESC_TIMED)
-      q->pool[k].state = ESC_CUT; /* its EV_ESC frees it */
+    if (esc_at(q, k)->state == ESC_TIMED)
+      esc_at(q, k)->state = ESC_CUT; /* its EV_ESC frees it */
     else
       esc_free(q, k);
     u->rq.esc = RQ_NO_ESC;
@@ -491,7 +470,7 @@ void route_cloud(run *u) {
   uint32_t k = u->rq.esc;
   if (k == RQ_NO_ESC)
     return;
-  const esc_rec *e = &q->pool[k];
+  const esc_rec *e = esc_at(q, k);
   const scn_device *sd = dev_of(u, e->dev);
   u->n_esc++, u->k_esc += e->tok;
   if (u->sv)
@@ -506,7 +485,7 @@ void route_cloud(run *u) {
 void route_esc_refused(run *u) {
   route_run *q = u->rt;
   uint32_t k = u->rq.esc;
-  const esc_rec *e = &q->pool[k];
+  const esc_rec *e = esc_at(q, k);
   q->acc_edge += e->acc;
   u->r->utility_sum += u->s->alpha * (e->acc - dev_of(u, e->dev)->quality);
   q->n_refused++;
@@ -514,17 +493,17 @@ void route_esc_refused(run *u) {
   u->rq.esc = RQ_NO_ESC;
 }
 
-double route_esc_start(const run *u) { return u->rt->pool[u->rq.esc].t_start; }
+double route_esc_start(const run *u) { return esc_at(u->rt, u->rq.esc)->t_start; }
 
 double route_esc_lead(const run *u) {
-  return u->rq.esc == RQ_NO_ESC || u->sv ? 0 : u->rt->pool[u->rq.esc].service;
+  return u->rq.esc == RQ_NO_ESC || u->sv ? 0 : esc_at(u->rt, u->rq.esc)->service;
 }
 
 int route_escalate(run *u, uint32_t k, double t_first, double t) {
   route_run *q = u->rt;
-  esc_rec e = q->pool[k];
+  esc_rec e = *esc_at(q, k);
   if (e.state == ESC_OPEN) /* shared service: its answer's times are known now */
-    q->pool[k].t_first = t_first, q->pool[k].t_end = t, q->pool[k].service = t - e.t_start;
+    esc_at(q, k)->t_first = t_first, esc_at(q, k)->t_end = t, esc_at(q, k)->service = t - e.t_start;
   if (u->ts)
     run_ts_advance(u, t);
   u->rq = (rq_tag){e.d, e.acc, k, 0};
@@ -537,14 +516,14 @@ int route_escalate(run *u, uint32_t k, double t_first, double t) {
 
 int route_fire_esc(run *u, const heap_ev *ev) {
   route_run *q = u->rt;
-  if (q->pool[ev->arg].state == ESC_CUT) { /* a failure cut the edge answer */
+  if (esc_at(q, ev->arg)->state == ESC_CUT) { /* a failure cut the edge answer */
     esc_free(q, ev->arg);
     return 0;
   }
   return route_escalate(u, ev->arg, 0, ev->t);
 }
 
-uint32_t route_pending(const run *u) { return u->rt ? u->rt->open : 0; }
+uint32_t route_pending(const run *u) { return u->rt ? u->rt->esc.used : 0; }
 
 /* ---- the decision at arrival ------------------------------------------------------ */
 

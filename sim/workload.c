@@ -17,10 +17,8 @@ void wl_destroy(wl *w) {
   if (w->ops && w->ops->destroy)
     w->ops->destroy(w); /* also after a failed init: w->st may be NULL */
   free(w->st);
-  if (w->r)
-    gsl_rng_free(w->r);
-  if (w->tr)
-    gsl_rng_free(w->tr);
+  gsl_rng_free(w->r); /* NULL: nothing */
+  gsl_rng_free(w->tr);
   w->st = NULL;
   w->r = w->tr = NULL;
 }
