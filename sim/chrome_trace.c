@@ -12,7 +12,10 @@
  * shared service (svc.h) a device also gets an "in service" counter, its
  * "queue" counter, an instant per request that joins its queue, and
  * time-outs as rejections; a slice spans the request's service (from its
- * start, after any wait) and says its arrival and wait in its args. */
+ * start, after any wait) and says its arrival and wait in its args. With
+ * model_switch a swap is an instant on its device when it is decided and a
+ * slice "load TO" on slot 0 while the LM loads (the device has drained:
+ * no request slice overlaps it). */
 #include "chrome_trace.h"
 
 #include <math.h>
@@ -328,6 +331,28 @@ static void on_first(obs *o, const run *u, double t, size_t i, uint64_t id) {
     in_service(w, u, i, t, 1); /* called before it joins the decoding requests */
 }
 
+/* model_switch closed device i at t to load `to` over [load_start, load_end]. */
+static void on_swap(obs *o, const run *u, double t, size_t i, const char *from, const char *to,
+                    double load_start, double load_end) {
+  ctrace *w = (ctrace *)o;
+  if (w->cut || !room(w, dev_meta_need(w, i, 0) + 2, t))
+    return;
+  dev_meta(w, u, i, 0);
+  char name[2 * SCN_NAME_MAX + 16];
+  snprintf(name, sizeof name, "swap %s -> %s", from, to);
+  begin(w, "i", name, i + 1, 0, t);
+  fprintf(w->f, ",\"s\":\"p\",\"cat\":\"swap\",\"args\":{\"in_flight\":%u}}", u->devs[i].inflight);
+  snprintf(name, sizeof name, "load %s", to);
+  begin(w, "X", name, i + 1, 0, load_start);
+  fputs(",\"dur\":", w->f);
+  put_us(w->f, to_ns(load_end) - to_ns(load_start));
+  fputs(",\"cat\":\"swap\",\"args\":{\"from\":", w->f);
+  rep_json_string(w->f, from);
+  fputs(",\"to\":", w->f);
+  rep_json_string(w->f, to);
+  fputs("}}", w->f);
+}
+
 /* The queue engineer's hook: a counter per device, beside the window's. */
 static void on_queue(obs *o, const run *u, double t, size_t i, size_t len) {
   ctrace *w = (ctrace *)o;
@@ -362,6 +387,7 @@ static const obs_ops CTRACE_OPS = {
     .wait = on_wait,
     .timeout = on_timeout,
     .first = on_first,
+    .swap = on_swap,
     .end = on_end,
 };
 

@@ -11,7 +11,9 @@
  *   t=T start #ID on DEV slot S after waiting W s (arrived t=A): ...
  *   t=T timeout #ID on DEV after waiting W s (arrived t=A): queue N waiting -> ...
  *   t=T first token #ID on DEV slot S: decoding N at R tok/s each
- * Lines of completions, expiries, starts, time-outs and first tokens wait
+ * With routing.strategy model_switch also:
+ *   t=T swap DEV FROM -> TO: closed, N in flight to drain, loading t=S..E (L s)
+ * Lines of completions, expiries, starts, time-outs, first tokens and swaps wait
  * in `pend` until the next arrival (the engine reports expiries in a
  * second pass) and leave sorted by time, in report order at equal times. */
 #include "events.h"
@@ -304,6 +306,14 @@ static void on_timeout(obs *o, const run *u, double t, size_t i, double t_arr,
        t, (unsigned long long)obs_req_id(u), name(u, i), t - t_arr, t_arr, qlen(u, i), where);
 }
 
+static void on_swap(obs *o, const run *u, double t, size_t i, const char *from, const char *to,
+                    double load_start, double load_end) {
+  evlog *l = (evlog *)o;
+  hold(l, t,
+       "t=%.3f swap %s %s -> %s: closed, %u in flight to drain, loading t=%.3f..%.3f (%.3f s)", t,
+       name(u, i), from, to, u->devs[i].inflight, load_start, load_end, load_end - load_start);
+}
+
 static void on_first(obs *o, const run *u, double t, size_t i, uint64_t id) {
   evlog *l = (evlog *)o;
   const s_dev *h = &u->sv->sh[i];
@@ -332,6 +342,7 @@ static const obs_ops EVLOG_OPS = {
     .wait = on_wait,
     .timeout = on_timeout,
     .first = on_first,
+    .swap = on_swap,
     .end = on_end,
 };
 

@@ -65,6 +65,10 @@ void obs_timeout(const run *u, double t, size_t i, double t_arr, const wl_arriva
   WALK(timeout, t, i, t_arr, a);
 }
 void obs_first(const run *u, double t, size_t i, uint64_t id) { WALK(first, t, i, id); }
+void obs_swap(const run *u, double t, size_t i, const char *from, const char *to, double load_start,
+              double load_end) {
+  WALK(swap, t, i, from, to, load_start, load_end);
+}
 void obs_end(const run *u, double t) { WALK(end, t); }
 
 /* The group's log (window.h) read from its oldest entry, without popping. */

@@ -42,6 +42,11 @@
  *   first   request `id` ended its prefill on device i at t (shared
  *           service: its first token), called just before it joins the
  *           decoding requests (u->sv->sh[i].ndec does not count it yet)
+ *   swap    model_switch (route.h) closed device i at t to swap its
+ *           resident LM `from` for `to`: it drains its requests in flight,
+ *           loads `to` over [load_start, load_end] and reopens at
+ *           load_end; called after the outcome (admission or rejection)
+ *           of the arrival whose need decided it
  *   end     once, after the last event, at duration_s
  * An arrival is followed by exactly one admit, reject or wait (one that a
  * routing strategy sends straight to the cloud, route.h, by a reject with
@@ -90,6 +95,8 @@ typedef struct obs_ops {
   void (*wait)(obs *o, const run *u, double t, long picked, size_t i, const wl_arrival *a);
   void (*timeout)(obs *o, const run *u, double t, size_t i, double t_arr, const wl_arrival *a);
   void (*first)(obs *o, const run *u, double t, size_t i, uint64_t id);
+  void (*swap)(obs *o, const run *u, double t, size_t i, const char *from, const char *to,
+               double load_start, double load_end);
   void (*end)(obs *o, const run *u, double t);
 } obs_ops;
 
@@ -122,6 +129,8 @@ OBS_COLD void obs_queue(const run *u, double t, size_t i, size_t len);
 OBS_COLD void obs_wait(const run *u, double t, long picked, size_t i, const wl_arrival *a);
 OBS_COLD void obs_timeout(const run *u, double t, size_t i, double t_arr, const wl_arrival *a);
 OBS_COLD void obs_first(const run *u, double t, size_t i, uint64_t id);
+OBS_COLD void obs_swap(const run *u, double t, size_t i, const char *from, const char *to,
+                       double load_start, double load_end);
 OBS_COLD void obs_end(const run *u, double t);
 
 /* The full id of a request whose id's low 32 bits are `low` (run.rq.id,

@@ -110,6 +110,20 @@ check "model_switch: no line holds two arrivals" "! grep -q 'arrive .* arrive ' 
 up=$("$ES" --format csv --no-header --metrics routing.sent_up --set duration_s=1200 "$S" | cut -d, -f4)
 check "model_switch: one line per request sent up ($up)" \
   "[ $up -gt 0 ] && [ \$(grep -c 'rejected (resident LM not good enough)' $T/ev) -eq $up ]"
+# Swaps: one log line and one trace slice each (routing.swaps counts those
+# decided in the statistics window: from t = 0 here), loading after the
+# decision, and no request on the device while it loads (trace_check).
+sw=$("$ES" --format csv --no-header --metrics routing.swaps --set duration_s=1200 "$S" | cut -d, -f4)
+check "model_switch: one swap line per swap ($sw)" \
+  "[ $sw -gt 0 ] && [ \$(grep -c '^t=[0-9.]* swap ' $T/ev) -eq $sw ]"
+check "model_switch: each load starts at or after its decision" \
+  "sed -n 's/^t=\([0-9.]*\) swap .*loading t=\([0-9.]*\)\.\.\([0-9.]*\) .*/\1 \2 \3/p' $T/ev |
+   awk '\$2 < \$1 || \$3 <= \$2 { bad = 1 } END { exit bad }'"
+"$ES" --format csv --set duration_s=1200 --trace "$T/sw.json" "$S" >/dev/null 2>"$T/err"
+served=$("$ES" --format csv --no-header --metrics requests.edge_served --set duration_s=1200 "$S" | cut -d, -f4)
+check "model_switch: trace_check (no request while loading)" \
+  "$TC $T/sw.json $served >$T/tc 2>&1 || { cat $T/tc; false; }"
+check "model_switch: one load slice per swap" "[ \$(grep -c '\"ph\":\"X\",\"name\":\"load ' $T/sw.json) -eq $sw ]"
 
 # Both at once, on a cloud-less run with rejections the dispatcher cannot place.
 S=tests/events/load_aware.json

@@ -13,6 +13,8 @@
  *     with wait_s > 0 started, "deadline" rejections); its "in service"
  *     counter's last value at each time equals the edge slices open then
  *     (start <= t < end, in integer nanoseconds);
+ *   - its "swap" slices (model_switch loading an LM) overlap none of its
+ *     edge slices, on any track: a device drains before it loads;
  * and with EDGE_SLICES, the number of "edge" slices equals it (the run's
  * requests.edge_served). Prints one line: "ok: ..." (exit 0) or what
  * failed (exit 1). A test helper for tests/observe.sh. */
@@ -46,6 +48,7 @@ typedef struct proc {
   unsigned long long c, p, qmax; /* from process_labels; 0: not a device (qmax: no queue) */
   span *s;
   size_t n, cap;
+  samples sw;         /* swap slices: start and end, nanoseconds, in pairs */
   samples qc, sc, qd; /* queue counter, in-service counter, queue changes */
 } proc;
 
@@ -113,6 +116,10 @@ static int check_proc(proc *q) {
   if (!q->p || !q->n)
     return q->n ? fail("slices on a device without labels", q->pid) : 0;
   qsort(q->s, q->n, sizeof *q->s, by_start);
+  for (size_t j = 0; j + 1 < q->sw.n; j += 2)
+    for (size_t k = 0; k < q->n; k++)
+      if (q->s[k].an < q->sw.a[j + 1].t && q->sw.a[j].t < q->s[k].bn)
+        return fail("a request slice overlaps its device's swap", q->pid);
   double *ends = calloc(q->p, sizeof *ends); /* per track: end of its last slice */
   edge *x = malloc(2 * q->n * sizeof *x + 1);
   if (!ends || !x)
@@ -233,6 +240,9 @@ static int event(const cJSON *ev, size_t *edge) {
       double wait = num(args, "wait_s", &ok);
       if (ok && wait > 0) /* it left a queue when it started */
         add(&q->qd, ns(ts), -1);
+    } else if (!strcmp(cat->valuestring, "swap")) {
+      add(&q->sw, ns(ts), 0);
+      add(&q->sw, ns(ts) + ns(dur), 0);
     }
   } else if (strcmp(p, "M") && strcmp(p, "C") && strcmp(p, "i")) {
     return fail("an event whose ph is not X, C, i or M", pid);
@@ -282,7 +292,8 @@ int main(int argc, char **argv) {
     printf("ok: %d events, %zu edge slices, %zu processes\n", cJSON_GetArraySize(evs), edge,
            nprocs);
   for (size_t k = 0; k < nprocs; k++)
-    free(procs[k].s), free(procs[k].qc.a), free(procs[k].sc.a), free(procs[k].qd.a);
+    free(procs[k].s), free(procs[k].sw.a), free(procs[k].qc.a), free(procs[k].sc.a),
+        free(procs[k].qd.a);
   free(procs);
   cJSON_Delete(root);
   return bad;

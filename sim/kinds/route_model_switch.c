@@ -25,6 +25,7 @@
 
 #include "faults.h"
 #include "kinds.h"
+#include "observe.h"
 #include "run.h"
 
 typedef struct cfg {
@@ -142,6 +143,7 @@ static int start_swap(sw_run *w, run *u, size_t i, uint32_t to, double t) {
   u->devs[i].busy_s += in; /* loading weights: active power; no request in flight then */
   w->swap_s += in;
   w->swaps += (uint64_t)(t >= u->from);
+  OBS_CALL(u, swap, t, i, v->lm[v->res].lm, v->lm[to].lm, start, end);
   return cal_push(&u->q, end, EV_ROUTE, (uint32_t)i);
 }
 
