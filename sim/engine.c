@@ -168,6 +168,7 @@ static void ts_header(run *u) {
     flt_ts_header(u);
   if (u->ad) /* adapt.h: the windows' trajectory */
     adapt_ts_header(u);
+  route_ts_header(u); /* route.h: the strategy's columns (model_switch's) */
   fputc('\n', u->ts);
 }
 
@@ -190,6 +191,7 @@ static void ts_flush(run *u) {
     flt_ts_row(u, t0, t1);
   if (u->ad)
     adapt_ts_row(u);
+  route_ts_row(u);
   fputc('\n', u->ts);
   u->ts_arr = u->ts_served = u->ts_redir = u->ts_drop = 0;
   u->ts_tok_edge = u->ts_tok_cloud = u->ts_usd = 0;

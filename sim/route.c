@@ -584,6 +584,16 @@ static int to_edge(run *u, double t, const wl_arrival *a) {
   return dispatched(u, i, t);
 }
 
+void route_ts_header(run *u) {
+  if (u->rt && u->rt->x->ops->ts_header)
+    u->rt->x->ops->ts_header(u->rt->st, u);
+}
+
+void route_ts_row(run *u) {
+  if (u->rt && u->rt->x->ops->ts_row)
+    u->rt->x->ops->ts_row(u->rt->st, u);
+}
+
 int route_fire(run *u, const heap_ev *ev) {
   route_run *q = u->rt;
   return q->x->ops->fire(q->st, u, ev);

@@ -104,6 +104,11 @@ struct route_ops {
   int (*fire)(void *st, struct run *u, const struct heap_ev *ev);
   /* Results, after route_finish's own. */
   void (*finish)(void *st, struct run *u);
+  /* --timeseries columns (NULL: none): the header's ("\tname"...), and
+   * each row's values, written when an interval ends (time series are on:
+   * u->ts is the stream). */
+  void (*ts_header)(void *st, struct run *u);
+  void (*ts_row)(void *st, struct run *u);
 };
 
 struct wl_arrival;
@@ -164,5 +169,8 @@ uint32_t route_pending(const struct run *u);
 void route_finish(struct run *u);
 /* The strategy's calendar events (engine.c's EV_ROUTE row). */
 int route_fire(struct run *u, const struct heap_ev *ev);
+/* The strategy's --timeseries columns, if it has any (engine.c's rows). */
+void route_ts_header(struct run *u);
+void route_ts_row(struct run *u);
 
 #endif

@@ -124,6 +124,16 @@ served=$("$ES" --format csv --no-header --metrics requests.edge_served --set dur
 check "model_switch: trace_check (no request while loading)" \
   "$TC $T/sw.json $served >$T/tc 2>&1 || { cat $T/tc; false; }"
 check "model_switch: one load slice per swap" "[ \$(grep -c '\"ph\":\"X\",\"name\":\"load ' $T/sw.json) -eq $sw ]"
+# The time series: the swaps column sums to routing.swaps, each row's
+# resident_* columns to the devices (4), and swapping never exceeds them.
+"$ES" --format csv --set duration_s=1200 --timeseries "$T/sw.tsv" "$S" >/dev/null 2>"$T/err"
+check "model_switch: --timeseries exits 0, quiet" "[ $? -eq 0 ] && [ ! -s $T/err ]"
+check "model_switch: time series columns" \
+  "head -1 $T/sw.tsv | grep -q 'swaps	swapping	resident_qwen2.5-3b	resident_qwen2.5-7b\$'"
+check "model_switch: swaps per interval sum to routing.swaps, residents to the devices" \
+  "awk -F'	' -v sw=$sw 'NR == 1 { for (i = 1; i <= NF; i++) if (\$i == \"swaps\") c = i; next }
+     { s += \$c; if (\$(c + 2) + \$(c + 3) != 4 || \$(c + 1) > 4) bad = 1 }
+     END { exit bad || s != sw || NR < 2 }' $T/sw.tsv"
 
 # Both at once, on a cloud-less run with rejections the dispatcher cannot place.
 S=tests/events/load_aware.json

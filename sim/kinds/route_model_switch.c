@@ -20,6 +20,7 @@
  * under way. Per request: O(stored LMs) curve evaluations; memory: K bytes
  * per instance.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -45,13 +46,14 @@ enum { EMPTY = 0xff };              /* a ring slot not yet written */
 #define RING_MAX_BYTES 1073741824.0 /* the rings' memory: K bytes per swapping instance */
 
 typedef struct sw_dev {
-  const scn_device *lm;         /* its stored LMs, smallest first (the entry if it has one) */
-  uint32_t nlm, res, next;      /* how many; the resident; the one loading */
-  int swapping;                 /* closed: draining, then loading `next` */
-  uint32_t pos, filled;         /* the ring's next slot; slots written */
-  uint32_t cnt[SCN_MAX_MODELS]; /* ring slots holding each need */
-  double last_end;              /* latest end of the requests it admitted, s */
-  uint8_t *ring;                /* K needs (EMPTY until written); NULL with one LM */
+  const scn_device *lm;          /* its stored LMs, smallest first (the entry if it has one) */
+  uint32_t nlm, res, next;       /* how many; the resident; the one loading */
+  int swapping;                  /* closed: draining, then loading `next` */
+  uint32_t pos, filled;          /* the ring's next slot; slots written */
+  uint32_t cnt[SCN_MAX_MODELS];  /* ring slots holding each need */
+  double last_end;               /* latest end of the requests it admitted, s */
+  uint8_t *ring;                 /* K needs (EMPTY until written); NULL with one LM */
+  uint32_t name[SCN_MAX_MODELS]; /* index of each stored LM's name in sw_run.names */
 } sw_dev;
 
 typedef struct sw_run {
@@ -61,6 +63,12 @@ typedef struct sw_run {
   /* in the statistics window */
   uint64_t sent_up, swaps, served[SCN_MAX_MODELS];
   double swap_s;
+  /* --timeseries: swaps decided in the current interval (all of them); the
+   * distinct LM names of the cluster, first appearance first */
+  uint64_t ts_swaps;
+  const char **names;
+  size_t nnames;
+  uint32_t *ts_res; /* per name: instances with it resident (a row's scratch) */
 } sw_run;
 
 _Static_assert(SCN_MAX_MODELS == sizeof(((es_result *)0)->sw.served) / sizeof(double),
@@ -77,7 +85,7 @@ static size_t swapping_instances(const scn *s) {
 static void teardown(void *st) {
   sw_run *w = st;
   if (w)
-    free(w->dv), free(w->ring);
+    free(w->dv), free(w->ring), free(w->names), free(w->ts_res);
   free(w);
 }
 
@@ -90,7 +98,12 @@ static int setup(run *u, const void *p, void **out) {
   size_t K = k->window, m = swapping_instances(u->s);
   w->dv = calloc(u->n, sizeof *w->dv);
   w->ring = malloc(m ? m * K : 1);
-  if (!w->dv || !w->ring)
+  size_t maxnames = 0; /* at most every entry's LMs */
+  for (size_t j = 0; j < u->s->ndev; j++)
+    maxnames += u->s->dev[j].nlms ? u->s->dev[j].nlms : 1;
+  w->names = malloc(maxnames * sizeof *w->names);
+  w->ts_res = malloc(maxnames * sizeof *w->ts_res);
+  if (!w->dv || !w->ring || !w->names || !w->ts_res)
     return -1;
   memset(w->ring, EMPTY, m * K);
   for (size_t i = 0, r = 0; i < u->n; i++) {
@@ -101,6 +114,14 @@ static int setup(run *u, const void *p, void **out) {
     v->res = (uint32_t)sd->lm_first;
     if (v->nlm > 1)
       v->ring = w->ring + K * r++;
+    for (uint32_t k = 0; k < v->nlm; k++) {
+      size_t x = 0;
+      while (x < w->nnames && strcmp(w->names[x], v->lm[k].lm))
+        x++;
+      if (x == w->nnames)
+        w->names[w->nnames++] = v->lm[k].lm;
+      v->name[k] = (uint32_t)x;
+    }
   }
   return 0;
 }
@@ -143,6 +164,7 @@ static int start_swap(sw_run *w, run *u, size_t i, uint32_t to, double t) {
   u->devs[i].busy_s += in; /* loading weights: active power; no request in flight then */
   w->swap_s += in;
   w->swaps += (uint64_t)(t >= u->from);
+  w->ts_swaps++;
   OBS_CALL(u, swap, t, i, v->lm[v->res].lm, v->lm[to].lm, start, end);
   return cal_push(&u->q, end, EV_ROUTE, (uint32_t)i);
 }
@@ -217,6 +239,31 @@ static int validate(kctx *c, const scn *s, const void *p) {
   return 0;
 }
 
+/* --timeseries: swaps decided in the interval, instances closed for a swap
+ * (draining or loading) at its end, and per LM name the instances with it
+ * resident then (they sum to the devices). */
+static void ts_header(void *st, run *u) {
+  const sw_run *w = st;
+  fputs("\tswaps\tswapping", u->ts);
+  for (size_t x = 0; x < w->nnames; x++)
+    fprintf(u->ts, "\tresident_%s", w->names[x]);
+}
+
+static void ts_row(void *st, run *u) {
+  sw_run *w = st;
+  uint32_t closed = 0;
+  memset(w->ts_res, 0, w->nnames * sizeof *w->ts_res);
+  for (size_t i = 0; i < u->n; i++) {
+    const sw_dev *v = &w->dv[i];
+    closed += (uint32_t)v->swapping;
+    w->ts_res[v->name[v->res]]++;
+  }
+  fprintf(u->ts, "\t%llu\t%u", (unsigned long long)w->ts_swaps, closed);
+  for (size_t x = 0; x < w->nnames; x++)
+    fprintf(u->ts, "\t%u", w->ts_res[x]);
+  w->ts_swaps = 0;
+}
+
 const route_ops route_model_switch = {
     .h = {"model_switch",
           "devices store several LMs, serve with the resident one if good enough, "
@@ -229,4 +276,6 @@ const route_ops route_model_switch = {
     .dispatched = dispatched,
     .fire = fire,
     .finish = finish,
+    .ts_header = ts_header,
+    .ts_row = ts_row,
 };
