@@ -162,13 +162,15 @@ int sv_init(run *u) {
       rbar = sv_curve_at(h->cn, h->ca, h->nc, q->par) / q->par;
     }
     sv->qinv[i] = 1 / ((double)q->par * rbar);
+    if (q->max && u->lims.g[u->devs[i].grp].ops->ready_at)
+      sv->woken[i] = SV_TIMED, sv->timed = 1;
   }
   sv->sw_only = !u->obs;
   for (size_t k = 0; k < u->lims.n; k++)
     sv->sw_only &= u->lims.g[k].ops == &lim_sliding_window;
   if (u->lims.n == 1 && u->lims.g[0].ops == &lim_sliding_window)
     sv->sw1 = u->lims.g[0].st;
-  if (cal_timers(&u->q, 3 * n))
+  if (cal_timers(&u->q, TMR_SUB * n))
     return -1;
   return qx_init(u);
 }
@@ -211,9 +213,36 @@ static void q_account(run *u, q_dev *q, double t) {
  * start. */
 static void q_arm(run *u, uint32_t i) {
   q_dev *q = &u->sv->q[i];
-  uint32_t id = 3 * i + SV_TMR_DEADLINE;
+  uint32_t id = sv_tmr(i, SV_TMR_DEADLINE);
   if (q->deadline && q->n && !tmr_pending(&u->q.tm, id))
     cal_set_timer(&u->q, id, q->ring[q->head].t_arr + q->deadline, EV_DEADLINE, i, 1);
+}
+
+/* Device i's head of `tok` tokens has a slot but its limiter (one with
+ * ready_at: SV_TIMED; a sliding window's expiry wakes it instead,
+ * sv_next_drop) refuses it at t: a timer at the time the limiter will admit
+ * it (limiter.h). Its limiter
+ * changes only when the device admits, and the device admits only its
+ * heads, so the time holds until the head starts or leaves; the test is
+ * applied again when the timer fires. Strictly after t, so a limiter that
+ * misjudged its rounding costs a later test, never a loop at t. */
+static __attribute__((noinline)) void q_arm_ready(run *u, uint32_t i, double t, uint64_t tok) {
+  const lim_grp *g = &u->lims.g[u->devs[i].grp];
+  double tr = g->ops->ready_at(g, i, tok, t);
+  if (!(tr > t))
+    tr = nextafter(t, INFINITY);
+  if (tr < INFINITY) /* tok <= C: always finite */
+    cal_set_timer(&u->q, sv_tmr(i, SV_TMR_READY), tr, EV_READY, i, 0);
+}
+
+/* After sv_try_start at t: if device i (SV_TIMED) has a head, a slot and
+ * no fault, its limiter refused the head: the head-ready timer. */
+static __attribute__((noinline)) void q_blocked(run *u, uint32_t i, double t) {
+  const q_dev *q = &u->sv->q[i];
+  const dev *d = &u->devs[i];
+  if ((u->sv->woken[i] & SV_TIMED) && q->n && d->inflight < q->par &&
+      !(d->closed & DEV_CLOSED_FAULT))
+    q_arm_ready(u, i, t, q->ring[q->head].tok);
 }
 
 /* Device i takes no new arrival directly (0) or takes them again (1,
@@ -240,9 +269,11 @@ static int q_push(run *u, uint32_t i, double t, uint64_t prompt, uint64_t tok, u
     u->sv->n_queued++;
   OBS_CALL(u, queue, t, i, q->n);
   if (q->n == 1) {
-    u->sv->woken[i] |= SV_WAITING;
+    uint8_t w = u->sv->woken[i] |= SV_WAITING;
     q_set_open(u, i, 0);
     q_arm(u, i);
+    if (w & SV_TIMED) /* with a free slot, its limiter refused it (dispatch tested both) */
+      q_blocked(u, i, t);
   }
   qx_update(u->sv, i);
   return 0;
@@ -303,6 +334,8 @@ int sv_try_start(run *u, uint32_t i, double t) {
     q_arm(u, i);
     qx_update(sv, i);
   }
+  if (sv->timed) /* (out of the loop: a test inside it cost the sliding window's runs) */
+    q_blocked(u, i, t);
   return 0;
 }
 
@@ -342,6 +375,8 @@ int sv_fire_deadline(run *u, const heap_ev *ev) {
     q_arm(u, i);
     return 0;
   }
+  if (sv->woken[i] & SV_TIMED) /* the head's, which leaves */
+    cal_cancel_timer(&u->q, sv_tmr(i, SV_TMR_READY));
   while (q->n && q->ring[q->head].t_arr + q->deadline <= t) {
     q_ent e = q_pop(u, i, t);
     out = 1;
@@ -362,3 +397,6 @@ int sv_fire_deadline(run *u, const heap_ev *ev) {
   qx_update(sv, i);
   return sv_try_start(u, i, t); /* a smaller request behind may fit now */
 }
+
+/* Device i's limiter admits its head now (q_arm_ready): start what fits. */
+int sv_fire_ready(run *u, const heap_ev *ev) { return sv_try_start(u, ev->arg, ev->t); }

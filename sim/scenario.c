@@ -695,15 +695,6 @@ static int check_rules(kctx *c, const cJSON *root) {
   for (size_t i = 0; i < s->ndev; i++)
     s->ext |= s->dev[i].has_queue || s->dev[i].service != SCN_SERVICE_FIXED ||
               s->dev[i].has_prefill || s->dev[i].curve_given;
-  for (size_t i = 0; i < s->ndev; i++) /* svc.h: heads are woken by sliding-window expiries */
-    if (s->dev[i].queue_max > 0 && s->dev[i].lim.ops != &lim_sliding_window) {
-      char p[64];
-      snprintf(p, sizeof p, "devices[%zu].queue.max", i);
-      return key_fail(c, p,
-                      "a queue needs limiter kind \"sliding_window\" (got \"%s\"): under other "
-                      "kinds the start of a waiting request is not scheduled yet",
-                      scn_limiter_name(&s->dev[i].lim));
-    }
   if (adapt_check_scn(c, s)) /* adapt.h: limiter.adapt's rules */
     return c->e->code;
   if (cloud_check_cfg(c, s) || flt_check_cfg(c, s))

@@ -15,8 +15,11 @@
  * tail (FIFO fairness); it reopens when the queue empties (and the device
  * is up). While a device is down (DEV_CLOSED_FAULT) its queue takes no
  * newcomer and its heads wait for the repair or their deadline. The head starts as soon as a slot
- * is free (inflight < P) and its limiter admits it: re-checked on every completion and every window
- * expiry of that device (expiries are processed at their own times while any request waits), head
+ * is free (inflight < P) and its limiter admits it: re-checked on every completion, and when the
+ * limiter first admits it: a sliding window's expiries (processed at their own times while any
+ * request waits), or for the other kinds a per-device timer at the limiter's ready_at (limiter.h),
+ * armed when the head has a slot but not the limiter (the device admits nothing else meanwhile, so
+ * the time holds; a timer made stale by a start at the same instant finds nothing to do), head
  * first. A request whose tokens exceed C never joins a queue (it could never start). With
  * deadline_s D a request still waiting at arrival + D leaves the queue and is redirected (or
  * dropped without the cloud), counted timed_out; a start at exactly arrival + D wins (deadline
@@ -32,8 +35,8 @@
  * moved in place (tmr.h). Prefill (overhead + prompt / prefill_tps) runs
  * from the start, concurrently with decode and without slowing it (a
  * simplification), holding the slot; its ends are a second per-device heap
- * and timer. The three timers of a device (completion, prefill end, head
- * deadline) are the slots of one tmr owner, so the calendar orders devices
+ * and timer. The four timers of a device (completion, prefill end, head
+ * deadline, head ready) are the slots of one tmr owner, so the calendar orders devices
  * by their earliest one; a handler's changes to its own device's timers
  * cost one move when it returns (tmr_settle, run_due_sv).
  */
@@ -48,9 +51,10 @@
 
 struct run;
 
-/* Per-device timer ids: 3 i + SV_TMR_* (TMR_SUB = 3 slots of owner i). */
-enum { SV_TMR_SVC = 0, SV_TMR_PREFILL = 1, SV_TMR_DEADLINE = 2 };
-_Static_assert(TMR_SUB == 3, "svc.h: three timers per device");
+/* Per-device timer ids: TMR_SUB i + SV_TMR_* (the slots of owner i). */
+enum { SV_TMR_SVC = 0, SV_TMR_PREFILL = 1, SV_TMR_DEADLINE = 2, SV_TMR_READY = 3 };
+_Static_assert(TMR_SUB == 4, "svc.h: four timers per device");
+static inline uint32_t sv_tmr(uint32_t i, uint32_t slot) { return TMR_SUB * i + slot; }
 
 typedef struct q_ent {
   double t_arr;
@@ -126,7 +130,9 @@ typedef struct qx_class {
 
 enum { SV_RATE_MAX = 4096 }; /* r(n) is tabulated up to this n, computed beyond */
 
-enum { SV_WAITING = 1, SV_WOKEN = 2 };
+/* svc.woken[i]: its queue is not empty; it is in wake[]; its limiter has
+ * ready_at (a head-ready timer, limiter.h; set once at setup). */
+enum { SV_WAITING = 1, SV_WOKEN = 2, SV_TIMED = 4 };
 
 typedef struct svc {
   q_dev *q;  /* per device */
@@ -137,7 +143,7 @@ typedef struct svc {
   qx_class *qx;  /* one tree per distinct (C, qinv) among queue devices */
   uint32_t nqx, *qx_cls, *qx_leaf;
   uint32_t *wake; /* devices whose window dropped while they had a queue */
-  uint8_t *woken; /* per device: SV_WAITING (its queue is not empty) | SV_WOKEN (in wake[]) */
+  uint8_t *woken; /* per device: SV_WAITING | SV_WOKEN | SV_TIMED */
   size_t nwake;
   uint64_t queued;        /* requests waiting now, all devices */
   double area_all, t_all; /* Little: integral of `queued` over the whole run */
@@ -145,6 +151,7 @@ typedef struct svc {
   uint64_t n_left;
   uint64_t n_timed_out, n_queued, slo_met; /* statistics window, by arrival */
   int any_queue;
+  int timed;             /* some queue device has SV_TIMED */
   const struct win *sw1; /* the log of the only limiter group, a sliding window, or NULL */
   int sw_only; /* every limiter group a sliding window, no observer: a limiter changes only at
                   its drops (sv_next_drop) */
@@ -200,6 +207,7 @@ int sv_cut(struct run *u, uint32_t i, double t);
 int sv_fire_svc(struct run *u, const heap_ev *ev);
 int sv_fire_prefill(struct run *u, const heap_ev *ev);
 int sv_fire_deadline(struct run *u, const heap_ev *ev);
+int sv_fire_ready(struct run *u, const heap_ev *ev);
 
 /* The queue/service results into u->r (after the run), and Little's law:
  * 0, or -1 with the two sides in *l, *w when they differ. */
