@@ -130,7 +130,7 @@ static const key_row ENERGY_KEYS[] = {KEY_NUM("price_usd_per_kwh", OFF(energy_pr
 
 /* ---- queues and shared service (issue 13) ------------------------------------ */
 
-static const char *const QUEUE_DISCIPLINES[] = {"fifo", NULL};
+static const char *const QUEUE_DISCIPLINES[] = {"fifo", "sjf", NULL};
 static const char *const SERVICES[] = {"fixed", "shared", NULL};
 
 static const key_row QUEUE_KEYS[] = {
@@ -139,7 +139,7 @@ static const key_row QUEUE_KEYS[] = {
     KEY_NUM("deadline_s", DOFF(queue_deadline_s), 0, SCN_MAX_DURATION_S, K_LOX, NULL,
             "longest wait before service starts, then the cloud (absent: none)"),
     KEY_ENUM("discipline", DOFF(queue_discipline), QUEUE_DISCIPLINES, 0, "\"fifo\"",
-             "order of the queue: fifo"),
+             "order of the queue: fifo, or sjf (fewest output tokens first, ties by arrival)"),
     KEY_END};
 
 static const key_row CURVE_N = KEY_INT("batch[]", 0, 1, 1e6, 0, NULL, "");

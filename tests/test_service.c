@@ -239,7 +239,7 @@ static void bad_inputs(void **state) {
       {"devices.0.queue={\"max\": -1}", "devices[0].queue.max: must be an integer in [0, 1000000]"},
       {"devices.0.queue={\"deadline_s\": 0}",
        "devices[0].queue.deadline_s: must be a number in (0"},
-      {"devices.0.queue={\"discipline\": \"sjf\"}", "devices[0].queue.discipline: must be one of"},
+      {"devices.0.queue={\"discipline\": \"lifo\"}", "devices[0].queue.discipline: must be one of"},
       {"devices.0.service=\"batch\"", "devices[0].service: must be one of \"fixed\", \"shared\""},
       {"devices.0.prefill_tps=100", "devices[0].prefill_tps: applies only with \"service\""},
       {"devices.0.service=\"shared\"", "devices[0].batch_curve: required key is missing"},
