@@ -427,32 +427,27 @@ static __attribute__((noinline)) int sj_q_push(run *u, uint32_t i, double t, uin
   return top && q->n > 1 ? sv_try_start(u, i, t) : 0;
 }
 
-/* Request e left device i's queue at t (it started or timed out); the
- * queue's integrals were brought to t before. */
-static inline void q_left(run *u, uint32_t i, double t, const q_ent *e) {
+/* A request that arrived at t_arr left device i's queue at t (it started
+ * or timed out); the queue's integrals were brought to t before. */
+static inline __attribute__((always_inline)) void q_left(run *u, uint32_t i, double t,
+                                                         double t_arr) {
   svc *sv = u->sv;
   q_dev *q = &sv->q[i];
   if (!--q->n)
     sv->woken[i] &= (uint8_t)~SV_WAITING;
   sv->queued--;
-  sv->wait_sum += t - e->t_arr;
+  sv->wait_sum += t - t_arr;
   sv->n_left++;
   OBS_CALL(u, queue, t, i, q->n);
 }
 
 /* Removes the fifo head (the oldest) at t: it starts or times out. */
 static inline __attribute__((always_inline)) q_ent q_pop(run *u, uint32_t i, double t) {
-  svc *sv = u->sv;
-  q_dev *q = &sv->q[i];
+  q_dev *q = &u->sv->q[i];
   q_account(u, q, t);
   q_ent e = q->ring[q->head];
   q->head = (q->head + 1) & (q->cap - 1);
-  if (!--q->n)
-    sv->woken[i] &= (uint8_t)~SV_WAITING;
-  sv->queued--;
-  sv->wait_sum += t - e.t_arr;
-  sv->n_left++;
-  OBS_CALL(u, queue, t, i, q->n);
+  q_left(u, i, t, e.t_arr);
   return e;
 }
 
@@ -465,7 +460,7 @@ static q_ent sj_pop(run *u, uint32_t i, double t, int oldest) {
   uint32_t r = oldest ? q->head : s->hp[0].r;
   q_ent e = q->ring[r];
   sj_remove(q, s, r);
-  q_left(u, i, t, &e);
+  q_left(u, i, t, e.t_arr);
   return e;
 }
 
