@@ -551,7 +551,7 @@ double sv_next_drop(const run *u) {
         t = x;
     }
   }
-  return t; /* other kinds: re-checked at every event (their drops have no known time) */
+  return t; /* other kinds: a blocked head has its own ready timer (q_arm_ready) */
 }
 
 /* The head (and any behind it) waited until t >= arrival + D: out. */
