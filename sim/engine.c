@@ -246,6 +246,7 @@ static const struct ev_type {
     [EV_SVC] = {"shared service completion", sv_fire_svc},
     [EV_PREFILL] = {"prefill end", sv_fire_prefill},
     [EV_DEADLINE] = {"queue deadline", sv_fire_deadline},
+    [EV_READY] = {"queue head ready (limiter)", sv_fire_ready},
     /* route.c */
     [EV_ESC] = {"cascade escalation", route_fire_esc},
     [EV_ROUTE] = {"routing (model swap end)", route_fire},

@@ -114,6 +114,8 @@ static void queue_header(evlog *l, const scn_device *sd) {
     fprintf(l->f, "deadline %.10g s", sd->queue_deadline_s);
   else
     fputs("no deadline", l->f);
+  if (sd->queue_discipline == SCN_QUEUE_SJF)
+    fputs(", sjf", l->f);
 }
 
 static void on_start(obs *o, const run *u, double t) {

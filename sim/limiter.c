@@ -1,5 +1,6 @@
 #include "limiter.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -95,4 +96,59 @@ void lim_times_destroy(lim_grp *g) {
   lim_times *s = g->st;
   if (s)
     free(s->t);
+}
+
+/* Doubles >= 0 order like their bits (as unsigned integers). */
+static uint64_t bits_of(double x) {
+  uint64_t b;
+  x += 0.0; /* -0 as +0 */
+  memcpy(&b, &x, sizeof b);
+  return b;
+}
+
+static double of_bits(uint64_t b) {
+  double x;
+  memcpy(&x, &b, sizeof x);
+  return x;
+}
+
+double lim_least_pass(const lim_grp *g, uint32_t i, uint64_t k, double t, double est,
+                      lim_pass_fn pass) {
+  const uint64_t inf = bits_of(INFINITY);
+  if (pass(g, i, k, t))
+    return t;
+  uint64_t lo = bits_of(t), hi, e = est > t && est <= INFINITY ? bits_of(est) : lo;
+  if (e > lo && pass(g, i, k, of_bits(e))) { /* e passes: down from it by doubling steps */
+    hi = e;
+    for (uint64_t s = 1; hi - lo > s; s *= 2) {
+      if (!pass(g, i, k, of_bits(hi - s))) {
+        lo = hi - s;
+        break;
+      }
+      hi -= s;
+    }
+  } else { /* e fails: the first passing above it */
+    lo = e;
+    for (uint64_t s = 1;; s *= 2) {
+      hi = inf - lo > s ? lo + s : inf;
+      if (pass(g, i, k, of_bits(hi)))
+        break;
+      if (hi == inf)
+        return INFINITY;
+      lo = hi;
+    }
+  }
+  while (hi - lo > 1) { /* lo fails, hi passes */
+    uint64_t m = lo + (hi - lo) / 2;
+    if (pass(g, i, k, of_bits(m)))
+      hi = m;
+    else
+      lo = m;
+  }
+  return of_bits(hi);
+}
+
+int lim_keyed_passes(const lim_grp *g, uint32_t i, uint64_t k, double t) {
+  uint64_t cap = g->devs[i].cap_tokens;
+  return g->ops->used_at(g, cap, g->ops->key(g, i), t) + k <= cap;
 }

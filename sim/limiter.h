@@ -59,6 +59,16 @@ typedef struct lim_ops {
    * otherwise. Device i's counts as of window j, rolled without changing
    * its state; -1 if its state is already in a later window. */
   int (*counts)(const lim_grp *g, uint32_t i, int64_t j, uint64_t *cur, uint64_t *prev);
+  /* The earliest time t' >= t at which device i passes the admission test
+   * for k tokens if it admits nothing meanwhile: bringing the group to t'
+   * (advance, sync) gives used + k <= C as the run computes it, and to any
+   * time in [t, t') it does not (used(t) is nonincreasing without
+   * admissions, for every kind). INFINITY if never (k > C). The group has
+   * been advanced to t (a lazy kind reads its state as of t itself). A
+   * waiting queue head (svc.h) is started by a timer at this time. NULL
+   * for sliding_window, whose `used` drops only at its log's expiries,
+   * which the run visits as events while a request waits (sv_next_drop). */
+  double (*ready_at)(const lim_grp *g, uint32_t i, uint64_t k, double t);
   size_t state_size; /* bytes of g->st */
 } lim_ops;
 
@@ -96,6 +106,20 @@ void lim_times_destroy(lim_grp *g);
 static inline double lim_times_key(const lim_grp *g, uint32_t i) {
   return ((const lim_times *)g->st)->t[i];
 }
+/* The least double x >= t with pass(g, i, k, x), for a predicate that is
+ * false then true over [t, +inf) (a kind's admission test as it computes
+ * it, which rounding keeps monotone): searched from `est`, the exact
+ * answer computed in floating point (any value; a few ulps off costs a few
+ * tests), by doubling steps in ulps then bisection, so O(log(ulps off)).
+ * ready_at hooks use it so that their time passes the very test the run
+ * applies, whatever the rounding. INFINITY if pass(+inf) is false. */
+typedef int (*lim_pass_fn)(const lim_grp *g, uint32_t i, uint64_t k, double t);
+double lim_least_pass(const lim_grp *g, uint32_t i, uint64_t k, double t, double est,
+                      lim_pass_fn pass);
+/* The admission test of a kind with key and used_at (token_bucket, gcra),
+ * computed as its sync does: used_at(C, key(i), t) + k <= C. */
+int lim_keyed_passes(const lim_grp *g, uint32_t i, uint64_t k, double t);
+
 /* Brings device i of group g to t (no-op for eager kinds). */
 static inline void lim_sync(lim_grp *g, uint32_t i, double t) {
   if (g->ops->sync)

@@ -99,6 +99,7 @@ enum run_ev {
   EV_ROUTE,      /* the routing strategy's event on device arg (route.c: a model swap ends) */
   EV_ADAPT,      /* the adaptive window's controller on device arg (adapt.c) */
   EV_ADONE,      /* a completion on a device that measures its utilization (adapt.c) */
+  EV_READY,      /* device arg's limiter admits its waiting queue head now (queue.c) */
   EV_TYPES_END
 };
 #define EV_KIND_MASK 0xffu

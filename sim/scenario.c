@@ -130,7 +130,7 @@ static const key_row ENERGY_KEYS[] = {KEY_NUM("price_usd_per_kwh", OFF(energy_pr
 
 /* ---- queues and shared service (issue 13) ------------------------------------ */
 
-static const char *const QUEUE_DISCIPLINES[] = {"fifo", NULL};
+static const char *const QUEUE_DISCIPLINES[] = {"fifo", "sjf", NULL};
 static const char *const SERVICES[] = {"fixed", "shared", NULL};
 
 static const key_row QUEUE_KEYS[] = {
@@ -139,7 +139,7 @@ static const key_row QUEUE_KEYS[] = {
     KEY_NUM("deadline_s", DOFF(queue_deadline_s), 0, SCN_MAX_DURATION_S, K_LOX, NULL,
             "longest wait before service starts, then the cloud (absent: none)"),
     KEY_ENUM("discipline", DOFF(queue_discipline), QUEUE_DISCIPLINES, 0, "\"fifo\"",
-             "order of the queue: fifo"),
+             "order of the queue: fifo, or sjf (fewest output tokens first, ties by arrival)"),
     KEY_END};
 
 static const key_row CURVE_N = KEY_INT("batch[]", 0, 1, 1e6, 0, NULL, "");
@@ -695,15 +695,6 @@ static int check_rules(kctx *c, const cJSON *root) {
   for (size_t i = 0; i < s->ndev; i++)
     s->ext |= s->dev[i].has_queue || s->dev[i].service != SCN_SERVICE_FIXED ||
               s->dev[i].has_prefill || s->dev[i].curve_given;
-  for (size_t i = 0; i < s->ndev; i++) /* svc.h: heads are woken by sliding-window expiries */
-    if (s->dev[i].queue_max > 0 && s->dev[i].lim.ops != &lim_sliding_window) {
-      char p[64];
-      snprintf(p, sizeof p, "devices[%zu].queue.max", i);
-      return key_fail(c, p,
-                      "a queue needs limiter kind \"sliding_window\" (got \"%s\"): under other "
-                      "kinds the start of a waiting request is not scheduled yet",
-                      scn_limiter_name(&s->dev[i].lim));
-    }
   if (adapt_check_scn(c, s)) /* adapt.h: limiter.adapt's rules */
     return c->e->code;
   if (cloud_check_cfg(c, s) || flt_check_cfg(c, s))

@@ -57,7 +57,7 @@ typedef struct scn_device {
   int has_queue;             /* a `queue` object was given */
   uint64_t queue_max;        /* requests waiting at most; 0: no queue */
   double queue_deadline_s;   /* longest wait before service starts; 0: none */
-  int queue_discipline;      /* SCN_QUEUE_FIFO */
+  int queue_discipline;      /* SCN_QUEUE_FIFO or SCN_QUEUE_SJF */
   int service;               /* SCN_SERVICE_FIXED or SCN_SERVICE_SHARED */
   double prefill_tps;        /* shared: prompt tokens per second; 0: not given */
   double prefill_overhead_s; /* shared: fixed part of the prefill, seconds */
@@ -82,7 +82,7 @@ typedef struct scn_device {
 } scn_device;
 #define SCN_MAX_MODELS 4 /* LMs a device entry stores */
 
-enum { SCN_QUEUE_FIFO = 0 };
+enum { SCN_QUEUE_FIFO = 0, SCN_QUEUE_SJF = 1 };
 enum { SCN_SERVICE_FIXED = 0, SCN_SERVICE_SHARED = 1 };
 #define SCN_MAX_CURVE_POINTS 64
 #define SCN_MAX_QUEUE 1000000.0 /* requests waiting per device */

@@ -100,19 +100,19 @@ static void ps_set_rate(s_dev *h) {
 static void ps_schedule(run *u, uint32_t i, double t) {
   s_dev *h = &u->sv->sh[i];
   if (!h->ndec) {
-    cal_cancel_timer(&u->q, 3 * i + SV_TMR_SVC);
+    cal_cancel_timer(&u->q, sv_tmr(i, SV_TMR_SVC));
     return;
   }
   double tn = t + (h->dec.a[0].key - h->v) / h->r;
-  cal_set_timer(&u->q, 3 * i + SV_TMR_SVC, tn > t ? tn : t, EV_SVC, i, 0);
+  cal_set_timer(&u->q, sv_tmr(i, SV_TMR_SVC), tn > t ? tn : t, EV_SVC, i, 0);
 }
 
 static void pf_schedule(run *u, uint32_t i) {
   s_dev *h = &u->sv->sh[i];
   if (h->pf.n)
-    cal_set_timer(&u->q, 3 * i + SV_TMR_PREFILL, h->pf.a[0].key, EV_PREFILL, i, 0);
+    cal_set_timer(&u->q, sv_tmr(i, SV_TMR_PREFILL), h->pf.a[0].key, EV_PREFILL, i, 0);
   else
-    cal_cancel_timer(&u->q, 3 * i + SV_TMR_PREFILL);
+    cal_cancel_timer(&u->q, sv_tmr(i, SV_TMR_PREFILL));
 }
 
 /* Request r starts decoding at t: finishes when V reaches V(t) + tokens. */
@@ -274,8 +274,8 @@ int sv_cut(run *u, uint32_t i, double t) {
     hs[w]->n = 0;
   }
   h->ndec = 0, h->v = 0, h->r = 0, h->t0 = t;
-  cal_cancel_timer(&u->q, 3 * i + SV_TMR_SVC);
-  cal_cancel_timer(&u->q, 3 * i + SV_TMR_PREFILL);
+  cal_cancel_timer(&u->q, sv_tmr(i, SV_TMR_SVC));
+  cal_cancel_timer(&u->q, sv_tmr(i, SV_TMR_PREFILL));
   return 0;
 }
 

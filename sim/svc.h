@@ -8,20 +8,24 @@
  *
  * Queue (queue.c). A device entry with queue.max > 0 keeps a FIFO ring of
  * waiting requests, grown by doubling up to `max` (nothing is allocated
- * per request in steady state). While a device's queue is non-empty it is
- * closed to new arrivals (faults.h: dev_set_open with DEV_CLOSED_QUEUE,
- * the mechanism failures use, so the two compose: max_par is 0 while
- * either holds), so dev_admits() refuses every arrival and they join the
- * tail (FIFO fairness); it reopens when the queue empties (and the device
- * is up). While a device is down (DEV_CLOSED_FAULT) its queue takes no
- * newcomer and its heads wait for the repair or their deadline. The head starts as soon as a slot
- * is free (inflight < P) and its limiter admits it: re-checked on every completion and every window
- * expiry of that device (expiries are processed at their own times while any request waits), head
- * first. A request whose tokens exceed C never joins a queue (it could never start). With
- * deadline_s D a request still waiting at arrival + D leaves the queue and is redirected (or
- * dropped without the cloud), counted timed_out; a start at exactly arrival + D wins (deadline
- * events are priority class 1, cal.h). One per-device timer tracks the head's deadline (FIFO:
- * deadlines expire in queue order).
+ * per request in steady state), or under discipline sjf the same records
+ * in a heap by (tokens, arrival) with arrival-order links (q_sjf): its
+ * head, the next to start, is the request with the fewest tokens, and its
+ * deadline timer follows the oldest (q_dev.head under both). While a device's queue is non-empty it
+ * is closed to new arrivals (faults.h: dev_set_open with DEV_CLOSED_QUEUE, the mechanism failures
+ * use, so the two compose: max_par is 0 while either holds), so dev_admits() refuses every arrival
+ * and they join the tail (FIFO fairness); it reopens when the queue empties (and the device is up).
+ * While a device is down (DEV_CLOSED_FAULT) its queue takes no newcomer and its heads wait for the
+ * repair or their deadline. The head starts as soon as a slot is free (inflight < P) and its
+ * limiter admits it: re-checked on every completion, and when the limiter first admits it: a
+ * sliding window's expiries (processed at their own times while any request waits), or for the
+ * other kinds a per-device timer at the limiter's ready_at (limiter.h), armed when the head has a
+ * slot but not the limiter (the device admits nothing else meanwhile, so the time holds; a timer
+ * made stale by a start at the same instant finds nothing to do), head first. A request whose
+ * tokens exceed C never joins a queue (it could never start). With deadline_s D a request still
+ * waiting at arrival + D leaves the queue and is redirected (or dropped without the cloud), counted
+ * timed_out; a start at exactly arrival + D wins (deadline events are priority class 1, cal.h). One
+ * per-device timer tracks the oldest request's deadline (one D: deadlines expire in arrival order).
  *
  * Shared service (service.c). With n requests decoding, each decodes at
  * r(n) = A(n)/n tokens/s, A interpolated linearly in the entry's batch
@@ -32,8 +36,8 @@
  * moved in place (tmr.h). Prefill (overhead + prompt / prefill_tps) runs
  * from the start, concurrently with decode and without slowing it (a
  * simplification), holding the slot; its ends are a second per-device heap
- * and timer. The three timers of a device (completion, prefill end, head
- * deadline) are the slots of one tmr owner, so the calendar orders devices
+ * and timer. The four timers of a device (completion, prefill end, head
+ * deadline, head ready) are the slots of one tmr owner, so the calendar orders devices
  * by their earliest one; a handler's changes to its own device's timers
  * cost one move when it returns (tmr_settle, run_due_sv).
  */
@@ -48,9 +52,10 @@
 
 struct run;
 
-/* Per-device timer ids: 3 i + SV_TMR_* (TMR_SUB = 3 slots of owner i). */
-enum { SV_TMR_SVC = 0, SV_TMR_PREFILL = 1, SV_TMR_DEADLINE = 2 };
-_Static_assert(TMR_SUB == 3, "svc.h: three timers per device");
+/* Per-device timer ids: TMR_SUB i + SV_TMR_* (the slots of owner i). */
+enum { SV_TMR_SVC = 0, SV_TMR_PREFILL = 1, SV_TMR_DEADLINE = 2, SV_TMR_READY = 3 };
+_Static_assert(TMR_SUB == 4, "svc.h: four timers per device");
+static inline uint32_t sv_tmr(uint32_t i, uint32_t slot) { return TMR_SUB * i + slot; }
 
 typedef struct q_ent {
   double t_arr;
@@ -60,14 +65,35 @@ typedef struct q_ent {
 } q_ent;
 
 typedef struct q_dev {
-  q_ent *ring; /* capacity cap (a power of two, grown to >= max) */
-  uint32_t head, n, cap, max;
-  uint32_t par;       /* P of the entry (max_par is 0 while the device is closed) */
-  double deadline;    /* D, seconds; 0: none */
-  double area;        /* integral of the queue length over [from, to) */
-  double t_last;      /* time of the last change of n */
-  uint64_t timed_out; /* requests of the statistics window that timed out */
+  q_ent *ring;                /* capacity cap (a power of two, grown to >= max); sjf: the records */
+  uint32_t head, n, cap, max; /* head: the oldest request (fifo: also the next to start) */
+  uint32_t par;               /* P of the entry (max_par is 0 while the device is closed) */
+  uint32_t sjf;               /* 0: fifo; else its order is svc.sj[sjf - 1] */
+  double deadline;            /* D, seconds; 0: none */
+  double area;                /* integral of the queue length over [from, to) */
+  double t_last;              /* time of the last change of n */
+  uint64_t timed_out;         /* requests of the statistics window that timed out */
 } q_dev;
+
+/* A queue in sjf order (discipline "sjf"): its requests are records of
+ * q_dev.ring (cap of them, the free ones stacked in fr), linked in arrival
+ * order (prv, nxt; q_dev.head the oldest, young the newest: deadlines
+ * expire in that order) and kept in a binary min-heap by (tokens, arrival sequence)
+ * (its top is the head, the next to start); pos[r] is record r's place in
+ * the heap, so a time-out leaves from the middle in O(log n). Arrays sized
+ * by cap, grown with it; nothing is allocated per request. */
+typedef struct q_hent {
+  uint32_t tok, r; /* tokens, record */
+  uint64_t seq;    /* arrival order on its device */
+} q_hent;
+
+#define Q_NONE UINT32_MAX
+typedef struct q_sjf {
+  q_hent *hp;                     /* the heap: q_dev.n entries */
+  uint32_t *pos, *prv, *nxt, *fr; /* per record; fr: the nfr free records */
+  uint32_t nfr, young;            /* young: Q_NONE when empty */
+  uint64_t seq;                   /* the next arrival's */
+} q_sjf;
 
 /* A request holding a slot under shared service, in its device's pool. */
 typedef struct sv_req {
@@ -126,10 +152,15 @@ typedef struct qx_class {
 
 enum { SV_RATE_MAX = 4096 }; /* r(n) is tabulated up to this n, computed beyond */
 
-enum { SV_WAITING = 1, SV_WOKEN = 2 };
+/* svc.woken[i]: its queue is not empty; it is in wake[]; its limiter has
+ * ready_at (a head-ready timer, limiter.h); its discipline is sjf (the
+ * last two set once at setup). */
+enum { SV_WAITING = 1, SV_WOKEN = 2, SV_TIMED = 4, SV_SJF = 8 };
 
 typedef struct svc {
   q_dev *q;  /* per device */
+  q_sjf *sj; /* per device with discipline sjf (q_dev.sjf) */
+  uint32_t nsj;
   s_dev *sh; /* per device (used where service is shared) */
   uint8_t *shared;
   double **rate; /* per device entry: r(n) for n <= min(P, SV_RATE_MAX), or NULL */
@@ -137,7 +168,7 @@ typedef struct svc {
   qx_class *qx;  /* one tree per distinct (C, qinv) among queue devices */
   uint32_t nqx, *qx_cls, *qx_leaf;
   uint32_t *wake; /* devices whose window dropped while they had a queue */
-  uint8_t *woken; /* per device: SV_WAITING (its queue is not empty) | SV_WOKEN (in wake[]) */
+  uint8_t *woken; /* per device: SV_WAITING | SV_WOKEN | SV_TIMED | SV_SJF */
   size_t nwake;
   uint64_t queued;        /* requests waiting now, all devices */
   double area_all, t_all; /* Little: integral of `queued` over the whole run */
@@ -200,6 +231,7 @@ int sv_cut(struct run *u, uint32_t i, double t);
 int sv_fire_svc(struct run *u, const heap_ev *ev);
 int sv_fire_prefill(struct run *u, const heap_ev *ev);
 int sv_fire_deadline(struct run *u, const heap_ev *ev);
+int sv_fire_ready(struct run *u, const heap_ev *ev);
 
 /* The queue/service results into u->r (after the run), and Little's law:
  * 0, or -1 with the two sides in *l, *w when they differ. */

@@ -80,13 +80,17 @@ static void climb(tmr *m, uint32_t o, tmr_key x) {
   }
 }
 
-/* Owner o's key made its earliest pending slot's (or none). */
+/* Owner o's key made its earliest pending slot's (or none). The last slot
+ * (svc.h's head-ready timer, set only under some limiter kinds) is tested
+ * for being pending first: one load when idle, not a full comparison. */
 static void refresh(tmr *m, uint32_t o) {
   const heap_ev *s = &m->slot[TMR_SUB * o];
   uint32_t b = 0;
-  for (uint32_t j = 1; j < TMR_SUB; j++)
+  for (uint32_t j = 1; j < TMR_SUB - 1; j++)
     if (heap_less(&s[j], &s[b]))
       b = j;
+  if (s[TMR_SUB - 1].ord != TMR_IDLE && heap_less(&s[TMR_SUB - 1], &s[b]))
+    b = TMR_SUB - 1;
   m->first[o] = (uint8_t)b;
   climb(m, o, s[b].ord == TMR_IDLE ? TMR_KEY_NONE : key_of(&s[b]));
 }

@@ -30,7 +30,7 @@
 #include "heap.h"
 
 #define TMR_NONE UINT32_MAX
-#define TMR_SUB 3           /* slots per owner */
+#define TMR_SUB 4           /* slots per owner */
 #define TMR_IDLE UINT64_MAX /* ord of a slot with no pending timer */
 
 /* A timer's (t, ord) as one unsigned integer: t's bits (t >= 0, so they

@@ -287,6 +287,69 @@ static void gcra_is_token_bucket(void **state) {
   }
 }
 
+/* ---- ready_at: when a waiting request first fits ---------------------------------- */
+
+/* Whether device i would admit k tokens at t (advance, sync, test). */
+static int fits(bench *b, size_t i, uint64_t k, double t) {
+  return used(b, i, t) + k <= b->d[i].cap_tokens;
+}
+
+/* Random admissions on 3 devices with W and C that are not powers of two
+ * and times off any grid (so the kinds' arithmetic rounds), and between
+ * them, for random k: r = ready_at(t) must pass the admission test at r,
+ * fail it at every probed time in [t, r) (the double just below r
+ * included, and the test is monotone), and the request then admitted at r
+ * (as a queue head would be). */
+static void ready_at_first_pass(const lim_ops *ops, uint64_t seed) {
+  uint64_t s = seed * 0x9E3779B97F4A7C15ULL + 11, cap[3];
+  double w = 0.3 + (double)(next_u64(&s) % 10000) / 1300;
+  for (int i = 0; i < 3; i++)
+    cap[i] = 1 + next_u64(&s) % 50;
+  bench b;
+  bench_init(&b, ops, w, cap, 3);
+  double t = 0;
+  int waited = 0;
+  for (int step = 0; step < 2000; step++) {
+    t += w * (double)(next_u64(&s) % 1000003) / 4e6; /* gaps in [0, W / 4) */
+    size_t i = next_u64(&s) % 3;
+    uint64_t k = 1 + next_u64(&s) % (cap[i] + 1);
+    if (next_u64(&s) % 2) {
+      offer(&b, i, k, t);
+      continue;
+    }
+    lim_advance(&b.g, t);
+    double r = ops->ready_at(&b.g, (uint32_t)i, k, t);
+    if (k > cap[i]) {
+      assert_true(r == INFINITY);
+      continue;
+    }
+    assert_true(r >= t && r < INFINITY);
+    if (r > t) {
+      static const double f[] = {0, 0.25, 0.5, 0.75, 0.999};
+      for (int m = 0; m < 5; m++)
+        assert_false(fits(&b, i, k, t + (r - t) * f[m]));
+      assert_false(fits(&b, i, k, nextafter(r, 0)));
+      waited++;
+    }
+    t = r;
+    assert_int_equal(offer(&b, i, k, t), 1);
+  }
+  assert_true(waited > 100);
+  tu_grp_destroy(&b.g);
+}
+
+/* Every kind says when a waiting request fits (queues, svc.h), but the
+ * sliding window, whose expiries are events while one waits. */
+static void ready_at_every_kind(void **state) {
+  (void)state;
+  for (size_t k = 0; LIM_REGISTRY.rows[k]; k++) {
+    const lim_ops *ops = (const lim_ops *)(const void *)LIM_REGISTRY.rows[k]; /* h is first */
+    assert_true((ops->ready_at == NULL) == (ops == &lim_sliding_window));
+    for (uint64_t seed = 1; ops->ready_at && seed <= 20; seed++)
+      ready_at_first_pass(ops, seed);
+  }
+}
+
 /* ---- whole runs ---------------------------------------------------------------- */
 
 static void runs_conserve(void **state) {
@@ -328,6 +391,7 @@ int main(void) {
       cmocka_unit_test(random_against_references),
       cmocka_unit_test(gcra_is_token_bucket),
       cmocka_unit_test(runs_conserve),
+      cmocka_unit_test(ready_at_every_kind),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

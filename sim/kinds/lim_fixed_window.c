@@ -5,7 +5,8 @@
  * the reset. The kind is eager: advance() resets at a boundary only the
  * devices that admitted in the ending window (kept in a list, each device
  * once), reporting each through on_drop, so a reset costs O(1) per
- * admission it undoes, never a scan of the group. */
+ * admission it undoes, never a scan of the group. A queue head that does
+ * not fit is ready at the next window's start. */
 #include "kinds.h"
 
 #include <stdlib.h>
@@ -50,6 +51,15 @@ static int admit(lim_grp *g, uint32_t i, uint64_t tok, double t) {
   return 0;
 }
 
+/* Now if k fits what is left of the window, else at the next window's
+ * start (the group's next reset, exactly the time advance() resets). */
+static double ready_at(const lim_grp *g, uint32_t i, uint64_t k, double t) {
+  const dev *d = &g->devs[i];
+  if (d->used + k <= d->cap_tokens)
+    return t;
+  return k <= d->cap_tokens ? ((const fw *)g->st)->end : INFINITY;
+}
+
 const lim_ops lim_fixed_window = {
     .h = {"fixed_window", "at most C tokens admitted in each window [jW, (j+1)W)", NULL, 0, NULL,
           NULL},
@@ -57,5 +67,6 @@ const lim_ops lim_fixed_window = {
     .destroy = destroy,
     .advance = advance,
     .admit = admit,
+    .ready_at = ready_at,
     .state_size = sizeof(fw),
 };

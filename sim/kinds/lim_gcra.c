@@ -16,7 +16,8 @@
  * checks identical admissions there); elsewhere the two roundings may
  * differ by one token at a boundary met within an ulp.
  * TAT changes only at admissions and used(t) is nondecreasing in TAT, so
- * TAT is the load_aware index's order key. O(1) per sync and admission. */
+ * TAT is the load_aware index's order key. O(1) per sync and admission.
+ * A queue head of k cells is ready at TAT - W + k T (the time it conforms). */
 #include "kinds.h"
 
 #include <stdlib.h>
@@ -44,6 +45,14 @@ static int admit(lim_grp *g, uint32_t i, uint64_t tok, double t) {
   return 0;
 }
 
+static double ready_at(const lim_grp *g, uint32_t i, uint64_t k, double t) {
+  uint64_t cap = g->devs[i].cap_tokens;
+  if (k > cap)
+    return INFINITY;
+  double est = lim_times_key(g, i) - g->w + (double)k * (g->w / (double)cap);
+  return lim_least_pass(g, i, k, t, est, lim_keyed_passes);
+}
+
 const lim_ops lim_gcra = {
     .h = {"gcra",
           "generic cell rate algorithm: TAT per device, T = W / C per token, tolerance W "
@@ -55,5 +64,6 @@ const lim_ops lim_gcra = {
     .admit = admit,
     .key = lim_times_key,
     .used_at = used_at,
+    .ready_at = ready_at,
     .state_size = sizeof(lim_times),
 };

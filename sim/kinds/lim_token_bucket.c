@@ -12,7 +12,8 @@
  * or products that happen to be exact) gives that integer, not one more.
  * F changes only at admissions and used(t) is nondecreasing in F, so F is
  * the load_aware index's order key (loadidx.h). O(1) per sync and per
- * admission; advance does nothing (the kind is lazy). */
+ * admission; advance does nothing (the kind is lazy). A queue head of k
+ * tokens is ready when the deficit falls to C - k: at F - (C - k) W / C. */
 #include "kinds.h"
 
 #include <stdlib.h>
@@ -38,6 +39,14 @@ static int admit(lim_grp *g, uint32_t i, uint64_t tok, double t) {
   return 0;
 }
 
+static double ready_at(const lim_grp *g, uint32_t i, uint64_t k, double t) {
+  uint64_t cap = g->devs[i].cap_tokens;
+  if (k > cap)
+    return INFINITY;
+  double est = lim_times_key(g, i) - (double)(cap - k) * g->w / (double)cap;
+  return lim_least_pass(g, i, k, t, est, lim_keyed_passes);
+}
+
 const lim_ops lim_token_bucket = {
     .h = {"token_bucket",
           "a bucket of C tokens, full at t = 0, refilled at C / W per second; admits k iff it "
@@ -49,5 +58,6 @@ const lim_ops lim_token_bucket = {
     .admit = admit,
     .key = lim_times_key,
     .used_at = used_at,
+    .ready_at = ready_at,
     .state_size = sizeof(lim_times),
 };
