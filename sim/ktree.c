@@ -124,11 +124,19 @@ static int same(const kt_node *a, const kt_node *b) {
   return a->win == b->win && a->cur == b->cur && a->prev == b->prev;
 }
 
+/* Node v's due became d: its ancestors' must be at least d (a due left
+ * larger than its subtree needs only fails early). Stops at the first
+ * that already is, since its own ancestors then are. */
+static void raise_due(ktree *t, size_t v, float d) {
+  for (; v > 1 && t->due[v / 2] < d; v /= 2)
+    t->due[v / 2] = d;
+}
+
 /* A changed leaf's ancestors, each recomputed at the tree's s; the walk
  * carries the winner from below and stops at the first node whose winner
- * stays and whose due does not grow: its ancestors read nothing else, and
- * their due, at least its old one, may stay too large (a certificate that
- * fails early, which kt_advance then recomputes). */
+ * stays: its ancestors read nothing else but its due, which only raises
+ * theirs where it grew (raise_due); a due that stays too large (a
+ * certificate that fails early) is recomputed by kt_advance. */
 void kt_set(ktree *t, size_t k, uint64_t cur, uint64_t prev, int on) {
   kt_put(t, k, cur, prev, on);
   size_t c = t->leaves + k;
@@ -146,12 +154,13 @@ void kt_set(ktree *t, size_t k, uint64_t cur, uint64_t prev, int on) {
       } else
         d = max3(d, up(cert(&me, o, t->s)), -1);
     }
-    float dold = t->due[c / 2];
     t->due[c / 2] = d;
     *p = me;
     dm = d;
-    if (same(&old, p) && d <= dold) /* a due left too large only fails early */
+    if (same(&old, p)) { /* the nodes above read this one's winner, unchanged */
+      raise_due(t, c / 2, d);
       break;
+    }
   }
 }
 

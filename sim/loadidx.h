@@ -107,6 +107,13 @@ typedef struct lix_place {
   uint32_t leaf; /* node index of its leaf in the class tree */
 } lix_place;
 
+/* A keyed or kinetic class's root during lix_pick (loadidx.c). */
+typedef struct lix_root {
+  uint64_t u; /* its least used */
+  int ok;     /* whether that admits the request */
+  double f;   /* its free fraction, -1 unless ok */
+} lix_root;
+
 typedef struct lix {
   dev *devs; /* borrowed: n devices */
   size_t n;
@@ -116,8 +123,9 @@ typedef struct lix {
   lim_set *lims; /* borrowed; NULL: every device's `used` is kept current */
   size_t *keyed; /* the LIX_KEYED and LIX_KIN classes, by lowest member index */
   size_t nkeyed;
-  int eager; /* every class keyed by `used`: lix_pick reads the roots only */
-  int exact; /* every C <= LIX_EXACT_CAP: fractions compared as integers */
+  lix_root *root; /* nkeyed: scratch of lix_pick, by position in `keyed` */
+  int eager;      /* every class keyed by `used`: lix_pick reads the roots only */
+  int exact;      /* every C <= LIX_EXACT_CAP: fractions compared as integers */
 } lix;
 
 /* Builds the index from the devices' current state (lazy groups at t = 0).
