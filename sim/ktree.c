@@ -198,24 +198,37 @@ uint64_t kt_root(const ktree *t, uint64_t cap) {
   return t->nd[1].win == KT_NONE ? UINT64_MAX : clamped(&t->nd[1], t->s, cap);
 }
 
+/* Whether node l's winner reaches the least value `best` (below).
+ * Below C, ceil(cur + fl(prev s)) <= best iff cur <= best and
+ * fl(prev s) <= best - cur (an integer); at C (all), every open leaf. */
+static int reaches(const kt_node *l, uint64_t best, int all, double s) {
+  return l->win != KT_NONE &&
+         (all || (l->cur <= best && (double)l->prev * s <= (double)(best - l->cur)));
+}
+
 /* A subtree's least clamped used is its winner's (ceil and the clamp are
  * monotone in h), so the descent takes the left child whenever its winner
- * reaches the least value u: below C, ceil(cur + fl(prev s)) <= u iff
- * cur <= u and fl(prev s) <= u - cur (an integer); at C, every open leaf. */
+ * reaches the least value. It first follows the root winner's path, whose
+ * left turns need no test (the left child's winner is the root's); only
+ * where the path turns right is the left sibling tested, and once one
+ * reaches the least value the descent leaves the path for it. */
 uint32_t kt_leftmost(const ktree *t, uint64_t cap, uint64_t *u) {
   const kt_node *r = &t->nd[1];
   if (r->win == KT_NONE)
     return KT_NONE;
   uint64_t best = clamped(r, t->s, cap);
   int all = best == cap;
-  size_t v = 1;
-  while (v < t->leaves) {
-    const kt_node *l = &t->nd[2 * v];
-    int go = l->win != KT_NONE &&
-             (all || l->win == r->win ||
-              (l->cur <= best && (double)l->prev * t->s <= (double)(best - l->cur)));
-    v = 2 * v + !go;
+  size_t v = 1, w = t->leaves + r->win, sh = (size_t)__builtin_ctzll(t->leaves);
+  while (sh > 0) { /* v is on the winner's path, sh levels above its leaf */
+    size_t next = w >> --sh;
+    if ((next & 1) && reaches(&t->nd[next - 1], best, all, t->s)) {
+      v = next - 1;
+      break;
+    }
+    v = next;
   }
+  while (v < t->leaves) /* off the path: the general descent */
+    v = 2 * v + !reaches(&t->nd[2 * v], best, all, t->s);
   *u = best;
   return (uint32_t)(v - t->leaves);
 }
