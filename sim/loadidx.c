@@ -277,8 +277,12 @@ static int build_trees(lix *x, const size_t *members) {
     x->eager &= x->cls[k].how == LIX_USED, x->exact &= x->cls[k].cap <= LIX_EXACT_CAP;
   for (size_t i = 0; i < x->n; i++)
     place(x, i);
-  for (size_t k = 0; k < x->ncls; k++)
-    build_inner(&x->cls[k]);
+  for (size_t k = 0; k < x->ncls; k++) {
+    lix_class *c = &x->cls[k];
+    build_inner(c);
+    c->contig = c->how != LIX_USED && c->nmem > 0 &&
+                c->mem_of[c->nmem - 1] - c->mem_of[0] == c->nmem - 1; /* increasing */
+  }
   return keyed_order(x);
 }
 
@@ -384,6 +388,13 @@ static void narrow(const lim_grp *g, uint64_t cap, uint64_t u, double t, double 
     *bad = hi;
 }
 
+/* The device of leaf rank r of a lazy class: lo + r when its members are
+ * consecutive indices (a device entry's count, the usual case: no read of
+ * mem_of, cold at 10^4 devices), else mem_of[r]. */
+static long member(const lix_class *c, size_t r) {
+  return c->contig ? c->lo + (long)r : (long)c->mem_of[r];
+}
+
 /* A keyed class's root: the least key has the least `used` at t, stored in
  * *u; 1 if that admits tok. */
 static int keyed_root(const lix_class *c, uint64_t tok, double t, uint64_t *u) {
@@ -431,7 +442,7 @@ static long keyed_leftmost(const lix_class *c, uint64_t u, double t) {
     }
     p = 8 * p + 1 + m;
   }
-  return (long)c->mem_of[p - c->first_leaf];
+  return member(c, p - c->first_leaf);
 }
 
 /* A class without an order key: sync and test every member. */
@@ -566,7 +577,7 @@ static __attribute__((noinline)) long pick_lazy(const lix *x, uint64_t tok, doub
       continue;
     if (c->how == LIX_KIN) {
       uint64_t u;
-      offer(&b, c->cap, r->u, (long)c->mem_of[kt_leftmost(&c->kin->t, c->cap, &u)]);
+      offer(&b, c->cap, r->u, member(c, kt_leftmost(&c->kin->t, c->cap, &u)));
     } else
       offer(&b, c->cap, r->u, keyed_leftmost(c, r->u, t));
   }

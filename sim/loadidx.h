@@ -93,6 +93,7 @@ typedef struct lix_class {
   lix_kin *kin;     /* LIX_KIN */
   uint32_t *mem_of; /* lazy classes: the members, in index order (leaf rank -> device) */
   size_t nmem;
+  int contig;        /* lazy classes: the members are lo, lo + 1, ..., lo + nmem - 1 */
   long lo;           /* lowest member index */
   size_t leaves;     /* a power of eight >= members */
   uint32_t depth;    /* LIX_USED: log8(leaves), the levels above a leaf */
