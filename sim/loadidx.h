@@ -27,22 +27,26 @@
  * devices form classes of their own, one per (C, P, limiter group):
  * - kinds with an order key (token_bucket, gcra: the time the bucket is
  *   full) keep an 8-ary tree of key minima (8-byte nodes: eight siblings
- *   fill a cache line; a leaf's device is its rank in mem_of). Every member
+ *   fill a cache line; a leaf's device is its rank in mem_of, or lo + rank
+ *   when the members are consecutive indices). Every member
  *   refills at the same C / W, so used(t) = used_at(key, t) is
  *   nondecreasing in the key at every t, and the least key holds the least
  *   `used` now. Several keys may give that `used` (full buckets, or keys
  *   within one token), so the decision descends to the leftmost leaf whose
- *   key gives it, only in classes that can still win. Children are settled
- *   by comparing keys against a bracket around t + uW/C (found with two
- *   used_at() calls); used_at() runs only for keys inside it, so a decision
+ *   key gives it, only in classes whose root has the best free fraction
+ *   of all (one descent per decision unless classes tie). Children are
+ *   settled by comparing keys against a bracket around t + uW/C (found with
+ *   two used_at() calls; the eight siblings of a level at once, by SSE2
+ *   masks); used_at() runs only for keys inside it, so a decision
  *   is O(K + log D) with a few evaluations, and syncs no device.
  * - kinds whose `used` is affine in the window's weight s (sliding_counter:
  *   cur + ceil(prev s), limiter.h `counts`; the order changes within a
  *   window) keep a kinetic tournament tree of (cur, prev) per member
  *   (ktree.h), rebuilt when the group enters a new window (O(members) once
  *   per window), updated on each report (O(log D)), advanced lazily to the
- *   decision's s and descended to the leftmost member of least `used`: the
- *   scan's choice, and no device is synced. ktree.h states the cost.
+ *   decision's s and descended to the leftmost member of least `used` (only
+ *   where the root has the best fraction, as above): the scan's choice, and
+ *   no device is synced. ktree.h states the cost.
  * - any other lazy kind would be scanned: every member synced and tested.
  *
  * The index borrows the device array. Whoever changes a device's `used` or
