@@ -141,18 +141,19 @@ void kt_set(ktree *t, size_t k, uint64_t cur, uint64_t prev, int on) {
   kt_put(t, k, cur, prev, on);
   size_t c = t->leaves + k;
   kt_node me = t->nd[c];
-  float dm = -1; /* the largest certificate under `me`'s side */
+  const double s = t->s; /* (a local: the node stores below could alias t->s) */
+  float dm = -1;         /* the largest certificate under `me`'s side */
   for (; c > 1; c /= 2) {
     const kt_node *o = &t->nd[c ^ 1];
     kt_node *p = &t->nd[c / 2], old = *p;
     float d = max3(dm, due_of(t, c ^ 1), -1);
     if (o->win != KT_NONE) {
-      if (me.win == KT_NONE || !beats(&me, o, t->s)) {
+      if (me.win == KT_NONE || !beats(&me, o, s)) {
         if (me.win != KT_NONE)
-          d = max3(d, up(cert(o, &me, t->s)), -1);
+          d = max3(d, up(cert(o, &me, s)), -1);
         me = *o;
       } else
-        d = max3(d, up(cert(&me, o, t->s)), -1);
+        d = max3(d, up(cert(&me, o, s)), -1);
     }
     t->due[c / 2] = d;
     *p = me;
