@@ -124,34 +124,44 @@ static int same(const kt_node *a, const kt_node *b) {
   return a->win == b->win && a->cur == b->cur && a->prev == b->prev;
 }
 
+/* Node v's due became d: its ancestors' must be at least d (a due left
+ * larger than its subtree needs only fails early). Stops at the first
+ * that already is, since its own ancestors then are. */
+static void raise_due(ktree *t, size_t v, float d) {
+  for (; v > 1 && t->due[v / 2] < d; v /= 2)
+    t->due[v / 2] = d;
+}
+
 /* A changed leaf's ancestors, each recomputed at the tree's s; the walk
  * carries the winner from below and stops at the first node whose winner
- * stays and whose due does not grow: its ancestors read nothing else, and
- * their due, at least its old one, may stay too large (a certificate that
- * fails early, which kt_advance then recomputes). */
+ * stays: its ancestors read nothing else but its due, which only raises
+ * theirs where it grew (raise_due); a due that stays too large (a
+ * certificate that fails early) is recomputed by kt_advance. */
 void kt_set(ktree *t, size_t k, uint64_t cur, uint64_t prev, int on) {
   kt_put(t, k, cur, prev, on);
   size_t c = t->leaves + k;
   kt_node me = t->nd[c];
-  float dm = -1; /* the largest certificate under `me`'s side */
+  const double s = t->s; /* (a local: the node stores below could alias t->s) */
+  float dm = -1;         /* the largest certificate under `me`'s side */
   for (; c > 1; c /= 2) {
     const kt_node *o = &t->nd[c ^ 1];
     kt_node *p = &t->nd[c / 2], old = *p;
     float d = max3(dm, due_of(t, c ^ 1), -1);
     if (o->win != KT_NONE) {
-      if (me.win == KT_NONE || !beats(&me, o, t->s)) {
+      if (me.win == KT_NONE || !beats(&me, o, s)) {
         if (me.win != KT_NONE)
-          d = max3(d, up(cert(o, &me, t->s)), -1);
+          d = max3(d, up(cert(o, &me, s)), -1);
         me = *o;
       } else
-        d = max3(d, up(cert(&me, o, t->s)), -1);
+        d = max3(d, up(cert(&me, o, s)), -1);
     }
-    float dold = t->due[c / 2];
     t->due[c / 2] = d;
     *p = me;
     dm = d;
-    if (same(&old, p) && d <= dold) /* a due left too large only fails early */
+    if (same(&old, p)) { /* the nodes above read this one's winner, unchanged */
+      raise_due(t, c / 2, d);
       break;
+    }
   }
 }
 
@@ -189,24 +199,37 @@ uint64_t kt_root(const ktree *t, uint64_t cap) {
   return t->nd[1].win == KT_NONE ? UINT64_MAX : clamped(&t->nd[1], t->s, cap);
 }
 
+/* Whether node l's winner reaches the least value `best` (below).
+ * Below C, ceil(cur + fl(prev s)) <= best iff cur <= best and
+ * fl(prev s) <= best - cur (an integer); at C (all), every open leaf. */
+static int reaches(const kt_node *l, uint64_t best, int all, double s) {
+  return l->win != KT_NONE &&
+         (all || (l->cur <= best && (double)l->prev * s <= (double)(best - l->cur)));
+}
+
 /* A subtree's least clamped used is its winner's (ceil and the clamp are
  * monotone in h), so the descent takes the left child whenever its winner
- * reaches the least value u: below C, ceil(cur + fl(prev s)) <= u iff
- * cur <= u and fl(prev s) <= u - cur (an integer); at C, every open leaf. */
+ * reaches the least value. It first follows the root winner's path, whose
+ * left turns need no test (the left child's winner is the root's); only
+ * where the path turns right is the left sibling tested, and once one
+ * reaches the least value the descent leaves the path for it. */
 uint32_t kt_leftmost(const ktree *t, uint64_t cap, uint64_t *u) {
   const kt_node *r = &t->nd[1];
   if (r->win == KT_NONE)
     return KT_NONE;
   uint64_t best = clamped(r, t->s, cap);
   int all = best == cap;
-  size_t v = 1;
-  while (v < t->leaves) {
-    const kt_node *l = &t->nd[2 * v];
-    int go = l->win != KT_NONE &&
-             (all || l->win == r->win ||
-              (l->cur <= best && (double)l->prev * t->s <= (double)(best - l->cur)));
-    v = 2 * v + !go;
+  size_t v = 1, w = t->leaves + r->win, sh = (size_t)__builtin_ctzll(t->leaves);
+  while (sh > 0) { /* v is on the winner's path, sh levels above its leaf */
+    size_t next = w >> --sh;
+    if ((next & 1) && reaches(&t->nd[next - 1], best, all, t->s)) {
+      v = next - 1;
+      break;
+    }
+    v = next;
   }
+  while (v < t->leaves) /* off the path: the general descent */
+    v = 2 * v + !reaches(&t->nd[2 * v], best, all, t->s);
   *u = best;
   return (uint32_t)(v - t->leaves);
 }

@@ -32,7 +32,9 @@
  * Cost, with n leaves and m updates (kt_set: an admission or a slot
  * that closes or opens) in a window:
  * - kt_set recomputes the leaf's path: O(log n) worst case.
- * - kt_leftmost and kt_root: one descent, O(log n); O(1).
+ * - kt_leftmost and kt_root: one descent, O(log n) (along the root
+ *   winner's path, testing a left sibling only where the path turns right);
+ *   O(1).
  * - kt_rebuild (the group entered a new window: every line changes):
  *   O(n), once per window per class; O(1) per request amortized when a
  *   window holds at least n requests (10^4 devices at 2,000 requests/s and

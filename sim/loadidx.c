@@ -2,6 +2,9 @@
 
 #include <math.h>
 #include <stdlib.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 /* ---- classes ---------------------------------------------------------------- */
 
@@ -236,7 +239,8 @@ static int lo_order(const void *a, const void *b) {
 
 static int keyed_order(lix *x) {
   by_lo *o = malloc((x->ncls ? x->ncls : 1) * sizeof *o);
-  if (!o || !(x->keyed = malloc((x->ncls ? x->ncls : 1) * sizeof *x->keyed))) {
+  if (!o || !(x->keyed = malloc((x->ncls ? x->ncls : 1) * sizeof *x->keyed)) ||
+      !(x->root = malloc((x->ncls ? x->ncls : 1) * sizeof *x->root))) {
     free(o);
     return -1;
   }
@@ -273,8 +277,12 @@ static int build_trees(lix *x, const size_t *members) {
     x->eager &= x->cls[k].how == LIX_USED, x->exact &= x->cls[k].cap <= LIX_EXACT_CAP;
   for (size_t i = 0; i < x->n; i++)
     place(x, i);
-  for (size_t k = 0; k < x->ncls; k++)
-    build_inner(&x->cls[k]);
+  for (size_t k = 0; k < x->ncls; k++) {
+    lix_class *c = &x->cls[k];
+    build_inner(c);
+    c->contig = c->how != LIX_USED && c->nmem > 0 &&
+                c->mem_of[c->nmem - 1] - c->mem_of[0] == c->nmem - 1; /* increasing */
+  }
   return keyed_order(x);
 }
 
@@ -302,6 +310,7 @@ void lix_destroy(lix *x) {
   free(x->cls);
   free(x->at);
   free(x->keyed);
+  free(x->root);
   *x = (lix){0};
 }
 
@@ -338,6 +347,34 @@ static void pick_used(const lix_class *c, uint64_t tok, best *b) {
   offer(b, c->cap, used, (long)lix_dev(root));
 }
 
+/* Bit m (m < 8) set iff sibling m's key is <= x (sib_le), < x (sib_lt);
+ * ch is a group of eight siblings (64-byte aligned, see build_lazy). Two
+ * compares and a movemask per pair with SSE2: a descent level in a dozen
+ * instructions instead of a loop of eight (keys are never NaN). */
+#if defined(__SSE2__)
+#define SIB_MASK(cmp)                                                                              \
+  __m128d v = _mm_set1_pd(x);                                                                      \
+  return (unsigned)(_mm_movemask_pd(cmp(_mm_load_pd(ch), v)) |                                     \
+                    _mm_movemask_pd(cmp(_mm_load_pd(ch + 2), v)) << 2 |                            \
+                    _mm_movemask_pd(cmp(_mm_load_pd(ch + 4), v)) << 4 |                            \
+                    _mm_movemask_pd(cmp(_mm_load_pd(ch + 6), v)) << 6)
+static unsigned sib_le(const double *ch, double x) { SIB_MASK(_mm_cmple_pd); }
+static unsigned sib_lt(const double *ch, double x) { SIB_MASK(_mm_cmplt_pd); }
+#else
+static unsigned sib_le(const double *ch, double x) {
+  unsigned b = 0;
+  for (unsigned m = 0; m < 8; m++)
+    b |= (unsigned)(ch[m] <= x) << m;
+  return b;
+}
+static unsigned sib_lt(const double *ch, double x) {
+  unsigned b = 0;
+  for (unsigned m = 0; m < 8; m++)
+    b |= (unsigned)(ch[m] < x) << m;
+  return b;
+}
+#endif
+
 /* Narrows [good, bad) around the largest key giving at most u at t: the
  * keyed kinds refill at C / W, so that key is t + u W / C up to rounding;
  * two evaluations a relative 2^-40 either side of it settle nearly every
@@ -349,6 +386,13 @@ static void narrow(const lim_grp *g, uint64_t cap, uint64_t u, double t, double 
     *good = lo;
   if (hi < *bad && g->ops->used_at(g, cap, hi, t) > u)
     *bad = hi;
+}
+
+/* The device of leaf rank r of a lazy class: lo + r when its members are
+ * consecutive indices (a device entry's count, the usual case: no read of
+ * mem_of, cold at 10^4 devices), else mem_of[r]. */
+static long member(const lix_class *c, size_t r) {
+  return c->contig ? c->lo + (long)r : (long)c->mem_of[r];
 }
 
 /* A keyed class's root: the least key has the least `used` at t, stored in
@@ -376,12 +420,10 @@ static long keyed_leftmost(const lix_class *c, uint64_t u, double t) {
   size_t p = 0;
   while (p < c->first_leaf) {
     const double *ch = &kt[8 * p + 1];
-    unsigned le = 1u << 7, open = 0; /* bit m: child m is <= good; before those, < bad */
-    for (unsigned m = 0; m < 7; m++)
-      le |= (unsigned)(ch[m] <= good) << m;
-    unsigned m = (unsigned)__builtin_ctz(le);
-    for (unsigned q = 0; q < m; q++) /* these are > good */
-      open |= (unsigned)(ch[q] < bad);
+    /* m: the first child <= good (the eighth if none of the first seven
+     * is); open: the children before it (> good) that are < bad */
+    unsigned m = (unsigned)__builtin_ctz(sib_le(ch, good) | 1u << 7);
+    unsigned open = sib_lt(ch, bad) & ((1u << m) - 1);
     if (open) { /* a child before it needs used_at */
       if (!narrowed++)
         narrow(g, c->cap, u, t, &good, &bad);
@@ -400,7 +442,7 @@ static long keyed_leftmost(const lix_class *c, uint64_t u, double t) {
     }
     p = 8 * p + 1 + m;
   }
-  return (long)c->mem_of[p - c->first_leaf];
+  return member(c, p - c->first_leaf);
 }
 
 /* A class without an order key: sync and test every member. */
@@ -447,20 +489,6 @@ static void kin_root(const lix *x, const lix_class *c, uint64_t tok, double t, w
   k->ok = k->u != UINT64_MAX && tok <= c->cap && k->u <= c->cap - tok;
 }
 
-/* A kinetic class that can still win: its leftmost member of least used
- * (the descent is done only then). */
-static void pick_kin(const lix_class *c, best *b) {
-  const lix_kin *k = c->kin;
-  double f = (double)(c->cap - k->u) / (double)c->cap;
-  uint64_t u;
-  if (k->ok && (f > b->frac || (f == b->frac && c->lo < b->i)))
-    offer(b, c->cap, k->u, (long)c->mem_of[kt_leftmost(&k->t, c->cap, &u)]);
-}
-
-/* Eager and scanned classes give their candidate at once; a keyed class's
- * candidate needs a descent, so it is done last, only for the classes that
- * can still win (keyed classes in order of their lowest member, so that a
- * tie on the fraction is usually settled by that alone). */
 /* Every class keyed by `used` (every limiter eager, the paper's case):
  * the K roots alone, as before lazy kinds existed. The free fractions
  * (C - u) / C are compared as integers, (C_a - u_a) C_b against
@@ -506,8 +534,25 @@ static long pick_eager(const lix *x, uint64_t tok) {
   return best;
 }
 
+/* The root of keyed or kinetic class c (x->keyed[j]) at t: its least used
+ * in r->u, whether that admits tok, and its free fraction (dev_free_frac()). */
+static void lazy_root(const lix_class *c, uint64_t tok, double t, lix_root *r) {
+  if (c->how == LIX_KIN)
+    r->u = c->kin->u, r->ok = c->kin->ok;
+  else
+    r->ok = keyed_root(c, tok, t, &r->u);
+  r->f = r->ok ? (double)(c->cap - r->u) / (double)c->cap : -1;
+}
+
 /* Runs with a lazy class (noinline: its registers and stack would cost the
- * eager path's every decision). */
+ * eager path's every decision). Eager and scanned classes give their
+ * candidate at once; a keyed or kinetic class's candidate needs a descent
+ * of its tree, so its root is read first and the descent done only where
+ * that root has the best fraction of all, in order of the classes' lowest
+ * member (a tie on the fraction is then usually settled by that alone): in
+ * the common case one descent per decision. A class whose root has a
+ * smaller fraction cannot win, since each member's fraction is at most its
+ * root's. */
 static __attribute__((noinline)) long pick_lazy(const lix *x, uint64_t tok, double t) {
   best b = {-1, -1};
   wcache wc = {0};
@@ -520,18 +565,21 @@ static __attribute__((noinline)) long pick_lazy(const lix *x, uint64_t tok, doub
     else if (c->how == LIX_SCAN)
       pick_scan(x, c, tok, t, &b);
   }
+  double top = b.frac;
+  for (size_t j = 0; j < x->nkeyed; j++) {
+    lazy_root(&x->cls[x->keyed[j]], tok, t, &x->root[j]);
+    top = x->root[j].f > top ? x->root[j].f : top;
+  }
   for (size_t j = 0; j < x->nkeyed; j++) {
     const lix_class *c = &x->cls[x->keyed[j]];
-    uint64_t u;
+    const lix_root *r = &x->root[j];
+    if (!r->ok || r->f != top || (r->f == b.frac && c->lo > b.i))
+      continue;
     if (c->how == LIX_KIN) {
-      pick_kin(c, &b);
-      continue;
-    }
-    if (!keyed_root(c, tok, t, &u))
-      continue;
-    double f = (double)(c->cap - u) / (double)c->cap;
-    if (f > b.frac || (f == b.frac && c->lo < b.i))
-      offer(&b, c->cap, u, keyed_leftmost(c, u, t));
+      uint64_t u;
+      offer(&b, c->cap, r->u, member(c, kt_leftmost(&c->kin->t, c->cap, &u)));
+    } else
+      offer(&b, c->cap, r->u, keyed_leftmost(c, r->u, t));
   }
   return b.i;
 }

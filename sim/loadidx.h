@@ -27,22 +27,26 @@
  * devices form classes of their own, one per (C, P, limiter group):
  * - kinds with an order key (token_bucket, gcra: the time the bucket is
  *   full) keep an 8-ary tree of key minima (8-byte nodes: eight siblings
- *   fill a cache line; a leaf's device is its rank in mem_of). Every member
+ *   fill a cache line; a leaf's device is its rank in mem_of, or lo + rank
+ *   when the members are consecutive indices). Every member
  *   refills at the same C / W, so used(t) = used_at(key, t) is
  *   nondecreasing in the key at every t, and the least key holds the least
  *   `used` now. Several keys may give that `used` (full buckets, or keys
  *   within one token), so the decision descends to the leftmost leaf whose
- *   key gives it, only in classes that can still win. Children are settled
- *   by comparing keys against a bracket around t + uW/C (found with two
- *   used_at() calls); used_at() runs only for keys inside it, so a decision
+ *   key gives it, only in classes whose root has the best free fraction
+ *   of all (one descent per decision unless classes tie). Children are
+ *   settled by comparing keys against a bracket around t + uW/C (found with
+ *   two used_at() calls; the eight siblings of a level at once, by SSE2
+ *   masks); used_at() runs only for keys inside it, so a decision
  *   is O(K + log D) with a few evaluations, and syncs no device.
  * - kinds whose `used` is affine in the window's weight s (sliding_counter:
  *   cur + ceil(prev s), limiter.h `counts`; the order changes within a
  *   window) keep a kinetic tournament tree of (cur, prev) per member
  *   (ktree.h), rebuilt when the group enters a new window (O(members) once
  *   per window), updated on each report (O(log D)), advanced lazily to the
- *   decision's s and descended to the leftmost member of least `used`: the
- *   scan's choice, and no device is synced. ktree.h states the cost.
+ *   decision's s and descended to the leftmost member of least `used` (only
+ *   where the root has the best fraction, as above): the scan's choice, and
+ *   no device is synced. ktree.h states the cost.
  * - any other lazy kind would be scanned: every member synced and tested.
  *
  * The index borrows the device array. Whoever changes a device's `used` or
@@ -93,6 +97,7 @@ typedef struct lix_class {
   lix_kin *kin;     /* LIX_KIN */
   uint32_t *mem_of; /* lazy classes: the members, in index order (leaf rank -> device) */
   size_t nmem;
+  int contig;        /* lazy classes: the members are lo, lo + 1, ..., lo + nmem - 1 */
   long lo;           /* lowest member index */
   size_t leaves;     /* a power of eight >= members */
   uint32_t depth;    /* LIX_USED: log8(leaves), the levels above a leaf */
@@ -107,6 +112,13 @@ typedef struct lix_place {
   uint32_t leaf; /* node index of its leaf in the class tree */
 } lix_place;
 
+/* A keyed or kinetic class's root during lix_pick (loadidx.c). */
+typedef struct lix_root {
+  uint64_t u; /* its least used */
+  int ok;     /* whether that admits the request */
+  double f;   /* its free fraction, -1 unless ok */
+} lix_root;
+
 typedef struct lix {
   dev *devs; /* borrowed: n devices */
   size_t n;
@@ -116,8 +128,9 @@ typedef struct lix {
   lim_set *lims; /* borrowed; NULL: every device's `used` is kept current */
   size_t *keyed; /* the LIX_KEYED and LIX_KIN classes, by lowest member index */
   size_t nkeyed;
-  int eager; /* every class keyed by `used`: lix_pick reads the roots only */
-  int exact; /* every C <= LIX_EXACT_CAP: fractions compared as integers */
+  lix_root *root; /* nkeyed: scratch of lix_pick, by position in `keyed` */
+  int eager;      /* every class keyed by `used`: lix_pick reads the roots only */
+  int exact;      /* every C <= LIX_EXACT_CAP: fractions compared as integers */
 } lix;
 
 /* Builds the index from the devices' current state (lazy groups at t = 0).

@@ -147,9 +147,13 @@ static void kinds_case(uint64_t seed, size_t n, const lim_ops *const *kinds, siz
                        int steps) {
   static const uint64_t caps[] = {400, 800, 1000, 250};
   static const uint64_t toks[] = {50, 100, 200, 300, 500, 1000};
-  uint64_t s = seed * 0x9E3779B97F4A7C15ULL + 5, cap[64], par[64];
-  dev d[64];
-  assert_true(n <= 64 && ngrp <= n);
+  uint64_t s = seed * 0x9E3779B97F4A7C15ULL + 5, *cap = malloc(2 * n * sizeof *cap), *par = cap + n;
+  dev *d = malloc(n * sizeof *d);
+  uint32_t *mem = malloc(n * sizeof *mem);
+  /* more than 64 devices: n times the arrivals per second of a small case,
+   * so that large classes are loaded too (a fifth to a third rejected) */
+  double pace = n > 64 ? (double)n : 1;
+  assert_true(cap && d && mem && ngrp <= n);
   for (size_t i = 0; i < n; i++) {
     cap[i] = caps[next_u64(&s) % 4];
     par[i] = 1 + next_u64(&s) % 3;
@@ -160,7 +164,6 @@ static void kinds_case(uint64_t seed, size_t n, const lim_ops *const *kinds, siz
   ls.g = calloc(ngrp, sizeof *ls.g);
   assert_non_null(ls.g);
   for (size_t k = 0; k < ngrp; k++) {
-    uint32_t mem[64];
     size_t m = 0;
     for (size_t i = k; i < n; i += ngrp)
       mem[m++] = (uint32_t)i, d[i].grp = (uint32_t)k;
@@ -173,7 +176,7 @@ static void kinds_case(uint64_t seed, size_t n, const lim_ops *const *kinds, siz
   long admitted = 0, rejected = 0;
   for (int step = 0; step < steps; step++) {
     uint64_t r = next_u64(&s) % 10;
-    t += r < 8 ? (double)(next_u64(&s) % 3) / 8 : (double)(next_u64(&s) % 1000) / 3000.0;
+    t += (r < 8 ? (double)(next_u64(&s) % 3) / 8 : (double)(next_u64(&s) % 1000) / 3000.0) / pace;
     if (next_u64(&s) % 10 < 6) { /* an arrival */
       uint64_t tok = toks[next_u64(&s) % 6];
       lim_set_advance(&ls, t);
@@ -206,6 +209,9 @@ static void kinds_case(uint64_t seed, size_t n, const lim_ops *const *kinds, siz
   for (size_t k = 0; k < ngrp; k++)
     tu_grp_destroy(&ls.g[k]);
   free(ls.g);
+  free(cap);
+  free(d);
+  free(mem);
 }
 
 /* Each kind alone (one group, and several groups of the kind). */
@@ -217,6 +223,18 @@ static void test_random_each_kind(void **state) {
       kinds_case(seed, 1 + seed % 40, same, 1, 3000);
       kinds_case(seed, 3 + seed % 40, same, 3, 3000);
     }
+  }
+}
+
+/* Large classes (hundreds of members: keyed trees three and four levels
+ * deep, kinetic trees of nine and ten), each kind alone and two mixed: the
+ * descents and climbs below the top levels. */
+static void test_random_deep_trees(void **state) {
+  (void)state;
+  for (size_t k = 0; k < NKINDS; k++) {
+    const lim_ops *two[2] = {KINDS[k], KINDS[(k + 1) % NKINDS]};
+    kinds_case(k + 1, 700 + 50 * k, two, 1, 12000);
+    kinds_case(k + 11, 2200, two, 2, 12000);
   }
 }
 
@@ -415,6 +433,7 @@ int main(void) {
       cmocka_unit_test(test_random_many_classes), cmocka_unit_test(test_runs_bursty),
       cmocka_unit_test(test_runs_scale),          cmocka_unit_test(test_random_each_kind),
       cmocka_unit_test(test_random_mixed_kinds),  cmocka_unit_test(test_runs_kinds),
+      cmocka_unit_test(test_random_deep_trees),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
