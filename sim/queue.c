@@ -28,9 +28,14 @@ static uint64_t qx_key(const svc *sv, uint32_t i) {
 /* Device i's key changed: a decrease climbs while i wins, an increase
  * recomputes the nodes i won (keys are unique: they hold the index). */
 static void qx_update(svc *sv, uint32_t i) {
-  if (!sv->q[i].max)
+  const q_dev *q = &sv->q[i];
+  if (!q->max)
     return;
   qx_class *c = &sv->qx[sv->qx_cls[i]];
+  if (c->dev) { /* bitmaps by length */
+    lx_set(&c->lx, sv->qx_leaf[i], q->n < q->max ? q->n : LX_NONE);
+    return;
+  }
   uint64_t *x = c->node, k = qx_key(sv, i);
   uint32_t p = sv->qx_leaf[i];
   uint64_t old = x[p];
@@ -56,9 +61,14 @@ static long qx_pick(const svc *sv, uint64_t tok) {
   double bk = 0;
   for (uint32_t k = 0; k < sv->nqx; k++) {
     const qx_class *c = &sv->qx[k];
-    uint64_t r = c->node[1];
-    if (c->cap < tok || r >> 32 >= UINT32_MAX)
-      continue; /* too small, or every queue full (or none) */
+    if (c->cap < tok)
+      continue;                                     /* too small */
+    uint64_t r = c->node ? c->node[1] : UINT64_MAX; /* n << 32 | device, as the tree's */
+    uint32_t m, len;
+    if (c->dev && (len = lx_min(&c->lx, &m)) != LX_NONE)
+      r = (uint64_t)len << 32 | c->dev[m];
+    if (r >> 32 >= UINT32_MAX)
+      continue; /* every queue full */
     uint32_t i = (uint32_t)r;
     double key = (double)((r >> 32) + 1) * c->qinv; /* r >> 32: its queue length */
     if (best < 0 || key < bk || (key == bk && i < best))
@@ -79,17 +89,24 @@ static int qx_init(run *u) {
   for (uint32_t i = 0; i < n; i++) {
     if (!sv->q[i].max)
       continue;
-    uint32_t k = 0;
-    while (k < sv->nqx && (sv->qx[k].cap != u->devs[i].cap_tokens || sv->qx[k].qinv != sv->qinv[i]))
-      k++; /* distinct (C, qinv): a few */
+    const qx_class *c = sv->qx;
+    uint32_t k = 0, max = sv->q[i].max;
+    while (k < sv->nqx &&
+           (c[k].cap != u->devs[i].cap_tokens || c[k].qinv != sv->qinv[i] || c[k].max != max))
+      k++; /* distinct (C, qinv, max): a few */
     if (k == sv->nqx)
-      sv->qx[sv->nqx++] = (qx_class){.cap = u->devs[i].cap_tokens, .qinv = sv->qinv[i]};
+      sv->qx[sv->nqx++] = (qx_class){.cap = u->devs[i].cap_tokens, .qinv = sv->qinv[i], .max = max};
     sv->qx_cls[i] = k;
     sv->qx_leaf[i] = cnt[k]++;
   }
   int rc = 0;
   for (uint32_t k = 0; k < sv->nqx && !rc; k++) {
     qx_class *c = &sv->qx[k];
+    if (c->max <= LX_MAX_LEN && cnt[k] <= LX_MAX_MEMBERS) { /* bitmaps */
+      if (!(c->dev = malloc(cnt[k] * sizeof *c->dev)) || lx_init(&c->lx, cnt[k], c->max))
+        rc = -1;
+      continue;
+    }
     for (c->leaves = 1; c->leaves < cnt[k];)
       c->leaves *= 2;
     if (!(c->node = malloc(2 * (size_t)c->leaves * sizeof *c->node)))
@@ -100,7 +117,11 @@ static int qx_init(run *u) {
   free(cnt);
   for (uint32_t i = 0; i < n && !rc; i++)
     if (sv->q[i].max) {
-      sv->qx_leaf[i] += sv->qx[sv->qx_cls[i]].leaves;
+      qx_class *c = &sv->qx[sv->qx_cls[i]];
+      if (c->dev)
+        c->dev[sv->qx_leaf[i]] = i;
+      else
+        sv->qx_leaf[i] += c->leaves;
       qx_update(sv, i);
     }
   return rc;
@@ -149,6 +170,7 @@ int sv_init(run *u) {
     q->max = (uint32_t)sd->queue_max;
     q->par = u->devs[i].max_par;
     q->deadline = sd->queue_deadline_s;
+    q->cold = sd->service != SCN_SERVICE_SHARED || u->rt || u->obs; /* q_cold read */
     q->t_last = 0;
     sv->any_queue |= q->max > 0;
     double rbar = sd->tgs;
@@ -163,6 +185,7 @@ int sv_init(run *u) {
     }
     sv->qinv[i] = 1 / ((double)q->par * rbar);
   }
+  sv->tags = u->rt || u->obs; /* else u->rq stays SV_NO_TAG (service.c) */
   sv->sw_only = !u->obs;
   for (size_t k = 0; k < u->lims.n; k++)
     sv->sw_only &= u->lims.g[k].ops == &lim_sliding_window;
@@ -181,8 +204,10 @@ void sv_destroy(run *u) {
     free(sv->q[i].ring);
   for (size_t i = 0; sv->sh && i < u->n; i++)
     free(sv->sh[i].rq); /* the device's block: records, heaps, free stack */
-  for (uint32_t k = 0; sv->qx && k < sv->nqx; k++)
-    free(sv->qx[k].node);
+  for (uint32_t k = 0; sv->qx && k < sv->nqx; k++) {
+    free(sv->qx[k].node), free(sv->qx[k].dev);
+    lx_destroy(&sv->qx[k].lx);
+  }
   for (size_t e = 0; sv->rate && e < u->s->ndev; e++)
     free(sv->rate[e]);
   free(sv->rate);
@@ -224,17 +249,22 @@ static int q_push(run *u, uint32_t i, double t, uint64_t prompt, uint64_t tok, u
   q_dev *q = &u->sv->q[i];
   if (q->n == q->cap) {
     uint32_t cap = q->cap ? 2 * q->cap : 8;
-    q_ent *r = malloc(cap * sizeof *r);
+    q_hot *r = malloc(cap * (sizeof *r + sizeof(q_cold)));
     if (!r)
       return -1;
-    for (uint32_t k = 0; k < q->n; k++)
+    q_cold *c = (q_cold *)(void *)(r + cap), *oc = (q_cold *)(void *)(q->ring + q->cap);
+    for (uint32_t k = 0; k < q->n; k++) {
       r[k] = q->ring[(q->head + k) & (q->cap - 1)];
+      c[k] = oc[(q->head + k) & (q->cap - 1)];
+    }
     free(q->ring);
     q->ring = r, q->head = 0, q->cap = cap;
   }
   q_account(u, q, t);
-  q->ring[(q->head + q->n++) & (q->cap - 1)] =
-      (q_ent){t, u->rq.d, (uint32_t)tok, (uint32_t)prompt, cls, u->rq.id}; /* tokens <= 1e9 */
+  uint32_t k = (q->head + q->n++) & (q->cap - 1);
+  q->ring[k] = (q_hot){t, (uint32_t)tok, (uint32_t)prompt}; /* tokens <= 1e9 */
+  if (q->cold)
+    ((q_cold *)(void *)(q->ring + q->cap))[k] = (q_cold){u->rq.d, cls, u->rq.id};
   u->sv->queued++;
   if (t >= u->from)
     u->sv->n_queued++;
@@ -253,7 +283,9 @@ static q_ent q_pop(run *u, uint32_t i, double t) {
   svc *sv = u->sv;
   q_dev *q = &sv->q[i];
   q_account(u, q, t);
-  q_ent e = q->ring[q->head];
+  const q_hot *h = &q->ring[q->head];
+  q_cold c = q->cold ? ((const q_cold *)(const void *)(q->ring + q->cap))[q->head] : (q_cold){0};
+  q_ent e = {h->t_arr, c.d, h->tok, h->prompt, c.cls, c.id};
   q->head = (q->head + 1) & (q->cap - 1);
   if (!--q->n)
     sv->woken[i] &= (uint8_t)~SV_WAITING;
@@ -286,7 +318,7 @@ int sv_try_start(run *u, uint32_t i, double t) {
   dev *d = &u->devs[i];
   int moved = 0;
   while (q->n && d->inflight < q->par && !(d->closed & DEV_CLOSED_FAULT)) {
-    const q_ent *h = &q->ring[q->head];
+    const q_hot *h = &q->ring[q->head];
     if (u->lims.lazy)
       lim_sync(&u->lims.g[d->grp], i, t);
     if (d->used > d->cap_tokens - h->tok) /* tok <= C: checked when it joined */
