@@ -50,18 +50,21 @@ static sv_ent h_pop(sv_heap *h) {
 
 /* Device h's block grown to hold twice the records (first: min(P, 64)):
  * the records, the decode and prefill heaps' entries (each record is in one
- * heap at most) and the free stack, in one allocation so that a device's
- * service state sits on a few neighbouring lines. 0, or -1 if out of
+ * heap at most), the free stack and, last, the records' tags (touched only
+ * with svc.tags), in one allocation so that a device's service state sits
+ * on a few neighbouring lines. 0, or -1 if out of
  * memory (nothing changed). */
 static int rq_grow(s_dev *h, uint32_t par) {
   uint32_t old = h->rcap, cap = old ? 2 * old : par < 64 ? par + !par : 64;
-  char *b = malloc(cap * (sizeof(sv_req) + 2 * sizeof(sv_ent) + sizeof(rq_tag) + sizeof(uint32_t)));
+  /* the free stack beside the heaps; the tags (routing, observers) last, at a multiple of 8 */
+  size_t ntag = (cap * (sizeof(sv_req) + 2 * sizeof(sv_ent) + sizeof(uint32_t)) + 7) / 8 * 8;
+  char *b = malloc(ntag + cap * sizeof(rq_tag));
   if (!b)
     return -1;
   sv_req *rq = (sv_req *)(void *)b;
   sv_ent *dec = (sv_ent *)(void *)(rq + cap), *pf = dec + cap;
-  rq_tag *tag = (rq_tag *)(void *)(pf + cap);
-  uint32_t *fr = (uint32_t *)(void *)(tag + cap);
+  uint32_t *fr = (uint32_t *)(void *)(pf + cap);
+  rq_tag *tag = (rq_tag *)(void *)(b + ntag);
   if (old) {
     memcpy(rq, h->rq, old * sizeof *rq);
     memcpy(dec, h->dec.a, h->dec.n * sizeof *dec);
