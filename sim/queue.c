@@ -19,7 +19,8 @@
  * ahead per unit of aggregate output rate. The ranking equals the ranking
  * by expected wait when requests have equal sizes; it needs nothing from
  * the workload. Inside a class (equal qinv) it ranks like the queue length,
- * which the tree keys (svc.h); a full queue ranks last. */
+ * which the bitmaps or the tree key (svc.h); a full queue ranks last (the
+ * tree's key; the bitmaps leave it out). */
 static uint64_t qx_key(const svc *sv, uint32_t i) {
   const q_dev *q = &sv->q[i];
   return (uint64_t)(q->n < q->max ? q->n : UINT32_MAX) << 32 | i;
