@@ -19,7 +19,8 @@
  * ahead per unit of aggregate output rate. The ranking equals the ranking
  * by expected wait when requests have equal sizes; it needs nothing from
  * the workload. Inside a class (equal qinv) it ranks like the queue length,
- * which the tree keys (svc.h); a full queue ranks last. */
+ * which the bitmaps or the tree key (svc.h); a full queue ranks last (the
+ * tree's key; the bitmaps leave it out). */
 static uint64_t qx_key(const svc *sv, uint32_t i) {
   const q_dev *q = &sv->q[i];
   return (uint64_t)(q->n < q->max ? q->n : UINT32_MAX) << 32 | i;
@@ -28,9 +29,14 @@ static uint64_t qx_key(const svc *sv, uint32_t i) {
 /* Device i's key changed: a decrease climbs while i wins, an increase
  * recomputes the nodes i won (keys are unique: they hold the index). */
 static void qx_update(svc *sv, uint32_t i) {
-  if (!sv->q[i].max)
+  const q_dev *q = &sv->q[i];
+  if (!q->max)
     return;
   qx_class *c = &sv->qx[sv->qx_cls[i]];
+  if (c->dev) { /* bitmaps by length */
+    lx_set(&c->lx, sv->qx_leaf[i], q->n < q->max ? q->n : LX_NONE);
+    return;
+  }
   uint64_t *x = c->node, k = qx_key(sv, i);
   uint32_t p = sv->qx_leaf[i];
   uint64_t old = x[p];
@@ -56,9 +62,14 @@ static long qx_pick(const svc *sv, uint64_t tok) {
   double bk = 0;
   for (uint32_t k = 0; k < sv->nqx; k++) {
     const qx_class *c = &sv->qx[k];
-    uint64_t r = c->node[1];
-    if (c->cap < tok || r >> 32 >= UINT32_MAX)
-      continue; /* too small, or every queue full (or none) */
+    if (c->cap < tok)
+      continue;                                     /* too small */
+    uint64_t r = c->node ? c->node[1] : UINT64_MAX; /* n << 32 | device, as the tree's */
+    uint32_t m, len;
+    if (c->dev && (len = lx_min(&c->lx, &m)) != LX_NONE)
+      r = (uint64_t)len << 32 | c->dev[m];
+    if (r >> 32 >= UINT32_MAX)
+      continue; /* every queue full */
     uint32_t i = (uint32_t)r;
     double key = (double)((r >> 32) + 1) * c->qinv; /* r >> 32: its queue length */
     if (best < 0 || key < bk || (key == bk && i < best))
@@ -79,17 +90,24 @@ static int qx_init(run *u) {
   for (uint32_t i = 0; i < n; i++) {
     if (!sv->q[i].max)
       continue;
-    uint32_t k = 0;
-    while (k < sv->nqx && (sv->qx[k].cap != u->devs[i].cap_tokens || sv->qx[k].qinv != sv->qinv[i]))
-      k++; /* distinct (C, qinv): a few */
+    const qx_class *c = sv->qx;
+    uint32_t k = 0, max = sv->q[i].max;
+    while (k < sv->nqx &&
+           (c[k].cap != u->devs[i].cap_tokens || c[k].qinv != sv->qinv[i] || c[k].max != max))
+      k++; /* distinct (C, qinv, max): a few */
     if (k == sv->nqx)
-      sv->qx[sv->nqx++] = (qx_class){.cap = u->devs[i].cap_tokens, .qinv = sv->qinv[i]};
+      sv->qx[sv->nqx++] = (qx_class){.cap = u->devs[i].cap_tokens, .qinv = sv->qinv[i], .max = max};
     sv->qx_cls[i] = k;
     sv->qx_leaf[i] = cnt[k]++;
   }
   int rc = 0;
   for (uint32_t k = 0; k < sv->nqx && !rc; k++) {
     qx_class *c = &sv->qx[k];
+    if (c->max <= LX_MAX_LEN && cnt[k] <= LX_MAX_MEMBERS) { /* bitmaps */
+      if (!(c->dev = malloc(cnt[k] * sizeof *c->dev)) || lx_init(&c->lx, cnt[k], c->max))
+        rc = -1;
+      continue;
+    }
     for (c->leaves = 1; c->leaves < cnt[k];)
       c->leaves *= 2;
     if (!(c->node = malloc(2 * (size_t)c->leaves * sizeof *c->node)))
@@ -100,7 +118,11 @@ static int qx_init(run *u) {
   free(cnt);
   for (uint32_t i = 0; i < n && !rc; i++)
     if (sv->q[i].max) {
-      sv->qx_leaf[i] += sv->qx[sv->qx_cls[i]].leaves;
+      qx_class *c = &sv->qx[sv->qx_cls[i]];
+      if (c->dev)
+        c->dev[sv->qx_leaf[i]] = i;
+      else
+        sv->qx_leaf[i] += c->leaves;
       qx_update(sv, i);
     }
   return rc;
@@ -169,6 +191,7 @@ int sv_init(run *u) {
   }
   if (sv->nsj && !(sv->sj = calloc(sv->nsj, sizeof *sv->sj)))
     return -1;
+  sv->tags = u->rt || u->obs; /* else u->rq stays SV_NO_TAG (service.c) */
   sv->sw_only = !u->obs;
   for (size_t k = 0; k < u->lims.n; k++)
     sv->sw_only &= u->lims.g[k].ops == &lim_sliding_window;
@@ -192,8 +215,10 @@ void sv_destroy(run *u) {
   free(sv->sj);
   for (size_t i = 0; sv->sh && i < u->n; i++)
     free(sv->sh[i].rq); /* the device's block: records, heaps, free stack */
-  for (uint32_t k = 0; sv->qx && k < sv->nqx; k++)
-    free(sv->qx[k].node);
+  for (uint32_t k = 0; sv->qx && k < sv->nqx; k++) {
+    free(sv->qx[k].node), free(sv->qx[k].dev);
+    lx_destroy(&sv->qx[k].lx);
+  }
   for (size_t e = 0; sv->rate && e < u->s->ndev; e++)
     free(sv->rate[e]);
   free(sv->rate);

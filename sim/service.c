@@ -12,6 +12,9 @@
 #include "route.h"
 #include "run.h"
 
+/* A record's tag in runs without routing or an observer (svc.h: u->rq then) */
+#define SV_NO_TAG ((rq_tag){0, 0, RQ_NO_ESC, 0})
+
 /* ---- per-device heaps of requests (min by key) ------------------------------- */
 
 static int h_push(sv_heap *h, sv_ent x) {
@@ -47,25 +50,30 @@ static sv_ent h_pop(sv_heap *h) {
 
 /* Device h's block grown to hold twice the records (first: min(P, 64)):
  * the records, the decode and prefill heaps' entries (each record is in one
- * heap at most) and the free stack, in one allocation so that a device's
- * service state sits on a few neighbouring lines. 0, or -1 if out of
+ * heap at most), the free stack and, last, the records' tags (touched only
+ * with svc.tags), in one allocation so that a device's service state sits
+ * on a few neighbouring lines. 0, or -1 if out of
  * memory (nothing changed). */
 static int rq_grow(s_dev *h, uint32_t par) {
   uint32_t old = h->rcap, cap = old ? 2 * old : par < 64 ? par + !par : 64;
-  char *b = malloc(cap * (sizeof(sv_req) + 2 * sizeof(sv_ent) + sizeof(uint32_t)));
+  /* the free stack beside the heaps; the tags (routing, observers) last, at a multiple of 8 */
+  size_t ntag = (cap * (sizeof(sv_req) + 2 * sizeof(sv_ent) + sizeof(uint32_t)) + 7) / 8 * 8;
+  char *b = malloc(ntag + cap * sizeof(rq_tag));
   if (!b)
     return -1;
   sv_req *rq = (sv_req *)(void *)b;
   sv_ent *dec = (sv_ent *)(void *)(rq + cap), *pf = dec + cap;
   uint32_t *fr = (uint32_t *)(void *)(pf + cap);
+  rq_tag *tag = (rq_tag *)(void *)(b + ntag);
   if (old) {
     memcpy(rq, h->rq, old * sizeof *rq);
     memcpy(dec, h->dec.a, h->dec.n * sizeof *dec);
     memcpy(pf, h->pf.a, h->pf.n * sizeof *pf);
+    memcpy(tag, h->tag, old * sizeof *tag);
     memcpy(fr, h->fr, h->nfr * sizeof *fr);
   }
   free(h->rq);
-  h->rq = rq, h->dec.a = dec, h->pf.a = pf, h->fr = fr;
+  h->rq = rq, h->dec.a = dec, h->pf.a = pf, h->tag = tag, h->fr = fr;
   h->dec.cap = h->pf.cap = cap;
   for (uint32_t k = cap; k > old; k--)
     fr[h->nfr++] = k - 1; /* lowest index on top */
@@ -170,7 +178,9 @@ int sv_start(run *u, uint32_t i, double t, double t_arr, uint64_t tok, uint64_t 
   uint32_t r = rq_take(h, h->par);
   if (r == UINT32_MAX)
     return -1;
-  h->rq[r] = (sv_req){t_arr, t, t + pf, tok, prompt, u->rq.d, u->rq.acc, u->rq.esc, u->rq.id};
+  h->rq[r] = (sv_req){t_arr, t, t + pf, (uint32_t)tok, (uint32_t)prompt};
+  if (u->sv->tags)
+    h->tag[r] = u->rq;
   OBS_CALL(u, admit, t, i, t_arr, &(wl_arrival){prompt, tok, cls, 0}, pf > 0 ? pf : 0);
   if (!(pf > 0))
     return ps_join(u, i, t, r);
@@ -188,7 +198,7 @@ int sv_fire_prefill(run *u, const heap_ev *ev) {
   uint32_t r = h_pop(&h->pf).r;
   h->rq[r].t_first = ev->t;
   pf_schedule(u, ev->arg);
-  OBS_CALL(u, first, ev->t, ev->arg, obs_id_of(u, h->rq[r].id)); /* before: ps_join inlined */
+  OBS_CALL(u, first, ev->t, ev->arg, obs_id_of(u, h->tag[r].id)); /* before: ps_join inlined */
   return ps_join(u, ev->arg, ev->t, r);
 }
 
@@ -200,6 +210,7 @@ int sv_fire_svc(run *u, const heap_ev *ev) {
   ps_advance(h, t);
   sv_ent e = h_pop(&h->dec);
   sv_req x = h->rq[e.r];
+  rq_tag g = u->sv->tags ? h->tag[e.r] : SV_NO_TAG;
   rq_give(h, e.r);
   h->v = e.key; /* exact: the clock's rounding does not accumulate */
   if (--h->ndec == 0)
@@ -211,10 +222,10 @@ int sv_fire_svc(run *u, const heap_ev *ev) {
     d->busy_s += run_clip(u, d->busy_since, t);
   d->slot_s += run_clip(u, x.t_start, t);
   disp_completed(&u->d, i);
-  OBS_CALL(u, done, t, i, obs_id_of(u, x.id));
+  OBS_CALL(u, done, t, i, obs_id_of(u, g.id));
   if (x.t_arr >= u->from)
     sv_record(u, 0, x.t_arr, x.t_start, x.t_first, t, x.tok);
-  if (x.esc != RQ_NO_ESC && route_escalate(u, x.esc, x.t_first, t))
+  if (g.esc != RQ_NO_ESC && route_escalate(u, g.esc, x.t_first, t))
     return -1; /* route.h: the edge answered; a cascade's verifier sends it on */
   return sv_try_start(u, i, t);
 }
@@ -265,7 +276,7 @@ int sv_cut(run *u, uint32_t i, double t) {
         u->n_edge--, u->k_edge -= x->tok;
         u->r->utility_sum -= s->alpha * sd->quality + (1 - s->alpha) * sd->ttft_s;
       }
-      u->rq = (rq_tag){x->d, x->acc, x->esc, x->id};
+      u->rq = u->sv->tags ? h->tag[hs[w]->a[k].r] : SV_NO_TAG;
       if (counted && u->rt)
         route_edge_cut(u, i); /* route.h: its answer's accuracy, or its escalation, goes */
       if (flt_cut_send(u, i, t, x->t_arr, x->prompt, x->tok, counted))

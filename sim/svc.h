@@ -48,6 +48,7 @@
 #include <stdint.h>
 
 #include "heap.h"
+#include "lenidx.h"
 #include "tmr.h"
 
 struct run;
@@ -57,6 +58,7 @@ enum { SV_TMR_SVC = 0, SV_TMR_PREFILL = 1, SV_TMR_DEADLINE = 2, SV_TMR_READY = 3
 _Static_assert(TMR_SUB == 4, "svc.h: four timers per device");
 static inline uint32_t sv_tmr(uint32_t i, uint32_t slot) { return TMR_SUB * i + slot; }
 
+/* A waiting request, as queue.c's q_pop returns it. */
 typedef struct q_ent {
   double t_arr;
   double d; /* its difficulty (run.rq.d, route.h; 0 without) */
@@ -95,14 +97,15 @@ typedef struct q_sjf {
   uint64_t seq;                   /* the next arrival's */
 } q_sjf;
 
-/* A request holding a slot under shared service, in its device's pool. */
+/* A request holding a slot under shared service, in its device's pool:
+ * 32 bytes, what every event reads. Its routing and observer tag (run.h's
+ * rq_tag) sits apart (s_dev.tag), written and read only in runs that have
+ * routing or an observer (svc.tags); in others u->rq is always SV_NO_TAG. */
 typedef struct sv_req {
   double t_arr, t_start, t_first;
-  uint64_t tok, prompt;
-  double d, acc; /* routing (run.rq, route.h): difficulty, accuracy credited */
-  uint32_t esc;  /* its cascade escalation record, or RQ_NO_ESC (run.h) */
-  uint32_t id;   /* run.rq.id (observe.h) */
+  uint32_t tok, prompt; /* <= 10^9 (workload and trace bounds) */
 } sv_req;
+_Static_assert(sizeof(sv_req) == 32, "svc.h: two records a line");
 
 /* A heap entry: decode heap, finish virtual time; prefill heap, prefill
  * end; and the request's index in the device's pool. 16 bytes, so a
@@ -128,6 +131,7 @@ typedef struct s_dev {
   sv_req *rq;            /* the pool: rcap records (grown to the device's P at most); with the
                             heaps' arrays and the free stack, one allocation (service.c) */
   uint32_t *fr;          /* free records' indices */
+  struct rq_tag *tag;    /* tag[record], with svc.tags (same block) */
   const double *rn;      /* rn[n] = r(n) = A(n)/n for n < nr (the entry's table; rn[0] = 0) */
   double pf_tps, pf_over;
   uint32_t rcap, nr;
@@ -135,19 +139,25 @@ typedef struct s_dev {
   uint32_t nc;           /* points of the batch curve */
   const double *cn, *ca; /* batch curve: sizes and aggregate tokens/s */
 } s_dev;
-_Static_assert(offsetof(s_dev, rq) == 64 && offsetof(s_dev, ca) == 128 && sizeof(s_dev) == 192,
+_Static_assert(offsetof(s_dev, rq) == 64 && offsetof(s_dev, ca) <= 184 && sizeof(s_dev) == 192,
                "svc.h: s_dev's per-event fields on two lines");
 
-/* The fallback index: one tournament tree per distinct (C, qinv) among
+/* The fallback index: one class per distinct (C, qinv, queue max) among
  * queue devices. Inside a class the expected wait (n + 1) qinv ranks like
- * the queue length n, so a node holds n << 32 | device (n = UINT32_MAX
- * when the queue is full; UINT64_MAX an empty leaf): one comparison,
- * ties to the lowest index. */
+ * the queue length n (ties to the lowest index; a full queue not at all).
+ * A class of at most LX_MAX_MEMBERS devices whose max is at most
+ * LX_MAX_LEN keeps bitmaps by length (lenidx.h, O(1)); another, a
+ * tournament tree whose node holds
+ * n << 32 | device (n = UINT32_MAX when the queue is full; UINT64_MAX an
+ * empty leaf): one comparison. */
 typedef struct qx_class {
   uint64_t cap;
   double qinv;
-  uint32_t leaves; /* a power of two */
-  uint64_t *node;  /* 2 * leaves, root at 1, leaves from `leaves` */
+  uint32_t max;    /* the members' queue.max */
+  uint32_t leaves; /* tree: a power of two */
+  uint64_t *node;  /* tree: 2 * leaves, root at 1, leaves from `leaves`; or NULL */
+  uint32_t *dev;   /* bitmaps: dev[member], members in device order; or NULL */
+  lenidx lx;       /* bitmaps: member k's length its queue's (none when full) */
 } qx_class;
 
 enum { SV_RATE_MAX = 4096 }; /* r(n) is tabulated up to this n, computed beyond */
@@ -176,6 +186,7 @@ typedef struct svc {
   uint64_t n_left;
   uint64_t n_timed_out, n_queued, slo_met; /* statistics window, by arrival */
   int any_queue;
+  int tags;              /* routing or an observer: records keep their rq_tag (sv_req) */
   const struct win *sw1; /* the log of the only limiter group, a sliding window, or NULL */
   int sw_only; /* every limiter group a sliding window, no observer: a limiter changes only at
                   its drops (sv_next_drop) */

@@ -6,11 +6,17 @@
 
 static const heap_ev IDLE = {INFINITY, TMR_IDLE, 0, 0}; /* after every pending timer */
 
-static tmr_key key_of(const heap_ev *e) {
-  double t = e->t + 0.0; /* -0 as +0: the bits of t >= 0 order like t */
+/* kt of a timer at t */
+static uint64_t kt_of(double t) {
+  t += 0.0; /* -0 as +0: the bits of t >= 0 order like t */
   uint64_t b;
   memcpy(&b, &t, sizeof b);
-  return (tmr_key)b << 64 | e->ord;
+  return b;
+}
+
+/* (at, ao) < (bt, bo) */
+static inline int key_less(uint64_t at, uint64_t ao, uint64_t bt, uint64_t bo) {
+  return at < bt || (at == bt && ao < bo);
 }
 
 /* The owner of least key below node c (a leaf is its own owner). */
@@ -25,14 +31,15 @@ int tmr_init(tmr *m, size_t nids) {
   size_t no = (nids + TMR_SUB - 1) / TMR_SUB;
   for (m->leaves = 2; m->leaves < no;)
     m->leaves *= 2;
-  m->key = malloc(m->leaves * sizeof *m->key);
+  m->kt = malloc(m->leaves * sizeof *m->kt);
+  m->ko = malloc(m->leaves * sizeof *m->ko);
   m->node = malloc(m->leaves * sizeof *m->node);
   m->first = malloc(no);
   m->slot = malloc(no * TMR_SUB * sizeof *m->slot);
-  if (!m->key || !m->node || !m->first || !m->slot)
+  if (!m->kt || !m->ko || !m->node || !m->first || !m->slot)
     return -1;
   for (size_t o = 0; o < m->leaves; o++)
-    m->key[o] = TMR_KEY_NONE;
+    m->kt[o] = m->ko[o] = TMR_KT_NONE;
   for (uint32_t p = m->leaves - 1; p >= 1; p--)
     m->node[p] = winner(m, 2 * p);
   m->node[0] = TMR_NONE; /* above the root: ends an upward climb */
@@ -42,40 +49,51 @@ int tmr_init(tmr *m, size_t nids) {
 }
 
 void tmr_destroy(tmr *m) {
-  free(m->key);
+  free(m->kt);
+  free(m->ko);
   free(m->node);
   free(m->first);
   free(m->slot);
   *m = (tmr){.open = TMR_NONE};
 }
 
-/* Owner o's key is now x: the nodes of its path that it wins, or won,
- * recomputed. Keys are unique, so a node whose winner is another owner
- * that still beats o (down) or that o never beat (up) ends the climb. */
-static void climb(tmr *m, uint32_t o, tmr_key x) {
-  tmr_key old = m->key[o];
-  if (x == old)
+/* Owner o's key is now (xt, xo): the nodes of its path that it wins, or
+ * won, recomputed. Keys are unique, so a node whose winner is another
+ * owner that still beats o (down) or that o never beat (up) ends the
+ * climb. */
+static void climb(tmr *m, uint32_t o, uint64_t xt, uint64_t xo) {
+  uint64_t ot = m->kt[o], oo = m->ko[o];
+  if (xt == ot && xo == oo)
     return;
-  m->n += (size_t)(x != TMR_KEY_NONE) - (size_t)(old != TMR_KEY_NONE);
-  m->key[o] = x;
+  m->n += (size_t)(xt != TMR_KT_NONE) - (size_t)(ot != TMR_KT_NONE);
+  m->kt[o] = xt, m->ko[o] = xo;
+  const uint64_t *kt = m->kt, *ko = m->ko;
   uint32_t c = m->leaves + o, p = c / 2;
-  if (x < old) { /* o wins up to the first node whose winner beats it */
-    for (; p >= 1 && (m->node[p] == o || x < m->key[m->node[p]]); p /= 2)
+  if (key_less(xt, xo, ot, oo)) { /* o wins up to the first node whose winner beats it */
+    for (; p >= 1; p /= 2) {
+      uint32_t w = m->node[p];
+      if (w != o && !key_less(xt, xo, kt[w], ko[w]))
+        break;
       m->node[p] = o;
+    }
     return;
   }
   if (m->node[p] != o)
     return;
-  uint32_t w = o ^ 1; /* the leaf pair's winner, then the winner below carried up */
-  if (m->key[w] < x)
-    x = m->key[w];
+  uint32_t w = o ^ 1; /* the leaf pair's winner, then the winner below carried up (kt xt) */
+  if (key_less(kt[w], ko[w], xt, xo))
+    xt = kt[w];
   else
     w = o;
   m->node[p] = w;
   for (c = p, p /= 2; m->node[p] == o; c = p, p /= 2) { /* node[0] is TMR_NONE: stops */
     uint32_t s = m->node[c ^ 1];
-    if (m->key[s] < x)
-      w = s, x = m->key[s];
+    uint64_t st = kt[s];
+    int lt = st < xt;
+    if (__builtin_expect(st == xt, 0)) /* equal times: by ord */
+      lt = ko[s] < ko[w];
+    w = lt ? s : w;
+    xt = lt ? st : xt;
     m->node[p] = w;
   }
 }
@@ -92,7 +110,10 @@ static void refresh(tmr *m, uint32_t o) {
   if (s[TMR_SUB - 1].ord != TMR_IDLE && heap_less(&s[TMR_SUB - 1], &s[b]))
     b = TMR_SUB - 1;
   m->first[o] = (uint8_t)b;
-  climb(m, o, s[b].ord == TMR_IDLE ? TMR_KEY_NONE : key_of(&s[b]));
+  if (s[b].ord == TMR_IDLE)
+    climb(m, o, TMR_KT_NONE, TMR_KT_NONE);
+  else
+    climb(m, o, kt_of(s[b].t), s[b].ord);
 }
 
 void tmr_set(tmr *m, uint32_t id, heap_ev ev) {
@@ -100,10 +121,10 @@ void tmr_set(tmr *m, uint32_t id, heap_ev ev) {
   m->slot[id] = ev;
   if (o == m->open) /* tmr_settle places it */
     return;
-  tmr_key x = key_of(&ev);
-  if (x < m->key[o]) { /* the owner's new earliest (or first) */
+  uint64_t xt = kt_of(ev.t);
+  if (key_less(xt, ev.ord, m->kt[o], m->ko[o])) { /* the owner's new earliest (or first) */
     m->first[o] = (uint8_t)s;
-    climb(m, o, x);
+    climb(m, o, xt, ev.ord);
   } else if (m->first[o] == s) /* its earliest moved later */
     refresh(m, o);
   /* else a later slot stays later: the key is unchanged */

@@ -11,7 +11,8 @@
  * order of one heap of every timer. A change that leaves its owner's
  * earliest timer alone (a later slot moved or cancelled) costs nothing
  * more; one that changes it climbs the owner's path, at most log2 of the
- * owners and branch-free, stopping where the winner and its key stand.
+ * owners and branch-free (but for equal times, rare, which compare ord),
+ * stopping where the winner and its key stand.
  *
  * tmr_pop() leaves the popped owner open: its key stays, stale, while the
  * handler of the popped event sets or cancels that owner's slots (only the
@@ -33,20 +34,20 @@
 #define TMR_SUB 4           /* slots per owner */
 #define TMR_IDLE UINT64_MAX /* ord of a slot with no pending timer */
 
-/* A timer's (t, ord) as one unsigned integer: t's bits (t >= 0, so they
- * order like t) above ord, so a comparison is one instruction pair. */
-__extension__ typedef unsigned __int128 tmr_key;
-#define TMR_KEY_NONE (~(tmr_key)0) /* an owner with no pending timer */
+/* A timer's (t, ord) as two unsigned integers: t's bits (t >= 0, so they
+ * order like t), kt, and ord, ko, compared as (kt, ko); times are rarely
+ * equal, so a climb compares kt and reads ko only on a tie. */
+#define TMR_KT_NONE UINT64_MAX /* kt and ko of an owner with no pending timer */
 
 typedef struct tmr {
-  tmr_key *key;    /* key[owner]: its earliest pending timer, or TMR_KEY_NONE (leaves entries) */
-  uint32_t *node;  /* node[p], 1 <= p < leaves: owner of least key below p; root node[1]; node[0]
-                      TMR_NONE */
-  heap_ev *slot;   /* slot[timer id]: pending timer, or ord TMR_IDLE */
-  uint8_t *first;  /* first[owner]: its slot whose key key[owner] holds */
-  uint32_t leaves; /* a power of two >= 2, >= the owners */
-  size_t n, nids;  /* owners with a pending timer; timer ids */
-  uint32_t open;   /* owner popped and not settled, or TMR_NONE */
+  uint64_t *kt, *ko; /* kt[owner], ko[owner]: its earliest pending timer (leaves entries) */
+  uint32_t *node;    /* node[p], 1 <= p < leaves: owner of least key below p; root node[1]; node[0]
+                        TMR_NONE */
+  heap_ev *slot;     /* slot[timer id]: pending timer, or ord TMR_IDLE */
+  uint8_t *first;    /* first[owner]: its slot whose key kt[owner], ko[owner] hold */
+  uint32_t leaves;   /* a power of two >= 2, >= the owners */
+  size_t n, nids;    /* owners with a pending timer; timer ids */
+  uint32_t open;     /* owner popped and not settled, or TMR_NONE */
 } tmr;
 
 /* 0, or -1 if out of memory (tmr_destroy is still safe). nids may be 0. */
@@ -67,10 +68,9 @@ static inline uint32_t tmr_top_owner(const tmr *m) { return m->node[1]; }
 /* The earliest pending timer's (t, ord) (n > 0, not open), from the top
  * node alone (kind and arg 0). */
 static inline heap_ev tmr_top(const tmr *m) {
-  tmr_key k = m->key[m->node[1]];
-  uint64_t b = (uint64_t)(k >> 64);
-  heap_ev e = {0, (uint64_t)k, 0, 0};
-  memcpy(&e.t, &b, sizeof e.t);
+  uint32_t o = m->node[1];
+  heap_ev e = {0, m->ko[o], 0, 0};
+  memcpy(&e.t, &m->kt[o], sizeof e.t);
   return e;
 }
 
