@@ -7,6 +7,7 @@
 
 #include "ifile.h"
 #include "kinds.h"
+#include "ring.h"
 #include "run.h"
 #include "window.h"
 
@@ -152,13 +153,10 @@ static void aw_advance(lim_grp *g, double t) {
 static int grow(adw *s) {
   if (s->n >= WIN_MAX_ENTRIES)
     return -1;
-  aw_ent *r = malloc(2 * s->cap * sizeof *r);
+  aw_ent *r = ring_doubled(s->ring, sizeof *r, s->head, s->n, s->cap, 64);
   if (!r)
     return -1;
-  for (size_t j = 0; j < s->n; j++)
-    r[j] = *ent(s, j);
-  free(s->ring);
-  s->ring = r, s->head = 0, s->cap *= 2;
+  s->ring = r, s->head = 0, s->cap *= 2; /* 64 at first (setup) */
   return 0;
 }
 

@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ring.h"
+
 const heap_ev evq_none = {INFINITY, UINT64_MAX, 0, 0}; /* an empty class */
 
 /* Replays the path of class c after its head changed: the head climbs,
@@ -69,15 +71,11 @@ void evq_destroy(evq *e) {
 
 /* Doubles a ring (first use: 16 events), unrolling it so the oldest is at 0. */
 int evq_grow(evq_fifo *f) {
-  size_t cap = f->cap ? 2 * f->cap : 16;
-  heap_ev *r = malloc(cap * sizeof *r);
+  heap_ev *r = ring_doubled(f->ring, sizeof *r, f->head, f->n, f->cap, 16);
   if (!r)
     return -1;
-  for (size_t i = 0; i < f->n; i++)
-    r[i] = f->ring[(f->head + i) & (f->cap - 1)];
-  free(f->ring);
   f->ring = r;
   f->head = 0;
-  f->cap = cap;
+  f->cap = f->cap ? 2 * f->cap : 16;
   return 0;
 }

@@ -9,6 +9,7 @@
 #include "kinds.h"
 #include "lim_sliding_window.h"
 #include "observe.h"
+#include "ring.h"
 #include "run.h"
 
 /* ---- the fallback index: shortest expected wait ------------------------------ */
@@ -397,14 +398,10 @@ static int sj_push(run *u, q_dev *q, double t, uint64_t prompt, uint64_t tok, ui
 /* Device i's fifo ring grown to twice its capacity (the first: 8), in
  * order from index 0. 0, or -1 if out of memory (unchanged). */
 static int ring_grow(q_dev *q) {
-  uint32_t cap = q->cap ? 2 * q->cap : 8;
-  q_ent *r = malloc(cap * sizeof *r);
+  q_ent *r = ring_doubled(q->ring, sizeof *r, q->head, q->n, q->cap, 8);
   if (!r)
     return -1;
-  for (uint32_t k = 0; k < q->n; k++)
-    r[k] = q->ring[(q->head + k) & (q->cap - 1)];
-  free(q->ring);
-  q->ring = r, q->head = 0, q->cap = cap;
+  q->ring = r, q->head = 0, q->cap = q->cap ? 2 * q->cap : 8;
   return 0;
 }
 

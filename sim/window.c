@@ -3,6 +3,8 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "ring.h"
+
 int win_init(win *l, double window_s) {
   l->cap = 64;
   l->ring = malloc(l->cap * sizeof *l->ring);
@@ -21,14 +23,11 @@ void win_destroy(win *l) {
 int win_grow(win *l) {
   if (l->n >= l->max) /* the stated bound (window.h) */
     return -1;
-  win_entry *r = malloc(2 * l->cap * sizeof *r);
+  win_entry *r = ring_doubled(l->ring, sizeof *r, l->head, l->n, l->cap, 64);
   if (!r)
     return -1;
-  for (size_t i = 0; i < l->n; i++)
-    r[i] = l->ring[(l->head + i) & (l->cap - 1)];
-  free(l->ring);
   l->ring = r;
   l->head = 0;
-  l->cap *= 2;
+  l->cap *= 2; /* win_init made it 64 */
   return 0;
 }
