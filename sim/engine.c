@@ -330,7 +330,6 @@ static int run_due_sv(run *u, double t) {
       __builtin_prefetch(&u->devs[o]);
       __builtin_prefetch(&u->q.tm.slot[TMR_SUB * o]);
       __builtin_prefetch(&u->sv->q[o]);
-      __builtin_prefetch((const char *)&u->sv->q[o] + 64);
     }
   }
 }

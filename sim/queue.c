@@ -154,9 +154,7 @@ int sv_init(run *u) {
   if (!(u->sv = sv))
     return -1;
   size_t n = u->n;
-  sv->q = aligned_alloc(64, n * sizeof *sv->q); /* q_dev: line-aligned, 128 bytes */
-  if (sv->q)
-    memset(sv->q, 0, n * sizeof *sv->q);
+  sv->q = calloc(n, sizeof *sv->q);
   sv->sh = aligned_alloc(64, (n * sizeof *sv->sh + 63) / 64 * 64); /* s_dev: line-aligned */
   if (sv->sh)
     memset(sv->sh, 0, n * sizeof *sv->sh);
@@ -301,7 +299,7 @@ static int sj_add(q_dev *q, q_sjf *s, uint32_t r, uint32_t tok) {
   if (s->young != Q_NONE)
     s->nxt[s->young] = r;
   else
-    q->head = r, q->hd = q->ring[r];
+    q->head = r;
   s->young = r;
   h_fix(s, q->n, q->n - 1, (q_hent){tok, r, s->seq++});
   return s->pos[r] == 0;
@@ -315,8 +313,8 @@ static void sj_remove(q_dev *q, q_sjf *s, uint32_t r) {
   uint32_t a = s->prv[r], b = s->nxt[r];
   if (a != Q_NONE)
     s->nxt[a] = b;
-  else if ((q->head = b) != Q_NONE) /* (Q_NONE when it empties: not read then) */
-    q->hd = q->ring[b];
+  else
+    q->head = b; /* (Q_NONE when it empties: not read then) */
   if (b != Q_NONE)
     s->prv[b] = a;
   else
@@ -329,7 +327,7 @@ static void sj_remove(q_dev *q, q_sjf *s, uint32_t r) {
 /* The head of a non-empty queue, the next to start: under fifo the
  * oldest (q->head), under sjf the top of its heap. */
 static const q_ent *q_head(svc *sv, const q_dev *q, int sjf) {
-  return sjf ? &q->ring[sj_of(sv, q)->hp[0].r] : &q->hd;
+  return sjf ? &q->ring[sj_of(sv, q)->hp[0].r] : &q->ring[q->head];
 }
 
 /* Integrals of the queue lengths up to t (before a change). */
@@ -350,7 +348,7 @@ static void q_arm(run *u, uint32_t i) {
   q_dev *q = &u->sv->q[i];
   uint32_t id = sv_tmr(i, SV_TMR_DEADLINE);
   if (q->deadline && q->n && !tmr_pending(&u->q.tm, id))
-    cal_set_timer(&u->q, id, q->hd.t_arr + q->deadline, EV_DEADLINE, i, 1);
+    cal_set_timer(&u->q, id, q->ring[q->head].t_arr + q->deadline, EV_DEADLINE, i, 1);
 }
 
 /* Device i's head of `tok` tokens has a slot but its limiter (one with
@@ -435,10 +433,8 @@ static int q_push(run *u, q_dev *q, uint32_t i, double t, uint64_t prompt, uint6
   if (q->n == q->cap && ring_grow(q))
     return -1;
   q_account(u, q, t);
-  q_ent e = {t, u->rq.d, (uint32_t)tok, (uint32_t)prompt, cls, u->rq.id}; /* tokens <= 1e9 */
-  if (!q->n)
-    q->hd = e;
-  q->ring[(q->head + q->n++) & (q->cap - 1)] = e;
+  q->ring[(q->head + q->n++) & (q->cap - 1)] =
+      (q_ent){t, u->rq.d, (uint32_t)tok, (uint32_t)prompt, cls, u->rq.id}; /* tokens <= 1e9 */
   q_joined(u, i, t);
   return 0;
 }
@@ -474,11 +470,9 @@ static inline __attribute__((always_inline)) void q_left(run *u, uint32_t i, dou
 static inline __attribute__((always_inline)) q_ent q_pop(run *u, uint32_t i, double t) {
   q_dev *q = &u->sv->q[i];
   q_account(u, q, t);
-  q_ent e = q->hd;
+  q_ent e = q->ring[q->head];
   q->head = (q->head + 1) & (q->cap - 1);
   q_left(u, i, t, e.t_arr);
-  if (q->n)
-    q->hd = q->ring[q->head];
   return e;
 }
 
@@ -592,13 +586,13 @@ int sv_fire_deadline(run *u, const heap_ev *ev) {
   q_dev *q = &sv->q[i];
   double t = ev->t;
   int out = 0;
-  if (q->n && q->hd.t_arr + q->deadline > t) { /* an earlier one's: re-arm */
+  if (q->n && q->ring[q->head].t_arr + q->deadline > t) { /* an earlier one's: re-arm */
     q_arm(u, i);
     return 0;
   }
   if (sv->woken[i] & SV_TIMED) /* the head's, which leaves */
     cal_cancel_timer(&u->q, sv_tmr(i, SV_TMR_READY));
-  while (q->n && q->hd.t_arr + q->deadline <= t) {
+  while (q->n && q->ring[q->head].t_arr + q->deadline <= t) {
     q_ent e = q->sjf ? sj_pop(u, i, t, 1) : q_pop(u, i, t);
     out = 1;
     if (e.t_arr >= u->from)

@@ -17,41 +17,35 @@
 
 /* ---- per-device heaps of requests (min by key) ------------------------------- */
 
-/* A heap of n entries in a[0 .. n) and the copy of a[0] in *top; cap:
- * the array's room. */
-static int h_push(sv_ent *a, uint32_t *n, uint32_t cap, sv_ent *top, sv_ent x) {
-  if (*n == cap) /* cannot happen: an entry per record (rq_take) */
+static int h_push(sv_heap *h, sv_ent x) {
+  if (h->n == h->cap) /* cannot happen: an entry per record (rq_take) */
     return -1;
-  uint32_t k = (*n)++;
-  while (k > 0 && x.key < a[(k - 1) / 2].key) {
-    a[k] = a[(k - 1) / 2];
+  uint32_t k = h->n++;
+  while (k > 0 && x.key < h->a[(k - 1) / 2].key) {
+    h->a[k] = h->a[(k - 1) / 2];
     k = (k - 1) / 2;
   }
-  a[k] = x;
-  if (k == 0)
-    *top = x;
+  h->a[k] = x;
   return 0;
 }
 
-static sv_ent h_pop(sv_ent *a, uint32_t *n, sv_ent *top) {
-  sv_ent t = *top, x = a[--*n];
-  uint32_t k = 0, m = *n;
+static sv_ent h_pop(sv_heap *h) {
+  sv_ent top = h->a[0], x = h->a[--h->n];
+  uint32_t k = 0;
   for (;;) {
     uint32_t c = 2 * k + 1;
-    if (c >= m)
+    if (c >= h->n)
       break;
-    if (c + 1 < m && a[c + 1].key < a[c].key)
+    if (c + 1 < h->n && h->a[c + 1].key < h->a[c].key)
       c++;
-    if (!(a[c].key < x.key))
+    if (!(h->a[c].key < x.key))
       break;
-    a[k] = a[c];
+    h->a[k] = h->a[c];
     k = c;
   }
-  if (m) {
-    a[k] = x;
-    *top = a[0];
-  }
-  return t;
+  if (h->n)
+    h->a[k] = x;
+  return top;
 }
 
 /* Device h's block grown to hold twice the records (first: min(P, 64)):
@@ -73,13 +67,14 @@ static int rq_grow(s_dev *h, uint32_t par) {
   rq_tag *tag = (rq_tag *)(void *)(b + ntag);
   if (old) {
     memcpy(rq, h->rq, old * sizeof *rq);
-    memcpy(dec, h->dec, h->ndec * sizeof *dec);
-    memcpy(pf, h->pf, h->npf * sizeof *pf);
+    memcpy(dec, h->dec.a, h->dec.n * sizeof *dec);
+    memcpy(pf, h->pf.a, h->pf.n * sizeof *pf);
     memcpy(tag, h->tag, old * sizeof *tag);
     memcpy(fr, h->fr, h->nfr * sizeof *fr);
   }
   free(h->rq);
-  h->rq = rq, h->dec = dec, h->pf = pf, h->tag = tag, h->fr = fr;
+  h->rq = rq, h->dec.a = dec, h->pf.a = pf, h->tag = tag, h->fr = fr;
+  h->dec.cap = h->pf.cap = cap;
   for (uint32_t k = cap; k > old; k--)
     fr[h->nfr++] = k - 1; /* lowest index on top */
   h->rcap = cap;
@@ -116,14 +111,14 @@ static void ps_schedule(run *u, uint32_t i, double t) {
     cal_cancel_timer(&u->q, sv_tmr(i, SV_TMR_SVC));
     return;
   }
-  double tn = t + (h->dtop.key - h->v) / h->r;
+  double tn = t + (h->dec.a[0].key - h->v) / h->r;
   cal_set_timer(&u->q, sv_tmr(i, SV_TMR_SVC), tn > t ? tn : t, EV_SVC, i, 0);
 }
 
 static void pf_schedule(run *u, uint32_t i) {
   s_dev *h = &u->sv->sh[i];
-  if (h->npf)
-    cal_set_timer(&u->q, sv_tmr(i, SV_TMR_PREFILL), h->ptop.key, EV_PREFILL, i, 0);
+  if (h->pf.n)
+    cal_set_timer(&u->q, sv_tmr(i, SV_TMR_PREFILL), h->pf.a[0].key, EV_PREFILL, i, 0);
   else
     cal_cancel_timer(&u->q, sv_tmr(i, SV_TMR_PREFILL));
 }
@@ -132,8 +127,9 @@ static void pf_schedule(run *u, uint32_t i) {
 static int ps_join(run *u, uint32_t i, double t, uint32_t r) {
   s_dev *h = &u->sv->sh[i];
   ps_advance(h, t);
-  if (h_push(h->dec, &h->ndec, h->rcap, &h->dtop, (sv_ent){h->v + (double)h->rq[r].tok, r, 0}))
+  if (h_push(&h->dec, (sv_ent){h->v + (double)h->rq[r].tok, r, 0}))
     return -1;
+  h->ndec++;
   ps_set_rate(h);
   ps_schedule(u, i, t);
   return 0;
@@ -188,10 +184,10 @@ int sv_start(run *u, uint32_t i, double t, double t_arr, uint64_t tok, uint64_t 
   OBS_CALL(u, admit, t, i, t_arr, &(wl_arrival){prompt, tok, cls, 0}, pf > 0 ? pf : 0);
   if (!(pf > 0))
     return ps_join(u, i, t, r);
-  if (h_push(h->pf, &h->npf, h->rcap, &h->ptop, (sv_ent){t + pf, r, 0}))
+  if (h_push(&h->pf, (sv_ent){t + pf, r, 0}))
     return -1;
   /* the new earliest end (or one of the same arrival and end: rescheduled, as before) */
-  if (h->rq[h->ptop.r].t_arr == t_arr && h->ptop.key == t + pf)
+  if (h->rq[h->pf.a[0].r].t_arr == t_arr && h->pf.a[0].key == t + pf)
     pf_schedule(u, i);
   return 0;
 }
@@ -199,7 +195,7 @@ int sv_start(run *u, uint32_t i, double t, double t_arr, uint64_t tok, uint64_t 
 /* A prefill ended: the request starts decoding. */
 int sv_fire_prefill(run *u, const heap_ev *ev) {
   s_dev *h = &u->sv->sh[ev->arg];
-  uint32_t r = h_pop(h->pf, &h->npf, &h->ptop).r;
+  uint32_t r = h_pop(&h->pf).r;
   h->rq[r].t_first = ev->t;
   pf_schedule(u, ev->arg);
   OBS_CALL(u, first, ev->t, ev->arg, obs_id_of(u, h->tag[r].id)); /* before: ps_join inlined */
@@ -212,12 +208,12 @@ int sv_fire_svc(run *u, const heap_ev *ev) {
   double t = ev->t;
   s_dev *h = &u->sv->sh[i];
   ps_advance(h, t);
-  sv_ent e = h_pop(h->dec, &h->ndec, &h->dtop);
+  sv_ent e = h_pop(&h->dec);
   sv_req x = h->rq[e.r];
   rq_tag g = u->sv->tags ? h->tag[e.r] : SV_NO_TAG;
   rq_give(h, e.r);
   h->v = e.key; /* exact: the clock's rounding does not accumulate */
-  if (h->ndec == 0)
+  if (--h->ndec == 0)
     h->v = 0; /* idle: restart the clock, keeping V small */
   ps_set_rate(h);
   ps_schedule(u, i, t);
@@ -268,12 +264,11 @@ int sv_cut(run *u, uint32_t i, double t) {
   dev *d = &u->devs[i];
   const scn *s = u->s;
   const scn_device *sd = &s->dev[d->spec];
-  const sv_ent *hs[2] = {h->pf, h->dec};
-  uint32_t *hn[2] = {&h->npf, &h->ndec};
+  sv_heap *hs[2] = {&h->pf, &h->dec};
   for (int w = 0; w < 2; w++) {
-    for (uint32_t k = 0; k < *hn[w]; k++) { /* O(P), once per failure */
-      const sv_req *x = &h->rq[hs[w][k].r];
-      rq_give(h, hs[w][k].r);
+    for (uint32_t k = 0; k < hs[w]->n; k++) { /* O(P), once per failure */
+      const sv_req *x = &h->rq[hs[w]->a[k].r];
+      rq_give(h, hs[w]->a[k].r);
       int counted = x->t_arr >= u->from;
       d->slot_s += run_clip(u, x->t_start, t); /* the part it held */
       if (counted) {
@@ -281,13 +276,13 @@ int sv_cut(run *u, uint32_t i, double t) {
         u->n_edge--, u->k_edge -= x->tok;
         u->r->utility_sum -= s->alpha * sd->quality + (1 - s->alpha) * sd->ttft_s;
       }
-      u->rq = u->sv->tags ? h->tag[hs[w][k].r] : SV_NO_TAG;
+      u->rq = u->sv->tags ? h->tag[hs[w]->a[k].r] : SV_NO_TAG;
       if (counted && u->rt)
         route_edge_cut(u, i); /* route.h: its answer's accuracy, or its escalation, goes */
       if (flt_cut_send(u, i, t, x->t_arr, x->prompt, x->tok, counted))
         return -1;
     }
-    *hn[w] = 0;
+    hs[w]->n = 0;
   }
   h->ndec = 0, h->v = 0, h->r = 0, h->t0 = t;
   cal_cancel_timer(&u->q, sv_tmr(i, SV_TMR_SVC));

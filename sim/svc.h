@@ -66,24 +66,16 @@ typedef struct q_ent {
   uint32_t id; /* run.rq.id: its observer id's low 32 bits (observe.h), 0 without */
 } q_ent;
 
-/* 64-byte aligned, two lines: the first holds what an event tests (the
- * counts and a copy of the oldest request's record, so that a start or a
- * deadline reads it from the line run_due_sv prefetched while its ring
- * line is on its way), the second the deadline and the integrals. */
 typedef struct q_dev {
-  _Alignas(64) q_ent hd; /* ring[head] when n > 0 (fifo: the next to start) */
-  q_ent *ring;           /* capacity cap (a power of two, grown to >= max); sjf: the records */
-  uint32_t head, n;      /* head: the oldest request (fifo: also the next to start) */
-  uint32_t par;          /* P of the entry (max_par is 0 while the device is closed) */
-  uint32_t sjf;          /* 0: fifo; else its order is svc.sj[sjf - 1] */
-  uint32_t cap, max;
-  double deadline;    /* D, seconds; 0: none */
-  double area;        /* integral of the queue length over [from, to) */
-  double t_last;      /* time of the last change of n */
-  uint64_t timed_out; /* requests of the statistics window that timed out */
+  q_ent *ring;                /* capacity cap (a power of two, grown to >= max); sjf: the records */
+  uint32_t head, n, cap, max; /* head: the oldest request (fifo: also the next to start) */
+  uint32_t par;               /* P of the entry (max_par is 0 while the device is closed) */
+  uint32_t sjf;               /* 0: fifo; else its order is svc.sj[sjf - 1] */
+  double deadline;            /* D, seconds; 0: none */
+  double area;                /* integral of the queue length over [from, to) */
+  double t_last;              /* time of the last change of n */
+  uint64_t timed_out;         /* requests of the statistics window that timed out */
 } q_dev;
-_Static_assert(offsetof(q_dev, deadline) == 64 && sizeof(q_dev) == 128,
-               "svc.h: q_dev's tested fields on its first line");
 
 /* A queue in sjf order (discipline "sjf"): its requests are records of
  * q_dev.ring (cap of them, the free ones stacked in fr), linked in arrival
@@ -123,31 +115,31 @@ typedef struct sv_ent {
   uint32_t r, pad;
 } sv_ent;
 
-/* 64-byte aligned: an event's fields on two lines (clock, counts and the
- * heaps' tops; the heaps' arrays, pool, rates and prefill), the rest
- * (the tags, the curve: rarely read) on a third. dtop and ptop copy dec[0]
- * and pf[0] (when ndec, npf > 0), so that a handler reads its heap's top
- * from the line it loads first (and that run_due_sv prefetched) while the
- * heap's own line is still on its way. */
+typedef struct sv_heap {
+  sv_ent *a;
+  uint32_t n, cap;
+} sv_heap;
+
+/* 64-byte aligned: an event's fields on two lines (clock and heaps; pool,
+ * rates and prefill), the curve (rarely read) on a third. */
 typedef struct s_dev {
   _Alignas(64) double v; /* virtual clock at t0 */
   double t0, r;          /* r: current per-request rate r(ndec) */
-  sv_ent dtop, ptop;     /* dec[0], pf[0] */
-  uint32_t ndec, npf;    /* requests decoding (dec's entries), prefilling (pf's) */
-  sv_ent *dec, *pf;      /* heaps: decoding (by finish V), prefilling (by end time); rcap each */
+  sv_heap dec, pf;       /* decoding (by finish V), prefilling (by end time) */
+  uint32_t ndec;         /* requests decoding */
+  uint32_t nfr;          /* free records, fr[0 .. nfr) */
   sv_req *rq;            /* the pool: rcap records (grown to the device's P at most); with the
                             heaps' arrays and the free stack, one allocation (service.c) */
   uint32_t *fr;          /* free records' indices */
+  struct rq_tag *tag;    /* tag[record], with svc.tags (same block) */
   const double *rn;      /* rn[n] = r(n) = A(n)/n for n < nr (the entry's table; rn[0] = 0) */
   double pf_tps, pf_over;
-  uint32_t nfr, nr;   /* nfr: free records, fr[0 .. nfr) */
-  struct rq_tag *tag; /* tag[record], with svc.tags (same block) */
-  uint32_t rcap;
+  uint32_t rcap, nr;
   uint32_t par;          /* P of the entry: the pool's first size */
   uint32_t nc;           /* points of the batch curve */
   const double *cn, *ca; /* batch curve: sizes and aggregate tokens/s */
 } s_dev;
-_Static_assert(offsetof(s_dev, dec) == 64 && offsetof(s_dev, tag) == 128 && sizeof(s_dev) == 192,
+_Static_assert(offsetof(s_dev, rq) == 64 && offsetof(s_dev, ca) <= 184 && sizeof(s_dev) == 192,
                "svc.h: s_dev's per-event fields on two lines");
 
 /* The fallback index: one class per distinct (C, qinv, queue max) among
