@@ -153,9 +153,15 @@ void kt_set(ktree *t, size_t k, uint64_t cur, uint64_t prev, int on) {
     float d = max3(dm, o->due, -1);
     if (o->win != KT_NONE) {
       line ol = line_of(o);
-      if (me.win == KT_NONE || !beats(&me, &ol, s)) {
-        if (me.win != KT_NONE)
-          d = max3(d, up(cert(&ol, &me, s)), -1);
+      if (me.win == KT_NONE)
+        me = ol;
+      else if (ol.prev == me.prev) {
+        /* parallel lines (often both prev 0, at many devices): beats() by
+         * cur, then leaf, for the whole window; no certificate (cert() -1) */
+        if (ol.cur < me.cur || (ol.cur == me.cur && ol.win < me.win))
+          me = ol;
+      } else if (!beats(&me, &ol, s)) {
+        d = max3(d, up(cert(&ol, &me, s)), -1);
         me = ol;
       } else
         d = max3(d, up(cert(&me, &ol, s)), -1);
