@@ -4,15 +4,23 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* h of a node's winner at s exactly: an integer part and a fraction in
- * [0, 1). prev < 2^32 and s in [0, 1], so 0 <= x < 2^32, the truncation is
+/* A node's winner as compared: prev widened to a double once (exact). */
+typedef struct line {
+  double prev;
+  uint32_t cur, win;
+} line;
+
+static line line_of(const kt_node *a) { return (line){(double)a->prev, a->cur, a->win}; }
+
+/* h of a winner at s exactly: an integer part and a fraction in [0, 1).
+ * prev < 2^32 and s in [0, 1], so 0 <= x < 2^32, the truncation is
  * floor(x) and x - floor(x) is exact. */
 typedef struct hval {
   uint64_t i;
   double f;
 } hval;
 
-static hval h_at(const kt_node *a, double s) {
+static hval h_at(const line *a, double s) {
   double x = a->prev * s;
   uint64_t fl = (uint64_t)x;
   return (hval){a->cur + fl, x - (double)fl};
@@ -22,10 +30,12 @@ static hval h_at(const kt_node *a, double s) {
  * x_a - x_b < cur_b - cur_a; the rounded difference decides unless it
  * equals the (exact) integer, since rounding is monotone; then h is
  * compared exactly. */
-static int beats(const kt_node *a, const kt_node *b, double s) {
+static int beats(const line *a, const line *b, double s) {
   double d = a->prev * s - b->prev * s, dc = (double)((int64_t)b->cur - (int64_t)a->cur);
   if (d != dc)
     return d < dc;
+  if (a->prev == b->prev) /* equal x, so d = 0 = dc: equal cur, equal h (idle leaves) */
+    return a->win < b->win;
   hval x = h_at(a, s), y = h_at(b, s);
   if (x.i != y.i)
     return x.i < y.i;
@@ -41,7 +51,7 @@ static int beats(const kt_node *a, const kt_node *b, double s) {
  * computed h differ from the exact lines by at most E = (prev_a + prev_b)
  * 2^-53 (two roundings of x, s <= 1), so D > E means a beats b; the margin
  * m >= 8E also covers the rounding of D and of the crossing below. */
-static double cert(const kt_node *a, const kt_node *b, double s) {
+static double cert(const line *a, const line *b, double s) {
   double pa = a->prev, pb = b->prev, dp = pb - pa;
   double dc = (double)((int64_t)b->cur - (int64_t)a->cur); /* exact */
   if (dp == 0)
@@ -63,29 +73,30 @@ static double cert(const kt_node *a, const kt_node *b, double s) {
  * < 0) is at least d. */
 static float up(double d) { return (float)(d + fabs(d) * 0x1p-23); }
 
-static float due_of(const ktree *t, size_t v) { return v < t->leaves ? t->due[v] : -1; }
-
 static float max3(float a, float b, float c) {
   float m = a > b ? a : b;
   return m > c ? m : c;
 }
 
+static kt_node node_of(const line *a, float due) {
+  return (kt_node){(uint32_t)a->prev, a->cur, a->win, due};
+}
+
 /* Node v from its children at s: the better winner, its certificate over
- * the other, and the largest certificate below. */
+ * the other, and the largest certificate below (a leaf's due is -1). */
 static void pull(ktree *t, size_t v, double s) {
-  const kt_node *a = &t->nd[2 * v], *b = &t->nd[2 * v + 1];
+  line a = line_of(&t->nd[2 * v]), b = line_of(&t->nd[2 * v + 1]);
   double f = -1;
-  if (a->win == KT_NONE)
+  if (a.win == KT_NONE)
     a = b;
-  else if (b->win != KT_NONE) {
-    if (!beats(a, b, s)) {
-      const kt_node *c = a;
+  else if (b.win != KT_NONE) {
+    if (!beats(&a, &b, s)) {
+      line c = a;
       a = b, b = c;
     }
-    f = cert(a, b, s);
+    f = cert(&a, &b, s);
   }
-  t->nd[v] = *a;
-  t->due[v] = max3(up(f), due_of(t, 2 * v), due_of(t, 2 * v + 1));
+  t->nd[v] = node_of(&a, max3(up(f), t->nd[2 * v].due, t->nd[2 * v + 1].due));
 }
 
 int kt_init(ktree *t, size_t n) {
@@ -94,24 +105,20 @@ int kt_init(ktree *t, size_t n) {
     t->leaves *= 2;
   size_t bytes = 2 * t->leaves * sizeof *t->nd;
   t->nd = aligned_alloc(64, (bytes + 63) / 64 * 64);
-  t->due = malloc(t->leaves * sizeof *t->due);
-  if (!t->nd || !t->due)
+  if (!t->nd)
     return -1;
   for (size_t v = 0; v < 2 * t->leaves; v++)
-    t->nd[v] = (kt_node){0, 0, KT_NONE};
-  for (size_t v = 0; v < t->leaves; v++)
-    t->due[v] = -1;
+    t->nd[v] = (kt_node){0, 0, KT_NONE, -1};
   return 0;
 }
 
 void kt_destroy(ktree *t) {
   free(t->nd);
-  free(t->due);
   *t = (ktree){0};
 }
 
 void kt_put(ktree *t, size_t k, uint64_t cur, uint64_t prev, int on) {
-  t->nd[t->leaves + k] = (kt_node){(double)prev, (uint32_t)cur, on ? (uint32_t)k : KT_NONE};
+  t->nd[t->leaves + k] = (kt_node){(uint32_t)prev, (uint32_t)cur, on ? (uint32_t)k : KT_NONE, -1};
 }
 
 void kt_rebuild(ktree *t, double s) {
@@ -120,23 +127,19 @@ void kt_rebuild(ktree *t, double s) {
     pull(t, v, s);
 }
 
-static int same(const kt_node *a, const kt_node *b) {
-  return a->win == b->win && a->cur == b->cur && a->prev == b->prev;
-}
-
 /* Node v's due became d: its ancestors' must be at least d (a due left
  * larger than its subtree needs only fails early). Stops at the first
  * that already is, since its own ancestors then are. */
 static void raise_due(ktree *t, size_t v, float d) {
-  for (; v > 1 && t->due[v / 2] < d; v /= 2)
-    t->due[v / 2] = d;
+  for (; v > 1 && t->nd[v / 2].due < d; v /= 2)
+    t->nd[v / 2].due = d;
 }
 
 /* A changed leaf's ancestors, each recomputed at the tree's s; the walk
- * carries the winner from below and stops at the first node whose winner
- * stays: its ancestors read nothing else but its due, which only raises
- * theirs where it grew (raise_due); a due that stays too large (a
- * certificate that fails early) is recomputed by kt_advance. */
+ * carries the winner from below as a node (prev widened to a double only
+ * where two lines are not parallel) and stops at the first node whose winner stays: its ancestors
+ * read nothing else but its due, which only raises theirs where it grew (raise_due); a due that
+ * stays too large (a certificate that fails early) is recomputed by kt_advance. */
 void kt_set(ktree *t, size_t k, uint64_t cur, uint64_t prev, int on) {
   kt_put(t, k, cur, prev, on);
   size_t c = t->leaves + k;
@@ -145,29 +148,40 @@ void kt_set(ktree *t, size_t k, uint64_t cur, uint64_t prev, int on) {
   float dm = -1;         /* the largest certificate under `me`'s side */
   for (; c > 1; c /= 2) {
     const kt_node *o = &t->nd[c ^ 1];
-    kt_node *p = &t->nd[c / 2], old = *p;
-    float d = max3(dm, due_of(t, c ^ 1), -1);
+    kt_node *p = &t->nd[c / 2];
+    float d = max3(dm, o->due, -1);
     if (o->win != KT_NONE) {
-      if (me.win == KT_NONE || !beats(&me, o, s)) {
-        if (me.win != KT_NONE)
-          d = max3(d, up(cert(o, &me, s)), -1);
+      if (me.win == KT_NONE)
         me = *o;
-      } else
-        d = max3(d, up(cert(&me, o, s)), -1);
+      else if (o->prev == me.prev) {
+        /* parallel lines (often both prev 0, at many devices): beats() by
+         * cur, then leaf, for the whole window; no certificate (cert() -1) */
+        if (o->cur < me.cur || (o->cur == me.cur && o->win < me.win))
+          me = *o;
+      } else {
+        line a = line_of(&me), b = line_of(o);
+        if (!beats(&a, &b, s)) {
+          d = max3(d, up(cert(&b, &a, s)), -1);
+          me = *o;
+        } else
+          d = max3(d, up(cert(&a, &b, s)), -1);
+      }
     }
-    t->due[c / 2] = d;
-    *p = me;
     dm = d;
-    if (same(&old, p)) { /* the nodes above read this one's winner, unchanged */
+    if (p->win == me.win && p->cur == me.cur && p->prev == me.prev) {
+      /* the nodes above read this one's winner, unchanged */
+      p->due = d;
       raise_due(t, c / 2, d);
       break;
     }
+    me.due = d;
+    *p = me;
   }
 }
 
 /* Recomputes the nodes whose subtree holds a certificate failed at s. */
 static void advance(ktree *t, size_t v, double s) {
-  if (v >= t->leaves || t->due[v] < s)
+  if (v >= t->leaves || t->nd[v].due < s)
     return;
   advance(t, 2 * v, s);
   advance(t, 2 * v + 1, s);
@@ -184,7 +198,8 @@ void kt_advance(ktree *t, double s) {
 }
 
 static uint64_t used_of(const kt_node *a, double s) {
-  hval h = h_at(a, s);
+  line l = line_of(a);
+  hval h = h_at(&l, s);
   return h.i + (h.f > 0);
 }
 
