@@ -52,17 +52,19 @@
  *
  * Hot path: rng_u01(), rng_u01_pos(), rng_uniform_int(), rng_exponential()
  * and rng_alias_draw() below are inline and read the Philox state directly
- * (no indirect call through the gsl_rng_type). They consume the same words
+ * (no indirect call through the gsl_rng_type, and no test of the type:
+ * they take Philox streams only, which every stream of the simulator is,
+ * rng_stream_new's; a Debug build asserts it). They consume the same words
  * of the same stream as the GSL wrapper, so GSL calls and inline draws may
- * be mixed freely. On any other gsl_rng (MT19937) each falls back to the
- * GSL function it replaces, giving exactly GSL's values: replacing calls is
- * byte-identical until the generator itself is switched.
+ * be mixed freely. On another gsl_rng (MT19937, for comparisons) use GSL's
+ * functions themselves.
  */
 #ifndef ES_RNG_H
 #define ES_RNG_H
 
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
+#include <assert.h>
 #include <math.h>
 #include <stdint.h>
 
@@ -135,6 +137,7 @@ static inline int rng_is_philox(const gsl_rng *r) { return r->type == &rng_philo
 
 /* The next 64-bit word of a Philox stream (r must be one). */
 static inline uint64_t rng_next64(gsl_rng *r) {
+  assert(rng_is_philox(r));
   rng_philox *s = r->state;
   if (__builtin_expect(s->next < RNG_BUF, 1))
     return s->buf[s->next++];
@@ -144,8 +147,6 @@ static inline uint64_t rng_next64(gsl_rng *r) {
 /* Uniform on [0, 1), 53 bits: k * 2^-53, k uniform in [0, 2^53). Equals
  * gsl_rng_uniform() on the same stream. */
 static inline double rng_u01(gsl_rng *r) {
-  if (__builtin_expect(!rng_is_philox(r), 0))
-    return gsl_rng_uniform(r);
   return (double)(int64_t)(rng_next64(r) >> 11) * 0x1p-53; /* < 2^53: signed, exact */
 }
 
@@ -161,11 +162,8 @@ static inline double rng_u01_pos(gsl_rng *r) {
 
 /* Uniform integer in [0, n), n >= 1, exactly (Lemire 2019, multiply and
  * reject): one word per try, a second try with probability < n / 2^64.
- * Not the same values as gsl_rng_uniform_int(), which it replaces (and
- * calls on a non-Philox generator). */
+ * Not the same values as gsl_rng_uniform_int(), which it replaces. */
 static inline uint64_t rng_uniform_int(gsl_rng *r, uint64_t n) {
-  if (__builtin_expect(!rng_is_philox(r), 0))
-    return gsl_rng_uniform_int(r, n);
   __extension__ typedef unsigned __int128 u128;
   u128 m = (u128)rng_next64(r) * n;
   if (__builtin_expect((uint64_t)m < n, 0)) {
@@ -196,11 +194,9 @@ double rng_zig_slow(gsl_rng *r, uint64_t w); /* the rare rejection steps */
 /* Exponential with the given mean by the ziggurat: one 64-bit word picks
  * the layer (its low 8 bits) and the abscissa (its high 53 bits); about
  * 98.9% of draws take only that word and a multiplication, the rest go to
- * rng_zig_slow(). Not the same values as gsl_ran_exponential() (which it
- * calls on a non-Philox generator), the same distribution. */
+ * rng_zig_slow(). Not the same values as gsl_ran_exponential(), the same
+ * distribution. */
 static inline double rng_exponential(gsl_rng *r, double mean) {
-  if (__builtin_expect(!rng_is_philox(r), 0))
-    return gsl_ran_exponential(r, mean);
   uint64_t w = rng_next64(r), u = w >> 11;
   unsigned i = (unsigned)(w & 255);
   rng_zig_layer z = rng_zig[i];

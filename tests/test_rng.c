@@ -42,7 +42,7 @@ static void stream_is_the_documented_blocks(void **state) {
   assert_int_equal(gsl_rng_min(r), 0);
   assert_int_equal(gsl_rng_max(r), MAX64);
   const uint64_t key[2] = {MAX64, 7};
-  for (uint64_t b = 0; b < 5; b++) {
+  for (uint64_t b = 0; b < 3 * RNG_BLOCKS + 1; b++) { /* across refills */
     uint64_t out[4], ctr[4] = {b, 3, 0, 0};
     rng_philox_block(ctr, key, out);
     for (int k = 0; k < 4; k++) {
@@ -296,25 +296,24 @@ static void alias_matches_gsl_tables(void **state) {
   gsl_rng_free(w);
 }
 
-/* On another generator the inline draws are GSL's own functions. */
-static void inline_falls_back_to_gsl(void **state) {
+/* Every stream the simulator makes is a Philox stream, the inline draws'
+ * contract (rng.h): each purpose's id, seeds at both ends of the range. */
+static void every_stream_id_is_philox(void **state) {
   (void)state;
-  gsl_rng *a = rng_mt19937_stream_new(4, RNG_WORKLOAD), *b = rng_mt19937_stream_new(4, 1);
-  const double w[3] = {2, 1, 3};
-  gsl_ran_discrete_t *g = gsl_ran_discrete_preproc(3, w);
-  rng_alias *t = rng_alias_new(3, w);
-  assert_non_null(t);
-  for (int i = 0; i < 10000; i++) {
-    assert_true(rng_u01(a) == gsl_rng_uniform(b));
-    assert_true(rng_u01_pos(a) == gsl_rng_uniform_pos(b));
-    assert_true(rng_exponential(a, 0.5) == gsl_ran_exponential(b, 0.5));
-    assert_int_equal(rng_uniform_int(a, 1000), gsl_rng_uniform_int(b, 1000));
-    assert_int_equal(rng_alias_draw(a, t), gsl_ran_discrete(b, g));
-  }
-  rng_alias_free(t);
-  gsl_ran_discrete_free(g);
-  gsl_rng_free(a);
-  gsl_rng_free(b);
+  const enum rng_stream ids[] = {RNG_WORKLOAD,  RNG_TOKENS,     RNG_DISPATCH,
+                                 RNG_FAULTS,    RNG_OUTAGE,     RNG_RETRY,
+                                 RNG_CLOUD_LAT, RNG_DIFFICULTY, RNG_ROUTE};
+  const uint64_t seeds[] = {0, 1, MAX64};
+  for (size_t k = 0; k < sizeof ids / sizeof *ids; k++)
+    for (size_t j = 0; j < 3; j++) {
+      gsl_rng *r = rng_stream_new(seeds[j], ids[k]);
+      assert_non_null(r);
+      assert_true(rng_is_philox(r));
+      gsl_rng_free(r);
+    }
+  gsl_rng *mt = rng_mt19937_stream_new(1, RNG_WORKLOAD);
+  assert_false(rng_is_philox(mt)); /* the test can tell */
+  gsl_rng_free(mt);
 }
 
 /* rng_uniform_int: in range, unbiased, n = 1 draws one word, and a bound
@@ -404,7 +403,7 @@ int main(void) {
       cmocka_unit_test(exponential_binomial_discrete_int),
       cmocka_unit_test(inline_matches_gsl),
       cmocka_unit_test(alias_matches_gsl_tables),
-      cmocka_unit_test(inline_falls_back_to_gsl),
+      cmocka_unit_test(every_stream_id_is_philox),
       cmocka_unit_test(uniform_int_is_exact),
       cmocka_unit_test(exponential_mean_inline),
       cmocka_unit_test(exponential_ziggurat_distribution),
