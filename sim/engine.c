@@ -313,6 +313,8 @@ static int run_due_sv(run *u, double t) {
         advance_limiters(u, tc);
         if (sv_wake_all(u, tc))
           return -1;
+        if (cal_next_t(&u->q) != tc) /* a head that started took its own ready timer at tc */
+          continue;
       }
     }
     if (tc > t || tc == INFINITY) /* t may be +inf: the final drain */

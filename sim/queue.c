@@ -529,8 +529,11 @@ static inline __attribute__((always_inline)) int try_start_k(run *u, svc *sv, ui
     q_arm(u, i);
     qx_update(sv, i);
   }
-  if (timed)
+  if (timed) {
+    if (moved) /* its head started: a timer armed for it is stale (q_blocked arms the next's) */
+      cal_cancel_timer(&u->q, sv_tmr(i, SV_TMR_READY));
     q_blocked(u, i, t);
+  }
   return 0;
 }
 
