@@ -59,8 +59,10 @@ static int check_one(kctx *c, const scn *s, const scn_device *d, const scn_lim *
     return key_join(q, sizeof q, p, "w_max_s"),
            key_fail(c, q, "must be >= window_s (%.15g) and <= duration_s (%.15g), got %.15g",
                     l->window_s, s->duration_s, a->w_max_s);
-  if (s->ext)
-    return key_fail(c, p, "not supported together with queue, service, prefill or slo keys (yet)");
+  for (size_t i = 0; i < s->ndev; i++)
+    if (s->dev[i].queue_max)
+      return key_fail(
+          c, p, "not supported together with devices[].queue (yet), found on devices[%zu]", i);
   if (d && a->target_utilization > 0 && d->has_failure)
     return snprintf(q, sizeof q, "devices[%zu].failure", (size_t)(d - s->dev)),
            key_fail(c, q, "not with adapt.target_utilization on its limiter (yet)");
@@ -261,11 +263,21 @@ uint32_t adapt_done_kind(const run *u, uint32_t i) {
   return adapt_is(u, i) && st_of(u, i)->cfg->target_utilization > 0 ? EV_ADONE : EV_DONE;
 }
 
+/* Busy slot-seconds of device i up to t (before its inflight changes). */
+static void account_busy(run *u, uint32_t i, double t) {
+  adw *s = st_of(u, i);
+  s->area += (double)u->devs[i].inflight * (t - s->area_t);
+  s->area_t = t;
+}
+
 int adapt_fire_done(run *u, const heap_ev *ev) {
-  adw *s = st_of(u, ev->arg);
-  s->area += (double)u->devs[ev->arg].inflight * (ev->t - s->area_t);
-  s->area_t = ev->t;
+  account_busy(u, ev->arg, ev->t);
   return run_done(u, ev);
+}
+
+void adapt_shared_done(run *u, uint32_t i, double t) {
+  if (adapt_is(u, i) && st_of(u, i)->cfg->target_utilization > 0)
+    account_busy(u, i, t);
 }
 
 /* The new W from the interval [s->t0, t) that ends now. */

@@ -59,8 +59,8 @@ struct lim_ops;
 extern const struct lim_ops lim_adaptive_window;
 
 /* Cross-key rules of every limiter's adapt (kind, exactly one target,
- * w_min <= W <= w_max <= duration_s, no queues or shared service, no
- * failures with target_utilization); sets interval_s's default. */
+ * w_min <= W <= w_max <= duration_s, no queues, no failures with
+ * target_utilization); sets interval_s's default. */
 int adapt_check_scn(kctx *c, struct scn *s);
 
 /* Run state; NULL state unless some device adapts. 0, or -1 if out of
@@ -77,6 +77,9 @@ int adapt_reject(struct run *u, long picked, double t, uint64_t prompt, uint64_t
 /* The completion event kind of an admission on device i (EV_ADONE for a
  * device that measures its utilization, else EV_DONE). */
 uint32_t adapt_done_kind(const struct run *u, uint32_t i);
+/* A shared-service completion on device i at t (service.c, before its
+ * inflight drops): its busy slot-seconds when it measures its utilization. */
+void adapt_shared_done(struct run *u, uint32_t i, double t);
 /* Event handlers: the controller (EV_ADAPT), a completion (EV_ADONE). */
 int adapt_fire(struct run *u, const struct heap_ev *ev);
 int adapt_fire_done(struct run *u, const struct heap_ev *ev);

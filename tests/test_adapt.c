@@ -56,20 +56,26 @@ static es_result *run_ts(const scn *s, uint64_t seed, double ts_s, tsv *x, int s
   return r;
 }
 
-/* One device (C tokens, P slots, tgs tokens/s, no TTFT) fed by a trace. */
-static scn *trace_scn(const char *rows, double duration, uint64_t cap, uint64_t par, double tgs,
-                      const char *limiter) {
+/* One device (C tokens, P slots, tgs tokens/s, no TTFT, the device keys
+ * `dev` more) fed by a trace. */
+static scn *trace_scn_x(const char *rows, double duration, uint64_t cap, uint64_t par, double tgs,
+                        const char *limiter, const char *dev) {
   const char *csv = tu_write("adapt.csv", rows);
   char json[2048];
   snprintf(json, sizeof json,
            "{\"duration_s\": %g, \"workload\": {\"kind\": \"trace\", \"file\": \"%s\"},"
            " \"devices\": [{\"token_capacity\": %llu, \"max_parallel\": %llu, \"tgs\": %g,"
-           " \"ttft_s\": 0, \"power_active_w\": 1, \"power_idle_w\": 1}],"
+           " \"ttft_s\": 0, \"power_active_w\": 1, \"power_idle_w\": 1%s}],"
            " \"limiter\": %s, \"dispatch\": {\"policy\": \"load_aware\"}}",
            duration, strrchr(csv, '/') + 1, (unsigned long long)cap, (unsigned long long)par, tgs,
-           limiter);
+           dev, limiter);
   scn *s = tu_load(json, NULL, 0); /* the trace is read again by the run: kept */
   return s;
+}
+
+static scn *trace_scn(const char *rows, double duration, uint64_t cap, uint64_t par, double tgs,
+                      const char *limiter) {
+  return trace_scn_x(rows, duration, cap, par, tgs, limiter, "");
 }
 
 /* ---- (1) by hand ------------------------------------------------------------------ */
@@ -161,6 +167,85 @@ static void utilization_by_hand(void **state) {
   assert_close(x.v[2][w], 10 * exp(0.45) * exp(0.05), 1e-8);
   es_result_free(r);
   scn_free(s);
+}
+
+/* target_utilization under shared service (svc.h): busy slots are the
+ * requests in service. One device, P = 2, pure processor sharing at 10
+ * tokens/s in all, no prompt (no prefill); 50 tokens at 0, 60 at 2. [0, 2) one decodes (20 done);
+ * from 2 each at 5/s: the first ends at 2 + 30/5 = 8, the second has 30
+ * left then, alone: ends at 11. [0, 10) busy 8 + 8 slot-seconds: u =
+ * 16/20 = 0.8, W1 = 10 e^(0.8 - 0.25); [10, 20) busy 1: u = 0.05, W2 = W1
+ * e^-0.2. */
+static void shared_utilization_by_hand(void **state) {
+  (void)state;
+  scn *s = trace_scn_x("TIME,PROMPT,OUTPUT\n0,0,50\n2,0,60\n", 30, 1000, 2, 10,
+                       "{\"window_s\": 10, \"adapt\": {\"target_utilization\": 0.25,"
+                       " \"w_min_s\": 1, \"w_max_s\": 30}}",
+                       ", \"service\": \"shared\", \"batch_curve\": {\"batch\": [1, 2],"
+                       " \"tokens_per_s\": [10, 10]}, \"prefill_tps\": 1000");
+  static tsv x;
+  es_result *r = run_ts(s, 1, 10, &x, 0);
+  assert_close(r->edge_served, 2, 0);
+  size_t w = col(&x, "w_mean_s");
+  assert_close(x.v[1][w], 10 * exp(0.55), 1e-8);
+  assert_close(x.v[2][w], 10 * exp(0.55) * exp(-0.2), 1e-8);
+  es_result_free(r);
+  scn_free(s);
+}
+
+/* `slo` only adds metrics (and runs the svc path, svc.h): with it, every
+ * result the run without it reports is the same bit for bit, for both
+ * targets and policies that read `used` (load_aware) or not (random), and
+ * so is the time series' W trajectory. */
+static void slo_adds_only_metrics(void **state) {
+  (void)state;
+  const char *adapts[] = {
+      "limiter.adapt={\"target_rejected\": 0.1, \"gain\": 2, \"w_min_s\": 10, \"w_max_s\": 180}",
+      "limiter.adapt={\"target_utilization\": 0.05, \"gain\": 3, \"w_min_s\": 5, \"w_max_s\": "
+      "300}"};
+  const char *pols[] = {"dispatch.policy=load_aware", "dispatch.policy=random"};
+  for (int k = 0; k < 4; k++) {
+    const char *sets[] = {adapts[k % 2], pols[k / 2], "slo={\"ttft_s\": 0.05, \"e2e_s\": 8}"};
+    es_err e = {0};
+    scn *a = NULL, *b = NULL;
+    assert_int_equal(scn_load(tu_scenario("bursty_loadaware.json"), sets, 2, tu_models(), &a, &e),
+                     0);
+    assert_int_equal(scn_load(tu_scenario("bursty_loadaware.json"), sets, 3, tu_models(), &b, &e),
+                     0);
+    static tsv xa, xb;
+    es_result *ra = run_ts(a, 5, 60, &xa, 0), *rb = run_ts(b, 5, 60, &xb, 0);
+    assert_true(rb->groups & ES_MG_SVC);
+    assert_true(ra->edge_served > 0 && ra->redirected > 0);
+    size_t shown = 0;
+    for (size_t m = 0; m < es_metric_count(); m++) {
+      if (!es_metric_shown(m, ra->groups))
+        continue;
+      shown++;
+      double va = es_metric_value(ra, m), vb = es_metric_value(rb, m);
+      if (!strncmp(es_metric_name(m), "latency_s", 9)) { /* end - arrival vs the service time */
+        assert_close(va, vb, 1e-12 * va);
+        continue;
+      }
+      if (memcmp(&va, &vb, sizeof va))
+        fail_msg("%s: %.17g != %.17g", es_metric_name(m), va, vb);
+    }
+    assert_true(shown > 20);
+    for (size_t i = 0; i < ra->ndev; i++)
+      for (size_t m = 0; m < es_dev_metric_count(); m++)
+        if (es_dev_metric_shown(m, ra->groups))
+          assert_memory_equal(&(double){es_dev_metric_value(&ra->dev[i], m)},
+                              &(double){es_dev_metric_value(&rb->dev[i], m)}, sizeof(double));
+    assert_int_equal(xa.nrow, xb.nrow);
+    size_t wa = col(&xa, "w_mean_s"), wb = col(&xb, "w_mean_s");
+    double lo = INFINITY, hi = 0;
+    for (size_t r = 0; r < xa.nrow; r++) {
+      assert_memory_equal(&xa.v[r][wa], &xb.v[r][wb], sizeof(double));
+      lo = fmin(lo, xa.v[r][wa]), hi = fmax(hi, xa.v[r][wa]);
+    }
+    assert_true(lo < hi); /* W moved */
+    es_result_free(ra), es_result_free(rb);
+    scn_free(a), scn_free(b);
+  }
 }
 
 /* ---- (2) convergence on a stationary Poisson load --------------------------------- */
@@ -340,6 +425,8 @@ int main(void) {
       cmocka_unit_test(shrinks_by_hand),
       cmocka_unit_test(grows_by_hand),
       cmocka_unit_test(utilization_by_hand),
+      cmocka_unit_test(shared_utilization_by_hand),
+      cmocka_unit_test(slo_adds_only_metrics),
       cmocka_unit_test(converges_on_poisson),
       cmocka_unit_test(stays_in_bounds_on_bursts),
       cmocka_unit_test(example_runs),
