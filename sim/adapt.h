@@ -71,6 +71,10 @@ void adapt_teardown(struct run *u);
 /* A request the edge refused (cloud_reject): on device `picked`, or on
  * every adaptive device when picked < 0. */
 void adapt_refused(struct run *u, long picked);
+/* A request left device i's queue to start there (queue.c): the
+ * admission counted by its limiter was not an offer (its offer was
+ * counted refused when it joined a queue). */
+void adapt_started(struct run *u, uint32_t i);
 /* cloud_reject's path with adaptive devices: adapt_refused, then
  * cloud_send (the request at t, counted iff t >= the warmup). */
 int adapt_reject(struct run *u, long picked, double t, uint64_t prompt, uint64_t tok);
