@@ -12,8 +12,16 @@
  * Offered to device i: a request whose dispatch decision ended on i (i
  * admitted it, or the policy returned i and i refused it); a request for
  * which the policy returned no device (load_aware when none admits) is
- * offered to and refused by every adaptive device. The new W applies at
- * once: the window becomes (t - W, t] over the admissions log.
+ * offered to and refused by every adaptive device. With queues (svc.h)
+ * refused means not admitted at the offer, though the request then waits
+ * in a queue (queue.c calls adapt_refused when it joins); a start from a
+ * queue is no offer (adapt_started: offered = admitted - started from a
+ * queue + refused). Busy slots: requests holding a slot (fixed service, or
+ * prefilling or decoding under shared service), over the entry's P. The
+ * new W applies at once: the window becomes (t - W, t] over the
+ * admissions log; a device with a waiting queue re-tests its head then
+ * (sv_try_start), which re-arms its head-ready timer at the row's ready_at
+ * for the new W.
  *
  * Each adaptive device instance is a limiter group of its own (limiter.h)
  * whose row is lim_adaptive_window (not user-selectable: chosen by the
