@@ -9,6 +9,7 @@
 #include "kinds.h"
 #include "ring.h"
 #include "run.h"
+#include "svc.h"
 #include "window.h"
 
 #define OFF(f) offsetof(scn_lim, adapt.f)
@@ -59,8 +60,6 @@ static int check_one(kctx *c, const scn *s, const scn_device *d, const scn_lim *
     return key_join(q, sizeof q, p, "w_max_s"),
            key_fail(c, q, "must be >= window_s (%.15g) and <= duration_s (%.15g), got %.15g",
                     l->window_s, s->duration_s, a->w_max_s);
-  if (s->ext)
-    return key_fail(c, p, "not supported together with queue, service, prefill or slo keys (yet)");
   if (d && a->target_utilization > 0 && d->has_failure)
     return snprintf(q, sizeof q, "devices[%zu].failure", (size_t)(d - s->dev)),
            key_fail(c, q, "not with adapt.target_utilization on its limiter (yet)");
@@ -105,6 +104,7 @@ typedef struct adw {
   /* the controller's observation since the interval started at t0 */
   double t0;
   uint64_t admitted, refused, none0; /* none0: adapt_run.none at t0 */
+  uint64_t qstarted;                 /* of the admissions, starts from its queue */
   double area, area_t;               /* busy slot-seconds in [t0, area_t) */
   /* I(t) = ∫_0^t dt / W: inv at inv_t, W constant since */
   double inv, inv_t, inv_from, inv_ts;
@@ -119,6 +119,7 @@ static void set_used(lim_grp *g, adw *s) {
 }
 
 static aw_ent *ent(adw *s, size_t j) { return &s->ring[(s->head + j) & (s->cap - 1)]; }
+static const aw_ent *cent(const adw *s, size_t j) { return &s->ring[(s->head + j) & (s->cap - 1)]; }
 
 static int aw_init(lim_grp *g) {
   adw *s = g->st;
@@ -174,6 +175,24 @@ static int aw_admit(lim_grp *g, uint32_t i, uint64_t tok, double t) {
   return 0;
 }
 
+/* limiter.h's ready_at with the current W: entry j leaves at a_j + W (the
+ * double aw_advance compares, so the first at which it has left), so the
+ * head fits once the oldest entries up to the first j whose successors hold
+ * at most C - k tokens have left. O(entries in the window), once per
+ * blocked head (and per control change). */
+static double aw_ready_at(const lim_grp *g, uint32_t i, uint64_t k, double t) {
+  const adw *s = g->st;
+  uint64_t cap = g->devs[i].cap_tokens, sum = s->sum;
+  if (k > cap)
+    return INFINITY;
+  if (sum + k <= cap)
+    return t;
+  size_t j = s->cur;
+  while (sum + k > cap) /* ends by j = n at the latest: sum 0 then */
+    sum -= cent(s, j++)->tok;
+  return cent(s, j - 1)->a + g->w;
+}
+
 const lim_ops lim_adaptive_window = {
     .h = {"sliding_window", "sliding_window with limiter.adapt (one group per device)", NULL, 0,
           NULL, NULL},
@@ -181,6 +200,7 @@ const lim_ops lim_adaptive_window = {
     .destroy = aw_destroy,
     .advance = aw_advance,
     .admit = aw_admit,
+    .ready_at = aw_ready_at,
     .state_size = sizeof(adw),
 };
 
@@ -252,6 +272,8 @@ void adapt_refused(run *u, long picked) {
     st_of(u, (uint32_t)picked)->refused++;
 }
 
+void adapt_started(run *u, uint32_t i) { st_of(u, i)->qstarted++; }
+
 int adapt_reject(run *u, long picked, double t, uint64_t prompt, uint64_t tok) {
   adapt_refused(u, picked);
   return cloud_send(u, t, t, prompt, tok, t >= u->from);
@@ -261,11 +283,21 @@ uint32_t adapt_done_kind(const run *u, uint32_t i) {
   return adapt_is(u, i) && st_of(u, i)->cfg->target_utilization > 0 ? EV_ADONE : EV_DONE;
 }
 
+/* Busy slot-seconds of device i up to t (before its inflight changes). */
+static void account_busy(run *u, uint32_t i, double t) {
+  adw *s = st_of(u, i);
+  s->area += (double)u->devs[i].inflight * (t - s->area_t);
+  s->area_t = t;
+}
+
 int adapt_fire_done(run *u, const heap_ev *ev) {
-  adw *s = st_of(u, ev->arg);
-  s->area += (double)u->devs[ev->arg].inflight * (ev->t - s->area_t);
-  s->area_t = ev->t;
+  account_busy(u, ev->arg, ev->t);
   return run_done(u, ev);
+}
+
+void adapt_shared_done(run *u, uint32_t i, double t) {
+  if (adapt_is(u, i) && st_of(u, i)->cfg->target_utilization > 0)
+    account_busy(u, i, t);
 }
 
 /* The new W from the interval [s->t0, t) that ends now. */
@@ -273,7 +305,7 @@ static double control(run *u, adw *s, double w, double t) {
   const lim_adapt *a = s->cfg;
   if (a->target_rejected > 0) {
     uint64_t none = u->ad->none - s->none0, refused = s->refused + none;
-    uint64_t offered = s->admitted + refused;
+    uint64_t offered = s->admitted - s->qstarted + refused; /* a start from its queue: no offer */
     if (!offered)
       return w;
     double r = (double)refused / (double)offered;
@@ -281,7 +313,8 @@ static double control(run *u, adw *s, double w, double t) {
   } else {
     const dev *d = &u->devs[s->dev];
     s->area += (double)d->inflight * (t - s->area_t);
-    double util = s->area / ((double)d->max_par * (t - s->t0));
+    double par = (double)u->s->dev[d->spec].max_parallel; /* P: max_par is 0 while closed */
+    double util = s->area / (par * (t - s->t0));
     w *= exp(a->gain * (util - a->target_utilization));
   }
   return w < a->w_min_s ? a->w_min_s : w > a->w_max_s ? a->w_max_s : w;
@@ -294,14 +327,19 @@ int adapt_fire(run *u, const heap_ev *ev) {
   lim_grp *g = grp_of(u, ev->arg);
   adw *s = g->st;
   double w = control(u, s, g->w, t);
-  if (w != g->w) {
+  int moved = w != g->w;
+  if (moved) {
     set_w(g, s, w, t);
     disp_expired(&u->d, ev->arg); /* `used` moved either way: indexes recompute */
   }
   s->t0 = t, s->area = 0, s->area_t = t;
-  s->admitted = s->refused = 0, s->none0 = u->ad->none;
+  s->admitted = s->refused = s->qstarted = 0, s->none0 = u->ad->none;
   double next = (double)(++s->k + 1) * s->cfg->interval_s;
-  return next < u->to ? cal_push(&u->q, next, EV_ADAPT, ev->arg) : 0;
+  if (next < u->to && cal_push(&u->q, next, EV_ADAPT, ev->arg))
+    return -1;
+  /* svc.h: a waiting head may fit now (W shrank: it starts at t) or later
+   * (its head-ready timer moves to the new W's ready_at) */
+  return moved && u->sv ? sv_try_start(u, ev->arg, t) : 0;
 }
 
 /* ---- results and time series ---------------------------------------------------- */

@@ -12,8 +12,16 @@
  * Offered to device i: a request whose dispatch decision ended on i (i
  * admitted it, or the policy returned i and i refused it); a request for
  * which the policy returned no device (load_aware when none admits) is
- * offered to and refused by every adaptive device. The new W applies at
- * once: the window becomes (t - W, t] over the admissions log.
+ * offered to and refused by every adaptive device. With queues (svc.h)
+ * refused means not admitted at the offer, though the request then waits
+ * in a queue (queue.c calls adapt_refused when it joins); a start from a
+ * queue is no offer (adapt_started: offered = admitted - started from a
+ * queue + refused). Busy slots: requests holding a slot (fixed service, or
+ * prefilling or decoding under shared service), over the entry's P. The
+ * new W applies at once: the window becomes (t - W, t] over the
+ * admissions log; a device with a waiting queue re-tests its head then
+ * (sv_try_start), which re-arms its head-ready timer at the row's ready_at
+ * for the new W.
  *
  * Each adaptive device instance is a limiter group of its own (limiter.h)
  * whose row is lim_adaptive_window (not user-selectable: chosen by the
@@ -59,8 +67,8 @@ struct lim_ops;
 extern const struct lim_ops lim_adaptive_window;
 
 /* Cross-key rules of every limiter's adapt (kind, exactly one target,
- * w_min <= W <= w_max <= duration_s, no queues or shared service, no
- * failures with target_utilization); sets interval_s's default. */
+ * w_min <= W <= w_max <= duration_s, no queues, no failures with
+ * target_utilization); sets interval_s's default. */
 int adapt_check_scn(kctx *c, struct scn *s);
 
 /* Run state; NULL state unless some device adapts. 0, or -1 if out of
@@ -71,12 +79,19 @@ void adapt_teardown(struct run *u);
 /* A request the edge refused (cloud_reject): on device `picked`, or on
  * every adaptive device when picked < 0. */
 void adapt_refused(struct run *u, long picked);
+/* A request left device i's queue to start there (queue.c): the
+ * admission counted by its limiter was not an offer (its offer was
+ * counted refused when it joined a queue). */
+void adapt_started(struct run *u, uint32_t i);
 /* cloud_reject's path with adaptive devices: adapt_refused, then
  * cloud_send (the request at t, counted iff t >= the warmup). */
 int adapt_reject(struct run *u, long picked, double t, uint64_t prompt, uint64_t tok);
 /* The completion event kind of an admission on device i (EV_ADONE for a
  * device that measures its utilization, else EV_DONE). */
 uint32_t adapt_done_kind(const struct run *u, uint32_t i);
+/* A shared-service completion on device i at t (service.c, before its
+ * inflight drops): its busy slot-seconds when it measures its utilization. */
+void adapt_shared_done(struct run *u, uint32_t i, double t);
 /* Event handlers: the controller (EV_ADAPT), a completion (EV_ADONE). */
 int adapt_fire(struct run *u, const struct heap_ev *ev);
 int adapt_fire_done(struct run *u, const struct heap_ev *ev);

@@ -336,11 +336,9 @@ static int run_due_sv(run *u, double t) {
   }
 }
 
-/* The completion kind of an admission on a device with failures (faults.h)
- * or an adaptive window measuring its utilization (adapt.h). */
-static __attribute__((noinline)) uint32_t done_kind(run *u, size_t i, double t, const wl_arrival *a,
-                                                    double service) {
-  uint32_t k = u->fl ? flt_admit(u, i, t, t, a->prompt, a->tokens, service) : EV_DONE;
+__attribute__((noinline)) uint32_t run_done_kind(run *u, size_t i, double t_arr, double t,
+                                                 uint64_t prompt, uint64_t tok, double service) {
+  uint32_t k = u->fl ? flt_admit(u, i, t_arr, t, prompt, tok, service) : EV_DONE;
   return k == EV_DONE && u->ad ? adapt_done_kind(u, (uint32_t)i) : k;
 }
 
@@ -365,7 +363,7 @@ ES_HOT int admit_fixed(run *u, size_t i, double t, const wl_arrival *a, const sc
     if (u->svc_s)
       u->svc_s[cls] = service;
   }
-  uint32_t kind = u->xdone ? done_kind(u, i, t, a, service) : EV_DONE;
+  uint32_t kind = u->xdone ? run_done_kind(u, i, t, t, a->prompt, tok, service) : EV_DONE;
   if (cal_push_fifo(&u->q, cls, t + service, kind, (uint32_t)i))
     return -1;
   OBS_CALL(u, admit, t, i, t, a, service);

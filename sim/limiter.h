@@ -67,7 +67,9 @@ typedef struct lim_ops {
    * been advanced to t (a lazy kind reads its state as of t itself). A
    * waiting queue head (svc.h) is started by a timer at this time. NULL
    * for sliding_window, whose `used` drops only at its log's expiries,
-   * which the run visits as events while a request waits (sv_next_drop). */
+   * which the run visits as events while a request waits (sv_next_drop);
+   * the adaptive window's row (adapt.h) has one, for the current W (its
+   * controller re-arms the timer when W changes). */
   double (*ready_at)(const lim_grp *g, uint32_t i, uint64_t k, double t);
   size_t state_size; /* bytes of g->st */
 } lim_ops;

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "adapt.h"
 #include "cloud.h"
 #include "faults.h"
 #include "kinds.h"
@@ -189,6 +190,8 @@ int sv_init(run *u) {
     sv->qinv[i] = 1 / ((double)q->par * rbar);
     if (q->max && u->lims.g[u->devs[i].grp].ops->ready_at)
       sv->woken[i] |= SV_TIMED;
+    if (q->max && u->ad && adapt_is(u, (uint32_t)i))
+      sv->woken[i] |= SV_ADAPT;
   }
   if (sv->nsj && !(sv->sj = calloc(sv->nsj, sizeof *sv->sj)))
     return -1;
@@ -357,9 +360,10 @@ static void q_arm(run *u, uint32_t i) {
  * sv_next_drop) refuses it at t: a timer at the time the limiter will admit
  * it (limiter.h). Its limiter
  * changes only when the device admits, and the device admits only its
- * heads, so the time holds until the head starts or leaves; the test is
- * applied again when the timer fires. Strictly after t, so a limiter that
- * misjudged its rounding costs a later test, never a loop at t. */
+ * heads, so the time holds until the head starts or leaves, or an
+ * adaptive window's controller moves W (adapt_fire calls sv_try_start,
+ * which re-arms it); the test is applied again when the timer fires. Strictly after t, so a limiter
+ * that misjudged its rounding costs a later test, never a loop at t. */
 static __attribute__((noinline)) void q_arm_ready(run *u, uint32_t i, double t, uint64_t tok) {
   const lim_grp *g = &u->lims.g[u->devs[i].grp];
   double tr = g->ops->ready_at(g, i, tok, t);
@@ -497,17 +501,20 @@ int sv_offer(run *u, long picked, double t, uint64_t prompt, uint64_t tok, uint3
   if (q->n >= q->max || tok > u->devs[i].cap_tokens || (u->devs[i].closed & DEV_CLOSED_FAULT))
     return 0; /* full, too large, or down (faults.h) */
   OBS_CALL(u, wait, t, picked, (size_t)i, &(wl_arrival){prompt, tok, cls, 0});
+  if (u->ad) /* adapt.h: an offer refused at once, though it waits */
+    adapt_refused(u, picked);
   if (q->sjf)
     return sj_q_push(u, (uint32_t)i, t, prompt, tok, cls) ? -1 : 1;
   return q_push(u, q, (uint32_t)i, t, prompt, tok, cls) ? -1 : 1;
 }
 
 /* sv_try_start's work for a queue in fifo (sjf 0) or sjf order, whose
- * limiter has ready_at (timed, limiter.h) or not: constants, so that each
- * case gets its own copy, and the paper's case (fifo, sliding window)
- * tests neither. */
+ * limiter has ready_at (timed, limiter.h) or not, on an adaptive window
+ * (adapt, adapt.h: its controller counts the starts) or not: constants, so
+ * that each case gets its own copy, and the paper's case (fifo, sliding
+ * window) tests none. */
 static inline __attribute__((always_inline)) int try_start_k(run *u, svc *sv, uint32_t i, double t,
-                                                             int sjf, int timed) {
+                                                             int sjf, int timed, int adapt) {
   q_dev *q = &sv->q[i];
   dev *d = &u->devs[i];
   int moved = 0;
@@ -522,6 +529,8 @@ static inline __attribute__((always_inline)) int try_start_k(run *u, svc *sv, ui
     u->rq = (rq_tag){e.d, 0, RQ_NO_ESC, e.id}; /* route.h: who answers it is counted now */
     if (sv_start(u, i, t, e.t_arr, e.tok, e.prompt, e.cls))
       return -1;
+    if (adapt)
+      adapt_started(u, i);
   }
   if (moved) {
     if (!q->n)
@@ -541,9 +550,11 @@ static inline __attribute__((always_inline)) int try_start_k(run *u, svc *sv, ui
 static __attribute__((noinline)) int try_start_other(run *u, uint32_t i, double t) {
   svc *sv = u->sv;
   uint8_t w = sv->woken[i];
+  if (w & SV_ADAPT) /* (timed) */
+    return try_start_k(u, sv, i, t, (w & SV_SJF) != 0, 1, 1);
   if (w & SV_SJF)
-    return try_start_k(u, sv, i, t, 1, (w & SV_TIMED) != 0);
-  return try_start_k(u, sv, i, t, 0, 1);
+    return try_start_k(u, sv, i, t, 1, (w & SV_TIMED) != 0, 0);
+  return try_start_k(u, sv, i, t, 0, 1, 0);
 }
 
 int sv_try_start(run *u, uint32_t i, double t) {
@@ -551,7 +562,7 @@ int sv_try_start(run *u, uint32_t i, double t) {
   uint8_t w = sv->woken[i]; /* an empty queue: its byte, not its record */
   if ((w & (SV_WAITING | SV_SJF | SV_TIMED)) != SV_WAITING)
     return w & SV_WAITING ? try_start_other(u, i, t) : 0;
-  return try_start_k(u, sv, i, t, 0, 0);
+  return try_start_k(u, sv, i, t, 0, 0, 0);
 }
 
 int sv_wake_all(run *u, double t) {

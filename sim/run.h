@@ -106,6 +106,11 @@ enum run_ev {
 
 /* The engine's completion of a request on device ev->arg (frees its slot). */
 int run_done(run *u, const heap_ev *ev);
+/* The completion kind of a fixed-service admission on device i at t (it
+ * arrived at t_arr) when u->xdone: a device with failures (faults.h: its
+ * flt_admit) or an adaptive window measuring its utilization (adapt.h). */
+uint32_t run_done_kind(run *u, size_t i, double t_arr, double t, uint64_t prompt, uint64_t tok,
+                       double service);
 /* The engine's admission of arrival a on device i at t (i admits it). */
 int run_admit(run *u, size_t i, double t, const wl_arrival *a);
 /* The same, served with the numbers (tgs, ttft_s, quality) of `lm`, one of

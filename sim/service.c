@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "adapt.h"
 #include "faults.h"
 #include "kinds.h"
 #include "lim_sliding_window.h"
@@ -162,7 +163,7 @@ int sv_start(run *u, uint32_t i, double t, double t_arr, uint64_t tok, uint64_t 
     double service = sd->ttft_s + (double)tok / sd->tgs;
     if (u->rt && route_edge(u, i, t_arr, t, prompt, tok, service))
       return -1; /* route.h: its accuracy (or a cascade's escalation at t + service) */
-    uint32_t kind = u->fl ? flt_admit(u, i, t_arr, t, prompt, tok, service) : EV_DONE;
+    uint32_t kind = u->xdone ? run_done_kind(u, i, t_arr, t, prompt, tok, service) : EV_DONE;
     if (cal_push_fifo(&u->q, d->spec * u->ntok + cls, t + service, kind, i))
       return -1;
     OBS_CALL(u, admit, t, i, t_arr, &(wl_arrival){prompt, tok, cls, 0}, service);
@@ -218,6 +219,8 @@ int sv_fire_svc(run *u, const heap_ev *ev) {
   ps_set_rate(h);
   ps_schedule(u, i, t);
   dev *d = &u->devs[i];
+  if (u->ad) /* adapt.h: busy slots of a device measuring its utilization */
+    adapt_shared_done(u, i, t);
   if (--d->inflight == 0)
     d->busy_s += run_clip(u, d->busy_since, t);
   d->slot_s += run_clip(u, x.t_start, t);

@@ -163,9 +163,10 @@ typedef struct qx_class {
 enum { SV_RATE_MAX = 4096 }; /* r(n) is tabulated up to this n, computed beyond */
 
 /* svc.woken[i]: its queue is not empty; it is in wake[]; its limiter has
- * ready_at (a head-ready timer, limiter.h); its discipline is sjf (the
- * last two set once at setup). */
-enum { SV_WAITING = 1, SV_WOKEN = 2, SV_TIMED = 4, SV_SJF = 8 };
+ * ready_at (a head-ready timer, limiter.h); its discipline is sjf; its
+ * window adapts (adapt.h; with SV_TIMED) (the last three set once at
+ * setup). */
+enum { SV_WAITING = 1, SV_WOKEN = 2, SV_TIMED = 4, SV_SJF = 8, SV_ADAPT = 16 };
 
 typedef struct svc {
   q_dev *q;  /* per device */

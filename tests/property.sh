@@ -16,8 +16,9 @@
 # for exit 0, valid JSON, conservation with escalations (generated +
 # escalated = edge_served + redirected + dropped), the accuracy identity
 # (edge answers kept x accuracy.edge + redirected x accuracy.cloud =
-# generated x accuracy.all) and --jobs 1 = 2. (Runs with queues drain past
-# duration_s, so their time series is not checked against the totals.)
+# generated x accuracy.all) and --jobs 1 = 2; then the same M again with
+# limiter.adapt (target_rejected) on every device. (Runs with queues drain
+# past duration_s, so their time series is not checked against the totals.)
 # Then L more (default 10) with model_switch: devices storing random subsets
 # of the Qwen LMs (profiles), random K, min_accuracy and swap times, the
 # extended cloud: the same checks, and served_lm1..4 summing to edge_served,
@@ -119,14 +120,15 @@ gen_route() {
   }'
 }
 
-check_route() { # check_route K
-  f=$tmp/r$1.json
-  gen_route "$1" > "$f"
-  if ! "$edgesim" --format json "$f" > "$tmp/out.json" 2> "$tmp/err"; then
-    echo "FAIL route case $1: edgesim failed: $(head -1 "$tmp/err")"; cat "$f"; return 1
+check_route() { # check_route K [--set limiter.adapt=...]
+  rk=$1; shift
+  f=$tmp/r$rk.json
+  gen_route "$rk" > "$f"
+  if ! "$edgesim" --format json "$@" "$f" > "$tmp/out.json" 2> "$tmp/err"; then
+    echo "FAIL route case $rk $*: edgesim failed: $(head -1 "$tmp/err")"; cat "$f"; return 1
   fi
   if grep -qiE 'nan|inf' "$tmp/out.json" || ! jq -e . "$tmp/out.json" > /dev/null 2>&1; then
-    echo "FAIL route case $1: output is not valid JSON or holds NaN/inf"; return 1
+    echo "FAIL route case $rk $*: output is not valid JSON or holds NaN/inf"; return 1
   fi
   jq -e '.requests as $r | .routing.escalated as $e
          | ($r.generated + $e == $r.edge_served + $r.redirected + $r.dropped)
@@ -134,11 +136,17 @@ check_route() { # check_route K
          and ((($r.edge_served - $e) * .accuracy.edge + $r.redirected * .accuracy.cloud
                - $r.generated * .accuracy.all) | fabs) <= 1e-6 * ($r.generated + 1)' \
     "$tmp/out.json" > /dev/null ||
-    { echo "FAIL route case $1: conservation or accuracy identity"; jq -c '[.requests, .routing, .accuracy]' "$tmp/out.json"; cat "$f"; return 1; }
-  "$edgesim" --format csv --replications 3 --jobs 1 "$f" > "$tmp/j1" 2>&1 &&
-    "$edgesim" --format csv --replications 3 --jobs 2 "$f" > "$tmp/j2" 2>&1 &&
-    cmp -s "$tmp/j1" "$tmp/j2" || { echo "FAIL route case $1: --jobs 1 and 2 differ or fail"; return 1; }
+    { echo "FAIL route case $rk $*: conservation or accuracy identity"; jq -c '[.requests, .routing, .accuracy]' "$tmp/out.json"; cat "$f"; return 1; }
+  "$edgesim" --format csv --replications 3 --jobs 1 "$@" "$f" > "$tmp/j1" 2>&1 &&
+    "$edgesim" --format csv --replications 3 --jobs 2 "$@" "$f" > "$tmp/j2" 2>&1 &&
+    cmp -s "$tmp/j1" "$tmp/j2" || { echo "FAIL route case $rk $*: --jobs 1 and 2 differ or fail"; return 1; }
   return 0
+}
+
+# limiter.adapt for route case K (target_rejected: its devices may fail;
+# window_s <= 55 <= w_max_s = 60 <= duration_s)
+adapt_of() {
+  awk -v k="$1" 'BEGIN { printf "limiter.adapt={\"target_rejected\": %g, \"gain\": %d, \"interval_s\": %d, \"w_min_s\": 1, \"w_max_s\": 60}", 0.05 + (k % 5) * 0.1, 1 + k % 3, 5 + (k % 4) * 5 }'
 }
 
 # scenario K of the model_switch mix as JSON on stdout
@@ -231,9 +239,14 @@ while [ "$k" -le "$m" ]; do
   k=$((k + 1))
 done
 k=1
+while [ "$k" -le "$m" ]; do # the same mix with adaptive windows (adapt.h)
+  check_route "$k" --set "$(adapt_of "$k")" || fail=1
+  k=$((k + 1))
+done
+k=1
 while [ "$k" -le "$l" ]; do
   check_switch "$k" || fail=1
   k=$((k + 1))
 done
-[ $fail -eq 0 ] && echo "property: $n random scenarios: exit 0, valid JSON, conservation, time-series sums, --jobs 1 = 2; $m with routing, queues, failures and the extended cloud: exit 0, valid JSON, conservation with escalations, accuracy identity, --jobs 1 = 2; $l with model_switch: the same, served by LM, sent up"
+[ $fail -eq 0 ] && echo "property: $n random scenarios: exit 0, valid JSON, conservation, time-series sums, --jobs 1 = 2; $m with routing, queues, failures and the extended cloud, each also with limiter.adapt: exit 0, valid JSON, conservation with escalations, accuracy identity, --jobs 1 = 2; $l with model_switch: the same, served by LM, sent up"
 exit $fail
