@@ -118,8 +118,15 @@ static void set_used(lim_grp *g, adw *s) {
   d->used = s->sum < d->cap_tokens ? s->sum : d->cap_tokens;
 }
 
-static aw_ent *ent(adw *s, size_t j) { return &s->ring[(s->head + j) & (s->cap - 1)]; }
 static const aw_ent *cent(const adw *s, size_t j) { return &s->ring[(s->head + j) & (s->cap - 1)]; }
+static aw_ent *ent(adw *s, size_t j) { return (aw_ent *)cent(s, j); }
+
+/* Busy slot-seconds up to t with `inflight` requests since s->area_t (the
+ * device's inflight before it changes at t). */
+static void busy_to(adw *s, uint32_t inflight, double t) {
+  s->area += (double)inflight * (t - s->area_t);
+  s->area_t = t;
+}
 
 static int aw_init(lim_grp *g) {
   adw *s = g->st;
@@ -165,9 +172,7 @@ static int aw_admit(lim_grp *g, uint32_t i, uint64_t tok, double t) {
   adw *s = g->st;
   if (s->n == s->cap && grow(s))
     return -1;
-  dev *d = &g->devs[i];
-  s->area += (double)d->inflight * (t - s->area_t); /* inflight before this admission */
-  s->area_t = t;
+  busy_to(s, g->devs[i].inflight, t); /* inflight before this admission */
   *ent(s, s->n++) = (aw_ent){t, tok};
   s->sum += tok;
   s->admitted++;
@@ -283,21 +288,14 @@ uint32_t adapt_done_kind(const run *u, uint32_t i) {
   return adapt_is(u, i) && st_of(u, i)->cfg->target_utilization > 0 ? EV_ADONE : EV_DONE;
 }
 
-/* Busy slot-seconds of device i up to t (before its inflight changes). */
-static void account_busy(run *u, uint32_t i, double t) {
-  adw *s = st_of(u, i);
-  s->area += (double)u->devs[i].inflight * (t - s->area_t);
-  s->area_t = t;
-}
-
 int adapt_fire_done(run *u, const heap_ev *ev) {
-  account_busy(u, ev->arg, ev->t);
+  busy_to(st_of(u, ev->arg), u->devs[ev->arg].inflight, ev->t);
   return run_done(u, ev);
 }
 
 void adapt_shared_done(run *u, uint32_t i, double t) {
   if (adapt_is(u, i) && st_of(u, i)->cfg->target_utilization > 0)
-    account_busy(u, i, t);
+    busy_to(st_of(u, i), u->devs[i].inflight, t);
 }
 
 /* The new W from the interval [s->t0, t) that ends now. */
@@ -312,7 +310,7 @@ static double control(run *u, adw *s, double w, double t) {
     w *= exp(-a->gain * (r - a->target_rejected));
   } else {
     const dev *d = &u->devs[s->dev];
-    s->area += (double)d->inflight * (t - s->area_t);
+    busy_to(s, d->inflight, t);
     double par = (double)u->s->dev[d->spec].max_parallel; /* P: max_par is 0 while closed */
     double util = s->area / (par * (t - s->t0));
     w *= exp(a->gain * (util - a->target_utilization));

@@ -67,7 +67,7 @@ struct lim_ops;
 extern const struct lim_ops lim_adaptive_window;
 
 /* Cross-key rules of every limiter's adapt (kind, exactly one target,
- * w_min <= W <= w_max <= duration_s, no queues, no failures with
+ * w_min <= W <= w_max <= duration_s, no failures with
  * target_utilization); sets interval_s's default. */
 int adapt_check_scn(kctx *c, struct scn *s);
 
