@@ -373,14 +373,17 @@ static __attribute__((noinline)) void q_arm_ready(run *u, uint32_t i, double t, 
     cal_set_timer(&u->q, sv_tmr(i, SV_TMR_READY), tr, EV_READY, i, 0);
 }
 
-/* After sv_try_start at t: if device i (SV_TIMED) has a head, a slot and
- * no fault, its limiter refused the head: the head-ready timer. */
+/* After sv_try_start at t on device i (SV_TIMED): the head-ready timer is
+ * pending iff its limiter alone holds the head back (a head, a slot, no
+ * fault), armed for that head; otherwise a timer left from a head that has
+ * started is cancelled. */
 static __attribute__((noinline)) void q_blocked(run *u, uint32_t i, double t) {
   const q_dev *q = &u->sv->q[i];
   const dev *d = &u->devs[i];
-  if ((u->sv->woken[i] & SV_TIMED) && q->n && d->inflight < q->par &&
-      !(d->closed & DEV_CLOSED_FAULT))
+  if (q->n && d->inflight < q->par && !(d->closed & DEV_CLOSED_FAULT))
     q_arm_ready(u, i, t, q_head(u->sv, q, q->sjf != 0)->tok);
+  else
+    cal_cancel_timer(&u->q, sv_tmr(i, SV_TMR_READY));
 }
 
 /* Device i takes no new arrival directly (0) or takes them again (1,
@@ -538,11 +541,8 @@ static inline __attribute__((always_inline)) int try_start_k(run *u, svc *sv, ui
     q_arm(u, i);
     qx_update(sv, i);
   }
-  if (timed) {
-    if (moved) /* its head started: a timer armed for it is stale (q_blocked arms the next's) */
-      cal_cancel_timer(&u->q, sv_tmr(i, SV_TMR_READY));
+  if (timed)
     q_blocked(u, i, t);
-  }
   return 0;
 }
 
