@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "adapt.h"
+#include "dbits.h"
 #include "scenario.h"
 
 /* Same kind, same W, same parameters (a limiter cfg is plain data). */
@@ -98,30 +99,16 @@ void lim_times_destroy(lim_grp *g) {
     free(s->t);
 }
 
-/* Doubles >= 0 order like their bits (as unsigned integers). */
-static uint64_t bits_of(double x) {
-  uint64_t b;
-  x += 0.0; /* -0 as +0 */
-  memcpy(&b, &x, sizeof b);
-  return b;
-}
-
-static double of_bits(uint64_t b) {
-  double x;
-  memcpy(&x, &b, sizeof x);
-  return x;
-}
-
 double lim_least_pass(const lim_grp *g, uint32_t i, uint64_t k, double t, double est,
                       lim_pass_fn pass) {
-  const uint64_t inf = bits_of(INFINITY);
+  const uint64_t inf = dbits_of(INFINITY);
   if (pass(g, i, k, t))
     return t;
-  uint64_t lo = bits_of(t), hi, e = est > t && est <= INFINITY ? bits_of(est) : lo;
-  if (e > lo && pass(g, i, k, of_bits(e))) { /* e passes: down from it by doubling steps */
+  uint64_t lo = dbits_of(t), hi, e = est > t && est <= INFINITY ? dbits_of(est) : lo;
+  if (e > lo && pass(g, i, k, dbits_to(e))) { /* e passes: down from it by doubling steps */
     hi = e;
     for (uint64_t s = 1; hi - lo > s; s *= 2) {
-      if (!pass(g, i, k, of_bits(hi - s))) {
+      if (!pass(g, i, k, dbits_to(hi - s))) {
         lo = hi - s;
         break;
       }
@@ -131,7 +118,7 @@ double lim_least_pass(const lim_grp *g, uint32_t i, uint64_t k, double t, double
     lo = e;
     for (uint64_t s = 1;; s *= 2) {
       hi = inf - lo > s ? lo + s : inf;
-      if (pass(g, i, k, of_bits(hi)))
+      if (pass(g, i, k, dbits_to(hi)))
         break;
       if (hi == inf)
         return INFINITY;
@@ -140,12 +127,12 @@ double lim_least_pass(const lim_grp *g, uint32_t i, uint64_t k, double t, double
   }
   while (hi - lo > 1) { /* lo fails, hi passes */
     uint64_t m = lo + (hi - lo) / 2;
-    if (pass(g, i, k, of_bits(m)))
+    if (pass(g, i, k, dbits_to(m)))
       hi = m;
     else
       lo = m;
   }
-  return of_bits(hi);
+  return dbits_to(hi);
 }
 
 int lim_keyed_passes(const lim_grp *g, uint32_t i, uint64_t k, double t) {

@@ -2,17 +2,8 @@
 
 #include <math.h>
 #include <stdlib.h>
-#include <string.h>
 
 static const heap_ev IDLE = {INFINITY, TMR_IDLE, 0, 0}; /* after every pending timer */
-
-/* kt of a timer at t */
-static uint64_t kt_of(double t) {
-  t += 0.0; /* -0 as +0: the bits of t >= 0 order like t */
-  uint64_t b;
-  memcpy(&b, &t, sizeof b);
-  return b;
-}
 
 /* (at, ao) < (bt, bo) */
 static inline int key_less(uint64_t at, uint64_t ao, uint64_t bt, uint64_t bo) {
@@ -113,7 +104,7 @@ static void refresh(tmr *m, uint32_t o) {
   if (s[b].ord == TMR_IDLE)
     climb(m, o, TMR_KT_NONE, TMR_KT_NONE);
   else
-    climb(m, o, kt_of(s[b].t), s[b].ord);
+    climb(m, o, dbits_of(s[b].t), s[b].ord);
 }
 
 void tmr_set(tmr *m, uint32_t id, heap_ev ev) {
@@ -121,7 +112,7 @@ void tmr_set(tmr *m, uint32_t id, heap_ev ev) {
   m->slot[id] = ev;
   if (o == m->open) /* tmr_settle places it */
     return;
-  uint64_t xt = kt_of(ev.t);
+  uint64_t xt = dbits_of(ev.t);
   if (key_less(xt, ev.ord, m->kt[o], m->ko[o])) { /* the owner's new earliest (or first) */
     m->first[o] = (uint8_t)s;
     climb(m, o, xt, ev.ord);

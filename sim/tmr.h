@@ -26,8 +26,8 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include <string.h>
 
+#include "dbits.h"
 #include "heap.h"
 
 #define TMR_NONE UINT32_MAX
@@ -70,7 +70,7 @@ static inline uint32_t tmr_top_owner(const tmr *m) { return m->node[1]; }
 static inline heap_ev tmr_top(const tmr *m) {
   uint32_t o = m->node[1];
   heap_ev e = {0, m->ko[o], 0, 0};
-  memcpy(&e.t, &m->kt[o], sizeof e.t);
+  e.t = dbits_to(m->kt[o]);
   return e;
 }
 
