@@ -477,6 +477,10 @@ static void drop(run *u, uint64_t tok, int counted, uint64_t *reason) {
     u->n_drop++, u->k_drop += tok, (*reason)++;
 }
 
+static retry_rec *retry_at(const cloud_run *c, uint32_t k) {
+  return (retry_rec *)c->retries.rec + k;
+}
+
 /* Attempt number `done` (retries already made) of a request at t. */
 static int try_send(run *u, double t_arr, double t, uint64_t prompt, uint64_t tok, int counted,
                     uint32_t done) {
@@ -500,8 +504,7 @@ static int try_send(run *u, double t_arr, double t, uint64_t prompt, uint64_t to
   uint32_t i;
   if (pool_get(&c->retries, &i))
     return -1;
-  ((retry_rec *)c->retries.rec)[i] =
-      (retry_rec){t_arr, prompt, tok, done + 1, (uint32_t)counted, u->rq};
+  *retry_at(c, i) = (retry_rec){t_arr, prompt, tok, done + 1, (uint32_t)counted, u->rq};
   c->nretry += (uint64_t)counted;
   return cal_push(&u->q, t + wait, EV_RETRY, i);
 }
@@ -544,7 +547,7 @@ int cloud_reject(run *u, long picked, double t, uint64_t prompt, uint64_t tok) {
 
 int cloud_fire_retry(run *u, const heap_ev *ev) {
   cloud_run *c = u->cl;
-  retry_rec q = ((retry_rec *)c->retries.rec)[ev->arg];
+  retry_rec q = *retry_at(c, ev->arg);
   pool_put(&c->retries, ev->arg);
   if (u->ts)
     run_ts_advance(u, ev->t);
