@@ -218,8 +218,11 @@ uint64_t kt_root(const ktree *t, uint64_t cap) {
  * Below C, ceil(cur + fl(prev s)) <= best iff cur <= best and
  * fl(prev s) <= best - cur (an integer); at C (all), every open leaf. */
 static int reaches(const kt_node *l, uint64_t best, int all, double s) {
-  return l->win != KT_NONE &&
-         (all || (l->cur <= best && (double)l->prev * s <= (double)(best - l->cur)));
+  /* bitwise, not short-circuit: every operand is cheap and defined, and
+   * branches on them mispredict (best and cur are below 2^32, so best - cur
+   * is exact as a signed integer; negative only where the cur test fails) */
+  return (l->win != KT_NONE) &
+         (all | ((l->cur <= best) & ((double)l->prev * s <= (double)((int64_t)best - l->cur))));
 }
 
 /* A subtree's least clamped used is its winner's (ceil and the clamp are
@@ -237,7 +240,9 @@ uint32_t kt_leftmost(const ktree *t, uint64_t cap, uint64_t *u) {
   size_t v = 1, w = t->leaves + r->win, sh = (size_t)__builtin_ctzll(t->leaves);
   while (sh > 0) { /* v is on the winner's path, sh levels above its leaf */
     size_t next = w >> --sh;
-    if ((next & 1) && reaches(&t->nd[next - 1], best, all, t->s)) {
+    /* the path's turn is data: tested with the sibling, not before it (a
+     * left turn's next - 1 is another parent's child, read and ignored) */
+    if ((next & 1) & reaches(&t->nd[next - 1], best, all, t->s)) {
       v = next - 1;
       break;
     }
