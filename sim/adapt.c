@@ -149,7 +149,7 @@ static void aw_advance(lim_grp *g, double t) {
     s->sum -= ent(s, s->cur)->tok;
     s->cur++;
     set_used(g, s);
-    g->on_drop(g->ctx, s->dev);
+    g->on_drop(g->ctx, s->dev, ent(s, s->cur - 1)->a + g->w); /* its leave time */
   }
   while (s->cur > 0 && ent(s, 0)->a + s->cfg->w_max_s <= t) {
     s->head = (s->head + 1) & (s->cap - 1);

@@ -58,10 +58,10 @@ void es_result_free(es_result *r) {
 
 /* ---- setup ---------------------------------------------------------------- */
 
-static void on_drop(void *ctx, uint32_t i) {
+static void on_drop(void *ctx, uint32_t i, double t) {
   run *u = ctx;
   disp_expired(&u->d, i);
-  OBS_CALL(u, expire, u->obs_t, i, 0);
+  OBS_CALL(u, expire, t, i, 0);
   if (u->sv) /* queues: its head may start now */
     sv_dropped(u->sv, i);
 }
@@ -271,7 +271,6 @@ static inline int run_due(run *u, double t) {
 
 /* Brings every limiter group to t; sliding windows (the paper's) inline. */
 ES_HOT void advance_limiters_k(run *u, double t, int SV) {
-  u->obs_t = t;
   for (size_t k = 0; k < u->lims.n; k++) {
     lim_grp *g = &u->lims.g[k];
     uint32_t i;

@@ -22,7 +22,7 @@ static size_t group_of(lim_set *ls, const scn_lim *l) {
 }
 
 int lim_set_init(lim_set *ls, const scn *s, dev *devs, size_t n,
-                 void (*on_drop)(void *ctx, uint32_t i), void *ctx) {
+                 void (*on_drop)(void *ctx, uint32_t i, double t), void *ctx) {
   *ls = (lim_set){0};
   size_t nadapt = 0; /* adapt.h: each adaptive instance is a group of its own */
   for (size_t i = 0; i < s->ndev; i++)

@@ -37,7 +37,9 @@ typedef struct lim_ops {
   int (*init)(lim_grp *g);
   void (*destroy)(lim_grp *g); /* NULL if nothing to free */
   /* Brings every member to time t (never decreasing); calls
-   * g->on_drop(g->ctx, i) for each device i whose `used` dropped. */
+   * g->on_drop(g->ctx, i, when) for each device i whose `used` dropped,
+   * `when` (<= t) the instant it dropped (fixed_window: the boundary that
+   * reset it). */
   void (*advance)(lim_grp *g, double t);
   /* Brings one member's `used` to t; NULL when advance keeps every member
    * current (then lim_sync is free). */
@@ -82,7 +84,7 @@ struct lim_grp {
   uint32_t *members;
   size_t nmem;
   void *st; /* the kind's state */
-  void (*on_drop)(void *ctx, uint32_t i);
+  void (*on_drop)(void *ctx, uint32_t i, double t);
   void *ctx;
 };
 
@@ -166,7 +168,7 @@ struct scn;
  * and builds each group. 0, or -1 if out of memory (lim_set_destroy is
  * still safe). */
 int lim_set_init(lim_set *ls, const struct scn *s, dev *devs, size_t n,
-                 void (*on_drop)(void *ctx, uint32_t i), void *ctx);
+                 void (*on_drop)(void *ctx, uint32_t i, double t), void *ctx);
 void lim_set_destroy(lim_set *ls);
 
 static inline void lim_set_advance(lim_set *ls, double t) {

@@ -61,7 +61,6 @@ typedef struct run {
   struct flt_run *fl;   /* faults.c's state; NULL: no device fails */
   /* observers (observe.h: --events, --trace), or NULL: then each hook is one test */
   struct obs *obs;
-  double obs_t;   /* with observers: the time the limiters were last brought to */
   uint64_t obs_n; /* with observers: arrivals so far (the last one's id); else 0 */
   /* route.c (route.h): its state, NULL without `difficulty`; a cascade's
    * escalations in the window (answered at the edge, then by the cloud:

@@ -21,12 +21,14 @@ typedef struct bench {
   lim_grp g;
   dev d[8];
   size_t n;
-  int drops; /* on_drop calls */
+  int drops;     /* on_drop calls */
+  double drop_t; /* the last one's time */
 } bench;
 
-static void count_drop(void *ctx, uint32_t i) {
+static void count_drop(void *ctx, uint32_t i, double t) {
   (void)i;
   ((bench *)ctx)->drops++;
+  ((bench *)ctx)->drop_t = t;
 }
 
 static void bench_init(bench *b, const lim_ops *ops, double w, const uint64_t *cap, size_t n) {
@@ -117,10 +119,12 @@ static void fixed_window_by_hand(void **state) {
   assert_int_equal(b.drops, 0);
   assert_int_equal(offer(&b, 0, 10, 0.25), 1); /* exactly at W: a new window */
   assert_int_equal(b.drops, 2);                /* only the two that admitted */
+  assert_true(b.drop_t == 0.25);               /* at the boundary */
   assert_int_equal(used(&b, 1, 0.25), 0);
   assert_int_equal(used(&b, 0, 0.4999), 10);
   assert_int_equal(used(&b, 0, 1.0), 0); /* several windows later */
   assert_int_equal(b.drops, 3);
+  assert_true(b.drop_t == 0.5); /* when its window [0.25, 0.5) ended, not at 1.0 */
   assert_int_equal(offer(&b, 2, 10, 1.0), 1);
   assert_int_equal(offer(&b, 2, 1, 1.2), 0);
   tu_grp_destroy(&b.g);

@@ -136,7 +136,10 @@ static const lim_ops *const KINDS[] = {&lim_sliding_window, &lim_token_bucket, &
                                        &lim_fixed_window, &lim_sliding_counter};
 enum { NKINDS = sizeof KINDS / sizeof *KINDS };
 
-static void drop_to_disp(void *ctx, uint32_t i) { disp_expired(ctx, i); }
+static void drop_to_disp(void *ctx, uint32_t i, double t) {
+  (void)t;
+  disp_expired(ctx, i);
+}
 
 /* Drives `steps` random arrivals and completions through load_aware over n
  * devices in ngrp limiter groups (device i in group i % ngrp; group k of

@@ -114,7 +114,7 @@ static inline const char *tu_load_error(const char *json, const char *const *set
  * over the devices listed in mem (increasing indices into devs). */
 static inline void tu_grp_init(lim_grp *g, const lim_ops *ops, double w, dev *devs,
                                const uint32_t *mem, size_t nmem,
-                               void (*on_drop)(void *ctx, uint32_t i), void *ctx) {
+                               void (*on_drop)(void *ctx, uint32_t i, double t), void *ctx) {
   *g = (lim_grp){.ops = ops, .w = w, .devs = devs, .nmem = nmem, .on_drop = on_drop, .ctx = ctx};
   g->members = malloc((nmem ? nmem : 1) * sizeof *g->members);
   assert_non_null(g->members);

@@ -33,10 +33,11 @@ static void advance(lim_grp *g, double t) {
   fw *s = g->st;
   if (t < s->end)
     return;
+  double reset = s->end; /* the boundary after their admissions: when `used` dropped */
   s->end = (double)(lim_window_of(t, g->w) + 1) * g->w;
   for (size_t k = 0; k < s->ndirty; k++) {
     g->devs[s->dirty[k]].used = 0;
-    g->on_drop(g->ctx, s->dirty[k]);
+    g->on_drop(g->ctx, s->dirty[k], reset);
   }
   s->ndirty = 0;
 }

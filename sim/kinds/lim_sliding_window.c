@@ -18,7 +18,7 @@ static void destroy(lim_grp *g) {
 static void advance(lim_grp *g, double t) {
   uint32_t i;
   while (lim_sw_pop(g, t, &i))
-    g->on_drop(g->ctx, i);
+    g->on_drop(g->ctx, i, t); /* (found at t; the engine pops windows itself) */
 }
 
 const lim_ops lim_sliding_window = {
