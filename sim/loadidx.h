@@ -69,6 +69,9 @@
  * (pick_eager in loadidx.c). */
 #define LIX_EXACT_CAP 94906265u
 
+/* lix.gate's flag of an index that is not eager (above any count of leaves) */
+#define LIX_GATE_LAZY ((uint64_t)1 << 63)
+
 /* A tree node: key (used tokens, or LIX_FULL) << 32 | device index
  * (UINT32_MAX for padding leaves, which are keyed LIX_FULL). */
 typedef uint64_t lix_node;
@@ -130,6 +133,9 @@ typedef struct lix {
   size_t nkeyed;
   lix_root *root; /* nkeyed: scratch of lix_pick, by position in `keyed` */
   int eager;      /* every class keyed by `used`: lix_pick reads the roots only */
+  uint64_t gate;  /* lix_pick's one test: the LIX_USED leaves whose key is not
+                     LIX_FULL (devices of eager classes with a free slot), plus
+                     LIX_GATE_LAZY unless `eager` (see lix_pick) */
   int exact;      /* every C <= LIX_EXACT_CAP: fractions compared as integers */
 } lix;
 
