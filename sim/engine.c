@@ -63,7 +63,7 @@ static void on_drop(void *ctx, uint32_t i) {
   disp_expired(&u->d, i);
   OBS_CALL(u, expire, u->obs_t, i, 0);
   if (u->sv) /* queues: its head may start now */
-    sv_dropped(u->sv, i);
+    sv_dropped(u->sv, i, u->devs[i].inflight);
 }
 
 static int setup(run *u, const scn *s, uint64_t seed, const es_opts *o, es_result *r) {
@@ -283,7 +283,7 @@ ES_HOT void advance_limiters_k(run *u, double t, int SV) {
       while (lim_sw_pop(g, t, &i)) {
         disp_expired(&u->d, i);
         if (SV)
-          sv_dropped(u->sv, i);
+          sv_dropped(u->sv, i, u->devs[i].inflight);
       }
     }
   }
