@@ -291,6 +291,11 @@ ES_HOT void advance_limiters_k(run *u, double t, int SV) {
 
 static void advance_limiters(run *u, double t) { advance_limiters_k(u, t, 1); } /* svc runs */
 
+/* sv_wake_all, called only when a drop remembered a device: most advances
+ * remember none (sv_dropped leaves out devices without a free slot), and
+ * the call with an empty list did nothing but cost its frame. */
+static inline int wake_all(run *u, double t) { return u->sv->nwake ? sv_wake_all(u, t) : 0; }
+
 /* run_due() for runs with queues (svc.h): while a request waits, window
  * expiries are events at their own times (before calendar events at the
  * same time), since a queue head may start at one; then every limiter is
@@ -304,14 +309,14 @@ static int run_due_sv(run *u, double t) {
       double tw = w1 ? win_next_expiry(w1) : sv_next_drop(u);
       if (tw <= tc && tw <= t && tw < INFINITY) {
         advance_limiters(u, tw);
-        if (sv_wake_all(u, tw))
+        if (wake_all(u, tw))
           return -1;
         continue;
       }
       /* with sliding windows only, nothing drops before tw: nothing to do */
       if (tc <= t && tc < INFINITY && (!u->sv->sw_only || u->sv->nwake)) {
         advance_limiters(u, tc);
-        if (sv_wake_all(u, tc))
+        if (wake_all(u, tc))
           return -1;
         if (cal_next_t(&u->q) != tc) /* a head that started took its own ready timer at tc */
           continue;
@@ -407,7 +412,7 @@ ES_HOT int arrive(run *u, double t, int SV) {
   if (t >= u->from)
     u->n_gen++, u->k_gen += tok;
   advance_limiters_k(u, t, SV);
-  if (SV && sv_wake_all(u, t)) /* queue heads before the newcomer */
+  if (SV && wake_all(u, t)) /* queue heads before the newcomer */
     return -1;
   OBS_CALL(u, arrive, t, a);
   if (u->rt) /* route.h: difficulty, the routing strategy, accuracy */
