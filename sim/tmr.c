@@ -51,8 +51,15 @@ void tmr_destroy(tmr *m) {
 /* Owner o's key is now (xt, xo): the nodes of its path that it wins, or
  * won, recomputed. Keys are unique, so a node whose winner is another
  * owner that still beats o (down) or that o never beat (up) ends the
- * climb. */
-static void climb(tmr *m, uint32_t o, uint64_t xt, uint64_t xo) {
+ * climb. With `whole` (a constant: tmr_settle's copy), a larger key
+ * recomputes every node of the path instead, without testing which ones o
+ * won: the popped owner won them all, and recomputing a node from its
+ * children is right whoever held it (the other child's subtree does not
+ * hold o), so the tree orders the pending timers the same (only which of
+ * several owners without a timer holds a node may differ, and no pop or
+ * top reads that); one test and a load fewer per level. */
+static inline __attribute__((always_inline)) void climb_k(tmr *m, uint32_t o, uint64_t xt,
+                                                          uint64_t xo, int whole) {
   uint64_t ot = m->kt[o], oo = m->ko[o];
   if (xt == ot && xo == oo)
     return;
@@ -69,7 +76,7 @@ static void climb(tmr *m, uint32_t o, uint64_t xt, uint64_t xo) {
     }
     return;
   }
-  if (m->node[p] != o)
+  if (!whole && m->node[p] != o)
     return;
   uint32_t w = o ^ 1; /* the leaf pair's winner, then the winner below carried up (kt xt) */
   if (key_less(kt[w], ko[w], xt, xo))
@@ -77,6 +84,19 @@ static void climb(tmr *m, uint32_t o, uint64_t xt, uint64_t xo) {
   else
     w = o;
   m->node[p] = w;
+  if (whole) {
+    for (; p > 1; p /= 2) { /* node p is done: its parent from p and its sibling */
+      uint32_t s = m->node[p ^ 1];
+      uint64_t st = kt[s];
+      int lt = st < xt;
+      if (__builtin_expect(st == xt, 0)) /* equal times: by ord */
+        lt = ko[s] < ko[w];
+      w = lt ? s : w;
+      xt = lt ? st : xt;
+      m->node[p / 2] = w;
+    }
+    return;
+  }
   for (c = p, p /= 2; m->node[p] == o; c = p, p /= 2) { /* node[0] is TMR_NONE: stops */
     uint32_t s = m->node[c ^ 1];
     uint64_t st = kt[s];
@@ -89,10 +109,14 @@ static void climb(tmr *m, uint32_t o, uint64_t xt, uint64_t xo) {
   }
 }
 
+static void climb(tmr *m, uint32_t o, uint64_t xt, uint64_t xo) { climb_k(m, o, xt, xo, 0); }
+static void climb_whole(tmr *m, uint32_t o, uint64_t xt, uint64_t xo) { climb_k(m, o, xt, xo, 1); }
+
 /* Owner o's key made its earliest pending slot's (or none). The last slot
  * (svc.h's head-ready timer, set only under some limiter kinds) is tested
- * for being pending first: one load when idle, not a full comparison. */
-static void refresh(tmr *m, uint32_t o) {
+ * for being pending first: one load when idle, not a full comparison.
+ * `popped`: o is tmr_settle's (climb_whole). */
+static inline __attribute__((always_inline)) void refresh_k(tmr *m, uint32_t o, int popped) {
   const heap_ev *s = &m->slot[TMR_SUB * o];
   uint32_t b = 0;
   for (uint32_t j = 1; j < TMR_SUB - 1; j++)
@@ -101,11 +125,16 @@ static void refresh(tmr *m, uint32_t o) {
   if (s[TMR_SUB - 1].ord != TMR_IDLE && heap_less(&s[TMR_SUB - 1], &s[b]))
     b = TMR_SUB - 1;
   m->first[o] = (uint8_t)b;
-  if (s[b].ord == TMR_IDLE)
-    climb(m, o, TMR_KT_NONE, TMR_KT_NONE);
+  uint64_t xt = TMR_KT_NONE, xo = TMR_KT_NONE;
+  if (s[b].ord != TMR_IDLE)
+    xt = dbits_of(s[b].t), xo = s[b].ord;
+  if (popped)
+    climb_whole(m, o, xt, xo);
   else
-    climb(m, o, dbits_of(s[b].t), s[b].ord);
+    climb(m, o, xt, xo);
 }
+
+static void refresh(tmr *m, uint32_t o) { refresh_k(m, o, 0); }
 
 void tmr_set(tmr *m, uint32_t id, heap_ev ev) {
   uint32_t o = id / TMR_SUB, s = id % TMR_SUB;
@@ -142,5 +171,5 @@ void tmr_settle(tmr *m) {
     return;
   uint32_t o = m->open;
   m->open = TMR_NONE;
-  refresh(m, o);
+  refresh_k(m, o, 1);
 }
