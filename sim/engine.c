@@ -106,6 +106,15 @@ static int setup(run *u, const scn *s, uint64_t seed, const es_opts *o, es_resul
    * way the run allocates nothing per event in steady state. */
   u->ntok = s->wl.ops->classes(s->wl.cfg);
   size_t classes = (s->ndev + s->nlms) * u->ntok; /* stored LMs (route.h): their own blocks */
+  /* With every device entry's service shared and no stored LM, nothing is
+   * served for a fixed time: no classes, so the empty FIFO side is a plain
+   * heap whose next event the calendar reads from one count, not from a
+   * winner's head (the order of events is (t, ord) either way) */
+  int fixed = !s->ext || s->nlms > 0;
+  for (size_t i = 0; i < s->ndev && !fixed; i++)
+    fixed = s->dev[i].service != SCN_SERVICE_SHARED;
+  if (!fixed)
+    classes = 0;
   if (cal_init(&u->q, classes <= EVQ_MAX_CLASSES ? classes : 0,
                slots < (1u << 22) ? (size_t)slots + 1 : (1u << 22)))
     return -1;
