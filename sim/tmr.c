@@ -63,7 +63,10 @@ static inline __attribute__((always_inline)) void climb_k(tmr *m, uint32_t o, ui
   uint64_t ot = m->kt[o], oo = m->ko[o];
   if (xt == ot && xo == oo)
     return;
-  m->n += (size_t)(xt != TMR_KT_NONE) - (size_t)(ot != TMR_KT_NONE);
+  if (xt == TMR_KT_NONE) /* no timer left (ot is not none: the keys differ) */
+    m->n--;
+  else if (ot == TMR_KT_NONE) /* its first */
+    m->n++;
   m->kt[o] = xt, m->ko[o] = xo;
   const uint64_t *kt = m->kt, *ko = m->ko;
   uint32_t c = m->leaves + o, p = c / 2;
