@@ -139,11 +139,9 @@ static inline __attribute__((always_inline)) void refresh_k(tmr *m, uint32_t o, 
 
 static void refresh(tmr *m, uint32_t o) { refresh_k(m, o, 0); }
 
-void tmr_set(tmr *m, uint32_t id, heap_ev ev) {
+void tmr_place(tmr *m, uint32_t id) {
   uint32_t o = id / TMR_SUB, s = id % TMR_SUB;
-  m->slot[id] = ev;
-  if (o == m->open) /* tmr_settle places it */
-    return;
+  heap_ev ev = m->slot[id];
   uint64_t xt = dbits_of(ev.t);
   if (key_less(xt, ev.ord, m->kt[o], m->ko[o])) { /* the owner's new earliest (or first) */
     m->first[o] = (uint8_t)s;
@@ -160,13 +158,6 @@ void tmr_cancel(tmr *m, uint32_t id) {
   uint32_t o = id / TMR_SUB;
   if (o != m->open && m->first[o] == id % TMR_SUB)
     refresh(m, o);
-}
-
-void tmr_pop(tmr *m, heap_ev *out) {
-  uint32_t o = m->node[1], id = TMR_SUB * o + m->first[o];
-  *out = m->slot[id];
-  m->slot[id] = IDLE;
-  m->open = o;
 }
 
 void tmr_settle(tmr *m) {
