@@ -112,8 +112,14 @@ static inline __attribute__((always_inline)) void climb_k(tmr *m, uint32_t o, ui
   }
 }
 
-static void climb(tmr *m, uint32_t o, uint64_t xt, uint64_t xo) { climb_k(m, o, xt, xo, 0); }
-static void climb_whole(tmr *m, uint32_t o, uint64_t xt, uint64_t xo) { climb_k(m, o, xt, xo, 1); }
+/* Out of line, both: inlined into their callers, gcc made the loops'
+ * conditional moves branches on which child wins (data: they mispredict). */
+static __attribute__((noinline)) void climb(tmr *m, uint32_t o, uint64_t xt, uint64_t xo) {
+  climb_k(m, o, xt, xo, 0);
+}
+static __attribute__((noinline)) void climb_whole(tmr *m, uint32_t o, uint64_t xt, uint64_t xo) {
+  climb_k(m, o, xt, xo, 1);
+}
 
 /* Owner o's key made its earliest pending slot's (or none). The last slot
  * (svc.h's head-ready timer, set only under some limiter kinds) is tested
