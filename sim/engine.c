@@ -128,6 +128,8 @@ static int setup(run *u, const scn *s, uint64_t seed, const es_opts *o, es_resul
     return -1;
   if (o->scan_dispatch)
     disp_use_scan(&u->d);
+  if (!s->ext) /* no queues (svc.h): load_aware without its count of open devices */
+    disp_without_queues(&u->d);
   if (cloud_setup(u, seed) || flt_setup(u, seed)) /* NULL state unless configured */
     return -1;
   if (route_setup(u, seed)) /* route.h: NULL state without `difficulty` */

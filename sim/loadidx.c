@@ -98,9 +98,9 @@ static lix_node group_winner(const lix_node *g) {
  * better than the node); a worse one changes only the nodes it was winning,
  * each recomputed from its eight children. Either walk stops at the first
  * node that keeps its value, since its ancestors then keep theirs. (Inlined
- * into the two hooks that call it: a call's register saves cost a sixth of
- * an update.) */
-static inline __attribute__((always_inline)) void refresh(lix *x, size_t i) {
+ * into the hooks that call it: a call's register saves cost a sixth of
+ * an update.) `count`, a constant: keep lix.gate's count (lix_uncount). */
+static inline __attribute__((always_inline)) void refresh(lix *x, size_t i, int count) {
   lix_class *c = &x->cls[x->at[i].cls];
   if (__builtin_expect(c->how != LIX_USED, 0)) {
     if (c->how == LIX_KEYED)
@@ -118,7 +118,8 @@ static inline __attribute__((always_inline)) void refresh(lix *x, size_t i) {
   /* gate's count: a key leaves LIX_FULL only by decreasing (the index is the
    * same) and enters it only by increasing, so each branch has one test */
   if (me < old) {
-    x->gate += old >= LIX_FULL_NODE;
+    if (count)
+      x->gate += old >= LIX_FULL_NODE;
     /* branch-free: how far it climbs is data (a branch on it mispredicts);
      * every leaf is `depth` levels down, and each ancestor is rewritten,
      * with me while the climb goes on, with its own value after */
@@ -130,7 +131,8 @@ static inline __attribute__((always_inline)) void refresh(lix *x, size_t i) {
       t[p] = v ^ ((v ^ me) & go);
     }
   } else {
-    x->gate -= me >= LIX_FULL_NODE;
+    if (count)
+      x->gate -= me >= LIX_FULL_NODE;
     while (p > 0 && lix_dev(t[p = (p - 1) / 8]) == i)
       t[p] = group_winner(&t[8 * p + 1]);
   }
@@ -325,12 +327,25 @@ void lix_destroy(lix *x) {
 
 /* ---- events and decisions -------------------------------------------------------- */
 
-void lix_changed(lix *x, size_t i) { refresh(x, i); }
+void lix_changed(lix *x, size_t i) { refresh(x, i, 1); }
 
 void lix_completed(lix *x, size_t i) {
   const dev *d = &x->devs[i];
   if (d->inflight + 1 == d->max_par) /* it was full: its key comes back */
-    refresh(x, i);
+    refresh(x, i, 1);
+}
+
+void lix_uncount(lix *x) {
+  if (x->eager)
+    x->gate = 1; /* positive for good: every pick is pick_eager's */
+}
+
+void lix_changed_uncounted(lix *x, size_t i) { refresh(x, i, 0); }
+
+void lix_completed_uncounted(lix *x, size_t i) {
+  const dev *d = &x->devs[i];
+  if (d->inflight + 1 == d->max_par)
+    refresh(x, i, 0);
 }
 
 /* The best of candidates so far: larger free fraction, then lower index. */

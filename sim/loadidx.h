@@ -149,6 +149,15 @@ void lix_destroy(lix *x);
 void lix_changed(lix *x, size_t i);
 /* Device i finished a request (inflight already decremented). */
 void lix_completed(lix *x, size_t i);
+/* For runs whose devices seldom all lack a free slot (no queues: a device
+ * with a queue is closed while it waits, and under overload all are): no
+ * count in lix.gate, whose upkeep (three instructions each time a leaf
+ * becomes or stops being LIX_FULL) would then buy nothing. From then on the
+ * index must be told through the two hooks below instead of lix_changed
+ * and lix_completed, and lix_pick never takes the shortcut. */
+void lix_uncount(lix *x);
+void lix_changed_uncounted(lix *x, size_t i);
+void lix_completed_uncounted(lix *x, size_t i);
 /* The load_aware choice for `tok` tokens at t (every group advanced to t),
  * or -1: the scan's choice after every device is synced to t. Syncs only
  * the members of LIX_SCAN classes. t never decreases from call to call
