@@ -3,6 +3,7 @@
 #include <stdlib.h>
 
 #include "kinds.h"
+#include "loadidx.h"
 #include "rng.h"
 
 int disp_init_with(disp *d, const disp_ops *ops, const void *cfg, const struct scn *s,
@@ -38,4 +39,11 @@ void disp_destroy(disp *d) {
 void disp_use_scan(disp *d) {
   if (d->ops == &disp_load_aware)
     d->ops = &disp_load_aware_by_scan;
+}
+
+void disp_without_queues(disp *d) {
+  if (d->ops != &disp_load_aware)
+    return;
+  lix_uncount(d->st);
+  d->ops = &disp_load_aware_uncounted;
 }

@@ -105,6 +105,12 @@ static inline int disp_admits(disp *d, size_t i, uint64_t tok, double t) {
  * (results are identical; only the cost differs). No-op for other policies. */
 void disp_use_scan(disp *d);
 
+/* The run keeps no queues (svc.h): load_aware's index keeps no count of
+ * devices with a free slot (loadidx.h, lix_uncount), which pays only when
+ * queues close every device. Right after init; no-op for other policies.
+ * The same picks either way. */
+void disp_without_queues(disp *d);
+
 /* The reference load-aware rule as a plain scan over all devices (whose
  * `used` is up to date). */
 long disp_load_aware_scan(const dev *devs, size_t n, uint64_t tok);

@@ -63,7 +63,7 @@ static void on_drop(void *ctx, uint32_t i, double t) {
   disp_expired(&u->d, i);
   OBS_CALL(u, expire, t, i, 0);
   if (u->sv) /* queues: its head may start now */
-    sv_dropped(u->sv, i);
+    sv_dropped(u->sv, i, u->devs[i].inflight);
 }
 
 static int setup(run *u, const scn *s, uint64_t seed, const es_opts *o, es_result *r) {
@@ -106,6 +106,15 @@ static int setup(run *u, const scn *s, uint64_t seed, const es_opts *o, es_resul
    * way the run allocates nothing per event in steady state. */
   u->ntok = s->wl.ops->classes(s->wl.cfg);
   size_t classes = (s->ndev + s->nlms) * u->ntok; /* stored LMs (route.h): their own blocks */
+  /* With every device entry's service shared and no stored LM, nothing is
+   * served for a fixed time: no classes, so the empty FIFO side is a plain
+   * heap whose next event the calendar reads from one count, not from a
+   * winner's head (the order of events is (t, ord) either way) */
+  int fixed = !s->ext || s->nlms > 0;
+  for (size_t i = 0; i < s->ndev && !fixed; i++)
+    fixed = s->dev[i].service != SCN_SERVICE_SHARED;
+  if (!fixed)
+    classes = 0;
   if (cal_init(&u->q, classes <= EVQ_MAX_CLASSES ? classes : 0,
                slots < (1u << 22) ? (size_t)slots + 1 : (1u << 22)))
     return -1;
@@ -119,6 +128,8 @@ static int setup(run *u, const scn *s, uint64_t seed, const es_opts *o, es_resul
     return -1;
   if (o->scan_dispatch)
     disp_use_scan(&u->d);
+  if (!s->ext) /* no queues (svc.h): load_aware without its count of open devices */
+    disp_without_queues(&u->d);
   if (cloud_setup(u, seed) || flt_setup(u, seed)) /* NULL state unless configured */
     return -1;
   if (route_setup(u, seed)) /* route.h: NULL state without `difficulty` */
@@ -282,13 +293,18 @@ ES_HOT void advance_limiters_k(run *u, double t, int SV) {
       while (lim_sw_pop(g, t, &i)) {
         disp_expired(&u->d, i);
         if (SV)
-          sv_dropped(u->sv, i);
+          sv_dropped(u->sv, i, u->devs[i].inflight);
       }
     }
   }
 }
 
 static void advance_limiters(run *u, double t) { advance_limiters_k(u, t, 1); } /* svc runs */
+
+/* sv_wake_all, called only when a drop remembered a device: most advances
+ * remember none (sv_dropped leaves out devices without a free slot), and
+ * the call with an empty list did nothing but cost its frame. */
+static inline int wake_all(run *u, double t) { return u->sv->nwake ? sv_wake_all(u, t) : 0; }
 
 /* run_due() for runs with queues (svc.h): while a request waits, window
  * expiries are events at their own times (before calendar events at the
@@ -303,14 +319,14 @@ static int run_due_sv(run *u, double t) {
       double tw = w1 ? win_next_expiry(w1) : sv_next_drop(u);
       if (tw <= tc && tw <= t && tw < INFINITY) {
         advance_limiters(u, tw);
-        if (sv_wake_all(u, tw))
+        if (wake_all(u, tw))
           return -1;
         continue;
       }
       /* with sliding windows only, nothing drops before tw: nothing to do */
       if (tc <= t && tc < INFINITY && (!u->sv->sw_only || u->sv->nwake)) {
         advance_limiters(u, tc);
-        if (sv_wake_all(u, tc))
+        if (wake_all(u, tc))
           return -1;
         if (cal_next_t(&u->q) != tc) /* a head that started took its own ready timer at tc */
           continue;
@@ -406,7 +422,7 @@ ES_HOT int arrive(run *u, double t, int SV) {
   if (t >= u->from)
     u->n_gen++, u->k_gen += tok;
   advance_limiters_k(u, t, SV);
-  if (SV && sv_wake_all(u, t)) /* queue heads before the newcomer */
+  if (SV && wake_all(u, t)) /* queue heads before the newcomer */
     return -1;
   OBS_CALL(u, arrive, t, a);
   if (u->rt) /* route.h: difficulty, the routing strategy, accuracy */

@@ -9,24 +9,6 @@ void hist_init(hist *h) {
   h->max = -INFINITY;
 }
 
-/* Read from the IEEE-754 bits (no libm call on the per-request path): for
- * x = 1.f * 2^(E - 1023), frexp's exponent is E - 1022 and the sub-bucket
- * (m - 0.5) * 2 * HIST_SUB is the top HIST_SUB_BITS - 1 bits of f. Zero and
- * subnormals land in bucket 0, +inf in the last. */
-static int bucket_of(double x) {
-  if (!(x > 0))
-    return 0;
-  uint64_t bits;
-  memcpy(&bits, &x, sizeof bits);
-  int e = (int)(bits >> 52) - 1022; /* x = m * 2^e, m in [0.5, 1) */
-  if (e <= HIST_EMIN)
-    return 0;
-  if (e > HIST_EMAX)
-    return HIST_BUCKETS - 1;
-  int sub = (int)(bits >> (52 - (HIST_SUB_BITS - 1)) & (HIST_SUB - 1));
-  return (e - 1 - HIST_EMIN) * HIST_SUB + sub;
-}
-
 /* Geometric middle of bucket b. */
 static double bucket_mid(int b) {
   int e = b / HIST_SUB + HIST_EMIN + 1, sub = b % HIST_SUB;
@@ -35,20 +17,10 @@ static double bucket_mid(int b) {
   return sqrt(lo * hi);
 }
 
-void hist_add(hist *h, double x) {
-  h->n++;
-  h->sum += x;
-  if (x < h->min)
-    h->min = x;
-  if (x > h->max)
-    h->max = x;
-  h->count[bucket_of(x)]++;
-}
-
 void hist_remove(hist *h, double x) {
   h->n--;
   h->sum -= x;
-  h->count[bucket_of(x)]--;
+  h->count[hist_bucket(x)]--;
 }
 
 void hist_merge(hist *dst, const hist *src) {

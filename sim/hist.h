@@ -12,6 +12,7 @@
 #define ES_HIST_H
 
 #include <stdint.h>
+#include <string.h>
 
 #define HIST_SUB_BITS 7
 #define HIST_SUB (1 << (HIST_SUB_BITS - 1)) /* sub-buckets per power of two */
@@ -26,7 +27,36 @@ typedef struct hist {
 } hist;
 
 void hist_init(hist *h);
-void hist_add(hist *h, double x);
+
+/* The bucket of x, read from its IEEE-754 bits (no libm call: several are
+ * added per request). For x = 1.f * 2^(E - 1023) > 0, frexp's exponent is
+ * e = E - 1022 and the sub-bucket (m - 0.5) * 2 * HIST_SUB is the top
+ * HIST_SUB_BITS - 1 bits of f, so bits >> (52 - (HIST_SUB_BITS - 1)) is
+ * E * HIST_SUB + sub, and the bucket (e - 1 - HIST_EMIN) * HIST_SUB + sub
+ * is that less (1023 + HIST_EMIN) * HIST_SUB: negative exactly when
+ * e <= HIST_EMIN (bucket 0) and at least HIST_BUCKETS exactly when
+ * e > HIST_EMAX (the last), so one clamp replaces both tests. Zero,
+ * negatives, NaN and subnormals land in bucket 0, +inf in the last. */
+static inline int hist_bucket(double x) {
+  if (!(x > 0))
+    return 0;
+  uint64_t bits;
+  memcpy(&bits, &x, sizeof bits);
+  int64_t b = (int64_t)(bits >> (52 - (HIST_SUB_BITS - 1))) - (1023 + HIST_EMIN) * HIST_SUB;
+  b = b < 0 ? 0 : b;
+  return (int)(b < HIST_BUCKETS - 1 ? b : HIST_BUCKETS - 1);
+}
+
+/* Adds sample x (inline: the queue runs add four per request). */
+static inline void hist_add(hist *h, double x) {
+  h->n++;
+  h->sum += x;
+  if (x < h->min)
+    h->min = x;
+  if (x > h->max)
+    h->max = x;
+  h->count[hist_bucket(x)]++;
+}
 /* Removes a sample x added before (faults.c: a request cut by a device
  * failure); min and max keep it. */
 void hist_remove(hist *h, double x);

@@ -72,6 +72,9 @@ static void kin_refresh(const lix *x, lix_class *c, size_t i) {
   kt_set(&k->t, x->at[i].leaf, cur, prev, d->inflight < d->max_par);
 }
 
+/* The least node keyed LIX_FULL: a node is >= it iff its key is LIX_FULL. */
+#define LIX_FULL_NODE ((lix_node)LIX_FULL << 32)
+
 /* Device i's node: its key (used <= C < LIX_FULL, see loadidx.h) and index. */
 static lix_node node_of(const dev *d, size_t i) {
   uint64_t key = d->inflight < d->max_par ? d->used : LIX_FULL;
@@ -95,9 +98,9 @@ static lix_node group_winner(const lix_node *g) {
  * better than the node); a worse one changes only the nodes it was winning,
  * each recomputed from its eight children. Either walk stops at the first
  * node that keeps its value, since its ancestors then keep theirs. (Inlined
- * into the two hooks that call it: a call's register saves cost a sixth of
- * an update.) */
-static inline __attribute__((always_inline)) void refresh(lix *x, size_t i) {
+ * into the hooks that call it: a call's register saves cost a sixth of
+ * an update.) `count`, a constant: keep lix.gate's count (lix_uncount). */
+static inline __attribute__((always_inline)) void refresh(lix *x, size_t i, int count) {
   lix_class *c = &x->cls[x->at[i].cls];
   if (__builtin_expect(c->how != LIX_USED, 0)) {
     if (c->how == LIX_KEYED)
@@ -112,7 +115,11 @@ static inline __attribute__((always_inline)) void refresh(lix *x, size_t i) {
   if (me == old)
     return;
   t[p] = me;
+  /* gate's count: a key leaves LIX_FULL only by decreasing (the index is the
+   * same) and enters it only by increasing, so each branch has one test */
   if (me < old) {
+    if (count)
+      x->gate += old >= LIX_FULL_NODE;
     /* branch-free: how far it climbs is data (a branch on it mispredicts);
      * every leaf is `depth` levels down, and each ancestor is rewritten,
      * with me while the climb goes on, with its own value after */
@@ -124,6 +131,8 @@ static inline __attribute__((always_inline)) void refresh(lix *x, size_t i) {
       t[p] = v ^ ((v ^ me) & go);
     }
   } else {
+    if (count)
+      x->gate -= me >= LIX_FULL_NODE;
     while (p > 0 && lix_dev(t[p = (p - 1) / 8]) == i)
       t[p] = group_winner(&t[8 * p + 1]);
   }
@@ -209,9 +218,10 @@ static void place(lix *x, size_t i) {
   x->at[i].leaf += (uint32_t)c->first_leaf;
   if (c->lo < 0)
     c->lo = (long)i; /* devices come in index order */
-  if (c->how == LIX_USED)
+  if (c->how == LIX_USED) {
     c->tree[x->at[i].leaf] = node_of(&x->devs[i], i);
-  else if (c->how == LIX_KEYED)
+    x->gate += lix_key(c->tree[x->at[i].leaf]) != LIX_FULL;
+  } else if (c->how == LIX_KEYED)
     c->kt[x->at[i].leaf] = key_of(x, c->grp, i);
   if (c->how != LIX_USED)
     c->mem_of[c->nmem++] = (uint32_t)i; /* devices come in index order */
@@ -275,6 +285,7 @@ static int build_trees(lix *x, const size_t *members) {
   x->eager = x->exact = 1;
   for (size_t k = 0; k < x->ncls; k++)
     x->eager &= x->cls[k].how == LIX_USED, x->exact &= x->cls[k].cap <= LIX_EXACT_CAP;
+  x->gate = x->eager ? 0 : LIX_GATE_LAZY; /* place() counts the open leaves */
   for (size_t i = 0; i < x->n; i++)
     place(x, i);
   for (size_t k = 0; k < x->ncls; k++) {
@@ -316,12 +327,25 @@ void lix_destroy(lix *x) {
 
 /* ---- events and decisions -------------------------------------------------------- */
 
-void lix_changed(lix *x, size_t i) { refresh(x, i); }
+void lix_changed(lix *x, size_t i) { refresh(x, i, 1); }
 
 void lix_completed(lix *x, size_t i) {
   const dev *d = &x->devs[i];
   if (d->inflight + 1 == d->max_par) /* it was full: its key comes back */
-    refresh(x, i);
+    refresh(x, i, 1);
+}
+
+void lix_uncount(lix *x) {
+  if (x->eager)
+    x->gate = 1; /* positive for good: every pick is pick_eager's */
+}
+
+void lix_changed_uncounted(lix *x, size_t i) { refresh(x, i, 0); }
+
+void lix_completed_uncounted(lix *x, size_t i) {
+  const dev *d = &x->devs[i];
+  if (d->inflight + 1 == d->max_par)
+    refresh(x, i, 0);
 }
 
 /* The best of candidates so far: larger free fraction, then lower index. */
@@ -584,8 +608,16 @@ static __attribute__((noinline)) long pick_lazy(const lix *x, uint64_t tok, doub
   return b.i;
 }
 
+/* One load and one test on the eager path (lix.gate): positive, an eager
+ * index with a device that has a free slot; 0, an eager index without one,
+ * whose every root is then LIX_FULL, so pick_eager would return -1 (with
+ * queues, the common case under overload: every device keeps a queue and
+ * is closed, and each arrival joins one); LIX_GATE_LAZY set, a lazy index. */
 long lix_pick(const lix *x, uint64_t tok, double t) {
-  if (__builtin_expect(x->eager, 1))
+  int64_t g = (int64_t)x->gate;
+  if (__builtin_expect(g > 0, 1))
     return pick_eager(x, tok);
+  if (g == 0)
+    return -1;
   return pick_lazy(x, tok, t);
 }

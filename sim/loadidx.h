@@ -69,6 +69,9 @@
  * (pick_eager in loadidx.c). */
 #define LIX_EXACT_CAP 94906265u
 
+/* lix.gate's flag of an index that is not eager (above any count of leaves) */
+#define LIX_GATE_LAZY ((uint64_t)1 << 63)
+
 /* A tree node: key (used tokens, or LIX_FULL) << 32 | device index
  * (UINT32_MAX for padding leaves, which are keyed LIX_FULL). */
 typedef uint64_t lix_node;
@@ -130,6 +133,9 @@ typedef struct lix {
   size_t nkeyed;
   lix_root *root; /* nkeyed: scratch of lix_pick, by position in `keyed` */
   int eager;      /* every class keyed by `used`: lix_pick reads the roots only */
+  uint64_t gate;  /* lix_pick's one test: the LIX_USED leaves whose key is not
+                     LIX_FULL (devices of eager classes with a free slot), plus
+                     LIX_GATE_LAZY unless `eager` (see lix_pick) */
   int exact;      /* every C <= LIX_EXACT_CAP: fractions compared as integers */
 } lix;
 
@@ -143,6 +149,15 @@ void lix_destroy(lix *x);
 void lix_changed(lix *x, size_t i);
 /* Device i finished a request (inflight already decremented). */
 void lix_completed(lix *x, size_t i);
+/* For runs whose devices seldom all lack a free slot (no queues: a device
+ * with a queue is closed while it waits, and under overload all are): no
+ * count in lix.gate, whose upkeep (three instructions each time a leaf
+ * becomes or stops being LIX_FULL) would then buy nothing. From then on the
+ * index must be told through the two hooks below instead of lix_changed
+ * and lix_completed, and lix_pick never takes the shortcut. */
+void lix_uncount(lix *x);
+void lix_changed_uncounted(lix *x, size_t i);
+void lix_completed_uncounted(lix *x, size_t i);
 /* The load_aware choice for `tok` tokens at t (every group advanced to t),
  * or -1: the scan's choice after every device is synced to t. Syncs only
  * the members of LIX_SCAN classes. t never decreases from call to call

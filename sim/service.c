@@ -100,13 +100,16 @@ static void ps_advance(s_dev *h, double t) {
   h->t0 = t;
 }
 
-static void ps_set_rate(s_dev *h) {
+/* r(ndec). (ps_set_rate and ps_schedule inline: each runs twice a request,
+ * and the calls cost 12.6 M instructions on (a) with the svc keys at 300 s;
+ * h_pop inlined too cost 5.3 M more, so it stays a call.) */
+static inline __attribute__((always_inline)) void ps_set_rate(s_dev *h) {
   uint32_t n = h->ndec;
   h->r = n < h->nr ? h->rn[n] : sv_curve_at(h->cn, h->ca, h->nc, n) / n;
 }
 
 /* The device's next completion: when V reaches the smallest finish value. */
-static void ps_schedule(run *u, uint32_t i, double t) {
+static inline __attribute__((always_inline)) void ps_schedule(run *u, uint32_t i, double t) {
   s_dev *h = &u->sv->sh[i];
   if (!h->ndec) {
     cal_cancel_timer(&u->q, sv_tmr(i, SV_TMR_SVC));

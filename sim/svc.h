@@ -213,8 +213,9 @@ void sv_destroy(struct run *u);
  * queue of the fallback (shortest expected wait). 1 if queued, 0 if not
  * (the caller rejects it), -1 if out of memory. */
 int sv_offer(struct run *u, long picked, double t, uint64_t prompt, uint64_t tok, uint32_t cls);
-/* Device i's window dropped: remember it for sv_wake_all if it has a queue. */
-static inline void sv_dropped(struct svc *sv, uint32_t i);
+/* Device i's window dropped, `inflight` its requests holding a slot:
+ * remember it for sv_wake_all if its queue's head may start (see below). */
+static inline void sv_dropped(struct svc *sv, uint32_t i, uint32_t inflight);
 /* Starts the heads of the devices remembered since the last call. */
 int sv_wake_all(struct run *u, double t);
 /* Starts device i's queue heads while a slot and its limiter allow. */
@@ -250,11 +251,26 @@ int sv_fire_ready(struct run *u, const heap_ev *ev);
 void sv_finish(struct run *u);
 int sv_check_little(const struct run *u, double *l, double *w);
 
-static inline void sv_dropped(struct svc *sv, uint32_t i) {
+static inline void sv_dropped(struct svc *sv, uint32_t i, uint32_t inflight) {
   /* (the queue's length, not the SV_WAITING byte: the byte test made the plain run
-   * loop, which shares es_run's registers, one instruction longer per request) */
-  if (sv->q[i].n && !(sv->woken[i] & SV_WOKEN)) {
-    sv->woken[i] |= SV_WOKEN;
+   * loop, which shares es_run's registers, one instruction longer per request)
+   *
+   * A device without a free slot (inflight >= q.par) and without SV_TIMED or
+   * SV_ADAPT (a plain sliding window's) is left out: its sv_try_start would
+   * do nothing at all (try_start_k starts nothing without a slot and, not
+   * timed, touches no timer). Exact: such a device's drops come only from
+   * advance_limiters_k's pops, and every advance is followed by sv_wake_all
+   * before any event runs (run_due_sv, arrive), so the call saved would
+   * have seen this same inflight; a slot freed later is tried by what frees
+   * it (a completion: run_done, sv_fire_svc; a failure's cut leaves the
+   * device down until its repair, which calls sv_try_start). The other
+   * devices keep their order in wake[], so their starts and their timers'
+   * sequence numbers are unchanged. A timed device goes in regardless: its
+   * sv_try_start may cancel a ready timer (q_blocked). */
+  const q_dev *q = &sv->q[i];
+  uint8_t w = sv->woken[i];
+  if (q->n && !(w & SV_WOKEN) && (inflight < q->par || (w & (SV_TIMED | SV_ADAPT)))) {
+    sv->woken[i] = w | SV_WOKEN;
     sv->wake[sv->nwake++] = i;
   }
 }

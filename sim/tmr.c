@@ -51,12 +51,22 @@ void tmr_destroy(tmr *m) {
 /* Owner o's key is now (xt, xo): the nodes of its path that it wins, or
  * won, recomputed. Keys are unique, so a node whose winner is another
  * owner that still beats o (down) or that o never beat (up) ends the
- * climb. */
-static void climb(tmr *m, uint32_t o, uint64_t xt, uint64_t xo) {
+ * climb. With `whole` (a constant: tmr_settle's copy), a larger key
+ * recomputes every node of the path instead, without testing which ones o
+ * won: the popped owner won them all, and recomputing a node from its
+ * children is right whoever held it (the other child's subtree does not
+ * hold o), so the tree orders the pending timers the same (only which of
+ * several owners without a timer holds a node may differ, and no pop or
+ * top reads that); one test and a load fewer per level. */
+static inline __attribute__((always_inline)) void climb_k(tmr *m, uint32_t o, uint64_t xt,
+                                                          uint64_t xo, int whole) {
   uint64_t ot = m->kt[o], oo = m->ko[o];
   if (xt == ot && xo == oo)
     return;
-  m->n += (size_t)(xt != TMR_KT_NONE) - (size_t)(ot != TMR_KT_NONE);
+  if (xt == TMR_KT_NONE) /* no timer left (ot is not none: the keys differ) */
+    m->n--;
+  else if (ot == TMR_KT_NONE) /* its first */
+    m->n++;
   m->kt[o] = xt, m->ko[o] = xo;
   const uint64_t *kt = m->kt, *ko = m->ko;
   uint32_t c = m->leaves + o, p = c / 2;
@@ -69,7 +79,7 @@ static void climb(tmr *m, uint32_t o, uint64_t xt, uint64_t xo) {
     }
     return;
   }
-  if (m->node[p] != o)
+  if (!whole && m->node[p] != o)
     return;
   uint32_t w = o ^ 1; /* the leaf pair's winner, then the winner below carried up (kt xt) */
   if (key_less(kt[w], ko[w], xt, xo))
@@ -77,6 +87,19 @@ static void climb(tmr *m, uint32_t o, uint64_t xt, uint64_t xo) {
   else
     w = o;
   m->node[p] = w;
+  if (whole) {
+    for (; p > 1; p /= 2) { /* node p is done: its parent from p and its sibling */
+      uint32_t s = m->node[p ^ 1];
+      uint64_t st = kt[s];
+      int lt = st < xt;
+      if (__builtin_expect(st == xt, 0)) /* equal times: by ord */
+        lt = ko[s] < ko[w];
+      w = lt ? s : w;
+      xt = lt ? st : xt;
+      m->node[p / 2] = w;
+    }
+    return;
+  }
   for (c = p, p /= 2; m->node[p] == o; c = p, p /= 2) { /* node[0] is TMR_NONE: stops */
     uint32_t s = m->node[c ^ 1];
     uint64_t st = kt[s];
@@ -89,10 +112,20 @@ static void climb(tmr *m, uint32_t o, uint64_t xt, uint64_t xo) {
   }
 }
 
+/* Out of line, both: inlined into their callers, gcc made the loops'
+ * conditional moves branches on which child wins (data: they mispredict). */
+static __attribute__((noinline)) void climb(tmr *m, uint32_t o, uint64_t xt, uint64_t xo) {
+  climb_k(m, o, xt, xo, 0);
+}
+static __attribute__((noinline)) void climb_whole(tmr *m, uint32_t o, uint64_t xt, uint64_t xo) {
+  climb_k(m, o, xt, xo, 1);
+}
+
 /* Owner o's key made its earliest pending slot's (or none). The last slot
  * (svc.h's head-ready timer, set only under some limiter kinds) is tested
- * for being pending first: one load when idle, not a full comparison. */
-static void refresh(tmr *m, uint32_t o) {
+ * for being pending first: one load when idle, not a full comparison.
+ * `popped`: o is tmr_settle's (climb_whole). */
+static inline __attribute__((always_inline)) void refresh_k(tmr *m, uint32_t o, int popped) {
   const heap_ev *s = &m->slot[TMR_SUB * o];
   uint32_t b = 0;
   for (uint32_t j = 1; j < TMR_SUB - 1; j++)
@@ -101,17 +134,20 @@ static void refresh(tmr *m, uint32_t o) {
   if (s[TMR_SUB - 1].ord != TMR_IDLE && heap_less(&s[TMR_SUB - 1], &s[b]))
     b = TMR_SUB - 1;
   m->first[o] = (uint8_t)b;
-  if (s[b].ord == TMR_IDLE)
-    climb(m, o, TMR_KT_NONE, TMR_KT_NONE);
+  uint64_t xt = TMR_KT_NONE, xo = TMR_KT_NONE;
+  if (s[b].ord != TMR_IDLE)
+    xt = dbits_of(s[b].t), xo = s[b].ord;
+  if (popped)
+    climb_whole(m, o, xt, xo);
   else
-    climb(m, o, dbits_of(s[b].t), s[b].ord);
+    climb(m, o, xt, xo);
 }
 
-void tmr_set(tmr *m, uint32_t id, heap_ev ev) {
+static void refresh(tmr *m, uint32_t o) { refresh_k(m, o, 0); }
+
+void tmr_place(tmr *m, uint32_t id) {
   uint32_t o = id / TMR_SUB, s = id % TMR_SUB;
-  m->slot[id] = ev;
-  if (o == m->open) /* tmr_settle places it */
-    return;
+  heap_ev ev = m->slot[id];
   uint64_t xt = dbits_of(ev.t);
   if (key_less(xt, ev.ord, m->kt[o], m->ko[o])) { /* the owner's new earliest (or first) */
     m->first[o] = (uint8_t)s;
@@ -130,17 +166,10 @@ void tmr_cancel(tmr *m, uint32_t id) {
     refresh(m, o);
 }
 
-void tmr_pop(tmr *m, heap_ev *out) {
-  uint32_t o = m->node[1], id = TMR_SUB * o + m->first[o];
-  *out = m->slot[id];
-  m->slot[id] = IDLE;
-  m->open = o;
-}
-
 void tmr_settle(tmr *m) {
   if (m->open == TMR_NONE)
     return;
   uint32_t o = m->open;
   m->open = TMR_NONE;
-  refresh(m, o);
+  refresh_k(m, o, 1);
 }

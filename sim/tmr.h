@@ -24,6 +24,7 @@
 #ifndef ES_TMR_H
 #define ES_TMR_H
 
+#include <math.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -53,13 +54,27 @@ typedef struct tmr {
 /* 0, or -1 if out of memory (tmr_destroy is still safe). nids may be 0. */
 int tmr_init(tmr *m, size_t nids);
 void tmr_destroy(tmr *m);
-/* Schedules timer `id` as ev, replacing a pending one. */
-void tmr_set(tmr *m, uint32_t id, heap_ev ev);
+/* Timer id's slot changed: its owner's key and path (tmr.c; not the open
+ * owner, which tmr_settle places). */
+void tmr_place(tmr *m, uint32_t id);
+/* Schedules timer `id` as ev, replacing a pending one. (Inline: most are a
+ * handler's changes to its own device's timers, the open owner's, which
+ * only write the slot.) */
+static inline void tmr_set(tmr *m, uint32_t id, heap_ev ev) {
+  m->slot[id] = ev;
+  if (id / TMR_SUB != m->open)
+    tmr_place(m, id);
+}
 /* Removes timer `id` if pending. */
 void tmr_cancel(tmr *m, uint32_t id);
 /* Removes the earliest timer into *out (not empty, not open); its owner
  * stays open until tmr_settle(). */
-void tmr_pop(tmr *m, heap_ev *out);
+static inline void tmr_pop(tmr *m, heap_ev *out) {
+  uint32_t o = m->node[1], id = TMR_SUB * o + m->first[o];
+  *out = m->slot[id];
+  m->slot[id] = (heap_ev){INFINITY, TMR_IDLE, 0, 0};
+  m->open = o;
+}
 /* Puts the open owner (if any) back in its place, or out of the heap. */
 void tmr_settle(tmr *m);
 static inline int tmr_pending(const tmr *m, uint32_t id) { return m->slot[id].ord != TMR_IDLE; }

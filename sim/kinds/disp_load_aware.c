@@ -26,6 +26,8 @@ static void destroy(disp *d) { lix_destroy(d->st); }
 static long pick(disp *d, uint64_t tok, double t) { return lix_pick(d->st, tok, t); }
 static void changed(disp *d, size_t i) { lix_changed(d->st, i); }
 static void completed(disp *d, size_t i) { lix_completed(d->st, i); }
+static void changed_uncounted(disp *d, size_t i) { lix_changed_uncounted(d->st, i); }
+static void completed_uncounted(disp *d, size_t i) { lix_completed_uncounted(d->st, i); }
 
 /* The reference: every device synced to t, then the plain scan. */
 static long pick_scan(disp *d, uint64_t tok, double t) {
@@ -45,6 +47,19 @@ const disp_ops disp_load_aware = {
     .admitted = changed,
     .expired = changed,
     .completed = completed,
+    .state_size = sizeof(lix),
+};
+
+/* The same for runs without queues (disp_without_queues, loadidx.h's
+ * lix_uncount; not registered). */
+const disp_ops disp_load_aware_uncounted = {
+    .h = {"load_aware", HELP, NULL, 0, NULL, NULL},
+    .init = init,
+    .destroy = destroy,
+    .pick = pick,
+    .admitted = changed_uncounted,
+    .expired = changed_uncounted,
+    .completed = completed_uncounted,
     .state_size = sizeof(lix),
 };
 

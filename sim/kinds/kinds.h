@@ -29,7 +29,8 @@ extern const lim_ops lim_token_bucket, lim_gcra, lim_fixed_window, lim_sliding_c
 extern const disp_ops disp_random, disp_weighted, disp_load_aware;
 extern const disp_ops disp_round_robin, disp_power_of_d;
 extern const disp_ops disp_least_outstanding, disp_least_latency;
-extern const disp_ops disp_load_aware_by_scan; /* tests and benchmarks */
+extern const disp_ops disp_load_aware_by_scan;   /* tests and benchmarks */
+extern const disp_ops disp_load_aware_uncounted; /* disp_without_queues */
 /* routing strategies (route_*.c, route.h) */
 extern const route_ops route_edge_first, route_threshold, route_cascade, route_model_switch;
 
