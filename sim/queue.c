@@ -367,12 +367,12 @@ static void q_arm(run *u, uint32_t i) {
 /* Device i's head of `tok` tokens has a slot but its limiter (one with
  * ready_at: SV_TIMED; a sliding window's expiry wakes it instead,
  * sv_next_drop) refuses it at t: a timer at the time the limiter will admit
- * it (limiter.h). Its limiter
- * changes only when the device admits, and the device admits only its
- * heads, so the time holds until the head starts or leaves, or an
- * adaptive window's controller moves W (adapt_fire calls sv_try_start,
- * which re-arms it); the test is applied again when the timer fires. Strictly after t, so a limiter
- * that misjudged its rounding costs a later test, never a loop at t. */
+ * it (limiter.h). Its limiter changes only when the device admits, and the
+ * device admits only its heads, so the time holds until the head starts or
+ * leaves, or an adaptive window's controller moves W (adapt_fire calls
+ * sv_try_start, which re-arms it); the test is applied again when the timer
+ * fires. Strictly after t, so a limiter that misjudged its rounding costs a
+ * later test, never a loop at t. */
 static __attribute__((noinline)) void q_arm_ready(run *u, uint32_t i, double t, uint64_t tok) {
   const lim_grp *g = &u->lims.g[u->devs[i].grp];
   double tr = g->ops->ready_at(g, i, tok, t);
