@@ -41,7 +41,7 @@ typedef struct opts {
   size_t nsets;
   const char *policy; /* NULL: the scenario's; "all": each */
   uint64_t seed;
-  int has_seed, sizes, scan, reps;
+  int has_seed, sizes, scan, weak, reps;
   double requests; /* --sizes: requests per run (Poisson workloads) */
 } opts;
 
@@ -139,8 +139,12 @@ static void throughput(const opts *o) {
 /* ---- cost per request against cluster size ------------------------------------------- */
 
 /* Overrides that turn the base scenario's devices into a cluster of about
- * `size` devices with the same total capacity; returns how many. */
-static size_t scale_sets(const scn *base, size_t size, char (*buf)[64], const char **sets) {
+ * `size` devices; returns how many. By default the cluster keeps the base's
+ * total capacity (each device's C and slots scaled by base devices / size);
+ * with `weak`, each device keeps its C and slots and the caller scales the
+ * arrival rate instead (the same load per device at every size). */
+static size_t scale_sets(const scn *base, size_t size, int weak, char (*buf)[64],
+                         const char **sets) {
   size_t n = 0;
   double f = (double)size / (double)base->ninst; /* devices per base device */
   for (size_t j = 0; j < base->ndev; j++) {
@@ -148,12 +152,14 @@ static size_t scale_sets(const scn *base, size_t size, char (*buf)[64], const ch
     double count = fmax(1, round((double)d->count * f));
     double cap = fmax(1, round((double)d->token_capacity / f));
     double par = fmax(1, round((double)d->max_parallel / f));
-    snprintf(buf[n], 64, "devices.%zu.count=%.0f", j, count);
-    snprintf(buf[n + 1], 64, "devices.%zu.token_capacity=%.0f", j, cap);
-    snprintf(buf[n + 2], 64, "devices.%zu.max_parallel=%.0f", j, par);
-    for (int k = 0; k < 3; k++, n++)
-      sets[n] = buf[n];
+    snprintf(buf[n++], 64, "devices.%zu.count=%.0f", j, count);
+    if (!weak) {
+      snprintf(buf[n++], 64, "devices.%zu.token_capacity=%.0f", j, cap);
+      snprintf(buf[n++], 64, "devices.%zu.max_parallel=%.0f", j, par);
+    }
   }
+  for (size_t k = 0; k < n; k++)
+    sets[k] = buf[k];
   return n;
 }
 
@@ -162,10 +168,13 @@ static void sizes(const opts *o) {
   scn *base = load(o, NULL, 0);
   if (base->ndev > 16)
     die("--sizes: at most 16 device entries in the base scenario");
-  char buf[3 * 16 + 2][64];
-  const char *sets[3 * 16 + 2];
+  char buf[3 * 16 + 3][64];
+  const char *sets[3 * 16 + 3];
   if (o->policy && strcmp(o->policy, "all") && !kind_find(&DISP_REGISTRY, o->policy))
     die("--policy: not a dispatch policy (edgesim --help lists them)");
+  int poisson = !strcmp(scn_workload_name(base), "poisson");
+  if (o->weak && !poisson)
+    die("--weak: needs a Poisson workload (its rate is what scales)");
   printf("%-10s %8s %12s %8s %10s %8s %8s %8s\n", "policy", "devices", "requests", "rejected",
          "ns/req", "vs_10", "cpu_ns", "vs_10");
   for (size_t p = 0; p < npolicies(); p++) {
@@ -173,11 +182,20 @@ static void sizes(const opts *o) {
       continue;
     double first = 0, first_cpu = 0;
     for (size_t k = 0; k < sizeof SIZES / sizeof *SIZES; k++) {
-      size_t n = scale_sets(base, SIZES[k], buf, sets);
+      size_t n = scale_sets(base, SIZES[k], o->weak, buf, sets);
       snprintf(buf[n], 64, "dispatch.policy=%s", policy(p));
       sets[n] = buf[n], n++;
-      if (!strcmp(scn_workload_name(base), "poisson")) {
+      if (poisson) {
         double rate = scn_expected_requests(base) / base->duration_s;
+        if (o->weak) { /* the base's rate per device, on the cluster actually built */
+          size_t devs = 0;
+          for (size_t j = 0; j < base->ndev; j++)
+            devs += (size_t)fmax(
+                1, round((double)base->dev[j].count * (double)SIZES[k] / (double)base->ninst));
+          rate *= (double)devs / (double)base->ninst;
+          snprintf(buf[n], 64, "workload.rate_per_s=%.17g", rate);
+          sets[n] = buf[n], n++;
+        }
         double d = fmax(o->requests / rate, base->lim.window_s); /* >= W */
         snprintf(buf[n], 64, "duration_s=%.17g", d);
         sets[n] = buf[n], n++;
@@ -207,7 +225,10 @@ static void usage(void) {
          "  --set P=V      scenario override, as in edgesim; repeatable\n"
          "  --reps R       keep the fastest of R runs (default 1)\n"
          "  --requests N   --sizes: requests per run, Poisson workloads (default 2e6)\n"
-         "  --scan         load_aware by the reference O(D) scan, for comparison\n",
+         "  --scan         load_aware by the reference O(D) scan, for comparison\n"
+         "  --weak         --sizes: every device keeps its C and slots and the\n"
+         "                 arrival rate scales with the devices (the same load per\n"
+         "                 device at every size; Poisson workloads)\n",
          DEFAULT_SCENARIO);
 }
 
@@ -225,6 +246,8 @@ static void parse(int argc, char **argv, opts *o) {
       o->sizes = 1;
     else if (!strcmp(a, "--scan"))
       o->scan = 1;
+    else if (!strcmp(a, "--weak"))
+      o->weak = 1;
     else if (!strcmp(a, "--policy"))
       o->policy = v, i++;
     else if (!strcmp(a, "--seed"))
