@@ -19,7 +19,7 @@
  *           (admission + W) and tokens, just before the engine takes it
  *           out, when the engine brings the window to the next arrival;
  *           fixed_window and adaptive windows report tokens = 0 at the
-           instant `used` dropped (the boundary; the leave time)
+ *           instant `used` dropped (the boundary; the leave time)
  *   arrive  a request of a->tokens at t, after every completion and expiry
  *           due by t; before the dispatch decision
  *   admit   device i admitted the request obs_req_id(u) (used, inflight

@@ -139,19 +139,22 @@ static void throughput(const opts *o) {
 /* ---- cost per request against cluster size ------------------------------------------- */
 
 /* Overrides that turn the base scenario's devices into a cluster of about
- * `size` devices; returns how many. By default the cluster keeps the base's
- * total capacity (each device's C and slots scaled by base devices / size);
- * with `weak`, each device keeps its C and slots and the caller scales the
- * arrival rate instead (the same load per device at every size). */
-static size_t scale_sets(const scn *base, size_t size, int weak, char (*buf)[64],
-                         const char **sets) {
+ * `size` devices (*devs of them, after rounding); returns how many. By
+ * default the cluster keeps the base's total capacity (each device's C and
+ * slots scaled by base devices / size); with `weak`, each device keeps its
+ * C and slots and the caller scales the arrival rate instead (the same load
+ * per device at every size). */
+static size_t scale_sets(const scn *base, size_t size, int weak, char (*buf)[64], const char **sets,
+                         size_t *devs) {
   size_t n = 0;
+  *devs = 0;
   double f = (double)size / (double)base->ninst; /* devices per base device */
   for (size_t j = 0; j < base->ndev; j++) {
     const scn_device *d = &base->dev[j];
     double count = fmax(1, round((double)d->count * f));
     double cap = fmax(1, round((double)d->token_capacity / f));
     double par = fmax(1, round((double)d->max_parallel / f));
+    *devs += (size_t)count;
     snprintf(buf[n++], 64, "devices.%zu.count=%.0f", j, count);
     if (!weak) {
       snprintf(buf[n++], 64, "devices.%zu.token_capacity=%.0f", j, cap);
@@ -182,16 +185,12 @@ static void sizes(const opts *o) {
       continue;
     double first = 0, first_cpu = 0;
     for (size_t k = 0; k < sizeof SIZES / sizeof *SIZES; k++) {
-      size_t n = scale_sets(base, SIZES[k], o->weak, buf, sets);
+      size_t devs, n = scale_sets(base, SIZES[k], o->weak, buf, sets, &devs);
       snprintf(buf[n], 64, "dispatch.policy=%s", policy(p));
       sets[n] = buf[n], n++;
       if (poisson) {
         double rate = scn_expected_requests(base) / base->duration_s;
         if (o->weak) { /* the base's rate per device, on the cluster actually built */
-          size_t devs = 0;
-          for (size_t j = 0; j < base->ndev; j++)
-            devs += (size_t)fmax(
-                1, round((double)base->dev[j].count * (double)SIZES[k] / (double)base->ninst));
           rate *= (double)devs / (double)base->ninst;
           snprintf(buf[n], 64, "workload.rate_per_s=%.17g", rate);
           sets[n] = buf[n], n++;
